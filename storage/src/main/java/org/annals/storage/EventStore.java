@@ -1,0 +1,371 @@
+package org.annals.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.annals.storage.event.AppendResult;
+import org.annals.storage.event.EncodedEvent;
+import org.annals.storage.event.EventIds;
+import org.annals.storage.event.EventPosition;
+import org.annals.storage.event.EventValidator;
+import org.annals.storage.event.InvalidEventException;
+import org.annals.storage.event.NewEvent;
+import org.annals.storage.event.SequencedBatch;
+import org.annals.storage.event.StoredEvent;
+import org.annals.storage.event.StreamName;
+import org.annals.storage.event.WrongExpectedVersionException;
+import org.annals.storage.fs.DataFolder;
+import org.annals.storage.fs.DataFolderLock;
+import org.annals.storage.fs.Durable;
+import org.annals.storage.index.RecentEventIds;
+import org.annals.storage.index.StreamIndex;
+import org.annals.storage.manifest.Manifest;
+import org.annals.storage.manifest.ManifestStore;
+import org.annals.storage.memtable.Memtable;
+import org.annals.storage.parquet.LocalHadoop;
+import org.annals.storage.parquet.PartitionFileWriter;
+import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.scan.Snapshot;
+import org.annals.storage.wal.WalRecordFormat;
+import org.annals.storage.wal.WalSegments;
+import org.annals.storage.wal.WalWriter;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open data folder: the one entry point of the storage library.
+ *
+ * <p>An append is validated, given its positions under a short lock (the sequencer), written to the
+ * WAL by the group-commit writer, and acknowledged only after its fsync; by then its events are in
+ * the memtable and visible to every new {@link #snapshot()}. A background thread flushes the
+ * memtable into Parquet files on a size or age threshold; {@link #flush()} does it on demand and
+ * {@link #close()} once more at the end.
+ *
+ * <p>Thread-safe. Appends from many threads are batched into shared fsyncs.
+ */
+public final class EventStore implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+
+  private final StoreOptions options;
+  private final DataFolder folder;
+  private final DataFolderLock lock;
+  private final BufferAllocator allocator;
+  private final EventValidator validator;
+  private final Memtable memtable;
+  private final WalWriter wal;
+  private final CommittedState state;
+  private final MemtableFlusher flusher;
+  private final ScheduledExecutorService background;
+
+  /** Guards the fields below: the sequencer. */
+  private final Object sequencer = new Object();
+  private final StreamIndex index;
+  private final RecentEventIds recentIds;
+  private long nextGlobalSeq;
+  private long lastRecordedAt;
+  private boolean closed;
+
+  private EventStore(StoreOptions options, DataFolder folder, DataFolderLock lock,
+      BufferAllocator allocator, StoreRecovery.Recovered recovered, Configuration conf)
+      throws IOException {
+    this.options = options;
+    this.folder = folder;
+    this.lock = lock;
+    this.allocator = allocator;
+    this.validator = new EventValidator(options.maxEventBytes(), options.maxBatchEvents(),
+        options.maxBatchBytes());
+    this.memtable = recovered.memtable();
+    this.index = recovered.index();
+    this.recentIds = recovered.ids();
+    this.nextGlobalSeq = recovered.wal().nextGlobalSeq();
+    this.lastRecordedAt = recovered.lastRecordedAt();
+    this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
+        options.walSegmentBytes(), memtable::insert);
+    this.state = new CommittedState(recovered.manifest(), memtable, folder, conf, allocator);
+    this.flusher = new MemtableFlusher(folder, memtable, wal, new ManifestStore(folder.manifests()),
+        new PartitionFileWriter(folder, conf), state);
+    if (options.backgroundFlush()) {
+      background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "annals-flusher");
+        t.setDaemon(true);
+        return t;
+      });
+      background.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
+    } else {
+      background = null;
+    }
+  }
+
+  /** Opens (creating if needed) and recovers a data folder. */
+  public static EventStore open(StoreOptions options) throws IOException {
+    DataFolder folder = new DataFolder(options.dataFolder());
+    Durable.createDirectories(folder.root());
+    Durable.createDirectories(folder.wal());
+    Durable.createDirectories(folder.events());
+    Durable.createDirectories(folder.manifests());
+    DataFolderLock lock = DataFolderLock.acquire(folder.lockFile());
+    BufferAllocator allocator = new RootAllocator();
+    try {
+      Configuration conf = LocalHadoop.configuration();
+      StoreRecovery.Recovered recovered = StoreRecovery.recover(options, folder,
+          new ManifestStore(folder.manifests()), conf, allocator);
+      return new EventStore(options, folder, lock, allocator, recovered, conf);
+    } catch (IOException | RuntimeException e) {
+      allocator.close();
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** Opens a data folder with default options. */
+  public static EventStore open(java.nio.file.Path dataFolder) throws IOException {
+    return open(StoreOptions.builder(dataFolder).build());
+  }
+
+  public StoreOptions options() {
+    return options;
+  }
+
+  /**
+   * Appends events to one stream atomically and returns once they are durable.
+   *
+   * @throws InvalidEventException if an event breaks a rule; nothing is stored
+   * @throws WrongExpectedVersionException if an expected version does not hold; nothing is stored
+   * @throws StoreFailedException if the log cannot be written; the store accepts no more appends
+   */
+  public AppendResult append(String streamName, List<NewEvent> events) {
+    try {
+      return appendAsync(streamName, events).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Like {@link #append} but returns at once; the future completes when the events are durable.
+   * Validation and version errors are thrown directly, before anything is queued.
+   */
+  public CompletableFuture<AppendResult> appendAsync(String streamName, List<NewEvent> events) {
+    List<EncodedEvent> encoded = validator.validate(streamName, events);
+    synchronized (sequencer) {
+      if (closed) {
+        throw new IllegalStateException("the store is closed");
+      }
+      Throwable failure = wal.failure();
+      if (failure != null) {
+        throw new StoreFailedException("the store has failed and accepts no appends: "
+            + failure.getMessage() + "; reopen the data folder to recover", failure);
+      }
+      long now = options.clock().millis();
+      List<EventPosition> originals = findRetried(streamName, encoded, now);
+      if (originals != null) {
+        return wal.barrier().thenApply(v -> new AppendResult(originals, true));
+      }
+      SequencedBatch batch = sequence(streamName, encoded, now);
+      ByteBuffer frame = WalRecordFormat.encode(batch);
+      commitToIndex(batch, now);
+      List<EventPosition> positions = new ArrayList<>(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        positions.add(batch.position(i));
+      }
+      return wal.submit(batch, frame).thenApply(v -> new AppendResult(positions, false));
+    }
+  }
+
+  /**
+   * The original positions if every event of the batch was stored before (a retry), null if none
+   * was; a batch that repeats only some stored events is refused.
+   */
+  private List<EventPosition> findRetried(String stream, List<EncodedEvent> events, long now) {
+    List<EventPosition> found = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      EncodedEvent e = events.get(i);
+      EventPosition p = e.eventId() == null ? null : recentIds.find(e.eventId(), now);
+      if (p != null && !p.streamName().equals(stream)) {
+        throw new InvalidEventException("event " + i + ": event_id " + e.eventId()
+            + " is already stored in stream '" + p.streamName() + "'; event ids are unique in the store");
+      }
+      if ((p == null) != found.isEmpty()) {
+        throw new InvalidEventException("event " + i + ": the batch repeats some already-stored"
+            + " event ids but not others; a retry must resend exactly the original batch, and new"
+            + " events need new event ids");
+      }
+      if (p != null) {
+        found.add(p);
+      }
+    }
+    return found.isEmpty() ? null : found;
+  }
+
+  /** Checks expected versions and assigns positions; changes nothing if it throws. */
+  private SequencedBatch sequence(String stream, List<EncodedEvent> events, long now) {
+    StreamIndex.StreamState state = index.get(stream);
+    Map<String, Long> batchVersions = new HashMap<>();
+    long[] versions = new long[events.size()];
+    List<EncodedEvent> withIds = new ArrayList<>(events.size());
+    long recordedAt = Math.max(now, lastRecordedAt);
+    for (int i = 0; i < events.size(); i++) {
+      EncodedEvent e = events.get(i);
+      if (e.entityId() == null) {
+        versions[i] = -1;
+      } else {
+        Long inBatch = batchVersions.get(e.entityId());
+        long current = inBatch != null ? inBatch : state == null ? -1 : state.lastVersion(e.entityId());
+        if (!e.expectedVersion().matches(current)) {
+          throw new WrongExpectedVersionException(stream, e.entityId(), e.expectedVersion(), current);
+        }
+        versions[i] = current + 1;
+        batchVersions.put(e.entityId(), current + 1);
+      }
+      withIds.add(e.eventId() == null ? e.withEventId(EventIds.newId(recordedAt)) : e);
+    }
+    long firstSeq = state == null ? 0 : state.nextSeq();
+    return new SequencedBatch(stream, firstSeq, nextGlobalSeq, recordedAt, withIds, versions);
+  }
+
+  private void commitToIndex(SequencedBatch batch, long now) {
+    StoreRecovery.apply(batch, index, recentIds, now);
+    nextGlobalSeq = batch.endGlobalSeq();
+    lastRecordedAt = batch.recordedAt();
+  }
+
+  /** A consistent view of every acknowledged event, flushed or not. Close it when done. */
+  public Snapshot snapshot() {
+    return state.snapshot();
+  }
+
+  /** The streams that have at least one event, sorted by name. */
+  public List<String> streams() {
+    synchronized (sequencer) {
+      return index.streamNames();
+    }
+  }
+
+  /** One entity's events in a stream, in version order. */
+  public List<StoredEvent> readEntity(String streamName, String entityId) throws IOException {
+    StreamName.check(streamName);
+    List<StoredEvent> events = read(ScanSpec.builder().stream(streamName).entityId(entityId).build());
+    events.sort(Comparator.comparingLong(StoredEvent::version));
+    return events;
+  }
+
+  /** Up to {@code max} events of a stream from seq {@code fromSeq} on, in seq order. */
+  public List<StoredEvent> readStream(String streamName, long fromSeq, int max) throws IOException {
+    StreamName.check(streamName);
+    long last = max <= 0 ? -1 : fromSeq + max - 1 < fromSeq ? Long.MAX_VALUE : fromSeq + max - 1;
+    List<StoredEvent> events = read(ScanSpec.builder().stream(streamName).seqBetween(fromSeq, last).build());
+    events.sort(Comparator.comparingLong(StoredEvent::seq));
+    return events;
+  }
+
+  /** Every column of the events a spec selects, in no particular order. */
+  public List<StoredEvent> read(ScanSpec spec) throws IOException {
+    try (Snapshot snapshot = snapshot()) {
+      return StoredEvents.readAll(snapshot, spec);
+    }
+  }
+
+  /** Flushes the memtable into Parquet files now. */
+  public void flush() throws IOException {
+    flusher.flush();
+  }
+
+  private void flushIfDue() {
+    try {
+      long rows = memtable.rowCount();
+      if (rows == 0 || wal.failure() != null) {
+        return;
+      }
+      if (memtable.bytes() >= options.flushMemtableBytes()
+          || memtable.oldestAgeNanos() >= options.flushMaxAge().toNanos()) {
+        flusher.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.error("background flush failed; the events stay in the WAL and the memtable", e);
+    }
+  }
+
+  public StoreStatus status() throws IOException {
+    Manifest m = state.manifest();
+    long flushedAt = flusher.lastFlushMillis();
+    Throwable failure = wal.failure();
+    long next;
+    synchronized (sequencer) {
+      next = nextGlobalSeq;
+    }
+    return new StoreStatus(WalSegments.totalBytes(folder.wal()), WalSegments.list(folder.wal()).size(),
+        memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
+        flushedAt < 0 ? null : Instant.ofEpochMilli(flushedAt), wal.fsyncCount(),
+        wal.eventsWritten(), failure == null ? null : failure.toString());
+  }
+
+  /** Flushes (unless the store has failed), stops the writer and releases the folder. */
+  @Override
+  public void close() throws IOException {
+    synchronized (sequencer) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    IOException error = null;
+    if (background != null) {
+      background.shutdownNow();
+      try {
+        background.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      if (wal.failure() == null) {
+        flusher.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      error = new IOException("the flush on close failed; the events remain in the WAL: " + e.getMessage(), e);
+    }
+    try {
+      wal.close();
+    } catch (IOException e) {
+      error = addTo(error, e);
+    }
+    memtable.close();
+    try {
+      allocator.close();
+    } catch (RuntimeException e) {
+      LOG.warn("Arrow memory still in use at close (an open snapshot?): {}", e.getMessage());
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      error = addTo(error, e);
+    }
+    if (error != null) {
+      throw error;
+    }
+  }
+
+  private static IOException addTo(IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+}

@@ -1,0 +1,219 @@
+package org.annals.storage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventPosition;
+import org.annals.storage.event.SequencedBatch;
+import org.annals.storage.fs.DataFolder;
+import org.annals.storage.index.RecentEventIds;
+import org.annals.storage.index.StreamIndex;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.manifest.Manifest;
+import org.annals.storage.manifest.ManifestStore;
+import org.annals.storage.memtable.Memtable;
+import org.annals.storage.memtable.PinnedRows;
+import org.annals.storage.scan.EventScanner;
+import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.scan.Snapshot;
+import org.annals.storage.wal.WalRecovery;
+import org.annals.storage.wal.WalSegments;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings a data folder back to the state its acknowledged appends define:
+ *
+ * <ol>
+ *   <li>load the newest valid manifest;
+ *   <li>fail closed if a file it lists is missing or has the wrong size;
+ *   <li>delete temporary files and Parquet files no manifest lists (a flush that crashed before
+ *       its commit);
+ *   <li>rebuild stream counters and entity versions from the manifest and the files, and the
+ *       recent event ids from the files whose events are still inside the retry window;
+ *   <li>replay the WAL above the manifest's covered position into the memtable (truncating a torn
+ *       tail), and delete segments the manifest already covers.
+ * </ol>
+ */
+final class StoreRecovery {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
+
+  /** The recovered state, ready for a WAL writer to continue. */
+  record Recovered(Manifest manifest, Memtable memtable, StreamIndex index, RecentEventIds ids,
+      WalRecovery.Result wal, long lastRecordedAt) {}
+
+  private StoreRecovery() {}
+
+  static Recovered recover(StoreOptions options, DataFolder folder, ManifestStore manifests,
+      Configuration conf, BufferAllocator allocator) throws IOException {
+    manifests.deleteTemporaryFiles();
+    Manifest manifest = manifests.loadNewest();
+    verifyFiles(folder, manifest);
+    deleteUnlisted(folder, manifest);
+
+    StreamIndex index = new StreamIndex();
+    manifest.streamNextSeq().forEach((stream, next) -> index.getOrCreate(stream).advanceTo(next));
+    long now = options.clock().millis();
+    RecentEventIds ids = new RecentEventIds(options.idempotencyWindow().toMillis(),
+        options.idempotencyMaxEntries());
+    long lastRecordedAt = rebuildFromFiles(options, folder, manifest, conf, allocator, index, ids, now);
+
+    Memtable memtable = new Memtable(allocator, manifest.coveredGlobalSeq(), options.memtableChunkRows());
+    long[] maxRecordedAt = {lastRecordedAt};
+    WalRecovery.Result wal;
+    try {
+      wal = WalRecovery.replay(folder.wal(), manifest.coveredGlobalSeq(), batch -> {
+        if (batch.firstGlobalSeq() < manifest.coveredGlobalSeq()) {
+          throw new IllegalStateException("WAL record at global_seq " + batch.firstGlobalSeq()
+              + " straddles the manifest's covered position " + manifest.coveredGlobalSeq());
+        }
+        memtable.insert(List.of(batch));
+        apply(batch, index, ids, now);
+        maxRecordedAt[0] = Math.max(maxRecordedAt[0], batch.recordedAt());
+      });
+    } catch (IOException | RuntimeException e) {
+      memtable.close();
+      throw e;
+    }
+    int deleted = WalSegments.deleteCovered(folder.wal(), manifest.coveredGlobalSeq());
+    LOG.info("recovered {}: manifest {} with {} files, {} events replayed from the WAL{}, {} covered"
+        + " segments deleted", folder.root(), manifest.version(), manifest.files().size(),
+        memtable.rowCount(), wal.truncatedBytes() > 0 ? " (torn tail of " + wal.truncatedBytes()
+            + " bytes truncated)" : "", deleted);
+    return new Recovered(manifest, memtable, index, ids, wal, maxRecordedAt[0]);
+  }
+
+  /** Records a durable batch's effects on the counters, versions and recent ids. */
+  static void apply(SequencedBatch batch, StreamIndex index, RecentEventIds ids, long now) {
+    StreamIndex.StreamState stream = index.getOrCreate(batch.streamName());
+    stream.advanceTo(batch.firstSeq() + batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      String entity = batch.events().get(i).entityId();
+      if (entity != null) {
+        stream.recordVersion(entity, batch.versions()[i]);
+      }
+      ids.add(batch.position(i), now);
+    }
+  }
+
+  /** Once the list passes twice the limit, keeps only the newest {@code max} by global_seq. */
+  private static void keepNewest(List<EventPosition> positions, int max) {
+    if (positions.size() > 2L * max) {
+      positions.sort(Comparator.comparingLong(EventPosition::globalSeq));
+      positions.subList(0, positions.size() - max).clear();
+    }
+  }
+
+  private static void verifyFiles(DataFolder folder, Manifest manifest) throws IOException {
+    for (DataFile f : manifest.files()) {
+      Path p = folder.resolve(f.path());
+      if (!Files.isRegularFile(p)) {
+        throw new IOException("manifest " + manifest.version() + " lists " + p + " but the file is"
+            + " missing; its " + f.rows() + " events cannot be read, so the store will not open"
+            + " until the file is restored");
+      }
+      long size = Files.size(p);
+      if (size != f.bytes()) {
+        throw new IOException("manifest " + manifest.version() + " lists " + p + " with " + f.bytes()
+            + " bytes but the file has " + size + "; the store will not open until the file is"
+            + " restored");
+      }
+    }
+  }
+
+  private static void deleteUnlisted(DataFolder folder, Manifest manifest) throws IOException {
+    if (!Files.isDirectory(folder.events())) {
+      return;
+    }
+    Set<String> listed = new HashSet<>();
+    for (DataFile f : manifest.files()) {
+      listed.add(f.path());
+    }
+    List<Path> strays;
+    try (Stream<Path> walk = Files.walk(folder.events())) {
+      strays = walk.filter(Files::isRegularFile)
+          .filter(p -> !listed.contains(folder.relativize(p)))
+          .toList();
+    }
+    for (Path p : strays) {
+      Files.delete(p);
+      LOG.info("deleted {}, which no committed manifest lists", p);
+    }
+  }
+
+  /** Rebuilds versions from every file and ids from recent files; returns the newest recorded_at. */
+  private static long rebuildFromFiles(StoreOptions options, DataFolder folder, Manifest manifest,
+      Configuration conf, BufferAllocator allocator, StreamIndex index, RecentEventIds ids, long now)
+      throws IOException {
+    long newest = Long.MIN_VALUE;
+    for (DataFile f : manifest.files()) {
+      newest = Math.max(newest, f.maxRecordedAt());
+    }
+    if (manifest.files().isEmpty()) {
+      return newest;
+    }
+    long windowStart = now - options.idempotencyWindow().toMillis();
+    List<EventPosition> recent = new ArrayList<>();
+    try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, conf, allocator)) {
+      ScanSpec versions = ScanSpec.builder()
+          .columns(EventColumn.STREAM_NAME, EventColumn.ENTITY_ID, EventColumn.VERSION).build();
+      try (EventScanner scan = files.scan(versions)) {
+        while (scan.next()) {
+          VectorSchemaRoot b = scan.batch();
+          VarCharVector stream = (VarCharVector) b.getVector(0);
+          VarCharVector entity = (VarCharVector) b.getVector(1);
+          BigIntVector version = (BigIntVector) b.getVector(2);
+          for (int i = 0; i < b.getRowCount(); i++) {
+            if (!entity.isNull(i)) {
+              index.getOrCreate(new String(stream.get(i), StandardCharsets.UTF_8))
+                  .recordVersion(new String(entity.get(i), StandardCharsets.UTF_8), version.get(i));
+            }
+          }
+        }
+      }
+      if (options.idempotencyMaxEntries() > 0 && options.idempotencyWindow().toMillis() > 0) {
+        ScanSpec idSpec = ScanSpec.builder()
+            .columns(EventColumn.STREAM_NAME, EventColumn.SEQ, EventColumn.VERSION,
+                EventColumn.GLOBAL_SEQ, EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
+            .recordedBetween(windowStart, Long.MAX_VALUE).build();
+        try (EventScanner scan = files.scan(idSpec)) {
+          while (scan.next()) {
+            VectorSchemaRoot b = scan.batch();
+            VarCharVector stream = (VarCharVector) b.getVector(0);
+            BigIntVector seq = (BigIntVector) b.getVector(1);
+            BigIntVector version = (BigIntVector) b.getVector(2);
+            BigIntVector global = (BigIntVector) b.getVector(3);
+            VarCharVector id = (VarCharVector) b.getVector(4);
+            TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(5);
+            for (int i = 0; i < b.getRowCount(); i++) {
+              recent.add(new EventPosition(new String(stream.get(i), StandardCharsets.UTF_8),
+                  seq.get(i), version.isNull(i) ? null : version.get(i), global.get(i),
+                  UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)), at.get(i)));
+            }
+            keepNewest(recent, options.idempotencyMaxEntries());
+          }
+        }
+      }
+    }
+    recent.sort(Comparator.comparingLong(EventPosition::globalSeq));
+    for (EventPosition p : recent) {
+      ids.add(p, now);
+    }
+    return newest;
+  }
+}

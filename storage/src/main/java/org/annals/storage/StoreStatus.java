@@ -1,0 +1,23 @@
+package org.annals.storage;
+
+import java.time.Instant;
+
+/**
+ * A store's vital signs at one moment.
+ *
+ * @param lastFlushAt when the last flush committed, or null if none has since open
+ * @param failure why the store stopped accepting appends, or null while healthy
+ */
+public record StoreStatus(
+    long walBytes,
+    int walSegments,
+    long memtableRows,
+    long memtableBytes,
+    long manifestVersion,
+    int flushedFiles,
+    long flushedRows,
+    long nextGlobalSeq,
+    Instant lastFlushAt,
+    long fsyncs,
+    long eventsWritten,
+    String failure) {}

@@ -1,0 +1,157 @@
+package org.annals.storage.event;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Checks a batch against every rule before anything is written, and encodes it for the log. Each
+ * rejection names the event (by its index in the batch), what was wrong and what is allowed.
+ * Thread-safe: it holds only its limits.
+ */
+public final class EventValidator {
+  public static final int MAX_EVENT_TYPE_CHARS = 256;
+  public static final int MAX_ENTITY_ID_CHARS = 256;
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final int maxEventBytes;
+  private final int maxBatchEvents;
+  private final long maxBatchBytes;
+
+  /**
+   * @param maxEventBytes the largest event: payload, metadata, type and entity id in UTF-8
+   * @param maxBatchEvents the most events in one append
+   * @param maxBatchBytes the most bytes of all events in one append
+   */
+  public EventValidator(int maxEventBytes, int maxBatchEvents, long maxBatchBytes) {
+    this.maxEventBytes = maxEventBytes;
+    this.maxBatchEvents = maxBatchEvents;
+    this.maxBatchBytes = maxBatchBytes;
+  }
+
+  /** Validates a batch for a stream and returns it encoded, or throws on the first broken rule. */
+  public List<EncodedEvent> validate(String streamName, List<NewEvent> events) {
+    StreamName.check(streamName);
+    if (events == null || events.isEmpty()) {
+      throw new InvalidEventException("an append needs at least one event; the batch is empty");
+    }
+    if (events.size() > maxBatchEvents) {
+      throw new EventTooLargeException("the batch has " + events.size()
+          + " events; at most " + maxBatchEvents + " events are allowed in one append");
+    }
+    CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    List<EncodedEvent> encoded = new ArrayList<>(events.size());
+    Set<UUID> ids = new HashSet<>();
+    long batchBytes = 0;
+    for (int i = 0; i < events.size(); i++) {
+      EncodedEvent e = validateOne(i, events.get(i), utf8);
+      if (e.eventId() != null && !ids.add(e.eventId())) {
+        throw new InvalidEventException(where(i) + "event_id " + e.eventId()
+            + " appears twice in the batch; event ids must be unique");
+      }
+      batchBytes += e.encodedSize();
+      if (batchBytes > maxBatchBytes) {
+        throw new EventTooLargeException("the batch is larger than " + maxBatchBytes
+            + " bytes at event " + i + "; split it into smaller appends");
+      }
+      encoded.add(e);
+    }
+    return encoded;
+  }
+
+  private EncodedEvent validateOne(int i, NewEvent event, CharsetEncoder utf8) {
+    if (event == null) {
+      throw new InvalidEventException(where(i) + "the event is null");
+    }
+    String type = event.eventType();
+    if (type == null || type.isEmpty() || type.codePointCount(0, type.length()) > MAX_EVENT_TYPE_CHARS) {
+      throw new InvalidEventException(where(i) + "event_type " + (type == null ? "is missing" : type.isEmpty()
+          ? "is empty" : "has " + type.codePointCount(0, type.length()) + " characters")
+          + "; an event type has 1 to " + MAX_EVENT_TYPE_CHARS + " characters");
+    }
+    String entityId = event.entityId();
+    if (entityId != null
+        && (entityId.isEmpty() || entityId.codePointCount(0, entityId.length()) > MAX_ENTITY_ID_CHARS)) {
+      throw new InvalidEventException(where(i) + "entity_id " + (entityId.isEmpty() ? "is empty"
+          : "is too long") + "; an entity id is null or has 1 to " + MAX_ENTITY_ID_CHARS + " characters");
+    }
+    if (entityId == null && !event.expectedVersion().isAny()) {
+      throw new InvalidEventException(where(i) + "an expected version (" + event.expectedVersion()
+          + ") needs an entity_id; events about no entity have no version");
+    }
+    if (event.payload() == null) {
+      throw new InvalidEventException(where(i) + "payload is missing; it must be a JSON object");
+    }
+    byte[] typeBytes = encode(i, "event_type", type, utf8);
+    byte[] entityBytes = entityId == null ? null : encode(i, "entity_id", entityId, utf8);
+    byte[] payload = encode(i, "payload", event.payload(), utf8);
+    byte[] metadata = event.metadata() == null ? null : encode(i, "metadata", event.metadata(), utf8);
+    EncodedEvent encoded = new EncodedEvent(typeBytes, entityId, entityBytes, payload, metadata,
+        event.eventId(), event.expectedVersion());
+    if (encoded.encodedSize() > maxEventBytes) {
+      throw new EventTooLargeException(where(i) + "the event is " + encoded.encodedSize()
+          + " bytes; at most " + maxEventBytes + " bytes are allowed (payload, metadata, type and"
+          + " entity id in UTF-8)");
+    }
+    requireJsonObject(i, "payload", payload);
+    if (metadata != null) {
+      requireJsonObject(i, "metadata", metadata);
+    }
+    return encoded;
+  }
+
+  private static byte[] encode(int i, String field, String text, CharsetEncoder utf8) {
+    try {
+      ByteBuffer buf = utf8.reset().encode(CharBuffer.wrap(text));
+      byte[] out = new byte[buf.remaining()];
+      buf.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException(where(i) + field
+          + " is not valid Unicode text (an unpaired surrogate); text must be valid UTF-8");
+    }
+  }
+
+  private static void requireJsonObject(int i, String field, byte[] json) {
+    try (JsonParser parser = JSON.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new InvalidEventException(where(i) + field + " must be a JSON object ({...}); got "
+            + preview(json));
+      }
+      // Input came from a Java string through a strict encoder, so it is valid UTF-8 already;
+      // skipping still tokenizes every value and catches any malformed JSON.
+      parser.skipChildren();
+      if (parser.nextToken() != null) {
+        throw new InvalidEventException(where(i) + field
+            + " is not valid JSON: there is more text after the object; send one JSON object");
+      }
+    } catch (IOException e) {
+      throw new InvalidEventException(where(i) + field + " is not valid JSON: "
+          + e.getMessage().lines().findFirst().orElse("parse error") + "; it must be a JSON object");
+    }
+  }
+
+  private static String preview(byte[] json) {
+    String s = new String(json, 0, Math.min(json.length, 40), StandardCharsets.UTF_8);
+    return "'" + s + (json.length > 40 ? "...'" : "'");
+  }
+
+  private static String where(int i) {
+    return "event " + i + ": ";
+  }
+}

@@ -1,0 +1,46 @@
+package org.annals.storage.fs;
+
+import java.nio.file.Path;
+
+/**
+ * Where things live inside a data folder:
+ *
+ * <pre>
+ * &lt;data&gt;/LOCK                                                  held while a store has it open
+ * &lt;data&gt;/wal/&lt;first global_seq, 20 digits&gt;.wal                  log segments
+ * &lt;data&gt;/events/stream_name=&lt;s&gt;/date=&lt;yyyy-mm-dd&gt;/&lt;id&gt;.parquet  flushed events
+ * &lt;data&gt;/manifest/&lt;version, 20 digits&gt;.json                   committed file lists
+ * </pre>
+ *
+ * Immutable.
+ */
+public record DataFolder(Path root) {
+  public DataFolder {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  public Path wal() {
+    return root.resolve("wal");
+  }
+
+  public Path events() {
+    return root.resolve("events");
+  }
+
+  public Path manifests() {
+    return root.resolve("manifest");
+  }
+
+  public Path lockFile() {
+    return root.resolve("LOCK");
+  }
+
+  /** A path stored in a manifest is relative to the root, with '/' separators. */
+  public Path resolve(String relativePath) {
+    return root.resolve(relativePath);
+  }
+
+  public String relativize(Path file) {
+    return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+  }
+}

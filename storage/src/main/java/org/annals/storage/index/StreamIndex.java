@@ -1,0 +1,56 @@
+package org.annals.storage.index;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * What the append path must know about each stream: the next seq, and each entity's last version
+ * for optimistic concurrency. Rebuilt on open from the manifest, the Parquet files and the WAL.
+ * Not thread-safe: the append sequencer guards it.
+ */
+public final class StreamIndex {
+  private final Map<String, StreamState> streams = new HashMap<>();
+
+  /** One stream's counters. */
+  public static final class StreamState {
+    private long nextSeq;
+    private final Map<String, Long> lastVersions = new HashMap<>();
+
+    public long nextSeq() {
+      return nextSeq;
+    }
+
+    /** The entity's last version, or -1 when it has no events in this stream. */
+    public long lastVersion(String entityId) {
+      Long v = lastVersions.get(entityId);
+      return v == null ? -1 : v;
+    }
+
+    public void advanceTo(long seq) {
+      nextSeq = Math.max(nextSeq, seq);
+    }
+
+    public void recordVersion(String entityId, long version) {
+      lastVersions.merge(entityId, version, Math::max);
+    }
+
+    public int entityCount() {
+      return lastVersions.size();
+    }
+  }
+
+  /** The stream's state, or null if it has no events. */
+  public StreamState get(String stream) {
+    return streams.get(stream);
+  }
+
+  public StreamState getOrCreate(String stream) {
+    return streams.computeIfAbsent(stream, s -> new StreamState());
+  }
+
+  public List<String> streamNames() {
+    return List.copyOf(new TreeSet<>(streams.keySet()));
+  }
+}

@@ -1,0 +1,51 @@
+package org.annals.storage.manifest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One committed state of the flushed data: the Parquet files and the log position they cover.
+ * Every event with a global_seq below {@code coveredGlobalSeq} is in exactly one listed file; every
+ * event at or above it is in the WAL. Immutable.
+ *
+ * @param version increases by one with each commit
+ * @param streamNextSeq for each stream with flushed events, the seq after its last flushed event
+ */
+public record Manifest(
+    int formatVersion,
+    long version,
+    long coveredGlobalSeq,
+    Map<String, Long> streamNextSeq,
+    List<DataFile> files) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public Manifest {
+    streamNextSeq = new TreeMap<>(streamNextSeq);
+    files = List.copyOf(files);
+  }
+
+  /** The state of a data folder nothing has been flushed to. */
+  public static Manifest empty() {
+    return new Manifest(FORMAT_VERSION, 0, 0, Map.of(), List.of());
+  }
+
+  /** The next manifest: these files added, covering the log up to {@code newCovered}. */
+  public Manifest plus(List<DataFile> added, long newCovered, Map<String, Long> newStreamNextSeq) {
+    List<DataFile> all = new ArrayList<>(files);
+    all.addAll(added);
+    Map<String, Long> next = new TreeMap<>(streamNextSeq);
+    next.putAll(newStreamNextSeq);
+    return new Manifest(FORMAT_VERSION, version + 1, newCovered, next, all);
+  }
+
+  public long totalRows() {
+    long rows = 0;
+    for (DataFile f : files) {
+      rows += f.rows();
+    }
+    return rows;
+  }
+}

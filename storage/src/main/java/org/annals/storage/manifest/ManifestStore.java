@@ -1,0 +1,151 @@
+package org.annals.storage.manifest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.annals.storage.fs.CrashPoint;
+import org.annals.storage.fs.Durable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and commits manifests in {@code <data>/manifest/<version, 20 digits>.json}.
+ *
+ * <p>File format: a first line {@code crc32c=<8 hex digits>} over the rest of the file, then the
+ * manifest as JSON. A commit writes a temporary file, fsyncs it, publishes it under its version's
+ * name with a hard link (which fails rather than replace an existing manifest) and fsyncs the
+ * folder: that link is the commit point. The newest manifest whose checksum holds wins on open.
+ * The two newest manifests are kept; older ones are deleted after a commit.
+ *
+ * <p>Not thread-safe: one flush commits at a time.
+ */
+public final class ManifestStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestStore.class);
+  private static final Pattern NAME = Pattern.compile("(\\d{20})\\.json");
+  private static final String CRC_PREFIX = "crc32c=";
+  private static final int KEEP = 2;
+
+  private final Path dir;
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public ManifestStore(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Loads the newest valid manifest, or the empty one if there is none. */
+  public Manifest loadNewest() throws IOException {
+    Durable.createDirectories(dir);
+    for (Path file : manifestsNewestFirst()) {
+      try {
+        return read(file);
+      } catch (IOException e) {
+        LOG.warn("skipping manifest {}: {}", file, e.getMessage());
+      }
+    }
+    return Manifest.empty();
+  }
+
+  /** Removes temporary files a crash left behind before publishing them. */
+  public void deleteTemporaryFiles() throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tmp")) {
+      for (Path f : files) {
+        Files.delete(f);
+        LOG.info("deleted unpublished manifest {}", f);
+      }
+    }
+  }
+
+  /** Durably publishes a manifest; when this returns, it is what the next open will load. */
+  public void commit(Manifest manifest) throws IOException {
+    byte[] body = json.writeValueAsBytes(manifest);
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    byte[] header = String.format("%s%08x\n", CRC_PREFIX, crc.getValue()).getBytes(StandardCharsets.US_ASCII);
+    Path target = dir.resolve(String.format("%020d.json", manifest.version()));
+    Path temp = dir.resolve(String.format("%020d.json.tmp", manifest.version()));
+    Files.write(temp, concat(header, body), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Durable.forceFile(temp);
+    CrashPoint.MANIFEST_WRITTEN.reached();
+    Durable.publishNoReplace(temp, target);
+    CrashPoint.MANIFEST_PUBLISHED.reached();
+    deleteOlderThanKept();
+  }
+
+  private void deleteOlderThanKept() {
+    try {
+      List<Path> all = manifestsNewestFirst();
+      for (Path old : all.subList(Math.min(KEEP, all.size()), all.size())) {
+        Files.deleteIfExists(old);
+      }
+    } catch (IOException e) {
+      // The commit already happened; an old manifest left behind is harmless and retried later.
+      LOG.warn("could not delete old manifests in {}: {}", dir, e.getMessage());
+    }
+  }
+
+  private Manifest read(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    int newline = indexOf(bytes, (byte) '\n');
+    String header = newline < 0 ? "" : new String(bytes, 0, newline, StandardCharsets.US_ASCII);
+    if (!header.startsWith(CRC_PREFIX)) {
+      throw new IOException("no '" + CRC_PREFIX + "' header line");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, newline + 1, bytes.length - newline - 1);
+    long stored;
+    try {
+      stored = Long.parseLong(header.substring(CRC_PREFIX.length()).trim(), 16);
+    } catch (NumberFormatException e) {
+      throw new IOException("bad checksum header '" + header + "'", e);
+    }
+    if (stored != crc.getValue()) {
+      throw new IOException(String.format("checksum mismatch (stored %08x, computed %08x)", stored, crc.getValue()));
+    }
+    Manifest m = json.readValue(bytes, newline + 1, bytes.length - newline - 1, Manifest.class);
+    if (m.formatVersion() != Manifest.FORMAT_VERSION) {
+      throw new IOException("unknown manifest format " + m.formatVersion());
+    }
+    return m;
+  }
+
+  private List<Path> manifestsNewestFirst() throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        Matcher m = NAME.matcher(f.getFileName().toString());
+        if (m.matches()) {
+          out.add(f);
+        }
+      }
+    }
+    out.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+    return out;
+  }
+
+  private static int indexOf(byte[] bytes, byte b) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

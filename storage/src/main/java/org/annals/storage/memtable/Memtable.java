@@ -1,0 +1,134 @@
+package org.annals.storage.memtable;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.annals.storage.event.SequencedBatch;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * The acknowledged events not yet in Parquet files, in global_seq order, as a list of Arrow
+ * chunks. The WAL writer thread inserts; queries pin chunks; a flush seals the active chunk,
+ * writes the sealed ones and drops them once the manifest that lists their files is committed.
+ * Thread-safe: the chunk list is guarded by this object's monitor, chunk contents by each chunk.
+ */
+public final class Memtable implements AutoCloseable {
+  private static final int INITIAL_CHUNK_ROWS = 1024;
+
+  private final BufferAllocator allocator;
+  private final int maxChunkRows;
+  private final List<MemtableChunk> chunks = new ArrayList<>();
+  private long endGlobalSeq;
+
+  /**
+   * @param startGlobalSeq the global_seq the first inserted event will have
+   * @param maxChunkRows rows after which the active chunk is sealed and a new one started
+   */
+  public Memtable(BufferAllocator allocator, long startGlobalSeq, int maxChunkRows) {
+    this.allocator = allocator;
+    this.maxChunkRows = maxChunkRows;
+    this.endGlobalSeq = startGlobalSeq;
+  }
+
+  /**
+   * Inserts durable batches in log order. Called by the WAL writer thread only; holding the monitor
+   * keeps a flush from sealing a chunk while a batch is half in it.
+   */
+  public synchronized void insert(List<SequencedBatch> batches) {
+    for (SequencedBatch batch : batches) {
+      if (batch.firstGlobalSeq() != endGlobalSeq) {
+        throw new IllegalStateException("memtable expected global_seq " + endGlobalSeq
+            + " but got a batch starting at " + batch.firstGlobalSeq());
+      }
+      activeChunk().append(batch);
+      endGlobalSeq = batch.endGlobalSeq();
+    }
+  }
+
+  private MemtableChunk activeChunk() {
+    MemtableChunk last = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
+    if (last != null && !last.sealed() && last.rowCount() < maxChunkRows) {
+      return last;
+    }
+    if (last != null) {
+      last.seal();
+    }
+    MemtableChunk fresh = new MemtableChunk(allocator, endGlobalSeq, INITIAL_CHUNK_ROWS);
+    chunks.add(fresh);
+    return fresh;
+  }
+
+  /**
+   * Pins every chunk with its current row count. Each pinned chunk has been retained; the caller
+   * releases it through {@link PinnedRows#release()}.
+   */
+  public synchronized PinnedRows pin() {
+    List<PinnedRows.Part> parts = new ArrayList<>(chunks.size());
+    for (MemtableChunk c : chunks) {
+      int rows = c.rowCount();
+      if (rows > 0) {
+        c.retain();
+        parts.add(new PinnedRows.Part(c, rows));
+      }
+    }
+    return new PinnedRows(parts, endGlobalSeq);
+  }
+
+  /** Seals the active chunk and pins every chunk, for a flush to write. */
+  public synchronized PinnedRows sealForFlush() {
+    if (!chunks.isEmpty()) {
+      chunks.get(chunks.size() - 1).seal();
+    }
+    return pin();
+  }
+
+  /** Drops the chunks whose events all lie below {@code coveredGlobalSeq}. */
+  public synchronized void dropBelow(long coveredGlobalSeq) {
+    while (!chunks.isEmpty()) {
+      MemtableChunk first = chunks.get(0);
+      if (!first.sealed() || first.endGlobalSeq() > coveredGlobalSeq) {
+        return;
+      }
+      chunks.remove(0);
+      first.release();
+    }
+  }
+
+  public synchronized long rowCount() {
+    long rows = 0;
+    for (MemtableChunk c : chunks) {
+      rows += c.rowCount();
+    }
+    return rows;
+  }
+
+  public synchronized long bytes() {
+    long bytes = 0;
+    for (MemtableChunk c : chunks) {
+      bytes += c.bytes();
+    }
+    return bytes;
+  }
+
+  /** Nanoseconds since the oldest chunk holding rows was started, or 0 when empty. */
+  public synchronized long oldestAgeNanos() {
+    for (MemtableChunk c : chunks) {
+      if (c.rowCount() > 0) {
+        return c.ageNanos();
+      }
+    }
+    return 0;
+  }
+
+  /** One past the last global_seq inserted. */
+  public synchronized long endGlobalSeq() {
+    return endGlobalSeq;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (MemtableChunk c : chunks) {
+      c.release();
+    }
+    chunks.clear();
+  }
+}

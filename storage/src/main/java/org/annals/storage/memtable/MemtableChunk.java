@@ -1,0 +1,207 @@
+package org.annals.storage.memtable;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.annals.storage.arrow.EventVectors;
+import org.annals.storage.event.EncodedEvent;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventRow;
+import org.annals.storage.event.SequencedBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
+
+/**
+ * A run of consecutive events (by global_seq) held in Arrow vectors, one per column. Only the WAL
+ * writer thread appends, and only while the chunk is active; readers take the read lock, because
+ * growing a vector reallocates its buffers. A chunk is reference counted: the memtable holds one
+ * reference until the chunk is flushed, and each snapshot that sees it holds another, so a flush
+ * never frees memory a running query still reads.
+ */
+public final class MemtableChunk {
+  private final FieldVector[] vectors = new FieldVector[EventColumn.ALL.size()];
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private final long firstGlobalSeq;
+  private final long createdAtNanos = System.nanoTime();
+  private volatile int rowCount;
+  private volatile boolean sealed;
+
+  MemtableChunk(BufferAllocator allocator, long firstGlobalSeq, int initialRows) {
+    this.firstGlobalSeq = firstGlobalSeq;
+    for (EventColumn c : EventColumn.ALL) {
+      FieldVector v = EventVectors.newVector(c, allocator);
+      v.setInitialCapacity(initialRows);
+      v.allocateNew();
+      vectors[c.ordinal()] = v;
+    }
+  }
+
+  /** Appends a durable batch; its first event must follow this chunk's last one. */
+  void append(SequencedBatch batch) {
+    lock.writeLock().lock();
+    try {
+      int row = rowCount;
+      byte[] stream = batch.streamName().getBytes(StandardCharsets.UTF_8);
+      VarCharVector streamV = (VarCharVector) vectors[EventColumn.STREAM_NAME.ordinal()];
+      BigIntVector seqV = (BigIntVector) vectors[EventColumn.SEQ.ordinal()];
+      BigIntVector globalV = (BigIntVector) vectors[EventColumn.GLOBAL_SEQ.ordinal()];
+      VarCharVector entityV = (VarCharVector) vectors[EventColumn.ENTITY_ID.ordinal()];
+      BigIntVector versionV = (BigIntVector) vectors[EventColumn.VERSION.ordinal()];
+      VarCharVector idV = (VarCharVector) vectors[EventColumn.EVENT_ID.ordinal()];
+      VarCharVector typeV = (VarCharVector) vectors[EventColumn.EVENT_TYPE.ordinal()];
+      TimeStampMilliTZVector recordedV = (TimeStampMilliTZVector) vectors[EventColumn.RECORDED_AT.ordinal()];
+      VarCharVector payloadV = (VarCharVector) vectors[EventColumn.PAYLOAD.ordinal()];
+      VarCharVector metadataV = (VarCharVector) vectors[EventColumn.METADATA.ordinal()];
+      for (int i = 0; i < batch.size(); i++, row++) {
+        EncodedEvent e = batch.events().get(i);
+        streamV.setSafe(row, stream);
+        seqV.setSafe(row, batch.firstSeq() + i);
+        globalV.setSafe(row, batch.firstGlobalSeq() + i);
+        if (e.entityIdUtf8() == null) {
+          entityV.setNull(row);
+          versionV.setNull(row);
+        } else {
+          entityV.setSafe(row, e.entityIdUtf8());
+          versionV.setSafe(row, batch.versions()[i]);
+        }
+        idV.setSafe(row, e.eventId().toString().getBytes(StandardCharsets.US_ASCII));
+        typeV.setSafe(row, e.eventType());
+        recordedV.setSafe(row, batch.recordedAt());
+        payloadV.setSafe(row, e.payload());
+        if (e.metadata() == null) {
+          metadataV.setNull(row);
+        } else {
+          metadataV.setSafe(row, e.metadata());
+        }
+      }
+      for (FieldVector v : vectors) {
+        v.setValueCount(row);
+      }
+      rowCount = row;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  public long firstGlobalSeq() {
+    return firstGlobalSeq;
+  }
+
+  /** One past the last global_seq in the chunk. */
+  public long endGlobalSeq() {
+    return firstGlobalSeq + rowCount;
+  }
+
+  public int rowCount() {
+    return rowCount;
+  }
+
+  public boolean sealed() {
+    return sealed;
+  }
+
+  void seal() {
+    sealed = true;
+  }
+
+  long ageNanos() {
+    return System.nanoTime() - createdAtNanos;
+  }
+
+  /** Bytes of Arrow memory the chunk holds. */
+  long bytes() {
+    lock.readLock().lock();
+    try {
+      long total = 0;
+      for (FieldVector v : vectors) {
+        total += v.getBufferSize();
+      }
+      return total;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Visits rows [from, to) under the read lock; the row passed to the visitor is reused. */
+  public void read(int from, int to, RowVisitor visitor) {
+    lock.readLock().lock();
+    try {
+      Row row = new Row();
+      for (int i = from; i < to; i++) {
+        row.index = i;
+        if (!visitor.visit(row)) {
+          return;
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * A view of one row of a sealed chunk, which no writer touches any more, so it needs no lock.
+   * Used by the flush, which must hold many rows at once to sort them.
+   */
+  public Row sealedRow(int index) {
+    if (!sealed) {
+      throw new IllegalStateException("direct row access needs a sealed chunk");
+    }
+    Row row = new Row();
+    row.index = index;
+    return row;
+  }
+
+  /** Receives rows; returns false to stop early. */
+  @FunctionalInterface
+  public interface RowVisitor {
+    boolean visit(Row row);
+  }
+
+  /** A movable view of one row of the chunk. Valid only inside {@link #read}. */
+  public final class Row implements EventRow {
+    private int index;
+
+    public int index() {
+      return index;
+    }
+
+    @Override
+    public boolean isNull(EventColumn column) {
+      return vectors[column.ordinal()].isNull(index);
+    }
+
+    @Override
+    public long getLong(EventColumn column) {
+      return EventVectors.getLong(vectors[column.ordinal()], index);
+    }
+
+    @Override
+    public byte[] getBytes(EventColumn column) {
+      return ((VarCharVector) vectors[column.ordinal()]).get(index);
+    }
+  }
+
+  public void retain() {
+    if (refs.getAndIncrement() <= 0) {
+      throw new IllegalStateException("memtable chunk used after it was freed");
+    }
+  }
+
+  public void release() {
+    if (refs.decrementAndGet() == 0) {
+      lock.writeLock().lock();
+      try {
+        for (FieldVector v : vectors) {
+          v.close();
+        }
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package org.annals.storage.parquet;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.UUID;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventRow;
+import org.annals.storage.fs.CrashPoint;
+import org.annals.storage.fs.DataFolder;
+import org.annals.storage.fs.Durable;
+import org.annals.storage.manifest.DataFile;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
+
+/**
+ * Writes one partition's events (one stream, one UTC day) as a new Parquet file and puts it in
+ * place durably: write under a hidden temporary name, fsync the file ourselves (parquet-java's
+ * close does not), rename it to a unique final name, fsync the folder. The file is not part of the
+ * store until a manifest lists it. Stateless apart from its configuration; thread-safe.
+ *
+ * <p>Files are ZSTD-compressed, dictionary-encoded for the columns that repeat (not for event ids
+ * and payloads), carry min/max statistics, and have a bloom filter on entity_id. Rows arrive sorted
+ * by entity_id, version, so that one entity's events sit together and row-group statistics on
+ * entity_id are narrow.
+ */
+public final class PartitionFileWriter {
+  /** Row group size in bytes: large enough for good compression, small enough to prune. */
+  static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+
+  private final DataFolder folder;
+  private final Configuration conf;
+
+  public PartitionFileWriter(DataFolder folder, Configuration conf) {
+    this.folder = folder;
+    this.conf = conf;
+  }
+
+  /**
+   * Writes rows (already sorted) of one partition and returns the new file's manifest entry.
+   *
+   * @param rows all of one stream and one day; not empty
+   */
+  public DataFile write(String streamName, String day, List<? extends EventRow> rows) throws IOException {
+    Path dir = PartitionPath.folder(folder.events(), streamName, day);
+    Durable.createDirectories(dir);
+    String name = UUID.randomUUID() + ".parquet";
+    Path temp = dir.resolve("." + name + ".tmp");
+    Path target = dir.resolve(name);
+    try (ParquetWriter<EventRow> writer = new Builder(HadoopOutputFile.fromPath(
+        new org.apache.hadoop.fs.Path(temp.toUri()), conf), conf, rows.size()).build()) {
+      for (EventRow row : rows) {
+        writer.write(row);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw new IOException("writing Parquet file " + temp + " failed: " + e.getMessage(), e);
+    }
+    CrashPoint.FILE_WRITTEN.reached();
+    Durable.forceFile(temp);
+    CrashPoint.FILE_FSYNCED.reached();
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    Durable.forceDirectory(dir);
+    CrashPoint.FILE_MOVED.reached();
+    return describe(folder.relativize(target), streamName, day, rows, Files.size(target));
+  }
+
+  private static DataFile describe(String path, String stream, String day,
+      List<? extends EventRow> rows, long bytes) {
+    long minSeq = Long.MAX_VALUE;
+    long maxSeq = Long.MIN_VALUE;
+    long minGlobal = Long.MAX_VALUE;
+    long maxGlobal = Long.MIN_VALUE;
+    long minAt = Long.MAX_VALUE;
+    long maxAt = Long.MIN_VALUE;
+    String minEntity = null;
+    String maxEntity = null;
+    for (EventRow r : rows) {
+      long seq = r.getLong(EventColumn.SEQ);
+      long global = r.getLong(EventColumn.GLOBAL_SEQ);
+      long at = r.getLong(EventColumn.RECORDED_AT);
+      minSeq = Math.min(minSeq, seq);
+      maxSeq = Math.max(maxSeq, seq);
+      minGlobal = Math.min(minGlobal, global);
+      maxGlobal = Math.max(maxGlobal, global);
+      minAt = Math.min(minAt, at);
+      maxAt = Math.max(maxAt, at);
+      byte[] entity = r.getBytes(EventColumn.ENTITY_ID);
+      if (entity != null) {
+        // Rows are sorted by entity id, so the first and last non-null ids are the extremes.
+        String id = new String(entity, StandardCharsets.UTF_8);
+        if (minEntity == null) {
+          minEntity = id;
+        }
+        maxEntity = id;
+      }
+    }
+    return new DataFile(path, stream, day, rows.size(), bytes, minSeq, maxSeq, minGlobal,
+        maxGlobal, minAt, maxAt, minEntity, maxEntity);
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<EventRow, Builder> {
+    Builder(OutputFile file, Configuration conf, long expectedRows) {
+      super(file);
+      withConf(conf);
+      withWriteMode(ParquetFileWriter.Mode.CREATE);
+      withCompressionCodec(CompressionCodecName.ZSTD);
+      withRowGroupSize(ROW_GROUP_BYTES);
+      withDictionaryEncoding(true);
+      withDictionaryEncoding(EventColumn.EVENT_ID.columnName(), false);
+      withDictionaryEncoding(EventColumn.PAYLOAD.columnName(), false);
+      withBloomFilterEnabled(EventColumn.ENTITY_ID.columnName(), true);
+      withBloomFilterNDV(EventColumn.ENTITY_ID.columnName(), Math.max(1, expectedRows));
+      withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<EventRow> getWriteSupport(Configuration conf) {
+      return new EventWriteSupport();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package org.annals.storage.scan;
+
+import org.annals.storage.memtable.MemtableChunk;
+import org.annals.storage.memtable.PinnedRows;
+
+/**
+ * Reads the pinned rows of one memtable chunk, skipping those already in Parquet files (below the
+ * snapshot's covered position). Not thread-safe.
+ */
+final class MemtableSource implements RowSource {
+  private final MemtableChunk chunk;
+  private final int end;
+  private final ScanSpec spec;
+  private final ScanSpec.Encoded encoded;
+  private final ScanStats stats;
+  private int next;
+
+  MemtableSource(PinnedRows.Part part, long coveredGlobalSeq, ScanSpec spec, ScanSpec.Encoded encoded,
+      ScanStats stats) {
+    this.chunk = part.chunk();
+    this.end = part.rows();
+    this.spec = spec;
+    this.encoded = encoded;
+    this.stats = stats;
+    this.next = (int) Math.min(end, Math.max(0, coveredGlobalSeq - chunk.firstGlobalSeq()));
+    if (spec.globalSeqMin() > chunk.firstGlobalSeq() + next) {
+      next = (int) Math.min(end, spec.globalSeqMin() - chunk.firstGlobalSeq());
+    }
+  }
+
+  @Override
+  public boolean fill(BatchBuilder batch) {
+    chunk.read(next, end, row -> {
+      next = row.index() + 1;
+      stats.memtableRowsRead++;
+      if (spec.test(row, encoded)) {
+        batch.add(row);
+        stats.rowsReturned++;
+      }
+      return !batch.isFull();
+    });
+    if (spec.globalSeqMax() != Long.MAX_VALUE
+        && chunk.firstGlobalSeq() + next > spec.globalSeqMax()) {
+      next = end;
+    }
+    return next >= end;
+  }
+
+  @Override
+  public void close() {
+    // The chunk is pinned by the snapshot, which releases it.
+  }
+}

@@ -1,0 +1,221 @@
+package org.annals.storage.scan;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventRow;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.parquet.PartitionPath;
+
+/**
+ * What a scan reads: the columns wanted and the predicates the storage layer applies itself. A
+ * scan returns exactly the rows that satisfy every predicate, so a caller may drop the predicates
+ * it pushed here. Predicates also prune partitions (by folder), files (by manifest statistics) and
+ * row groups (by Parquet statistics and the entity_id bloom filter). Immutable.
+ *
+ * @param columns the columns to return, in this order
+ * @param streams the streams to read, or null for all
+ * @param recordedFrom recorded_at lower bound, inclusive (epoch ms)
+ * @param recordedTo recorded_at upper bound, exclusive (epoch ms)
+ * @param entityId entity_id must equal this, or null for no condition
+ * @param eventType event_type must equal this, or null for no condition
+ * @param seqMin seq lower bound, inclusive; seqMax upper bound, inclusive
+ * @param globalSeqMin global_seq lower bound, inclusive; globalSeqMax upper bound, inclusive
+ */
+public record ScanSpec(
+    List<EventColumn> columns,
+    Set<String> streams,
+    long recordedFrom,
+    long recordedTo,
+    String entityId,
+    String eventType,
+    long seqMin,
+    long seqMax,
+    long globalSeqMin,
+    long globalSeqMax) {
+
+  public ScanSpec {
+    columns = List.copyOf(columns);
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("a scan needs at least one column");
+    }
+    streams = streams == null ? null : Set.copyOf(streams);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every column of every event. */
+  public static ScanSpec all() {
+    return builder().build();
+  }
+
+  /** The wanted columns plus those the predicates read. */
+  public List<EventColumn> neededColumns() {
+    Set<EventColumn> needed = new LinkedHashSet<>(columns);
+    needed.addAll(predicateColumns());
+    return List.copyOf(needed);
+  }
+
+  private Set<EventColumn> predicateColumns() {
+    Set<EventColumn> cols = EnumSet.noneOf(EventColumn.class);
+    if (streams != null) {
+      cols.add(EventColumn.STREAM_NAME);
+    }
+    if (recordedFrom != Long.MIN_VALUE || recordedTo != Long.MAX_VALUE) {
+      cols.add(EventColumn.RECORDED_AT);
+    }
+    if (entityId != null) {
+      cols.add(EventColumn.ENTITY_ID);
+    }
+    if (eventType != null) {
+      cols.add(EventColumn.EVENT_TYPE);
+    }
+    if (seqMin != Long.MIN_VALUE || seqMax != Long.MAX_VALUE) {
+      cols.add(EventColumn.SEQ);
+    }
+    if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE) {
+      cols.add(EventColumn.GLOBAL_SEQ);
+    }
+    return cols;
+  }
+
+  /** Whether the predicates can match nothing at all (an empty range or stream set). */
+  public boolean matchesNothing() {
+    return (streams != null && streams.isEmpty()) || recordedFrom >= recordedTo
+        || seqMin > seqMax || globalSeqMin > globalSeqMax;
+  }
+
+  public boolean mayMatchStream(String stream) {
+    return streams == null || streams.contains(stream);
+  }
+
+  /** Whether a committed file can hold a matching row, judged from the manifest alone. */
+  public boolean mayMatch(DataFile f) {
+    return mayMatchStream(f.streamName())
+        && PartitionPath.dayOverlaps(f.date(), recordedFrom, recordedTo)
+        && f.maxRecordedAt() >= recordedFrom && f.minRecordedAt() < recordedTo
+        && f.maxSeq() >= seqMin && f.minSeq() <= seqMax
+        && f.maxGlobalSeq() >= globalSeqMin && f.minGlobalSeq() <= globalSeqMax
+        && (entityId == null || (f.minEntityId() != null
+            && compareUtf8(entityId, f.minEntityId()) >= 0 && compareUtf8(entityId, f.maxEntityId()) <= 0));
+  }
+
+  private static int compareUtf8(String a, String b) {
+    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A row's exact verdict, reading only the predicate columns. */
+  public boolean test(EventRow row, Encoded encoded) {
+    if (streams != null && !encoded.streams().contains(new String(row.getBytes(EventColumn.STREAM_NAME),
+        StandardCharsets.UTF_8))) {
+      return false;
+    }
+    if (recordedFrom != Long.MIN_VALUE || recordedTo != Long.MAX_VALUE) {
+      long at = row.getLong(EventColumn.RECORDED_AT);
+      if (at < recordedFrom || at >= recordedTo) {
+        return false;
+      }
+    }
+    if (seqMin != Long.MIN_VALUE || seqMax != Long.MAX_VALUE) {
+      long seq = row.getLong(EventColumn.SEQ);
+      if (seq < seqMin || seq > seqMax) {
+        return false;
+      }
+    }
+    if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE) {
+      long g = row.getLong(EventColumn.GLOBAL_SEQ);
+      if (g < globalSeqMin || g > globalSeqMax) {
+        return false;
+      }
+    }
+    if (entityId != null && (row.isNull(EventColumn.ENTITY_ID)
+        || !Arrays.equals(encoded.entityId(), row.getBytes(EventColumn.ENTITY_ID)))) {
+      return false;
+    }
+    return eventType == null || Arrays.equals(encoded.eventType(), row.getBytes(EventColumn.EVENT_TYPE));
+  }
+
+  /** The predicate constants as UTF-8, computed once per scan rather than once per row. */
+  public Encoded encoded() {
+    return new Encoded(streams,
+        entityId == null ? null : entityId.getBytes(StandardCharsets.UTF_8),
+        eventType == null ? null : eventType.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** See {@link #encoded()}. */
+  public record Encoded(Set<String> streams, byte[] entityId, byte[] eventType) {}
+
+  /** Builds a spec; every predicate is optional. */
+  public static final class Builder {
+    private List<EventColumn> columns = EventColumn.ALL;
+    private Set<String> streams;
+    private long recordedFrom = Long.MIN_VALUE;
+    private long recordedTo = Long.MAX_VALUE;
+    private String entityId;
+    private String eventType;
+    private long seqMin = Long.MIN_VALUE;
+    private long seqMax = Long.MAX_VALUE;
+    private long globalSeqMin = Long.MIN_VALUE;
+    private long globalSeqMax = Long.MAX_VALUE;
+
+    public Builder columns(List<EventColumn> value) {
+      this.columns = value;
+      return this;
+    }
+
+    public Builder columns(EventColumn... value) {
+      return columns(List.of(value));
+    }
+
+    public Builder streams(Set<String> value) {
+      this.streams = value;
+      return this;
+    }
+
+    public Builder stream(String value) {
+      return streams(Set.of(value));
+    }
+
+    /** recorded_at in [from, to), epoch milliseconds. */
+    public Builder recordedBetween(long from, long to) {
+      this.recordedFrom = from;
+      this.recordedTo = to;
+      return this;
+    }
+
+    public Builder entityId(String value) {
+      this.entityId = value;
+      return this;
+    }
+
+    public Builder eventType(String value) {
+      this.eventType = value;
+      return this;
+    }
+
+    /** seq in [min, max], inclusive. */
+    public Builder seqBetween(long min, long max) {
+      this.seqMin = min;
+      this.seqMax = max;
+      return this;
+    }
+
+    /** global_seq in [min, max], inclusive. */
+    public Builder globalSeqBetween(long min, long max) {
+      this.globalSeqMin = min;
+      this.globalSeqMax = max;
+      return this;
+    }
+
+    public ScanSpec build() {
+      return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventType,
+          seqMin, seqMax, globalSeqMin, globalSeqMax);
+    }
+  }
+}

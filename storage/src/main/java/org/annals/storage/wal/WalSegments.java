@@ -1,0 +1,82 @@
+package org.annals.storage.wal;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.annals.storage.fs.Durable;
+
+/**
+ * Naming of WAL segment files: the first global_seq a segment holds, zero-padded to 20 digits so
+ * that a plain listing sorts in log order.
+ */
+public final class WalSegments {
+  private static final Pattern NAME = Pattern.compile("(\\d{20})\\.wal");
+
+  private WalSegments() {}
+
+  /** A segment file and the first global_seq it holds. */
+  public record Segment(Path path, long firstGlobalSeq) {}
+
+  public static Path path(Path walDir, long firstGlobalSeq) {
+    return walDir.resolve(String.format("%020d.wal", firstGlobalSeq));
+  }
+
+  /**
+   * Lists the segments in log order. A file in the folder that is not a segment is an error: the
+   * log folder holds nothing else, so a stray file means something is wrong.
+   */
+  public static List<Segment> list(Path walDir) throws IOException {
+    List<Segment> out = new ArrayList<>();
+    if (!Files.isDirectory(walDir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir)) {
+      for (Path f : files) {
+        Matcher m = NAME.matcher(f.getFileName().toString());
+        if (!m.matches()) {
+          throw new IOException("unexpected file " + f + " in the WAL folder; it holds only"
+              + " segments named <20-digit global_seq>.wal");
+        }
+        out.add(new Segment(f, Long.parseLong(m.group(1))));
+      }
+    }
+    out.sort(Comparator.comparingLong(Segment::firstGlobalSeq));
+    return out;
+  }
+
+  /**
+   * Deletes the segments whose records all lie below {@code coveredGlobalSeq} (a segment ends where
+   * the next begins; the last segment is never deleted) and fsyncs the folder.
+   *
+   * @return how many segments were deleted
+   */
+  public static int deleteCovered(Path walDir, long coveredGlobalSeq) throws IOException {
+    List<Segment> segments = list(walDir);
+    int deleted = 0;
+    for (int i = 0; i + 1 < segments.size(); i++) {
+      if (segments.get(i + 1).firstGlobalSeq() <= coveredGlobalSeq) {
+        Files.delete(segments.get(i).path());
+        deleted++;
+      }
+    }
+    if (deleted > 0) {
+      Durable.forceDirectory(walDir);
+    }
+    return deleted;
+  }
+
+  /** Total bytes of all segments. */
+  public static long totalBytes(Path walDir) throws IOException {
+    long total = 0;
+    for (Segment s : list(walDir)) {
+      total += Files.size(s.path());
+    }
+    return total;
+  }
+}
