@@ -118,6 +118,9 @@ public final class PartitionFileWriter {
       withDictionaryEncoding(true);
       withDictionaryEncoding(EventColumn.EVENT_ID.columnName(), false);
       withDictionaryEncoding(EventColumn.PAYLOAD.columnName(), false);
+      // parquet-java writes no bloom filter for a fully dictionary-encoded column, and the bloom
+      // filter is what lets an entity lookup skip row groups.
+      withDictionaryEncoding(EventColumn.ENTITY_ID.columnName(), false);
       withBloomFilterEnabled(EventColumn.ENTITY_ID.columnName(), true);
       withBloomFilterNDV(EventColumn.ENTITY_ID.columnName(), Math.max(1, expectedRows));
       withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);

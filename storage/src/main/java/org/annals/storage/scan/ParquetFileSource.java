@@ -183,9 +183,17 @@ final class ParquetFileSource implements RowSource {
       this.maxDefinition = newMaxDefinition;
     }
 
+    /**
+     * Moves every reader to the next row. A defined value that was never read must be skipped
+     * first: consume() advances the levels but not the values.
+     */
     void consume() {
-      for (ColumnReader r : readers) {
+      for (int i = 0; i < readers.length; i++) {
+        ColumnReader r = readers[i];
         if (r != null) {
+          if (r.getCurrentDefinitionLevel() == maxDefinition[i]) {
+            r.skip();
+          }
           r.consume();
         }
       }
