@@ -179,7 +179,7 @@ public final class EventStore implements AutoCloseable {
       }
       SequencedBatch batch = sequence(streamName, encoded, now);
       ByteBuffer frame = WalRecordFormat.encode(batch);
-      commitToIndex(batch, now);
+      commitToIndex(batch, encoded, now);
       List<EventPosition> positions = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         positions.add(batch.position(i));
@@ -201,13 +201,13 @@ public final class EventStore implements AutoCloseable {
         throw new InvalidEventException("event " + i + ": event_id " + e.eventId()
             + " is already stored in stream '" + p.streamName() + "'; event ids are unique in the store");
       }
-      if ((p == null) != found.isEmpty()) {
+      if (p != null) {
+        found.add(p);
+      }
+      if (found.size() != (p == null ? 0 : i + 1)) {
         throw new InvalidEventException("event " + i + ": the batch repeats some already-stored"
             + " event ids but not others; a retry must resend exactly the original batch, and new"
             + " events need new event ids");
-      }
-      if (p != null) {
-        found.add(p);
       }
     }
     return found.isEmpty() ? null : found;
@@ -239,8 +239,19 @@ public final class EventStore implements AutoCloseable {
     return new SequencedBatch(stream, firstSeq, nextGlobalSeq, recordedAt, withIds, versions);
   }
 
-  private void commitToIndex(SequencedBatch batch, long now) {
-    StoreRecovery.apply(batch, index, recentIds, now);
+  private void commitToIndex(SequencedBatch batch, List<EncodedEvent> asGiven, long now) {
+    StreamIndex.StreamState stream = index.getOrCreate(batch.streamName());
+    stream.advanceTo(batch.firstSeq() + batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      EncodedEvent e = asGiven.get(i);
+      if (e.entityId() != null) {
+        stream.recordVersion(e.entityId(), batch.versions()[i]);
+      }
+      // Only a client's own ids can come back in a retry; ids the store made need no memory.
+      if (e.eventId() != null) {
+        recentIds.add(batch.position(i), now);
+      }
+    }
     nextGlobalSeq = batch.endGlobalSeq();
     lastRecordedAt = batch.recordedAt();
   }

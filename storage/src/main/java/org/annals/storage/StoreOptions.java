@@ -14,7 +14,7 @@ import java.util.Objects;
  *   <tr><td>maxEventBytes</td><td>1 MiB</td><td>largest event: payload, metadata, type and entity id in UTF-8</td></tr>
  *   <tr><td>maxBatchEvents</td><td>10,000</td><td>most events in one append</td></tr>
  *   <tr><td>maxBatchBytes</td><td>16 MiB</td><td>most bytes in one append</td></tr>
- *   <tr><td>idempotencyWindow</td><td>24 hours</td><td>how long an event id is remembered for retries</td></tr>
+ *   <tr><td>idempotencyWindow</td><td>24 hours</td><td>how long a client-supplied event id is remembered for retries</td></tr>
  *   <tr><td>idempotencyMaxEntries</td><td>1,000,000</td><td>most event ids remembered (bounds memory; oldest go first)</td></tr>
  *   <tr><td>walSegmentBytes</td><td>64 MiB</td><td>size at which a new WAL segment is started</td></tr>
  *   <tr><td>flushMemtableBytes</td><td>128 MiB</td><td>memtable size that triggers a background flush</td></tr>

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,14 +47,11 @@ public final class EventValidator {
       throw new EventTooLargeException("the batch has " + events.size()
           + " events; at most " + maxBatchEvents + " events are allowed in one append");
     }
-    CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
     List<EncodedEvent> encoded = new ArrayList<>(events.size());
     Set<UUID> ids = new HashSet<>();
     long batchBytes = 0;
     for (int i = 0; i < events.size(); i++) {
-      EncodedEvent e = validateOne(i, events.get(i), utf8);
+      EncodedEvent e = validateOne(i, events.get(i));
       if (e.eventId() != null && !ids.add(e.eventId())) {
         throw new InvalidEventException(where(i) + "event_id " + e.eventId()
             + " appears twice in the batch; event ids must be unique");
@@ -74,7 +66,7 @@ public final class EventValidator {
     return encoded;
   }
 
-  private EncodedEvent validateOne(int i, NewEvent event, CharsetEncoder utf8) {
+  private EncodedEvent validateOne(int i, NewEvent event) {
     if (event == null) {
       throw new InvalidEventException(where(i) + "the event is null");
     }
@@ -97,10 +89,10 @@ public final class EventValidator {
     if (event.payload() == null) {
       throw new InvalidEventException(where(i) + "payload is missing; it must be a JSON object");
     }
-    byte[] typeBytes = encode(i, "event_type", type, utf8);
-    byte[] entityBytes = entityId == null ? null : encode(i, "entity_id", entityId, utf8);
-    byte[] payload = encode(i, "payload", event.payload(), utf8);
-    byte[] metadata = event.metadata() == null ? null : encode(i, "metadata", event.metadata(), utf8);
+    byte[] typeBytes = encode(i, "event_type", type);
+    byte[] entityBytes = entityId == null ? null : encode(i, "entity_id", entityId);
+    byte[] payload = encode(i, "payload", event.payload());
+    byte[] metadata = event.metadata() == null ? null : encode(i, "metadata", event.metadata());
     EncodedEvent encoded = new EncodedEvent(typeBytes, entityId, entityBytes, payload, metadata,
         event.eventId(), event.expectedVersion());
     if (encoded.encodedSize() > maxEventBytes) {
@@ -115,16 +107,20 @@ public final class EventValidator {
     return encoded;
   }
 
-  private static byte[] encode(int i, String field, String text, CharsetEncoder utf8) {
-    try {
-      ByteBuffer buf = utf8.reset().encode(CharBuffer.wrap(text));
-      byte[] out = new byte[buf.remaining()];
-      buf.get(out);
-      return out;
-    } catch (CharacterCodingException e) {
-      throw new InvalidEventException(where(i) + field
-          + " is not valid Unicode text (an unpaired surrogate); text must be valid UTF-8");
+  private static byte[] encode(int i, String field, String text) {
+    for (int c = 0; c < text.length(); c++) {
+      char ch = text.charAt(c);
+      if (Character.isSurrogate(ch)) {
+        boolean paired = Character.isHighSurrogate(ch) && c + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(c + 1));
+        if (!paired) {
+          throw new InvalidEventException(where(i) + field + " is not valid Unicode text (an"
+              + " unpaired surrogate at character " + c + "); text must be valid UTF-8");
+        }
+        c++;
+      }
     }
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static void requireJsonObject(int i, String field, byte[] json) {
