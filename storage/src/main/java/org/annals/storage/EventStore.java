@@ -2,12 +2,14 @@ package org.annals.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -15,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
+import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventIds;
 import org.annals.storage.event.EventPosition;
 import org.annals.storage.event.EventValidator;
@@ -29,11 +32,13 @@ import org.annals.storage.fs.DataFolderLock;
 import org.annals.storage.fs.Durable;
 import org.annals.storage.index.RecentEventIds;
 import org.annals.storage.index.StreamIndex;
+import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.memtable.Memtable;
 import org.annals.storage.parquet.LocalHadoop;
 import org.annals.storage.parquet.PartitionFileWriter;
+import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
 import org.annals.storage.wal.WalRecordFormat;
@@ -41,6 +46,8 @@ import org.annals.storage.wal.WalSegments;
 import org.annals.storage.wal.WalWriter;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -266,6 +273,54 @@ public final class EventStore implements AutoCloseable {
     synchronized (sequencer) {
       return index.streamNames();
     }
+  }
+
+  /** Size and time span of every stream, sorted by name. */
+  public List<StreamStats> streamStats() throws IOException {
+    Map<String, long[]> counts = new TreeMap<>();
+    synchronized (sequencer) {
+      for (String name : index.streamNames()) {
+        StreamIndex.StreamState s = index.get(name);
+        counts.put(name, new long[] {s.nextSeq(), s.entityCount()});
+      }
+    }
+    Map<String, long[]> spans = new HashMap<>();
+    try (Snapshot snapshot = snapshot()) {
+      for (DataFile f : snapshot.manifest().files()) {
+        long[] span = spans.computeIfAbsent(f.streamName(), k -> newSpan());
+        span[0] = Math.min(span[0], f.minRecordedAt());
+        span[1] = Math.max(span[1], f.maxRecordedAt());
+        span[2] += f.bytes();
+        span[3]++;
+      }
+      ScanSpec memtableOnly = ScanSpec.builder()
+          .columns(EventColumn.STREAM_NAME, EventColumn.RECORDED_AT)
+          .globalSeqBetween(snapshot.manifest().coveredGlobalSeq(), Long.MAX_VALUE).build();
+      try (EventScanner scan = snapshot.scan(memtableOnly)) {
+        while (scan.next()) {
+          VarCharVector stream = (VarCharVector) scan.batch().getVector(0);
+          TimeStampMilliTZVector at = (TimeStampMilliTZVector) scan.batch().getVector(1);
+          for (int i = 0; i < scan.batch().getRowCount(); i++) {
+            long[] span = spans.computeIfAbsent(
+                new String(stream.get(i), StandardCharsets.UTF_8), k -> newSpan());
+            span[0] = Math.min(span[0], at.get(i));
+            span[1] = Math.max(span[1], at.get(i));
+          }
+        }
+      }
+    }
+    List<StreamStats> out = new ArrayList<>();
+    counts.forEach((name, c) -> {
+      long[] span = spans.getOrDefault(name, newSpan());
+      boolean known = span[0] != Long.MAX_VALUE;
+      out.add(new StreamStats(name, c[0], c[1], known ? span[0] : null, known ? span[1] : null,
+          span[2], (int) span[3]));
+    });
+    return out;
+  }
+
+  private static long[] newSpan() {
+    return new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0, 0};
   }
 
   /** One entity's events in a stream, in version order. */

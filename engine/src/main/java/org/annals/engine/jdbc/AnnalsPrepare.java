@@ -1,0 +1,70 @@
+package org.annals.engine.jdbc;
+
+import java.lang.reflect.Type;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.annals.engine.sql.SqlErrors;
+import org.apache.calcite.prepare.CalcitePrepareImpl;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+
+/**
+ * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
+ * DELETE and MERGE (events are immutable) and DDL (streams appear with their first event). The
+ * refusal names the statement and what to do instead, with SQLState 0A000.
+ */
+final class AnnalsPrepare extends CalcitePrepareImpl {
+  private static final Pattern DDL = Pattern.compile(
+      "^\\s*(CREATE|DROP|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|COMMENT)\\b", Pattern.CASE_INSENSITIVE);
+
+  @Override
+  public <T> CalciteSignature<T> prepareSql(Context context, Query<T> query, Type elementType,
+      long maxRowCount) {
+    if (query.sql != null) {
+      refuseUnsupported(query.sql, context);
+    }
+    try {
+      return super.prepareSql(context, query, elementType, maxRowCount);
+    } catch (RuntimeException e) {
+      throw asSyntaxError(e);
+    }
+  }
+
+  /** Parse and validation errors get SQLState 42000 and the message of their innermost cause. */
+  private static RuntimeException asSyntaxError(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CalciteContextException || t instanceof SqlParseException) {
+        return SqlErrors.of(SqlErrors.SYNTAX_ERROR, t.getMessage());
+      }
+    }
+    return e;
+  }
+
+  private static void refuseUnsupported(String sql, Context context) {
+    Matcher ddl = DDL.matcher(sql);
+    if (ddl.find()) {
+      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, ddl.group(1).toUpperCase(Locale.ROOT)
+          + " is not supported: Annals has no DDL; a stream's table appears with its first event"
+          + " (INSERT INTO events (stream_name, ...) VALUES (...)), and events are immutable");
+    }
+    SqlNode node;
+    try {
+      node = SqlParser.create(sql, SqlParser.config()
+          .withQuoting(context.config().quoting())
+          .withUnquotedCasing(context.config().unquotedCasing())
+          .withQuotedCasing(context.config().quotedCasing())
+          .withCaseSensitive(context.config().caseSensitive())).parseStmt();
+    } catch (SqlParseException e) {
+      return; // Calcite reports the syntax error itself, with its position.
+    }
+    SqlKind kind = node.getKind();
+    if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
+      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, kind + " is not supported: events are immutable;"
+          + " append a new event that records the change (INSERT) instead");
+    }
+  }
+}

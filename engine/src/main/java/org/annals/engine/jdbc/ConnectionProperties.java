@@ -1,0 +1,50 @@
+package org.annals.engine.jdbc;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The connection properties a client may set, and the Calcite settings Annals always uses. A
+ * client may never choose a model, schema, schema factory, function library, parser, type system
+ * or any class: Calcite would read files or load classes for those. Anything outside the
+ * allow-list is refused with SQLState 08001, naming the property and the allowed ones.
+ */
+public final class ConnectionProperties {
+  /**
+   * What a client may send: credentials (accepted and ignored: Annals has no users yet; BI tools
+   * send them anyway) and Avatica's own client settings, which stay on the client.
+   */
+  public static final Set<String> ALLOWED = Set.of("user", "password", "url", "serialization",
+      "avatica_user", "avatica_password", "authentication");
+
+  /** Internal: the data folder of an embedded connection. */
+  static final String DATA_FOLDER = "annals.dataFolder";
+
+  private ConnectionProperties() {}
+
+  /** Checks a client's properties and returns the ones Calcite gets: Annals's fixed settings. */
+  public static Properties forCalcite(Properties client) throws SQLException {
+    if (client != null) {
+      for (String name : client.stringPropertyNames()) {
+        if (!ALLOWED.contains(name)) {
+          throw new SQLException("connection property '" + name + "' is not allowed; Annals accepts"
+              + " only " + List.copyOf(new java.util.TreeSet<>(ALLOWED)) + " (schemas, models,"
+              + " factories and functions are fixed by the server)", "08001");
+        }
+      }
+    }
+    Properties p = new Properties();
+    // Unquoted identifiers are folded to lower case, the case of every Annals name, so that
+    // SELECT entity_id FROM events works as written and quoted names still match exactly.
+    p.setProperty("quoting", "DOUBLE_QUOTE");
+    p.setProperty("unquotedCasing", "TO_LOWER");
+    p.setProperty("quotedCasing", "UNCHANGED");
+    p.setProperty("caseSensitive", "true");
+    // recorded_at is UTC; JDBC clients see it as stored, whatever the JVM's zone.
+    p.setProperty("timeZone", "UTC");
+    p.setProperty("fun", "standard");
+    return p;
+  }
+}

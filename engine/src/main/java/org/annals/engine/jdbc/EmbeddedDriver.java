@@ -1,0 +1,118 @@
+package org.annals.engine.jdbc;
+
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.annals.engine.AnnalsVersion;
+import org.annals.engine.sql.EventSchema;
+import org.annals.engine.sql.SystemSchema;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.Handler;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.schema.SchemaPlus;
+
+/**
+ * JDBC in process: {@code jdbc:annals:embedded:<data folder>} opens the folder (or shares the
+ * store already open in this process) and gives a Calcite connection whose default schema is
+ * {@code annals}, with {@code annals_system} beside it and nothing else.
+ */
+public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
+  public static final String PREFIX = "jdbc:annals:embedded:";
+
+  static {
+    new EmbeddedDriver().register();
+  }
+
+  @Override
+  protected String getConnectStringPrefix() {
+    return PREFIX;
+  }
+
+  public EmbeddedDriver() {
+    super(AnnalsPrepare::new);
+  }
+
+  @Override
+  protected DriverVersion createDriverVersion() {
+    return new DriverVersion("Annals embedded JDBC", AnnalsVersion.VERSION, "Annals",
+        AnnalsVersion.VERSION, true, AnnalsVersion.part(0), AnnalsVersion.part(1),
+        AnnalsVersion.part(0), AnnalsVersion.part(1));
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) {
+      return null;
+    }
+    String folder = url.substring(PREFIX.length()).trim();
+    if (folder.isEmpty()) {
+      throw new SQLException("the URL " + url + " names no data folder; use " + PREFIX
+          + "<data folder>, e.g. " + PREFIX + "/var/lib/annals", "08001");
+    }
+    Properties props = ConnectionProperties.forCalcite(info);
+    try {
+      props.setProperty(ConnectionProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
+    } catch (InvalidPathException e) {
+      throw new SQLException("'" + folder + "' is not a valid folder path: " + e.getMessage(), "08001");
+    }
+    return super.connect(PREFIX, props);
+  }
+
+  @Override
+  protected Handler createHandler() {
+    Handler calcite = super.createHandler();
+    return new Handler() {
+      @Override
+      public void onConnectionInit(AvaticaConnection connection) throws SQLException {
+        calcite.onConnectionInit(connection);
+        attachStore(connection);
+      }
+
+      @Override
+      public void onConnectionClose(AvaticaConnection connection) {
+        calcite.onConnectionClose(connection);
+        try {
+          StoreRegistry.release(folderOf(connection));
+        } catch (IOException | SQLException e) {
+          throw new IllegalStateException("closing the store failed: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void onStatementExecute(AvaticaStatement statement, ResultSink resultSink) {
+        calcite.onStatementExecute(statement, resultSink);
+      }
+
+      @Override
+      public void onStatementClose(AvaticaStatement statement) {
+        calcite.onStatementClose(statement);
+      }
+    };
+  }
+
+  private static void attachStore(AvaticaConnection connection) throws SQLException {
+    Path folder = folderOf(connection);
+    try {
+      CalciteConnection calcite = connection.unwrap(CalciteConnection.class);
+      SchemaPlus root = calcite.getRootSchema();
+      var store = StoreRegistry.acquire(folder);
+      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store));
+      annals.setCacheEnabled(false);
+      root.add(SystemSchema.NAME, new SystemSchema(store));
+      calcite.setSchema(EventSchema.NAME);
+    } catch (IOException e) {
+      throw new SQLException("cannot open the data folder " + folder + ": " + e.getMessage(), "08001", e);
+    }
+  }
+
+  private static Path folderOf(AvaticaConnection connection) throws SQLException {
+    String folder = connection.unwrap(CalciteConnection.class).getProperties()
+        .getProperty(ConnectionProperties.DATA_FOLDER);
+    return Path.of(folder);
+  }
+}

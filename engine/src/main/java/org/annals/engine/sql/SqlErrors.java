@@ -1,0 +1,57 @@
+package org.annals.engine.sql;
+
+import java.util.List;
+import org.annals.storage.StoreFailedException;
+import org.annals.storage.event.AppendRejectedException;
+import org.annals.storage.event.EventTooLargeException;
+import org.annals.storage.event.WrongExpectedVersionException;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.apache.calcite.avatica.AvaticaSeverity;
+
+/**
+ * The SQLStates Annals reports, and exceptions that carry them out of Calcite: Avatica turns an
+ * {@link AvaticaClientRuntimeException} into an SQLException with the same state, in process and
+ * over the wire alike. Stateless.
+ */
+public final class SqlErrors {
+  /** Serialization failure: an expected version did not hold. */
+  public static final String VERSION_CONFLICT = "40001";
+  /** Invalid parameter value: an event broke a validation rule. */
+  public static final String INVALID_EVENT = "22023";
+  /** Program limit exceeded: an event or batch over the size limits. */
+  public static final String TOO_LARGE = "54000";
+  /** Feature not supported: UPDATE, DELETE, MERGE, DDL. */
+  public static final String NOT_SUPPORTED = "0A000";
+  /** Syntax error or access rule violation: bad SQL, unknown table or column. */
+  public static final String SYNTAX_ERROR = "42000";
+  /** I/O error: the store has failed and accepts no appends. */
+  public static final String STORE_FAILED = "58030";
+
+  private SqlErrors() {}
+
+  public static AvaticaClientRuntimeException of(String sqlState, String message) {
+    return new AvaticaClientRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR, List.of(), null);
+  }
+
+  static AvaticaClientRuntimeException immutable(String operation) {
+    return of(NOT_SUPPORTED, operation + " is not supported: events are immutable; append new"
+        + " events with INSERT instead");
+  }
+
+  /** Maps a storage rejection or failure to the matching SQLState. */
+  static AvaticaClientRuntimeException fromStorage(RuntimeException e) {
+    if (e instanceof WrongExpectedVersionException) {
+      return of(VERSION_CONFLICT, e.getMessage());
+    }
+    if (e instanceof EventTooLargeException) {
+      return of(TOO_LARGE, e.getMessage());
+    }
+    if (e instanceof AppendRejectedException) {
+      return of(INVALID_EVENT, e.getMessage());
+    }
+    if (e instanceof StoreFailedException) {
+      return of(STORE_FAILED, e.getMessage());
+    }
+    throw e;
+  }
+}

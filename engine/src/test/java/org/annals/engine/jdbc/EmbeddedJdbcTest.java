@@ -1,0 +1,70 @@
+package org.annals.engine.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedJdbcTest {
+  @TempDir Path dir;
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:annals:embedded:" + dir);
+  }
+
+  @Test
+  void insertThenQuery() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      assertEquals(2, s.executeUpdate("INSERT INTO events (stream_name, entity_id, event_type, payload)"
+          + " VALUES ('orders', 'o-1', 'OrderPlaced', '{\"amount\": 12.5}'),"
+          + " ('orders', 'o-1', 'OrderPaid', '{\"amount\": 12.5}')"));
+      assertEquals(1, s.executeUpdate("INSERT INTO orders (entity_id, event_type, payload, version)"
+          + " VALUES ('o-1', 'OrderShipped', '{}', 2)"));
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT seq, version, event_type, "
+          + "CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(10,2)) AS amount FROM orders "
+          + "WHERE entity_id = 'o-1' ORDER BY version")) {
+        while (rs.next()) {
+          rows.add(rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getString(3) + "/" + rs.getBigDecimal(4));
+        }
+      }
+      assertEquals(List.of("0/0/OrderPlaced/12.50", "1/1/OrderPaid/12.50", "2/2/OrderShipped/null"), rows);
+      try (ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR SELECT event_type FROM orders WHERE entity_id = 'o-1'")) {
+        assertTrue(rs.next());
+        String plan = rs.getString(1);
+        System.out.println(plan);
+        assertTrue(plan.contains("filters=[[=($3, 'o-1')]]"), plan);
+      }
+      SQLException conflict = assertThrows(SQLException.class, () -> s.executeUpdate(
+          "INSERT INTO orders (entity_id, event_type, payload, version) VALUES ('o-1', 'X', '{}', 1)"));
+      System.out.println(conflict.getSQLState() + " " + conflict.getMessage());
+      assertEquals("40001", conflict.getSQLState());
+      SQLException delete = assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM orders"));
+      System.out.println(delete.getSQLState() + " " + delete.getMessage());
+      SQLException seq = assertThrows(SQLException.class, () -> s.executeUpdate(
+          "INSERT INTO orders (seq, event_type, payload) VALUES (5, 'X', '{}')"));
+      System.out.println(seq.getSQLState() + " " + seq.getMessage());
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events WHERE entity_id = ? AND seq >= ?")) {
+        ps.setString(1, "o-1");
+        ps.setLong(2, 1);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals(2, rs.getLong(1));
+          assertFalse(rs.next());
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package org.annals.storage;
+
+/**
+ * One stream's size and time span.
+ *
+ * @param events the stream's event count (its next seq)
+ * @param entities distinct entity ids with events in the stream
+ * @param firstRecordedAt the earliest recorded_at (epoch ms), or null when unknown
+ * @param lastRecordedAt the latest recorded_at (epoch ms), or null when unknown
+ * @param fileBytes bytes of the stream's Parquet files
+ * @param files how many Parquet files the stream has
+ */
+public record StreamStats(String streamName, long events, long entities, Long firstRecordedAt,
+    Long lastRecordedAt, long fileBytes, int files) {}
