@@ -54,9 +54,9 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       throw new SQLException("the URL " + url + " names no data folder; use " + PREFIX
           + "<data folder>, e.g. " + PREFIX + "/var/lib/annals", "08001");
     }
-    Properties props = ConnectionProperties.forCalcite(info);
+    Properties props = ClientProperties.forCalcite(info);
     try {
-      props.setProperty(ConnectionProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
+      props.setProperty(ClientProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
     } catch (InvalidPathException e) {
       throw new SQLException("'" + folder + "' is not a valid folder path: " + e.getMessage(), "08001");
     }
@@ -112,7 +112,7 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
 
   private static Path folderOf(AvaticaConnection connection) throws SQLException {
     String folder = connection.unwrap(CalciteConnection.class).getProperties()
-        .getProperty(ConnectionProperties.DATA_FOLDER);
+        .getProperty(ClientProperties.DATA_FOLDER);
     return Path.of(folder);
   }
 }

@@ -41,6 +41,11 @@ public final class StoreRegistry {
     OPEN.put(key, e);
   }
 
+  /** Drops a registered store without closing it: its opener failed to start and keeps it. */
+  public static synchronized void forget(EventStore store) {
+    OPEN.remove(key(store.options().dataFolder()));
+  }
+
   /** Returns the open store for a folder, opening it with default options if needed. */
   public static synchronized EventStore acquire(Path folder) throws IOException {
     Path key = key(folder);

@@ -11,7 +11,7 @@ import java.util.Set;
  * or any class: Calcite would read files or load classes for those. Anything outside the
  * allow-list is refused with SQLState 08001, naming the property and the allowed ones.
  */
-public final class ConnectionProperties {
+public final class ClientProperties {
   /**
    * What a client may send: credentials (accepted and ignored: Annals has no users yet; BI tools
    * send them anyway) and Avatica's own client settings, which stay on the client.
@@ -22,7 +22,7 @@ public final class ConnectionProperties {
   /** Internal: the data folder of an embedded connection. */
   static final String DATA_FOLDER = "annals.dataFolder";
 
-  private ConnectionProperties() {}
+  private ClientProperties() {}
 
   /** Checks a client's properties and returns the ones Calcite gets: Annals's fixed settings. */
   public static Properties forCalcite(Properties client) throws SQLException {

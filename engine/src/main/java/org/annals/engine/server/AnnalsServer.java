@@ -1,0 +1,106 @@
+package org.annals.engine.server;
+
+import java.io.IOException;
+import org.annals.engine.jdbc.EmbeddedDriver;
+import org.annals.engine.jdbc.StoreRegistry;
+import org.annals.storage.EventStore;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.Service;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one store on one port: the Avatica JDBC endpoint (protobuf, or JSON) and the HTTP append
+ * API. The server owns the store from {@link #start} to {@link #close}, which stops serving and
+ * then closes (and so flushes) the store.
+ */
+public final class AnnalsServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AnnalsServer.class);
+
+  private final Server jetty;
+  private final EventStore store;
+  private final ServerConfig config;
+
+  private AnnalsServer(Server jetty, EventStore store, ServerConfig config) {
+    this.jetty = jetty;
+    this.store = store;
+    this.config = config;
+  }
+
+  /** Starts serving an open store; on failure the store is left open for the caller. */
+  public static AnnalsServer start(EventStore store, ServerConfig config) throws IOException {
+    StoreRegistry.register(store);
+    Server jetty = new Server();
+    try {
+      AnnalsMeta meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(),
+          config.rowsPerFrame());
+      Service service = new LocalService(meta);
+      ServerConnector connector = new ServerConnector(jetty);
+      connector.setHost(config.host());
+      connector.setPort(config.port());
+      jetty.addConnector(connector);
+      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), service));
+      jetty.start();
+    } catch (Exception e) {
+      stopQuietly(jetty);
+      StoreRegistry.forget(store);
+      throw new IOException("cannot serve on " + config.host() + ":" + config.port() + ": "
+          + e.getMessage(), e);
+    }
+    AnnalsServer server = new AnnalsServer(jetty, store, config);
+    LOG.info("serving {} on {}", store.options().dataFolder(), server.url());
+    return server;
+  }
+
+  public int port() {
+    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  /** The thin driver's URL for this server. */
+  public String jdbcUrl() {
+    return "jdbc:annals://" + config.host() + ":" + port();
+  }
+
+  public String url() {
+    return "http://" + config.host() + ":" + port();
+  }
+
+  public EventStore store() {
+    return store;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      throw new IOException("stopping the server failed: " + e.getMessage(), e);
+    } finally {
+      StoreRegistry.release(store.options().dataFolder());
+    }
+  }
+
+  private static void stopQuietly(Server jetty) {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping a server that failed to start: {}", e.getMessage());
+    }
+  }
+
+  static {
+    // Make sure the embedded driver is registered before JdbcMeta looks it up by URL.
+    try {
+      Class.forName(EmbeddedDriver.class.getName());
+    } catch (ClassNotFoundException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package org.annals.engine.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.annals.storage.EventStore;
+import org.annals.storage.StoreFailedException;
+import org.annals.storage.event.AppendResult;
+import org.annals.storage.event.EventPosition;
+import org.annals.storage.event.EventTooLargeException;
+import org.annals.storage.event.InvalidEventException;
+import org.annals.storage.event.NewEvent;
+import org.annals.storage.event.WrongExpectedVersionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /streams/{stream}/events}: appends a JSON array of events atomically and answers once
+ * they are durable. 200 with each event's positions; 400 for invalid input, 409 for a version
+ * conflict, 413 for an oversize body or event, 405 for another method, 503 if the store has
+ * failed; every error has a JSON body {@code {"error": ..., "status": ...}}. Thread-safe.
+ */
+final class AppendHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(AppendHandler.class);
+  static final Pattern PATH = Pattern.compile("^/streams/([^/]+)/events/?$");
+
+  private final EventStore store;
+  private final long maxRequestBytes;
+  private final ObjectMapper json = new ObjectMapper();
+  private final AppendRequestParser parser = new AppendRequestParser(json);
+
+  AppendHandler(EventStore store, long maxRequestBytes) {
+    this.store = store;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    Matcher m = PATH.matcher(target);
+    if (!m.matches()) {
+      error(response, 404, "no such resource " + target + "; appends go to POST /streams/{stream}/events");
+      return;
+    }
+    if (!"POST".equals(request.getMethod())) {
+      response.setHeader("Allow", "POST");
+      error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of events");
+      return;
+    }
+    try {
+      byte[] body = readLimited(request);
+      List<NewEvent> events = parser.parse(body);
+      AppendResult result = store.append(m.group(1), events);
+      reply(response, 200, positions(result));
+    } catch (BodyTooLarge e) {
+      error(response, 413, e.getMessage());
+    } catch (EventTooLargeException e) {
+      error(response, 413, e.getMessage());
+    } catch (WrongExpectedVersionException e) {
+      ObjectNode body = errorBody(409, e.getMessage());
+      body.put("stream", e.streamName()).put("entity_id", e.entityId()).put("actual_version", e.actual());
+      reply(response, 409, body);
+    } catch (InvalidEventException e) {
+      error(response, 400, e.getMessage());
+    } catch (StoreFailedException e) {
+      error(response, 503, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("append to {} failed", target, e);
+      error(response, 500, "the append failed inside the server: " + e.getMessage());
+    }
+  }
+
+  private byte[] readLimited(HttpServletRequest request) throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > maxRequestBytes) {
+      throw new BodyTooLarge(declared);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = request.getInputStream()) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        out.write(buf, 0, n);
+        if (out.size() > maxRequestBytes) {
+          throw new BodyTooLarge(out.size());
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private ObjectNode positions(AppendResult result) {
+    ObjectNode body = json.createObjectNode();
+    body.put("duplicate", result.duplicate());
+    ArrayNode events = body.putArray("events");
+    for (EventPosition p : result.positions()) {
+      ObjectNode e = events.addObject();
+      e.put("stream", p.streamName());
+      e.put("seq", p.seq());
+      if (p.version() == null) {
+        e.putNull("version");
+      } else {
+        e.put("version", p.version());
+      }
+      e.put("global_seq", p.globalSeq());
+      e.put("event_id", p.eventId().toString());
+      e.put("recorded_at", Instant.ofEpochMilli(p.recordedAt()).toString());
+    }
+    return body;
+  }
+
+  private ObjectNode errorBody(int status, String message) {
+    ObjectNode body = json.createObjectNode();
+    body.put("error", message);
+    body.put("status", status);
+    return body;
+  }
+
+  private void error(HttpServletResponse response, int status, String message) throws IOException {
+    reply(response, status, errorBody(status, message));
+  }
+
+  private void reply(HttpServletResponse response, int status, ObjectNode body) throws IOException {
+    byte[] bytes = json.writeValueAsBytes(body);
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.setCharacterEncoding("UTF-8");
+    response.setContentLength(bytes.length);
+    response.getOutputStream().write(bytes);
+  }
+
+  private final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge(long size) {
+      super("the request body is " + (size < 0 ? "too large" : "at least " + size + " bytes")
+          + "; at most " + maxRequestBytes + " bytes are accepted; split the events into smaller appends");
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package org.annals.engine.server;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import javax.servlet.ReadListener;
+import javax.servlet.ServletException;
+import javax.servlet.ServletInputStream;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletRequestWrapper;
+import javax.servlet.http.HttpServletResponse;
+import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.server.AvaticaHandler;
+import org.apache.calcite.avatica.server.AvaticaJsonHandler;
+import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.AbstractHandler;
+
+/**
+ * One port for everything: {@code /streams/...} goes to the HTTP append API; every other request
+ * is an Avatica RPC, read whole and handed to the JSON handler if it is a JSON document (it starts
+ * with '{') or to the protobuf handler otherwise. Avatica's clients post both serializations with
+ * the same content type, so the body is the only reliable sign. Thread-safe.
+ */
+final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
+  private final AppendHandler appends;
+  private final AvaticaProtobufHandler protobuf;
+  private final AvaticaJsonHandler json;
+
+  RoutingHandler(AppendHandler appends, Service service) {
+    this.appends = appends;
+    this.protobuf = new AvaticaProtobufHandler(service);
+    this.json = new AvaticaJsonHandler(service);
+  }
+
+  @Override
+  protected void doStart() throws Exception {
+    protobuf.setServer(getServer());
+    json.setServer(getServer());
+    protobuf.start();
+    json.start();
+    super.doStart();
+  }
+
+  @Override
+  protected void doStop() throws Exception {
+    super.doStop();
+    json.stop();
+    protobuf.stop();
+  }
+
+  @Override
+  public void handle(String target, Request baseRequest, HttpServletRequest request,
+      HttpServletResponse response) throws IOException, ServletException {
+    if (target.startsWith("/streams/") || target.equals("/streams")) {
+      baseRequest.setHandled(true);
+      appends.handle(target, request, response);
+      return;
+    }
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readAllBytes();
+    }
+    HttpServletRequest replay = new Replay(request, body);
+    if (startsWithBrace(body)) {
+      json.handle(target, baseRequest, replay, response);
+    } else {
+      protobuf.handle(target, baseRequest, replay, response);
+    }
+  }
+
+  private static boolean startsWithBrace(byte[] body) {
+    for (byte b : body) {
+      if (b == '{') {
+        return true;
+      }
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void setServerRpcMetadata(Service.RpcMetadataResponse metadata) {
+    protobuf.setServerRpcMetadata(metadata);
+    json.setServerRpcMetadata(metadata);
+  }
+
+  /** The request with its body, already read, served again to the Avatica handler. */
+  private static final class Replay extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    Replay(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException("the body is already in memory");
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package org.annals.engine.server;
+
+/**
+ * The server's limits and address, each with its default.
+ *
+ * @param host the address to bind; 127.0.0.1 unless told otherwise, so a server is local until
+ *     someone decides to expose it
+ * @param port the port for both the JDBC (Avatica) endpoint and the HTTP append API; 0 picks a
+ *     free one
+ * @param rowsPerFrame rows per JDBC result frame (Avatica's default is 100; thousands keep a
+ *     large result from costing one round trip per hundred rows)
+ * @param maxRequestBytes the largest HTTP append body accepted; larger ones get 413
+ */
+public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes) {
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8765;
+  public static final int DEFAULT_ROWS_PER_FRAME = 5_000;
+  public static final long DEFAULT_MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+
+  public ServerConfig {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port must be 0 to 65535; got " + port);
+    }
+    if (rowsPerFrame <= 0 || maxRequestBytes <= 0) {
+      throw new IllegalArgumentException("rowsPerFrame and maxRequestBytes must be positive");
+    }
+  }
+
+  public static ServerConfig defaults(String host, int port) {
+    return new ServerConfig(host, port, DEFAULT_ROWS_PER_FRAME, DEFAULT_MAX_REQUEST_BYTES);
+  }
+}
