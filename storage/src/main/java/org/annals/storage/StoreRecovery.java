@@ -42,13 +42,17 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>load the newest valid manifest;
  *   <li>fail closed if a file it lists is missing or has the wrong size;
- *   <li>delete temporary files and Parquet files no manifest lists (a flush that crashed before
- *       its commit);
  *   <li>rebuild stream counters and entity versions from the manifest and the files, and the
  *       recent event ids from the files whose events are still inside the retry window;
  *   <li>replay the WAL above the manifest's covered position into the memtable (truncating a torn
- *       tail), and delete segments the manifest already covers.
+ *       tail);
+ *   <li>delete temporary files and Parquet files no manifest lists (a flush that crashed before
+ *       its commit), and delete segments the manifest already covers.
  * </ol>
+ *
+ * Unlisted files are deleted only after the replay has shown that the log continues the manifest:
+ * if a newer manifest was skipped as damaged, its files are unlisted too, and they may hold the
+ * only copy of events whose segments that manifest's commit deleted.
  */
 final class StoreRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
@@ -64,7 +68,6 @@ final class StoreRecovery {
     manifests.deleteTemporaryFiles();
     Manifest manifest = manifests.loadNewest();
     verifyFiles(folder, manifest);
-    deleteUnlisted(folder, manifest);
 
     StreamIndex index = new StreamIndex();
     manifest.streamNextSeq().forEach((stream, next) -> index.getOrCreate(stream).advanceTo(next));
@@ -86,6 +89,7 @@ final class StoreRecovery {
         apply(batch, index, ids, now);
         maxRecordedAt[0] = Math.max(maxRecordedAt[0], batch.recordedAt());
       });
+      deleteUnlisted(folder, manifest);
     } catch (IOException | RuntimeException e) {
       memtable.close();
       throw e;

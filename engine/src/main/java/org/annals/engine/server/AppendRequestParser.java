@@ -19,17 +19,17 @@ import org.annals.storage.event.NewEvent;
  * events yet"; leaving it out means no check. Unknown fields are refused rather than ignored, so a
  * typo never silently drops a condition. Thread-safe.
  */
-final class AppendRequestParser {
+public final class AppendRequestParser {
   private static final Set<String> FIELDS =
       Set.of("event_type", "entity_id", "payload", "metadata", "event_id", "expected_version");
 
   private final ObjectMapper json;
 
-  AppendRequestParser(ObjectMapper json) {
+  public AppendRequestParser(ObjectMapper json) {
     this.json = json;
   }
 
-  List<NewEvent> parse(byte[] body) {
+  public List<NewEvent> parse(byte[] body) {
     JsonNode root;
     try {
       root = json.readTree(body);

@@ -1,0 +1,67 @@
+package org.annals.engine.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.annals.engine.demo.ShopHistoryGenerator;
+import org.annals.engine.demo.SimulatedClock;
+import org.annals.storage.EventStore;
+import org.annals.storage.StoreOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Fill a data folder with a sample shop history (if it has no events) and serve it.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "annals-data",
+      description = "The data folder (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Mixin
+  ServerOptions server;
+
+  @Override
+  public Integer call() throws Exception {
+    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
+    EventStore store = EventStore.open(StoreOptions.builder(data).clock(clock).build());
+    if (store.streams().isEmpty()) {
+      System.out.println("Generating a 30-day shop history into " + data.toAbsolutePath() + " ...");
+      long start = System.nanoTime();
+      long events = new ShopHistoryGenerator(store, clock, ShopHistoryGenerator.Size.SMALL.events,
+          ShopHistoryGenerator.SEED).run();
+      store.flush();
+      System.out.printf("Generated %,d events in %.1f s.%n", events, (System.nanoTime() - start) / 1e9);
+    }
+    clock.release();
+    Serving.serveUntilStopped(store, server.config(), System.out, DemoCommand::printGuide);
+    return 0;
+  }
+
+  private static void printGuide() {
+    System.out.println("  Driver jar:  " + driverJar());
+    System.out.println("  Driver class: org.annals.jdbc.Driver");
+    System.out.println();
+    System.out.println("Try, from another terminal:");
+    System.out.println("  ./annals sql -e \"SELECT stream_name, events, entities FROM annals_system.streams\"");
+    System.out.println("  ./annals sql -e \"SELECT event_type, COUNT(*) AS n FROM events GROUP BY event_type ORDER BY n DESC\"");
+    System.out.println("  ./annals sql -e \"SELECT JSON_VALUE(payload, '$.currency') AS currency,"
+        + " SUM(CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12,2))) AS revenue"
+        + " FROM payments WHERE event_type = 'Captured' GROUP BY JSON_VALUE(payload, '$.currency')\"");
+  }
+
+  private static String driverJar() {
+    Path target = Path.of("jdbc-driver", "target");
+    if (Files.isDirectory(target)) {
+      try (Stream<Path> files = Files.list(target)) {
+        return files.filter(p -> p.getFileName().toString().matches("annals-jdbc-.*\\.jar"))
+            .map(p -> p.toAbsolutePath().toString()).findFirst()
+            .orElse("build it with: mvn -DskipTests package");
+      } catch (java.io.IOException e) {
+        return target.toAbsolutePath() + " (unreadable: " + e.getMessage() + ")";
+      }
+    }
+    return "jdbc-driver/target/annals-jdbc-<version>.jar (build it with: mvn -DskipTests package)";
+  }
+}

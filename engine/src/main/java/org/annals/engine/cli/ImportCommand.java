@@ -1,0 +1,209 @@
+package org.annals.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.annals.engine.server.AppendRequestParser;
+import org.annals.storage.EventStore;
+import org.annals.storage.event.AppendRejectedException;
+import org.annals.storage.event.NewEvent;
+import org.annals.storage.event.StreamName;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Imports a JSON Lines file into one stream, in batches that are each appended atomically. Every
+ * line is an event object as the HTTP API takes it. A bad line stops the import with its line
+ * number; the batch holding it is not stored, earlier batches are.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = "Import a JSON Lines file of events into a stream.")
+final class ImportCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "The JSON Lines file: one event object per line.")
+  Path file;
+
+  @Option(names = "--stream", required = true, description = "The stream to append to.")
+  String stream;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(names = "--data", description = "Append to a data folder directly (no server may hold it).")
+    Path data;
+
+    @Option(names = "--server", description = "Append through a running server, e.g. http://127.0.0.1:8765.")
+    URI server;
+  }
+
+  @Option(names = "--batch-size", defaultValue = "1000", description = "Events per atomic append (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  private static final Pattern EVENT_INDEX = Pattern.compile("^event (\\d+): ");
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Override
+  public Integer call() throws Exception {
+    StreamName.check(stream);
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be at least 1");
+    }
+    long size = Files.size(file);
+    Sink sink = target.data != null ? new StoreSink(EventStore.open(target.data)) : new HttpSink(target.server);
+    Progress progress = new Progress(size);
+    long imported = 0;
+    long line = 0;
+    try (sink; InputStream in = Files.newInputStream(file);
+         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8
+             .newDecoder().onMalformedInput(CodingErrorAction.REPORT)))) {
+      List<String> batch = new ArrayList<>();
+      long batchFirstLine = 1;
+      long bytes = 0;
+      String text;
+      while (true) {
+        try {
+          text = reader.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+          return fail(progress, imported, "line " + (line + 1) + ": the file is not valid UTF-8");
+        }
+        if (text == null) {
+          break;
+        }
+        line++;
+        bytes += text.length() + 1;
+        if (text.isBlank()) {
+          continue;
+        }
+        if (batch.isEmpty()) {
+          batchFirstLine = line;
+        }
+        batch.add(text);
+        if (batch.size() == batchSize) {
+          String error = sink.append(stream, batch, batchFirstLine);
+          if (error != null) {
+            return fail(progress, imported, error);
+          }
+          imported += batch.size();
+          batch.clear();
+          progress.show(Math.min(bytes, size), imported);
+        }
+      }
+      if (!batch.isEmpty()) {
+        String error = sink.append(stream, batch, batchFirstLine);
+        if (error != null) {
+          return fail(progress, imported, error);
+        }
+        imported += batch.size();
+      }
+      progress.show(size, imported);
+    }
+    progress.done();
+    System.out.printf(Locale.ROOT, "imported %,d events into stream '%s' from %s (%,d lines) in %.1f s%n",
+        imported, stream, file, line, progress.seconds());
+    return 0;
+  }
+
+  private static int fail(Progress progress, long imported, String error) {
+    progress.done();
+    System.err.println("annals import: " + error);
+    System.err.printf(Locale.ROOT, "stopped: %,d events were imported before this batch; the batch with"
+        + " the bad line was not stored%n", imported);
+    return 1;
+  }
+
+  /** Where batches go; returns null on success or an error that names the line. */
+  private interface Sink extends AutoCloseable {
+    String append(String stream, List<String> lines, long firstLine) throws Exception;
+  }
+
+  private final class StoreSink implements Sink {
+    private final EventStore store;
+    private final AppendRequestParser parser = new AppendRequestParser(json);
+
+    StoreSink(EventStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public String append(String stream, List<String> lines, long firstLine) {
+      try {
+        List<NewEvent> events = parser.parse(("[" + String.join(",\n", lines) + "]")
+            .getBytes(StandardCharsets.UTF_8));
+        store.append(stream, events);
+        return null;
+      } catch (AppendRejectedException e) {
+        return atLine(e.getMessage(), firstLine);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      store.close();
+    }
+  }
+
+  private final class HttpSink implements Sink {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final URI server;
+
+    HttpSink(URI server) {
+      this.server = server;
+    }
+
+    @Override
+    public String append(String stream, List<String> lines, long firstLine) throws Exception {
+      for (int i = 0; i < lines.size(); i++) {
+        try {
+          json.readTree(lines.get(i));
+        } catch (IOException e) {
+          return "line " + (firstLine + i) + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse("");
+        }
+      }
+      String body = "[" + String.join(",", lines) + "]";
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.resolve("/streams/" + stream + "/events"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        return null;
+      }
+      String message = json.readTree(r.body()).path("error").asText(r.body());
+      return atLine(message, firstLine) + " (HTTP " + r.statusCode() + ")";
+    }
+
+    @Override
+    public void close() {
+      // HttpClient on Java 17 holds no resources that need closing.
+    }
+  }
+
+  /**
+   * Turns the validator's "event 7: what is wrong" into "line N: what is wrong" for the file;
+   * a message about the whole batch names the batch's first line.
+   */
+  private static String atLine(String message, long firstLine) {
+    Matcher m = EVENT_INDEX.matcher(message);
+    if (m.find()) {
+      return "line " + (firstLine + Long.parseLong(m.group(1))) + ": " + message.substring(m.end());
+    }
+    return "the batch starting at line " + firstLine + ": " + message;
+  }
+}

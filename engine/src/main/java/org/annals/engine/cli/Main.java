@@ -1,0 +1,37 @@
+package org.annals.engine.cli;
+
+import org.annals.engine.AnnalsVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code annals} command line. */
+@Command(name = "annals", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Annals: an event store you query with SQL.",
+    subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, SqlCommand.class,
+        FlushCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit status, for tests and for {@link #main}. */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Prints the version Maven wrote into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"annals " + AnnalsVersion.VERSION};
+    }
+  }
+}

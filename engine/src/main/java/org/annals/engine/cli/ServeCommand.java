@@ -1,0 +1,24 @@
+package org.annals.engine.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.annals.storage.EventStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve a data folder over JDBC (Avatica) and HTTP appends on one port.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "The data folder (created if missing).")
+  Path data;
+
+  @Mixin
+  ServerOptions server;
+
+  @Override
+  public Integer call() throws Exception {
+    Serving.serveUntilStopped(EventStore.open(data), server.config(), System.out, () -> { });
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package org.annals.engine.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.annals.engine.server.AnnalsServer;
+import org.annals.engine.server.ServerConfig;
+import org.annals.storage.EventStore;
+
+/**
+ * Runs a server until the process is told to stop: SIGTERM or Ctrl-C runs the shutdown hook,
+ * which stops serving and closes the store (flushing the memtable) before the JVM exits.
+ */
+final class Serving {
+  private Serving() {}
+
+  static void serveUntilStopped(EventStore store, ServerConfig config, PrintStream out,
+      Runnable announce) throws IOException, InterruptedException {
+    AnnalsServer server = AnnalsServer.start(store, config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      try {
+        server.close();
+      } catch (IOException e) {
+        System.err.println("annals: stopping failed: " + e.getMessage());
+      } finally {
+        stopped.countDown();
+      }
+    }, "annals-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("Annals is serving " + store.options().dataFolder());
+    out.println("  JDBC URL:    " + server.jdbcUrl());
+    out.println("  HTTP append: POST " + server.url() + "/streams/{stream}/events");
+    announce.run();
+    out.println("Stop with Ctrl-C (or SIGTERM); the memtable is flushed on the way out.");
+    out.flush();
+    stopped.await();
+  }
+}

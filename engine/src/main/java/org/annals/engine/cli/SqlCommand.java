@@ -1,0 +1,69 @@
+package org.annals.engine.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.annals.engine.jdbc.EmbeddedDriver;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sqlline.SqlLine;
+
+/**
+ * The sqlline shell on a server or a data folder. The thin driver's {@code jdbc:annals://} URL is
+ * translated to Avatica's remote URL here, since the engine does not depend on the driver jar.
+ */
+@Command(name = "sql", mixinStandardHelpOptions = true,
+    description = "Open a SQL shell (sqlline) on a server or a data folder; -e runs one statement.")
+final class SqlCommand implements Callable<Integer> {
+  private static final Pattern THIN = Pattern.compile("^jdbc:annals://([^/?]+)/?(\\?serialization=(json|protobuf))?$");
+
+  @ArgGroup(exclusive = true)
+  Target target;
+
+  static final class Target {
+    @Option(names = "--url", description = "A server: jdbc:annals://host:port (default jdbc:annals://127.0.0.1:8765).")
+    String url;
+
+    @Option(names = "--data", description = "A data folder opened in this process (no server may hold it).")
+    Path data;
+  }
+
+  @Option(names = "-e", description = "Run this statement, print the result as a table and exit.")
+  String execute;
+
+  @Override
+  public Integer call() throws Exception {
+    String jdbc = jdbcUrl();
+    List<String> args = new ArrayList<>(List.of("-u", jdbc, "-n", "", "-p", "",
+        "--showHeader=true", "--outputFormat=table", "--maxWidth=200", "--silent=true",
+        "--isolation=TRANSACTION_NONE"));
+    if (System.console() == null) {
+      // Without a terminal (a pipe, a script), jline would warn before falling back to this.
+      System.setProperty("org.jline.terminal.dumb", "true");
+    }
+    if (execute != null) {
+      args.add("-e");
+      args.add(execute);
+    }
+    SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), null, true);
+    return status == SqlLine.Status.OK ? 0 : 1;
+  }
+
+  private String jdbcUrl() {
+    if (target != null && target.data != null) {
+      return EmbeddedDriver.PREFIX + target.data.toAbsolutePath();
+    }
+    String url = target == null ? "jdbc:annals://127.0.0.1:8765" : target.url;
+    Matcher m = THIN.matcher(url);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--url must look like jdbc:annals://host:port (optionally"
+          + " ?serialization=json); got " + url);
+    }
+    return "jdbc:avatica:remote:url=http://" + m.group(1) + ";serialization="
+        + (m.group(3) == null ? "protobuf" : m.group(3));
+  }
+}

@@ -1,0 +1,42 @@
+package org.annals.engine.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.annals.storage.EventStore;
+import org.annals.storage.StoreStatus;
+import org.annals.storage.StreamStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show a data folder's streams, WAL, memtable and files (no server may hold it;"
+        + " on a server, query annals_system.status and annals_system.streams).")
+final class StatusCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "The data folder.")
+  Path data;
+
+  @Override
+  public Integer call() throws Exception {
+    try (EventStore store = EventStore.open(data)) {
+      StoreStatus s = store.status();
+      System.out.printf(Locale.ROOT, "data folder   %s%n", data.toAbsolutePath());
+      System.out.printf(Locale.ROOT, "events        %,d (next global_seq)%n", s.nextGlobalSeq());
+      System.out.printf(Locale.ROOT, "WAL           %,d bytes in %d segments%n", s.walBytes(), s.walSegments());
+      System.out.printf(Locale.ROOT, "memtable      %,d events%n", s.memtableRows());
+      System.out.printf(Locale.ROOT, "Parquet files %d files, %,d events, manifest %d%n", s.flushedFiles(),
+          s.flushedRows(), s.manifestVersion());
+      System.out.printf(Locale.ROOT, "%n%-24s %12s %10s %-24s %-24s%n", "stream", "events", "entities", "first", "last");
+      for (StreamStats st : store.streamStats()) {
+        System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s%n", st.streamName(), st.events(),
+            st.entities(), time(st.firstRecordedAt()), time(st.lastRecordedAt()));
+      }
+    }
+    return 0;
+  }
+
+  private static String time(Long millis) {
+    return millis == null ? "-" : Instant.ofEpochMilli(millis).toString();
+  }
+}

@@ -1,0 +1,291 @@
+package org.annals.engine.demo;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.annals.storage.EventStore;
+import org.annals.storage.event.NewEvent;
+
+/**
+ * Writes a seeded, realistic 30-day history of an online shop through the storage API:
+ *
+ * <ul>
+ *   <li>{@code customers}: Registered, EmailVerified, AddressChanged;
+ *   <li>{@code carts}: ItemAdded, ItemRemoved, CheckedOut (about a third of carts are abandoned);
+ *   <li>{@code orders}: OrderPlaced, PaymentCaptured, OrderShipped, OrderDelivered, OrderCancelled;
+ *   <li>{@code payments}: Authorized, Captured, Failed, Refunded.
+ * </ul>
+ *
+ * Entity ids link the streams: an order's payload names its customer and cart, a payment's its
+ * order. Sessions follow a daily and hourly rhythm (busy evenings, quiet nights, busier weekends).
+ * The same seed and size always give the same events, ids and timestamps, starting at
+ * {@link #START}. Events are appended in time order, one batch per stream and minute, without
+ * waiting for each fsync, so generation runs at group-commit speed. Not thread-safe.
+ */
+public final class ShopHistoryGenerator {
+  public static final Instant START = Instant.parse("2026-10-01T00:00:00Z");
+  public static final int DAYS = 30;
+  public static final long SEED = 20261001L;
+
+  /** About how many events a size makes. */
+  public enum Size {
+    SMALL(50_000), LARGE(10_000_000);
+
+    public final long events;
+
+    Size(long events) {
+      this.events = events;
+    }
+  }
+
+  /** Events per shopping session, on average; measured from this generator's own output. */
+  private static final double EVENTS_PER_SESSION = 7.3;
+  private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "SE"};
+  private static final String[] CARRIERS = {"DHL", "UPS", "La Poste", "Royal Mail", "FedEx"};
+  private static final String[] CANCEL_REASONS = {"customer_request", "out_of_stock", "payment_timeout"};
+  /** Share of each hour of a UTC day in the day's sessions. */
+  private static final double[] HOURLY = {
+      1.2, 0.8, 0.6, 0.5, 0.5, 0.7, 1.4, 2.6, 3.8, 4.4, 4.8, 5.0,
+      5.4, 5.2, 4.9, 4.8, 5.0, 5.6, 6.6, 7.6, 8.2, 7.4, 5.2, 2.9};
+
+  private final EventStore store;
+  private final SimulatedClock clock;
+  private final Random random;
+  private final long targetEvents;
+  private final PriorityQueue<Pending> due = new PriorityQueue<>();
+  private final List<String> customers = new ArrayList<>();
+  private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
+  private long sequence;
+  private long written;
+  private int nextCustomer;
+  private int nextCart;
+  private int nextOrder;
+  private int nextPayment;
+
+  private record Pending(long at, long order, String stream, NewEvent event) implements Comparable<Pending> {
+    @Override
+    public int compareTo(Pending o) {
+      return at != o.at ? Long.compare(at, o.at) : Long.compare(order, o.order);
+    }
+  }
+
+  public ShopHistoryGenerator(EventStore store, SimulatedClock clock, long targetEvents, long seed) {
+    this.store = store;
+    this.clock = clock;
+    this.targetEvents = targetEvents;
+    this.random = new Random(seed);
+  }
+
+  /** Generates the whole history; returns how many events were appended. */
+  public long run() {
+    double sessionsPerDay = targetEvents / EVENTS_PER_SESSION / DAYS;
+    long minute = 60_000;
+    long end = START.plus(Duration.ofDays(DAYS)).toEpochMilli();
+    for (long t = START.toEpochMilli(); t < end; t += minute) {
+      int hour = (int) ((t / 3_600_000) % 24);
+      int dayOfWeek = Instant.ofEpochMilli(t).atZone(ZoneOffset.UTC).getDayOfWeek().getValue();
+      double weekend = dayOfWeek >= 6 ? 1.25 : 1.0;
+      double expected = sessionsPerDay * HOURLY[hour] / 100.0 / 60.0 * weekend;
+      int sessions = poisson(expected);
+      for (int s = 0; s < sessions; s++) {
+        startSession(t + random.nextInt(60_000));
+      }
+      flushDue(t + minute);
+    }
+    flushDue(Long.MAX_VALUE);
+    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
+    return written;
+  }
+
+  private void startSession(long at) {
+    String customer;
+    if (customers.isEmpty() || random.nextDouble() < 0.3) {
+      customer = register(at);
+      at += minutes(2, 10);
+    } else {
+      customer = customers.get(random.nextInt(customers.size()));
+    }
+    String cart = String.format(Locale.ROOT, "cart-%07d", ++nextCart);
+    String currency = currencyOf(customer);
+    int items = 1 + random.nextInt(4);
+    long total = 0;
+    List<String> skus = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      int sku = random.nextInt(400);
+      int quantity = 1 + (random.nextDouble() < 0.8 ? 0 : random.nextInt(3));
+      long unitCents = priceCents(sku);
+      at += minutes(0, 4) + random.nextInt(60_000);
+      schedule(at, "carts", event("ItemAdded", cart, String.format(Locale.ROOT,
+          "{\"customer_id\":\"%s\",\"sku\":\"SKU-%04d\",\"quantity\":%d,\"unit_price\":%s,\"currency\":\"%s\"}",
+          customer, sku, quantity, money(unitCents), currency)));
+      if (random.nextDouble() < 0.1) {
+        at += minutes(0, 3);
+        schedule(at, "carts", event("ItemRemoved", cart, String.format(Locale.ROOT,
+            "{\"sku\":\"SKU-%04d\",\"quantity\":%d}", sku, quantity)));
+      } else {
+        total += unitCents * quantity;
+        skus.add(String.format(Locale.ROOT, "\"SKU-%04d\"", sku));
+      }
+    }
+    if (skus.isEmpty() || random.nextDouble() < 0.32) {
+      return; // an abandoned cart
+    }
+    at += minutes(1, 15);
+    String order = String.format(Locale.ROOT, "order-%07d", ++nextOrder);
+    schedule(at, "carts", event("CheckedOut", cart, String.format(Locale.ROOT,
+        "{\"customer_id\":\"%s\",\"order_id\":\"%s\",\"total\":%s,\"currency\":\"%s\"}",
+        customer, order, money(total), currency)));
+    placeOrder(at + random.nextInt(5_000), order, customer, cart, total, currency, skus);
+  }
+
+  private void placeOrder(long at, String order, String customer, String cart, long total,
+      String currency, List<String> skus) {
+    schedule(at, "orders", event("OrderPlaced", order, String.format(Locale.ROOT,
+        "{\"customer_id\":\"%s\",\"cart_id\":\"%s\",\"total\":%s,\"currency\":\"%s\",\"items\":[%s]}",
+        customer, cart, money(total), currency, String.join(",", skus))));
+    String payment = String.format(Locale.ROOT, "pay-%07d", ++nextPayment);
+    String amount = money(total);
+    at += 2_000 + random.nextInt(20_000);
+    schedule(at, "payments", event("Authorized", payment, String.format(Locale.ROOT,
+        "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\",\"method\":\"%s\"}",
+        order, amount, currency, random.nextDouble() < 0.7 ? "card" : "paypal")));
+    if (random.nextDouble() < 0.05) {
+      at += minutes(1, 30);
+      schedule(at, "payments", event("Failed", payment, String.format(Locale.ROOT,
+          "{\"order_id\":\"%s\",\"reason\":\"declined\"}", order)));
+      schedule(at + minutes(30, 180), "orders", event("OrderCancelled", order,
+          "{\"reason\":\"payment_failed\"}"));
+      return;
+    }
+    at += minutes(1, 60);
+    schedule(at, "payments", event("Captured", payment, String.format(Locale.ROOT,
+        "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\"}", order, amount, currency)));
+    schedule(at + 1_000, "orders", event("PaymentCaptured", order, String.format(Locale.ROOT,
+        "{\"payment_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\"}", payment, amount, currency)));
+    if (random.nextDouble() < 0.04) {
+      at += minutes(20, 600);
+      schedule(at, "orders", event("OrderCancelled", order, String.format(Locale.ROOT,
+          "{\"reason\":\"%s\"}", CANCEL_REASONS[random.nextInt(2)])));
+      schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, String.format(Locale.ROOT,
+          "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\"}", order, amount, currency)));
+      return;
+    }
+    at += minutes(120, 2 * 1440);
+    schedule(at, "orders", event("OrderShipped", order, String.format(Locale.ROOT,
+        "{\"carrier\":\"%s\",\"tracking\":\"TRK%010d\"}", CARRIERS[random.nextInt(CARRIERS.length)],
+        random.nextInt(1_000_000_000))));
+    at += minutes(1440, 4 * 1440);
+    schedule(at, "orders", event("OrderDelivered", order, "{}"));
+    if (random.nextDouble() < 0.02) {
+      schedule(at + minutes(1440, 5 * 1440), "payments", event("Refunded", payment, String.format(Locale.ROOT,
+          "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\",\"reason\":\"returned\"}",
+          order, amount, currency)));
+    }
+  }
+
+  private String register(long at) {
+    String customer = String.format(Locale.ROOT, "cust-%06d", ++nextCustomer);
+    String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
+    customers.add(customer);
+    schedule(at, "customers", event("Registered", customer, String.format(Locale.ROOT,
+        "{\"email\":\"%s@example.com\",\"country\":\"%s\",\"currency\":\"%s\"}",
+        customer, country, currency(country))));
+    if (random.nextDouble() < 0.6) {
+      schedule(at + minutes(1, 120), "customers", event("EmailVerified", customer, "{}"));
+    }
+    if (random.nextDouble() < 0.1) {
+      schedule(at + minutes(60, 10 * 1440), "customers", event("AddressChanged", customer,
+          String.format(Locale.ROOT, "{\"city\":\"City %d\",\"country\":\"%s\"}", random.nextInt(500), country)));
+    }
+    return customer;
+  }
+
+  private String currencyOf(String customer) {
+    return currency(COUNTRIES[Math.abs(customer.hashCode()) % COUNTRIES.length]);
+  }
+
+  private static String currency(String country) {
+    return switch (country) {
+      case "GB" -> "GBP";
+      case "US" -> "USD";
+      case "SE" -> "SEK";
+      default -> "EUR";
+    };
+  }
+
+  private static long priceCents(int sku) {
+    // A stable, skewed price list: most items cheap, a few expensive.
+    long h = (sku * 2654435761L) & 0xffff;
+    return 499 + (h * h) % 24_000;
+  }
+
+  private static String money(long cents) {
+    return String.format(Locale.ROOT, "%d.%02d", cents / 100, cents % 100);
+  }
+
+  private long minutes(int min, int max) {
+    return (min + random.nextInt(Math.max(1, max - min))) * 60_000L;
+  }
+
+  private int poisson(double mean) {
+    // Knuth's method; means here are small (tens at most for LARGE, per minute).
+    if (mean > 30) {
+      return (int) Math.max(0, Math.round(mean + Math.sqrt(mean) * random.nextGaussian()));
+    }
+    double limit = Math.exp(-mean);
+    double p = random.nextDouble();
+    int k = 0;
+    while (p > limit) {
+      p *= random.nextDouble();
+      k++;
+    }
+    return k;
+  }
+
+  private NewEvent event(String type, String entity, String payload) {
+    UUID id = new UUID(random.nextLong(), random.nextLong());
+    return new NewEvent(type, entity, payload,
+        "{\"source\":\"shop-simulator\",\"correlation_id\":\"" + entity + "\"}", id,
+        org.annals.storage.event.ExpectedVersion.ANY);
+  }
+
+  private void schedule(long at, String stream, NewEvent event) {
+    long end = START.plus(Duration.ofDays(DAYS)).toEpochMilli();
+    if (at < end) {
+      due.add(new Pending(at, sequence++, stream, event));
+    }
+  }
+
+  /** Appends every event due before {@code until}: per minute, one batch per stream. */
+  private void flushDue(long until) {
+    while (!due.isEmpty() && due.peek().at() < until) {
+      long minuteStart = due.peek().at() / 60_000 * 60_000;
+      Map<String, List<NewEvent>> batches = new LinkedHashMap<>();
+      while (!due.isEmpty() && due.peek().at() < Math.min(until, minuteStart + 60_000)) {
+        Pending p = due.poll();
+        batches.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p.event());
+      }
+      clock.set(minuteStart);
+      for (Map.Entry<String, List<NewEvent>> b : batches.entrySet()) {
+        for (int from = 0; from < b.getValue().size(); from += 1000) {
+          List<NewEvent> part = b.getValue().subList(from, Math.min(b.getValue().size(), from + 1000));
+          inFlight.add(store.appendAsync(b.getKey(), List.copyOf(part)));
+          written += part.size();
+        }
+      }
+      if (inFlight.size() > 10_000) {
+        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
+        inFlight.clear();
+      }
+    }
+  }
+}
