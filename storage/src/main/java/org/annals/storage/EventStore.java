@@ -125,13 +125,21 @@ public final class EventStore implements AutoCloseable {
     Durable.createDirectories(folder.manifests());
     DataFolderLock lock = DataFolderLock.acquire(folder.lockFile());
     BufferAllocator allocator = new RootAllocator();
+    StoreRecovery.Recovered recovered = null;
     try {
       Configuration conf = LocalHadoop.configuration();
-      StoreRecovery.Recovered recovered = StoreRecovery.recover(options, folder,
-          new ManifestStore(folder.manifests()), conf, allocator);
+      recovered = StoreRecovery.recover(options, folder, new ManifestStore(folder.manifests()), conf,
+          allocator);
       return new EventStore(options, folder, lock, allocator, recovered, conf);
     } catch (IOException | RuntimeException e) {
-      allocator.close();
+      if (recovered != null) {
+        recovered.memtable().close();
+      }
+      try {
+        allocator.close();
+      } catch (RuntimeException leak) {
+        e.addSuppressed(leak);
+      }
       lock.close();
       throw e;
     }

@@ -161,7 +161,7 @@ class ConcurrencyAndIdempotencyTest {
       UUID bounded = UUID.randomUUID();
       store.append("s", List.of(NewEvent.of("B", null, "{}").withEventId(bounded)));
       for (int i = 0; i < 3; i++) {
-        store.append("s", List.of(NewEvent.of("C", null, "{}")));
+        store.append("s", List.of(NewEvent.of("C", null, "{}").withEventId(UUID.randomUUID())));
       }
       assertFalse(store.append("s", List.of(NewEvent.of("B", null, "{}").withEventId(bounded))).duplicate(),
           "past the entry limit the oldest ids are forgotten");

@@ -1,0 +1,52 @@
+package org.annals.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.annals.storage.event.StoredEvent;
+
+/** What a recovered store must hold, whatever crash or kill came before. */
+final class HistoryAssertions {
+  private HistoryAssertions() {}
+
+  /**
+   * Asserts that every acknowledged event is stored exactly once at the positions it was
+   * acknowledged with, and that the history has no gaps: global_seq is 0..N-1, each stream's seq
+   * is 0..n-1 and each entity's version is 0..k-1, all increasing in global_seq order.
+   */
+  static void assertHistory(List<StoredEvent> events, Collection<AckLine> acknowledged) {
+    Map<UUID, StoredEvent> byId = new HashMap<>();
+    for (StoredEvent e : events) {
+      StoredEvent earlier = byId.put(e.eventId(), e);
+      assertNull(earlier, () -> "event " + e.eventId() + " is stored twice: " + earlier + " and " + e);
+    }
+    List<StoredEvent> inOrder = events.stream().sorted(Comparator.comparingLong(StoredEvent::globalSeq)).toList();
+    Map<String, Long> nextSeq = new HashMap<>();
+    Map<String, Long> nextVersion = new HashMap<>();
+    for (int i = 0; i < inOrder.size(); i++) {
+      StoredEvent e = inOrder.get(i);
+      assertEquals(i, e.globalSeq(), "global_seq must be dense; found " + e);
+      long seq = nextSeq.merge(e.streamName(), 1L, Long::sum) - 1;
+      assertEquals(seq, e.seq(), "seq must be dense in stream '" + e.streamName() + "'; found " + e);
+      if (e.entityId() == null) {
+        assertNull(e.version(), "an event without entity has no version: " + e);
+      } else {
+        long version = nextVersion.merge(e.streamName() + "/" + e.entityId(), 1L, Long::sum) - 1;
+        assertEquals(Long.valueOf(version), e.version(), "versions must be dense for entity '" + e.entityId()
+            + "' in stream '" + e.streamName() + "'; found " + e);
+      }
+    }
+    for (AckLine ack : acknowledged) {
+      StoredEvent stored = byId.get(ack.eventId());
+      assertNotNull(stored, () -> "acknowledged event is missing: " + ack.format());
+      assertEquals(ack, AckLine.of(stored), "acknowledged event stored at other positions");
+    }
+  }
+}
