@@ -36,12 +36,13 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
 
   /** Parse and validation errors get SQLState 42000 and the message of their innermost cause. */
   private static RuntimeException asSyntaxError(RuntimeException e) {
+    Throwable innermost = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof CalciteContextException || t instanceof SqlParseException) {
-        return SqlErrors.of(SqlErrors.SYNTAX_ERROR, t.getMessage());
+        innermost = t;
       }
     }
-    return e;
+    return innermost == null ? e : SqlErrors.of(SqlErrors.SYNTAX_ERROR, innermost.getMessage());
   }
 
   private static void refuseUnsupported(String sql, Context context) {

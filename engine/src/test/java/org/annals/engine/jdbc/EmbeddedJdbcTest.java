@@ -24,6 +24,12 @@ class EmbeddedJdbcTest {
     return DriverManager.getConnection("jdbc:annals:embedded:" + dir);
   }
 
+  private static java.util.Properties propertiesWith(String key, String value) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty(key, value);
+    return p;
+  }
+
   @Test
   void insertThenQuery() throws Exception {
     try (Connection c = connect(); Statement s = c.createStatement()) {
@@ -44,18 +50,22 @@ class EmbeddedJdbcTest {
       try (ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR SELECT event_type FROM orders WHERE entity_id = 'o-1'")) {
         assertTrue(rs.next());
         String plan = rs.getString(1);
-        System.out.println(plan);
         assertTrue(plan.contains("filters=[[=($3, 'o-1')]]"), plan);
       }
       SQLException conflict = assertThrows(SQLException.class, () -> s.executeUpdate(
           "INSERT INTO orders (entity_id, event_type, payload, version) VALUES ('o-1', 'X', '{}', 1)"));
-      System.out.println(conflict.getSQLState() + " " + conflict.getMessage());
       assertEquals("40001", conflict.getSQLState());
+      assertTrue(conflict.getMessage().contains("the entity is at version 2"), conflict.getMessage());
       SQLException delete = assertThrows(SQLException.class, () -> s.executeUpdate("DELETE FROM orders"));
-      System.out.println(delete.getSQLState() + " " + delete.getMessage());
+      assertEquals("0A000", delete.getSQLState());
+      assertTrue(delete.getMessage().contains("events are immutable"), delete.getMessage());
       SQLException seq = assertThrows(SQLException.class, () -> s.executeUpdate(
           "INSERT INTO orders (seq, event_type, payload) VALUES (5, 'X', '{}')"));
-      System.out.println(seq.getSQLState() + " " + seq.getMessage());
+      assertEquals("42000", seq.getSQLState());
+      assertTrue(seq.getMessage().contains("Cannot INSERT into generated column 'seq'"), seq.getMessage());
+      SQLException model = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+          "jdbc:annals:embedded:" + dir + "-other", propertiesWith("model", "inline:{}")));
+      assertEquals("08001", model.getSQLState());
       try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events WHERE entity_id = ? AND seq >= ?")) {
         ps.setString(1, "o-1");
         ps.setLong(2, 1);

@@ -1,0 +1,110 @@
+package org.annals.jdbc;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.apache.calcite.avatica.remote.Driver.Serialization;
+
+/**
+ * A parsed {@code jdbc:annals://host:port[/][?serialization=protobuf|json]}: where the Annals
+ * server listens and which of Avatica's serializations to speak (protobuf unless the URL says
+ * json).
+ *
+ * @param host a host name, an IPv4 address or a bracketed IPv6 address, as written in the URL
+ */
+record AnnalsUrl(String host, int port, Serialization serialization) {
+  static final String PREFIX = "jdbc:annals://";
+  static final String FORM = PREFIX + "host:port[/][?serialization=protobuf|json]";
+
+  /** Host names as DNS and container runtimes write them (underscores included), or IPv4. */
+  private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+]");
+  private static final String SERIALIZATION = "serialization";
+
+  /** Parses a URL that starts with {@link #PREFIX}; anything else in it is refused with 08001. */
+  static AnnalsUrl parse(String url) throws SQLException {
+    if (!url.startsWith(PREFIX)) {
+      throw invalid(url, "it does not start with " + PREFIX);
+    }
+    String rest = url.substring(PREFIX.length());
+    int question = rest.indexOf('?');
+    String address = question < 0 ? rest : rest.substring(0, question);
+    if (address.endsWith("/")) {
+      address = address.substring(0, address.length() - 1);
+    }
+    int slash = address.indexOf('/');
+    if (slash >= 0) {
+      throw invalid(url,
+          "a path ('" + address.substring(slash) + "') is not allowed after host:port");
+    }
+    int colon = address.startsWith("[") ? ipv6PortColon(address) : address.lastIndexOf(':');
+    String host = colon < 0 ? address : address.substring(0, colon);
+    if (host.isEmpty()) {
+      throw invalid(url, "there is no host");
+    }
+    if (!HOST_NAME.matcher(host).matches() && !IPV6.matcher(host).matches()) {
+      throw invalid(url, "'" + host + "' is not a host name, an IPv4 address or a bracketed IPv6"
+          + " address");
+    }
+    if (colon < 0) {
+      throw invalid(url, "there is no port");
+    }
+    int port = port(url, address.substring(colon + 1));
+    Serialization serialization = question < 0
+        ? Serialization.PROTOBUF : serialization(url, rest.substring(question + 1));
+    return new AnnalsUrl(host, port, serialization);
+  }
+
+  /** The server's address as Avatica's {@code url} property wants it. */
+  String httpUrl() {
+    return "http://" + host + ":" + port;
+  }
+
+  /** The colon after the closing bracket of {@code [v6 address]:port}, or -1 if there is none. */
+  private static int ipv6PortColon(String address) {
+    int close = address.indexOf(']');
+    return close >= 0 && address.startsWith(":", close + 1) ? close + 1 : -1;
+  }
+
+  private static int port(String url, String text) throws SQLException {
+    if (text.isEmpty()) {
+      throw invalid(url, "there is no port");
+    }
+    if (!text.chars().allMatch(c -> c >= '0' && c <= '9') || text.length() > 5) {
+      throw invalid(url, "the port '" + text + "' is not a number from 1 to 65535");
+    }
+    int port = Integer.parseInt(text);
+    if (port < 1 || port > 65535) {
+      throw invalid(url, "the port " + port + " is out of range 1 to 65535");
+    }
+    return port;
+  }
+
+  private static Serialization serialization(String url, String query) throws SQLException {
+    Serialization serialization = null;
+    for (String parameter : query.split("&", -1)) {
+      int equals = parameter.indexOf('=');
+      String name = equals < 0 ? parameter : parameter.substring(0, equals);
+      if (!name.equals(SERIALIZATION)) {
+        throw invalid(url, "'" + name + "' is not a known query parameter; the only one is '"
+            + SERIALIZATION + "'");
+      }
+      if (serialization != null) {
+        throw invalid(url, "'" + SERIALIZATION + "' is given more than once");
+      }
+      String value = equals < 0 ? "" : parameter.substring(equals + 1);
+      serialization = switch (value.toLowerCase(Locale.ROOT)) {
+        case "protobuf" -> Serialization.PROTOBUF;
+        case "json" -> Serialization.JSON;
+        default -> throw invalid(url,
+            "'" + value + "' is not a serialization; use protobuf or json");
+      };
+    }
+    return serialization;
+  }
+
+  private static SQLException invalid(String url, String problem) {
+    return new SQLException(
+        "Invalid Annals JDBC URL '" + url + "': " + problem + ". Expected " + FORM, "08001");
+  }
+}

@@ -1,0 +1,84 @@
+package org.annals.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.BuiltInConnectionProperty;
+import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.Helper;
+import org.apache.calcite.avatica.remote.Service;
+
+/**
+ * The thin JDBC driver: {@code jdbc:annals://host:port[/][?serialization=protobuf|json]} is
+ * Avatica's remote client talking to an Annals server over HTTP. It registers itself with
+ * DriverManager when loaded and is listed in {@code META-INF/services/java.sql.Driver}. URLs of the
+ * in-process driver ({@code jdbc:annals:embedded:}) are not its own. Thread-safe.
+ *
+ * <p>The URL decides the server address, the serialization and the HTTP client factory, over any
+ * connection property of the same name; Avatica keeps its own client settings and sends every
+ * other property to the server, which decides what it accepts.
+ */
+public final class Driver extends org.apache.calcite.avatica.remote.Driver {
+  /** Where Maven writes the version; read through the class loader, so no leading slash. */
+  static final String VERSION_RESOURCE = "org/annals/jdbc/annals-jdbc.properties";
+
+  static {
+    new Driver().register();
+  }
+
+  @Override
+  protected String getConnectStringPrefix() {
+    return AnnalsUrl.PREFIX;
+  }
+
+  @Override
+  protected DriverVersion createDriverVersion() {
+    return DriverVersion.load(Driver.class, VERSION_RESOURCE,
+        "Annals JDBC Driver", "unknown version", "Annals", "unknown version");
+  }
+
+  @Override
+  public Connection connect(String url, Properties info) throws SQLException {
+    if (!acceptsURL(url)) {
+      return null;
+    }
+    AnnalsUrl server = AnnalsUrl.parse(url);
+    try {
+      Properties properties = avaticaProperties(server, info);
+      AvaticaConnection connection = factory.newConnection(this, factory, url, properties);
+      handler.onConnectionInit(connection);
+      // As Avatica's remote driver opens a connection; serializeProperties leaves out the
+      // properties that Avatica keeps on the client (url, serialization, httpclient_factory, ...).
+      connection.getService().apply(new Service.OpenConnectionRequest(connection.id,
+          Service.OpenConnectionRequest.serializeProperties(properties)));
+      return connection;
+    } catch (AvaticaClientRuntimeException e) {
+      // The server answered with an error: its SQLState and code reach the caller.
+      throw Helper.INSTANCE.createException(
+          "Could not open a connection to " + url + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // Avatica's HTTP client reports I/O failures unchecked; a JDBC caller expects SQLException.
+      String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      throw new SQLException("Could not connect to the Annals server at " + server.httpUrl()
+          + " (" + url + "): " + reason, "08001", e);
+    }
+  }
+
+  /** The caller's properties with the URL's settings over them. */
+  static Properties avaticaProperties(AnnalsUrl server, Properties info) {
+    Properties properties = new Properties();
+    if (info != null) {
+      for (String name : info.stringPropertyNames()) {
+        properties.setProperty(name, info.getProperty(name));
+      }
+    }
+    properties.setProperty(BuiltInConnectionProperty.URL.camelName(), server.httpUrl());
+    properties.setProperty(BuiltInConnectionProperty.SERIALIZATION.camelName(),
+        server.serialization().name());
+    properties.setProperty(BuiltInConnectionProperty.HTTP_CLIENT_FACTORY.camelName(),
+        WireNameClientFactory.class.getName());
+    return properties;
+  }
+}

@@ -1,0 +1,70 @@
+package org.annals.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import org.apache.calcite.avatica.remote.Driver.Serialization;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AnnalsUrlTest {
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "jdbc:annals://localhost:8765                        | localhost     | 8765  | PROTOBUF",
+      "jdbc:annals://localhost:8765/                       | localhost     | 8765  | PROTOBUF",
+      "jdbc:annals://127.0.0.1:1                           | 127.0.0.1     | 1     | PROTOBUF",
+      "jdbc:annals://annals_server.example-1.org:65535     | annals_server.example-1.org | 65535 | PROTOBUF",
+      "jdbc:annals://[::1]:8765                            | [::1]         | 8765  | PROTOBUF",
+      "jdbc:annals://h:8765?serialization=json             | h             | 8765  | JSON",
+      "jdbc:annals://h:8765/?serialization=json            | h             | 8765  | JSON",
+      "jdbc:annals://h:8765/?serialization=JSON            | h             | 8765  | JSON",
+      "jdbc:annals://h:8765/?serialization=protobuf        | h             | 8765  | PROTOBUF",
+  })
+  void parsesGoodForms(String url, String host, int port, Serialization serialization)
+      throws SQLException {
+    assertEquals(new AnnalsUrl(host, port, serialization), AnnalsUrl.parse(url));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "jdbc:annals://localhost:8765     | http://localhost:8765",
+      "jdbc:annals://[::1]:8765/        | http://[::1]:8765",
+  })
+  void givesAvaticaAnHttpUrl(String url, String httpUrl) throws SQLException {
+    assertEquals(httpUrl, AnnalsUrl.parse(url).httpUrl());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "jdbc:annals://                                | there is no host",
+      "jdbc:annals://:8765                           | there is no host",
+      "jdbc:annals:///?serialization=json            | there is no host",
+      "jdbc:annals://localhost                       | there is no port",
+      "jdbc:annals://localhost:                      | there is no port",
+      "jdbc:annals://[::1]                           | there is no port",
+      "jdbc:annals://localhost:http                  | the port 'http' is not a number from 1 to 65535",
+      "jdbc:annals://localhost:-1                    | the port '-1' is not a number from 1 to 65535",
+      "jdbc:annals://localhost:1234567               | the port '1234567' is not a number from 1 to 65535",
+      "jdbc:annals://localhost:0                     | the port 0 is out of range 1 to 65535",
+      "jdbc:annals://localhost:65536                 | the port 65536 is out of range 1 to 65535",
+      "jdbc:annals://user@localhost:8765             | 'user@localhost' is not a host name",
+      "jdbc:annals://::1:8765                        | '::1' is not a host name",
+      "jdbc:annals://localhost:8765/annals           | a path ('/annals') is not allowed after host:port",
+      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the only one is 'serialization'",
+      "jdbc:annals://localhost:8765/?                | '' is not a known query parameter",
+      "jdbc:annals://h:1?serialization=xml           | 'xml' is not a serialization; use protobuf or json",
+      "jdbc:annals://h:1?serialization               | '' is not a serialization; use protobuf or json",
+      "jdbc:annals://h:1?serialization=json&serialization=json | 'serialization' is given more than once",
+  })
+  void refusesBadFormsWith08001AndTheAcceptedForm(String url, String problem) {
+    SQLException e = assertThrows(SQLException.class, () -> AnnalsUrl.parse(url));
+    assertEquals("08001", e.getSQLState());
+    assertTrue(e.getMessage().startsWith("Invalid Annals JDBC URL '" + url + "': " + problem),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith(
+        ". Expected jdbc:annals://host:port[/][?serialization=protobuf|json]"), e.getMessage());
+  }
+}

@@ -1,0 +1,101 @@
+package org.annals.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.apache.calcite.avatica.DriverVersion;
+import org.apache.calcite.avatica.remote.Driver.Serialization;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DriverTest {
+  private final Driver driver = new Driver();
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdbc:annals://localhost:8765", "jdbc:annals://", "jdbc:annals://x"})
+  void acceptsItsOwnPrefixEvenWhenTheRestIsWrong(String url) throws SQLException {
+    assertTrue(driver.acceptsURL(url));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "jdbc:annals:embedded:/var/lib/annals",
+      "jdbc:annals:embedded://localhost:8765",
+      "jdbc:annals:",
+      "jdbc:annals:/localhost:8765",
+      "JDBC:ANNALS://localhost:8765",
+      "jdbc:avatica:remote:url=http://localhost:8765",
+      "jdbc:postgresql://localhost:5432/db",
+      ""})
+  void leavesOtherUrlsToOtherDrivers(String url) throws SQLException {
+    assertFalse(driver.acceptsURL(url));
+    assertNull(driver.connect(url, new Properties()));
+  }
+
+  @Test
+  void refusesAMalformedUrlOnConnectWith08001() {
+    SQLException e = assertThrows(SQLException.class,
+        () -> driver.connect("jdbc:annals://localhost", new Properties()));
+    assertEquals("08001", e.getSQLState());
+    assertTrue(e.getMessage().contains("there is no port"), e.getMessage());
+  }
+
+  @Test
+  void versionComesFromTheFilteredPropertiesFile() {
+    String projectVersion = System.getProperty("annals.version");
+    assertNotNull(projectVersion, "surefire passes annals.version");
+    String[] parts = projectVersion.replaceAll("-.*$", "").split("\\.");
+
+    DriverVersion version = driver.getDriverVersion();
+    assertEquals("Annals JDBC Driver", version.name);
+    assertEquals(projectVersion, version.versionString);
+    assertEquals("Annals", version.productName);
+    assertEquals(projectVersion, version.productVersion);
+    assertEquals(Integer.parseInt(parts[0]), driver.getMajorVersion());
+    assertEquals(Integer.parseInt(parts[1]), driver.getMinorVersion());
+    assertFalse(driver.jdbcCompliant());
+  }
+
+  @Test
+  void theUrlDecidesAddressSerializationAndClientFactoryOverTheCallersProperties() {
+    Properties info = new Properties();
+    info.setProperty("user", "ann");
+    info.setProperty("url", "http://elsewhere:1");
+    info.setProperty("serialization", "json");
+    info.setProperty("httpclient_factory", "com.example.Factory");
+
+    Properties avatica = Driver.avaticaProperties(
+        new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF), info);
+
+    assertEquals("ann", avatica.getProperty("user"));
+    assertEquals("http://localhost:8765", avatica.getProperty("url"));
+    assertEquals("PROTOBUF", avatica.getProperty("serialization"));
+    assertEquals(WireNameClientFactory.class.getName(), avatica.getProperty("httpclient_factory"));
+    assertEquals(4, avatica.size());
+  }
+
+  @Test
+  void aServerThatIsNotThereIsAnSqlExceptionWith08001() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    String url = "jdbc:annals://127.0.0.1:" + port;
+
+    SQLException e = assertThrows(SQLException.class, () -> driver.connect(url, new Properties()));
+
+    assertEquals("08001", e.getSQLState());
+    assertTrue(e.getMessage().startsWith(
+        "Could not connect to the Annals server at http://127.0.0.1:" + port), e.getMessage());
+  }
+}
