@@ -6,7 +6,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
@@ -114,7 +113,7 @@ public final class ShopHistoryGenerator {
     } else {
       customer = customers.get(random.nextInt(customers.size()));
     }
-    String cart = String.format(Locale.ROOT, "cart-%07d", ++nextCart);
+    String cart = id("cart-", ++nextCart, 7);
     String currency = currencyOf(customer);
     int items = 1 + random.nextInt(4);
     long total = 0;
@@ -124,87 +123,73 @@ public final class ShopHistoryGenerator {
       int quantity = 1 + (random.nextDouble() < 0.8 ? 0 : random.nextInt(3));
       long unitCents = priceCents(sku);
       at += minutes(0, 4) + random.nextInt(60_000);
-      schedule(at, "carts", event("ItemAdded", cart, String.format(Locale.ROOT,
-          "{\"customer_id\":\"%s\",\"sku\":\"SKU-%04d\",\"quantity\":%d,\"unit_price\":%s,\"currency\":\"%s\"}",
-          customer, sku, quantity, money(unitCents), currency)));
+      schedule(at, "carts", event("ItemAdded", cart, "{\"customer_id\":\"" + customer + "\",\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity
+          + ",\"unit_price\":" + money(unitCents) + ",\"currency\":\"" + currency + "\"}"));
       if (random.nextDouble() < 0.1) {
         at += minutes(0, 3);
-        schedule(at, "carts", event("ItemRemoved", cart, String.format(Locale.ROOT,
-            "{\"sku\":\"SKU-%04d\",\"quantity\":%d}", sku, quantity)));
+        schedule(at, "carts", event("ItemRemoved", cart, "{\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity + "}"));
       } else {
         total += unitCents * quantity;
-        skus.add(String.format(Locale.ROOT, "\"SKU-%04d\"", sku));
+        skus.add("\"" + sku(sku) + "\"");
       }
     }
     if (skus.isEmpty() || random.nextDouble() < 0.32) {
       return; // an abandoned cart
     }
     at += minutes(1, 15);
-    String order = String.format(Locale.ROOT, "order-%07d", ++nextOrder);
-    schedule(at, "carts", event("CheckedOut", cart, String.format(Locale.ROOT,
-        "{\"customer_id\":\"%s\",\"order_id\":\"%s\",\"total\":%s,\"currency\":\"%s\"}",
-        customer, order, money(total), currency)));
+    String order = id("order-", ++nextOrder, 7);
+    schedule(at, "carts", event("CheckedOut", cart, "{\"customer_id\":\"" + customer + "\",\"order_id\":\"" + order + "\",\"total\":"
+        + money(total) + ",\"currency\":\"" + currency + "\"}"));
     placeOrder(at + random.nextInt(5_000), order, customer, cart, total, currency, skus);
   }
 
   private void placeOrder(long at, String order, String customer, String cart, long total,
       String currency, List<String> skus) {
-    schedule(at, "orders", event("OrderPlaced", order, String.format(Locale.ROOT,
-        "{\"customer_id\":\"%s\",\"cart_id\":\"%s\",\"total\":%s,\"currency\":\"%s\",\"items\":[%s]}",
-        customer, cart, money(total), currency, String.join(",", skus))));
-    String payment = String.format(Locale.ROOT, "pay-%07d", ++nextPayment);
+    schedule(at, "orders", event("OrderPlaced", order, "{\"customer_id\":\"" + customer + "\",\"cart_id\":\"" + cart + "\",\"total\":" + money(total)
+        + ",\"currency\":\"" + currency + "\",\"items\":[" + String.join(",", skus) + "]}"));
+    String payment = id("pay-", ++nextPayment, 7);
     String amount = money(total);
     at += 2_000 + random.nextInt(20_000);
-    schedule(at, "payments", event("Authorized", payment, String.format(Locale.ROOT,
-        "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\",\"method\":\"%s\"}",
-        order, amount, currency, random.nextDouble() < 0.7 ? "card" : "paypal")));
+    schedule(at, "payments", event("Authorized", payment, "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
+        + "\",\"method\":\"" + (random.nextDouble() < 0.7 ? "card" : "paypal") + "\"}"));
     if (random.nextDouble() < 0.05) {
       at += minutes(1, 30);
-      schedule(at, "payments", event("Failed", payment, String.format(Locale.ROOT,
-          "{\"order_id\":\"%s\",\"reason\":\"declined\"}", order)));
+      schedule(at, "payments", event("Failed", payment, "{\"order_id\":\"" + order + "\",\"reason\":\"declined\"}"));
       schedule(at + minutes(30, 180), "orders", event("OrderCancelled", order,
           "{\"reason\":\"payment_failed\"}"));
       return;
     }
     at += minutes(1, 60);
-    schedule(at, "payments", event("Captured", payment, String.format(Locale.ROOT,
-        "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\"}", order, amount, currency)));
-    schedule(at + 1_000, "orders", event("PaymentCaptured", order, String.format(Locale.ROOT,
-        "{\"payment_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\"}", payment, amount, currency)));
+    schedule(at, "payments", event("Captured", payment, amountPayload(order, amount, currency, null)));
+    schedule(at + 1_000, "orders", event("PaymentCaptured", order, "{\"payment_id\":\"" + payment + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}"));
     if (random.nextDouble() < 0.04) {
       at += minutes(20, 600);
-      schedule(at, "orders", event("OrderCancelled", order, String.format(Locale.ROOT,
-          "{\"reason\":\"%s\"}", CANCEL_REASONS[random.nextInt(2)])));
-      schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, String.format(Locale.ROOT,
-          "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\"}", order, amount, currency)));
+      schedule(at, "orders", event("OrderCancelled", order, "{\"reason\":\"" + CANCEL_REASONS[random.nextInt(2)] + "\"}"));
+      schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, amountPayload(order, amount, currency, null)));
       return;
     }
     at += minutes(120, 2 * 1440);
-    schedule(at, "orders", event("OrderShipped", order, String.format(Locale.ROOT,
-        "{\"carrier\":\"%s\",\"tracking\":\"TRK%010d\"}", CARRIERS[random.nextInt(CARRIERS.length)],
-        random.nextInt(1_000_000_000))));
+    schedule(at, "orders", event("OrderShipped", order, "{\"carrier\":\"" + CARRIERS[random.nextInt(CARRIERS.length)] + "\",\"tracking\":\""
+        + id("TRK", random.nextInt(1_000_000_000), 10) + "\"}"));
     at += minutes(1440, 4 * 1440);
     schedule(at, "orders", event("OrderDelivered", order, "{}"));
     if (random.nextDouble() < 0.02) {
-      schedule(at + minutes(1440, 5 * 1440), "payments", event("Refunded", payment, String.format(Locale.ROOT,
-          "{\"order_id\":\"%s\",\"amount\":%s,\"currency\":\"%s\",\"reason\":\"returned\"}",
-          order, amount, currency)));
+      schedule(at + minutes(1440, 5 * 1440), "payments", event("Refunded", payment, amountPayload(order, amount, currency, "returned")));
     }
   }
 
   private String register(long at) {
-    String customer = String.format(Locale.ROOT, "cust-%06d", ++nextCustomer);
+    String customer = id("cust-", ++nextCustomer, 6);
     String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
     customers.add(customer);
-    schedule(at, "customers", event("Registered", customer, String.format(Locale.ROOT,
-        "{\"email\":\"%s@example.com\",\"country\":\"%s\",\"currency\":\"%s\"}",
-        customer, country, currency(country))));
+    schedule(at, "customers", event("Registered", customer, "{\"email\":\"" + customer + "@example.com\",\"country\":\"" + country
+        + "\",\"currency\":\"" + currency(country) + "\"}"));
     if (random.nextDouble() < 0.6) {
       schedule(at + minutes(1, 120), "customers", event("EmailVerified", customer, "{}"));
     }
     if (random.nextDouble() < 0.1) {
       schedule(at + minutes(60, 10 * 1440), "customers", event("AddressChanged", customer,
-          String.format(Locale.ROOT, "{\"city\":\"City %d\",\"country\":\"%s\"}", random.nextInt(500), country)));
+          "{\"city\":\"City " + random.nextInt(500) + "\",\"country\":\"" + country + "\"}"));
     }
     return customer;
   }
@@ -229,7 +214,23 @@ public final class ShopHistoryGenerator {
   }
 
   private static String money(long cents) {
-    return String.format(Locale.ROOT, "%d.%02d", cents / 100, cents % 100);
+    long rest = cents % 100;
+    return cents / 100 + (rest < 10 ? ".0" : ".") + rest;
+  }
+
+  /** A prefix and a number zero-padded to a width: string building, not String.format, is the hot path. */
+  private static String id(String prefix, long n, int width) {
+    String digits = Long.toString(n);
+    return prefix + "0".repeat(Math.max(0, width - digits.length())) + digits;
+  }
+
+  private static String sku(int sku) {
+    return id("SKU-", sku, 4);
+  }
+
+  private static String amountPayload(String order, String amount, String currency, String reason) {
+    return "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
+        + (reason == null ? "\"}" : "\",\"reason\":\"" + reason + "\"}");
   }
 
   private long minutes(int min, int max) {
