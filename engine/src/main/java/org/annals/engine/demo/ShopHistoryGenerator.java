@@ -85,7 +85,16 @@ public final class ShopHistoryGenerator {
   }
 
   /** Generates the whole history; returns how many events were appended. */
-  public long run() {
+  public long run() throws java.io.IOException {
+    return run(Long.MAX_VALUE);
+  }
+
+  /**
+   * Generates the whole history, flushing once after {@code flushAfterEvents} events, so that
+   * the rest stays in the WAL and the memtable (for tests that read both).
+   */
+  public long run(long flushAfterEvents) throws java.io.IOException {
+    boolean flushed = false;
     double sessionsPerDay = targetEvents / EVENTS_PER_SESSION / DAYS;
     long minute = 60_000;
     long end = START.plus(Duration.ofDays(DAYS)).toEpochMilli();
@@ -99,9 +108,14 @@ public final class ShopHistoryGenerator {
         startSession(t + random.nextInt(60_000));
       }
       flushDue(t + minute);
+      if (!flushed && written >= flushAfterEvents) {
+        awaitInFlight();
+        store.flush();
+        flushed = true;
+      }
     }
     flushDue(Long.MAX_VALUE);
-    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
+    awaitInFlight();
     return written;
   }
 
@@ -266,6 +280,11 @@ public final class ShopHistoryGenerator {
     }
   }
 
+  private void awaitInFlight() {
+    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
+    inFlight.clear();
+  }
+
   /** Appends every event due before {@code until}: per minute, one batch per stream. */
   private void flushDue(long until) {
     while (!due.isEmpty() && due.peek().at() < until) {
@@ -284,8 +303,7 @@ public final class ShopHistoryGenerator {
         }
       }
       if (inFlight.size() > 10_000) {
-        CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
-        inFlight.clear();
+        awaitInFlight();
       }
     }
   }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.engine.sql.SqlErrors;
+import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.prepare.CalcitePrepareImpl;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlKind;
@@ -34,10 +35,19 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     }
   }
 
-  /** Parse and validation errors get SQLState 42000 and the message of their innermost cause. */
+  /**
+   * Parse and validation errors get SQLState 42000 and the message of their innermost cause; a
+   * query the planner cannot implement (an aggregate with no runtime implementation) gets 0A000.
+   */
   private static RuntimeException asSyntaxError(RuntimeException e) {
     Throwable innermost = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RelOptPlanner.CannotPlanException) {
+        // Calcite's message goes on to dump the whole planner state; the first lines say it all.
+        String summary = String.join(" ", t.getMessage().lines().limit(2).toList());
+        return SqlErrors.of(SqlErrors.NOT_SUPPORTED, "this query uses something Annals cannot run"
+            + " yet: " + summary);
+      }
       if (t instanceof CalciteContextException || t instanceof SqlParseException) {
         innermost = t;
       }
