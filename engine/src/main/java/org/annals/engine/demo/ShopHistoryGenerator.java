@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +59,10 @@ public final class ShopHistoryGenerator {
   private final SimulatedClock clock;
   private final Random random;
   private final long targetEvents;
-  private final PriorityQueue<Pending> due = new PriorityQueue<>();
+  /** Scheduled events by the minute they fall in: a calendar queue, O(1) to schedule into. */
+  @SuppressWarnings("unchecked")
+  private final List<Pending>[] minutes = new List[DAYS * 1440];
+  private int nextMinute;
   private final List<String> customers = new ArrayList<>();
   private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
   private long sequence;
@@ -274,9 +276,12 @@ public final class ShopHistoryGenerator {
   }
 
   private void schedule(long at, String stream, NewEvent event) {
-    long end = START.plus(Duration.ofDays(DAYS)).toEpochMilli();
-    if (at < end) {
-      due.add(new Pending(at, sequence++, stream, event));
+    int minute = (int) ((at - START.toEpochMilli()) / 60_000);
+    if (minute < minutes.length) {
+      if (minutes[minute] == null) {
+        minutes[minute] = new ArrayList<>();
+      }
+      minutes[minute].add(new Pending(at, sequence++, stream, event));
     }
   }
 
@@ -287,11 +292,18 @@ public final class ShopHistoryGenerator {
 
   /** Appends every event due before {@code until}: per minute, one batch per stream. */
   private void flushDue(long until) {
-    while (!due.isEmpty() && due.peek().at() < until) {
-      long minuteStart = due.peek().at() / 60_000 * 60_000;
+    while (nextMinute < minutes.length
+        && START.toEpochMilli() + (nextMinute + 1) * 60_000L <= until) {
+      List<Pending> due = minutes[nextMinute];
+      minutes[nextMinute] = null;
+      long minuteStart = START.toEpochMilli() + nextMinute * 60_000L;
+      nextMinute++;
+      if (due == null) {
+        continue;
+      }
+      due.sort(null);
       Map<String, List<NewEvent>> batches = new LinkedHashMap<>();
-      while (!due.isEmpty() && due.peek().at() < Math.min(until, minuteStart + 60_000)) {
-        Pending p = due.poll();
+      for (Pending p : due) {
         batches.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p.event());
       }
       clock.set(minuteStart);
