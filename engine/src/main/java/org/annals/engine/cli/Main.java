@@ -19,7 +19,15 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit status, for tests and for {@link #main}. */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return new CommandLine(new Main()).setExecutionExceptionHandler(Main::report).execute(args);
+  }
+
+  /** A failed command prints what went wrong, not a stack trace, and exits with status 1. */
+  private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    command.getErr().println("annals " + command.getCommandName() + ": " + message);
+    command.getErr().flush();
+    return 1;
   }
 
   @Override

@@ -28,7 +28,7 @@ final class Serving {
       }
     }, "annals-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("Annals is serving " + store.options().dataFolder());
+    out.println("Annals is serving " + store.options().dataFolder().toAbsolutePath());
     out.println("  JDBC URL:    " + server.jdbcUrl());
     out.println("  HTTP append: POST " + server.url() + "/streams/{stream}/events");
     announce.run();

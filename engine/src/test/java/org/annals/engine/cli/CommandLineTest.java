@@ -1,0 +1,122 @@
+package org.annals.engine.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.annals.storage.EventStore;
+import org.annals.storage.event.StoredEvent;
+import org.annals.storage.scan.ScanSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line run as a user runs it, on a real data folder. */
+class CommandLineTest {
+  @TempDir Path dir;
+
+  @Test
+  void importStopsAtABadLineAndKeepsTheBatchesBeforeIt() throws Exception {
+    Path data = dir.resolve("data");
+    Path file = dir.resolve("events.jsonl");
+    Files.write(file, List.of(
+        "{\"event_type\":\"A\",\"entity_id\":\"e-1\",\"payload\":{\"n\":1}}",
+        "{\"event_type\":\"B\",\"entity_id\":\"e-1\",\"payload\":{\"n\":2}}",
+        "",
+        "{\"event_type\":\"C\",\"entity_id\":\"e-2\",\"payload\":{}}",
+        "{\"event_type\":\"D\",\"entity_id\":\"e-2\",\"payload\":\"not an object\"}",
+        "{\"event_type\":\"E\",\"entity_id\":\"e-3\",\"payload\":{}}"), StandardCharsets.UTF_8);
+    Output err = Output.captureErr();
+    int status;
+    try {
+      status = Main.run("import", file.toString(), "--stream", "things", "--data", data.toString(),
+          "--batch-size", "2");
+    } finally {
+      err.restore();
+    }
+    assertEquals(1, status);
+    assertTrue(err.text().contains("line 5: payload must be a JSON object"), err.text());
+    try (EventStore store = EventStore.open(data)) {
+      List<StoredEvent> stored = store.read(ScanSpec.all());
+      assertEquals(List.of("A", "B"), stored.stream().map(StoredEvent::eventType).sorted().toList(),
+          "the first batch is stored, the batch with the bad line is not");
+    }
+  }
+
+  @Test
+  void importFlushAndStatusWorkOnAFolder() throws Exception {
+    Path data = dir.resolve("data");
+    Path file = dir.resolve("events.jsonl");
+    Files.write(file, List.of(
+        "{\"event_type\":\"Opened\",\"entity_id\":\"a-1\",\"payload\":{},\"expected_version\":-1}",
+        "{\"event_type\":\"Credited\",\"entity_id\":\"a-1\",\"payload\":{\"amount\":5},\"expected_version\":0}"),
+        StandardCharsets.UTF_8);
+    Output out = Output.captureOut();
+    try {
+      assertEquals(0, Main.run("import", file.toString(), "--stream", "accounts", "--data", data.toString()));
+      assertEquals(0, Main.run("flush", "--data", data.toString()));
+      assertEquals(0, Main.run("status", "--data", data.toString()));
+    } finally {
+      out.restore();
+    }
+    assertTrue(out.text().contains("imported 2 events into stream 'accounts'"), out.text());
+    assertTrue(out.text().matches("(?s).*accounts\\s+2\\s+1\\s.*"), out.text());
+    try (EventStore store = EventStore.open(data)) {
+      assertEquals(1, store.status().flushedFiles());
+      assertEquals(2, store.readEntity("accounts", "a-1").size());
+    }
+  }
+
+  @Test
+  void aBadStreamNameIsRefusedWithTheRule() throws Exception {
+    Output err = Output.captureErr();
+    try {
+      assertTrue(Main.run("import", "missing.jsonl", "--stream", "../etc", "--data", dir.toString()) != 0);
+    } finally {
+      err.restore();
+    }
+    assertTrue(err.text().contains("invalid stream name '../etc'"), err.text());
+  }
+
+  /** Captures what a command prints. */
+  private static final class Output {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream original;
+    private final boolean stdout;
+
+    private Output(boolean stdout) {
+      this.stdout = stdout;
+      this.original = stdout ? System.out : System.err;
+      PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+      if (stdout) {
+        System.setOut(capture);
+      } else {
+        System.setErr(capture);
+      }
+    }
+
+    static Output captureOut() {
+      return new Output(true);
+    }
+
+    static Output captureErr() {
+      return new Output(false);
+    }
+
+    void restore() {
+      if (stdout) {
+        System.setOut(original);
+      } else {
+        System.setErr(original);
+      }
+    }
+
+    String text() {
+      return bytes.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
