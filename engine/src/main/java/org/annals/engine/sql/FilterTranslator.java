@@ -118,7 +118,7 @@ final class FilterTranslator {
   }
 
   private boolean equal(EventColumn column, Object value) {
-    if (column.kind().isLong()) {
+    if (isRangeColumn(column)) {
       return value instanceof Long v && bound(column, SqlKind.GREATER_THAN_OR_EQUAL, v)
           && bound(column, SqlKind.LESS_THAN_OR_EQUAL, v);
     }
@@ -151,6 +151,12 @@ final class FilterTranslator {
       both.retainAll(allowed);
       streams = both;
     }
+  }
+
+  /** The columns a storage scan bounds by range; version, say, is a long the scan cannot bound. */
+  private static boolean isRangeColumn(EventColumn column) {
+    return column == EventColumn.SEQ || column == EventColumn.GLOBAL_SEQ
+        || column == EventColumn.RECORDED_AT;
   }
 
   private boolean bound(EventColumn column, SqlKind kind, long v) {
@@ -195,7 +201,7 @@ final class FilterTranslator {
       restrictStreams(names);
       return true;
     }
-    if (!column.kind().isLong() || sarg.rangeSet.asRanges().size() != 1) {
+    if (!isRangeColumn(column) || sarg.rangeSet.asRanges().size() != 1) {
       return false;
     }
     Range<?> r = sarg.rangeSet.asRanges().iterator().next();

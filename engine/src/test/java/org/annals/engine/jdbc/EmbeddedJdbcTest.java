@@ -31,6 +31,37 @@ class EmbeddedJdbcTest {
   }
 
   @Test
+  void filtersTheScanCannotApplyStayWithCalcite() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      StringBuilder values = new StringBuilder();
+      for (int i = 0; i < 5; i++) {
+        values.append(i == 0 ? "" : ", ").append("('a', 'T', '{}')");
+      }
+      for (int i = 0; i < 2; i++) {
+        values.append(", ('b', 'T', '{}')");
+      }
+      assertEquals(7, s.executeUpdate("INSERT INTO events (stream_name, entity_id, event_type, payload) VALUES "
+          + values.toString().replace("('", "('things', '")));
+      assertEquals(4, count(s, "SELECT COUNT(*) FROM things WHERE version BETWEEN 1 AND 3"));
+      assertEquals(4, count(s, "SELECT COUNT(*) FROM things WHERE version >= 1 AND version <= 3"));
+      assertEquals(3, count(s, "SELECT COUNT(*) FROM things WHERE seq BETWEEN 2 AND 4"));
+      assertEquals(2, count(s, "SELECT COUNT(*) FROM things WHERE entity_id = 'b' AND version IN (0, 1, 7)"));
+      assertEquals(0, count(s, "SELECT COUNT(*) FROM things WHERE entity_id = 'a' AND entity_id = 'b'"));
+      try (ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR SELECT seq FROM things WHERE version BETWEEN 1 AND 3")) {
+        assertTrue(rs.next());
+        assertTrue(rs.getString(1).contains("SEARCH($4"), "the version range is still evaluated: " + rs.getString(1));
+      }
+    }
+  }
+
+  private static long count(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next());
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   void insertThenQuery() throws Exception {
     try (Connection c = connect(); Statement s = c.createStatement()) {
       assertEquals(2, s.executeUpdate("INSERT INTO events (stream_name, entity_id, event_type, payload)"
