@@ -118,6 +118,23 @@ class ServerEndToEndTest {
   }
 
   @Test
+  void payloadsAreStoredExactlyAsSent() throws Exception {
+    String payload = "{ \"amount\": 0.1000000000000000055511151231257827, \"id\": 12345678901234567890,"
+        + " \"note\": \"caf\u00e9 \\u00e9\", \"nested\": {\"a\": [1, 2.50]} }";
+    String metadata = "{\"trace\":\"t-1\"}";
+    HttpResponse<String> r = post("exact", "[{\"event_type\":\"T\",\"payload\":" + payload
+        + ",\"metadata\":" + metadata + "}]");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(400, post("exact", "[{\"event_type\":\"T\",\"payload\":{},\"payload\":{}}]").statusCode());
+    try (Connection c = connect(null); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT payload, metadata FROM exact")) {
+      assertTrue(rs.next());
+      assertEquals(payload, rs.getString(1));
+      assertEquals(metadata, rs.getString(2));
+    }
+  }
+
+  @Test
   void metadataDescribesTablesAndColumnsWithJdbcTypes() throws Exception {
     assertEquals(200, post("payments", "[{\"event_type\":\"Captured\",\"payload\":{}}]").statusCode());
     try (Connection c = connect(null)) {

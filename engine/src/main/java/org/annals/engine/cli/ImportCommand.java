@@ -137,7 +137,7 @@ final class ImportCommand implements Callable<Integer> {
 
   private final class StoreSink implements Sink {
     private final EventStore store;
-    private final AppendRequestParser parser = new AppendRequestParser(json);
+    private final AppendRequestParser parser = new AppendRequestParser();
 
     StoreSink(EventStore store) {
       this.store = store;

@@ -36,7 +36,7 @@ final class AppendHandler {
   private final EventStore store;
   private final long maxRequestBytes;
   private final ObjectMapper json = new ObjectMapper();
-  private final AppendRequestParser parser = new AppendRequestParser(json);
+  private final AppendRequestParser parser = new AppendRequestParser();
 
   AppendHandler(EventStore store, long maxRequestBytes) {
     this.store = store;

@@ -1,12 +1,16 @@
 package org.annals.engine.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.annals.storage.event.ExpectedVersion;
 import org.annals.storage.event.InvalidEventException;
@@ -16,79 +20,103 @@ import org.annals.storage.event.NewEvent;
  * Reads the body of {@code POST /streams/{stream}/events}: a JSON array of
  * {@code {"event_type", "entity_id"?, "payload", "metadata"?, "event_id"?, "expected_version"?}}.
  * {@code expected_version} is the version of the entity's last event, or -1 for "the entity has no
- * events yet"; leaving it out means no check. Unknown fields are refused rather than ignored, so a
- * typo never silently drops a condition. Thread-safe.
+ * events yet"; leaving it out means no check. Unknown or repeated fields are refused rather than
+ * ignored, so a typo never silently drops a condition.
+ *
+ * <p>Payload and metadata are kept exactly as the client sent them (the bytes between their
+ * braces), never parsed into numbers and written back: an amount like 0.10000000000000000555 or a
+ * 20-digit id must be stored as it came. Thread-safe.
  */
 public final class AppendRequestParser {
   private static final Set<String> FIELDS =
       Set.of("event_type", "entity_id", "payload", "metadata", "event_id", "expected_version");
-
-  private final ObjectMapper json;
-
-  public AppendRequestParser(ObjectMapper json) {
-    this.json = json;
-  }
+  private static final JsonFactory JSON = new JsonFactory();
 
   public List<NewEvent> parse(byte[] body) {
-    JsonNode root;
-    try {
-      root = json.readTree(body);
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        throw new InvalidEventException("the body must be a JSON array of events, e.g. "
+            + "[{\"event_type\": \"OrderPlaced\", \"entity_id\": \"o-1\", \"payload\": {\"amount\": 10}}]");
+      }
+      List<NewEvent> events = new ArrayList<>();
+      for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+        if (t != JsonToken.START_OBJECT) {
+          throw new InvalidEventException("event " + events.size() + ": each event must be a JSON object");
+        }
+        events.add(event("event " + events.size() + ": ", parser, body));
+      }
+      if (parser.nextToken() != null) {
+        throw new InvalidEventException("the body has more after the array of events; send one JSON array");
+      }
+      return events;
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("the body is not valid JSON: " + e.getOriginalMessage()
-          + "; send a JSON array of events");
-    } catch (java.io.IOException e) {
+          + " (at byte " + e.getLocation().getByteOffset() + "); send a JSON array of events");
+    } catch (IOException e) {
       throw new InvalidEventException("the body could not be read: " + e.getMessage());
     }
-    if (root == null || !root.isArray()) {
-      throw new InvalidEventException("the body must be a JSON array of events, e.g. "
-          + "[{\"event_type\": \"OrderPlaced\", \"entity_id\": \"o-1\", \"payload\": {\"amount\": 10}}]");
-    }
-    List<NewEvent> events = new ArrayList<>(root.size());
-    for (int i = 0; i < root.size(); i++) {
-      events.add(event(i, root.get(i)));
-    }
-    return events;
   }
 
-  private NewEvent event(int i, JsonNode node) {
-    String where = "event " + i + ": ";
-    if (!node.isObject()) {
-      throw new InvalidEventException(where + "each event must be a JSON object");
-    }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
+  private static NewEvent event(String where, JsonParser parser, byte[] body) throws IOException {
+    String type = null;
+    String entity = null;
+    String payload = null;
+    String metadata = null;
+    UUID id = null;
+    ExpectedVersion expected = ExpectedVersion.ANY;
+    Set<String> seen = new HashSet<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
       if (!FIELDS.contains(name)) {
         throw new InvalidEventException(where + "unknown field '" + name + "'; the fields are "
-            + new java.util.TreeSet<>(FIELDS));
+            + new TreeSet<>(FIELDS));
+      }
+      if (!seen.add(name)) {
+        throw new InvalidEventException(where + "the field '" + name + "' appears twice");
+      }
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "event_type" -> type = text(where, name, parser, value);
+        case "entity_id" -> entity = text(where, name, parser, value);
+        case "event_id" -> id = eventId(where, text(where, name, parser, value));
+        case "payload" -> {
+          if (value != JsonToken.START_OBJECT) {
+            throw new InvalidEventException(where + "payload must be a JSON object");
+          }
+          payload = raw(parser, body);
+        }
+        case "metadata" -> {
+          if (value != JsonToken.VALUE_NULL && value != JsonToken.START_OBJECT) {
+            throw new InvalidEventException(where + "metadata must be a JSON object or null");
+          }
+          metadata = value == JsonToken.VALUE_NULL ? null : raw(parser, body);
+        }
+        default -> expected = expected(where, parser, value);
       }
     }
-    JsonNode payload = node.get("payload");
-    if (payload != null && !payload.isObject()) {
-      throw new InvalidEventException(where + "payload must be a JSON object");
-    }
-    JsonNode metadata = node.get("metadata");
-    if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
-      throw new InvalidEventException(where + "metadata must be a JSON object or null");
-    }
-    return new NewEvent(text(where, node, "event_type"), text(where, node, "entity_id"),
-        payload == null ? null : payload.toString(),
-        metadata == null || metadata.isNull() ? null : metadata.toString(),
-        eventId(where, node), expected(where, node));
+    return new NewEvent(type, entity, payload, metadata, id, expected);
   }
 
-  private static String text(String where, JsonNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
+  /** The exact text of the object the parser is at, which it then skips. */
+  private static String raw(JsonParser parser, byte[] body) throws IOException {
+    int start = (int) parser.currentTokenLocation().getByteOffset();
+    parser.skipChildren();
+    int end = (int) parser.currentLocation().getByteOffset();
+    return new String(body, start, end - start, StandardCharsets.UTF_8);
+  }
+
+  private static String text(String where, String field, JsonParser parser, JsonToken value)
+      throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
       return null;
     }
-    if (!v.isTextual()) {
+    if (value != JsonToken.VALUE_STRING) {
       throw new InvalidEventException(where + field + " must be a string");
     }
-    return v.asText();
+    return parser.getText();
   }
 
-  private static UUID eventId(String where, JsonNode node) {
-    String id = text(where, node, "event_id");
+  private static UUID eventId(String where, String id) {
     if (id == null) {
       return null;
     }
@@ -99,15 +127,17 @@ public final class AppendRequestParser {
     }
   }
 
-  private static ExpectedVersion expected(String where, JsonNode node) {
-    JsonNode v = node.get("expected_version");
-    if (v == null || v.isNull()) {
+  private static ExpectedVersion expected(String where, JsonParser parser, JsonToken value)
+      throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
       return ExpectedVersion.ANY;
     }
-    if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < -1) {
+    if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || parser.getLongValue() < -1) {
       throw new InvalidEventException(where + "expected_version must be an integer >= -1 (-1: the"
-          + " entity has no events yet); got " + v);
+          + " entity has no events yet); got " + parser.getText());
     }
-    return v.asLong() == -1 ? ExpectedVersion.NO_EVENTS : ExpectedVersion.exactly(v.asLong());
+    long v = parser.getLongValue();
+    return v == -1 ? ExpectedVersion.NO_EVENTS : ExpectedVersion.exactly(v);
   }
 }
