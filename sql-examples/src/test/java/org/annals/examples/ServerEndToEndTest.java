@@ -118,6 +118,48 @@ class ServerEndToEndTest {
   }
 
   @Test
+  void batchesAndSessionSettingsFailCleanly() throws Exception {
+    try (Connection c = connect(null)) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO events (stream_name, event_type, payload) VALUES ('batched', ?, ?)")) {
+        ps.setString(1, "Good");
+        ps.setString(2, "{}");
+        ps.addBatch();
+        ps.setString(1, "Bad");
+        ps.setString(2, "not json");
+        ps.addBatch();
+        SQLException e = assertThrows(SQLException.class, ps::executeBatch);
+        assertEquals("22023", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+        assertTrue(!e.toString().contains("JdbcMeta"), "no server stack: " + e);
+      }
+      // Avatica's client syncs the schema with the next call and reports a refusal as an
+      // unchecked exception that carries the state.
+      Exception schema = assertThrows(Exception.class, () -> {
+        c.setSchema("metadata");
+        c.createStatement().close();
+      });
+      assertTrue(schema.getMessage().contains("schema 'metadata' does not exist"), schema.getMessage());
+      assertTrue(schema.toString().contains("0A000"), schema.toString());
+      c.setSchema("annals_system");
+      assertEquals(1, count(c, "SELECT COUNT(*) FROM status"));
+    }
+  }
+
+  @Test
+  void closingTheServerClosesClientConnectionsAndFlushes() throws Exception {
+    Connection open = connect(null);
+    try (Statement s = open.createStatement()) {
+      s.executeUpdate("INSERT INTO events (stream_name, event_type, payload) VALUES ('kept', 'X', '{}')");
+    }
+    server.close();
+    try (EventStore reopened = EventStore.open(dir)) {
+      assertEquals(0, reopened.status().memtableRows(), "flushed on close");
+      assertEquals(1, reopened.status().flushedRows());
+    }
+  }
+
+  @Test
   void payloadsAreStoredExactlyAsSent() throws Exception {
     String payload = "{ \"amount\": 0.1000000000000000055511151231257827, \"id\": 12345678901234567890,"
         + " \"note\": \"caf\u00e9 \\u00e9\", \"nested\": {\"a\": [1, 2.50]} }";

@@ -20,11 +20,13 @@ public final class AnnalsServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AnnalsServer.class);
 
   private final Server jetty;
+  private final AnnalsMeta meta;
   private final EventStore store;
   private final ServerConfig config;
 
-  private AnnalsServer(Server jetty, EventStore store, ServerConfig config) {
+  private AnnalsServer(Server jetty, AnnalsMeta meta, EventStore store, ServerConfig config) {
     this.jetty = jetty;
+    this.meta = meta;
     this.store = store;
     this.config = config;
   }
@@ -33,10 +35,11 @@ public final class AnnalsServer implements AutoCloseable {
   public static AnnalsServer start(EventStore store, ServerConfig config) throws IOException {
     StoreRegistry.register(store);
     Server jetty = new Server();
+    AnnalsMeta meta;
     try {
-      AnnalsMeta meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(),
+      meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(),
           config.rowsPerFrame());
-      Service service = new LocalService(meta);
+      Service service = new LocalService(meta.guarded());
       ServerConnector connector = new ServerConnector(jetty);
       connector.setHost(config.host());
       connector.setPort(config.port());
@@ -49,7 +52,7 @@ public final class AnnalsServer implements AutoCloseable {
       throw new IOException("cannot serve on " + config.host() + ":" + config.port() + ": "
           + e.getMessage(), e);
     }
-    AnnalsServer server = new AnnalsServer(jetty, store, config);
+    AnnalsServer server = new AnnalsServer(jetty, meta, store, config);
     LOG.info("serving {} on {}", store.options().dataFolder(), server.url());
     return server;
   }
@@ -76,6 +79,10 @@ public final class AnnalsServer implements AutoCloseable {
     jetty.join();
   }
 
+  /**
+   * Stops serving, closes every client connection (each holds the store), then closes the store,
+   * which flushes it.
+   */
   @Override
   public void close() throws IOException {
     try {
@@ -83,6 +90,7 @@ public final class AnnalsServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IOException("stopping the server failed: " + e.getMessage(), e);
     } finally {
+      meta.closeAllConnections();
       StoreRegistry.release(store.options().dataFolder());
     }
   }

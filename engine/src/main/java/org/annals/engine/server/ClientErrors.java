@@ -17,6 +17,9 @@ final class ClientErrors {
   private ClientErrors() {}
 
   static RuntimeException toClient(Throwable e) {
+    if (e instanceof Traceless already) {
+      return already;
+    }
     String state = null;
     String message = null;
     int code = -1;

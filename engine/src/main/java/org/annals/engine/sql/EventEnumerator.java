@@ -2,6 +2,7 @@ package org.annals.engine.sql;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.annals.storage.event.EventColumn;
@@ -17,20 +18,37 @@ import org.apache.calcite.linq4j.Enumerator;
 /**
  * Walks the Arrow batches of a storage scan as Calcite rows: VARCHAR as String, BIGINT and
  * TIMESTAMP as Long (Calcite's internal form for timestamps). Owns its snapshot and scanner and
- * closes both. Not thread-safe.
+ * closes both. Calcite does not close an enumerator when a query fails part-way (a division by
+ * zero in a filter, say), so a {@link Cleaner} releases the snapshot's pinned memory once an
+ * abandoned enumerator is garbage: a failing query can delay the release, never leak it. Not
+ * thread-safe.
  */
 final class EventEnumerator implements Enumerator<Object[]> {
-  private final Snapshot snapshot;
+  private static final Cleaner CLEANER = Cleaner.create();
+
   private final EventScanner scanner;
+  private final Cleaner.Cleanable release;
   private final List<EventColumn> columns;
   private VectorSchemaRoot batch;
   private int row = -1;
   private Object[] current;
 
   EventEnumerator(Snapshot snapshot, EventScanner scanner, List<EventColumn> columns) {
-    this.snapshot = snapshot;
     this.scanner = scanner;
     this.columns = columns;
+    this.release = CLEANER.register(this, new Release(snapshot, scanner));
+  }
+
+  /** Closes the scanner, then the snapshot. Holds no reference to the enumerator. */
+  private record Release(Snapshot snapshot, EventScanner scanner) implements Runnable {
+    @Override
+    public void run() {
+      try (snapshot; scanner) {
+        // Both are closed by the try, scanner first.
+      } catch (IOException e) {
+        throw new UncheckedIOException("closing an event scan failed: " + e.getMessage(), e);
+      }
+    }
   }
 
   @Override
@@ -79,10 +97,7 @@ final class EventEnumerator implements Enumerator<Object[]> {
 
   @Override
   public void close() {
-    try (snapshot; scanner) {
-      batch = null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("closing an event scan failed: " + e.getMessage(), e);
-    }
+    batch = null;
+    release.clean();
   }
 }

@@ -77,7 +77,16 @@ final class EventTable extends AbstractQueryableTable
         ScanSpec bounded = new ScanSpec(spec.columns(), spec.streams(), spec.recordedFrom(),
             spec.recordedTo(), spec.entityId(), spec.eventType(), spec.seqMin(), spec.seqMax(),
             spec.globalSeqMin(), Math.min(spec.globalSeqMax(), end - 1));
-        return new EventEnumerator(snapshot, snapshot.scan(bounded), columns);
+        try {
+          return new EventEnumerator(snapshot, snapshot.scan(bounded), columns);
+        } catch (RuntimeException e) {
+          try {
+            snapshot.close();
+          } catch (java.io.IOException closing) {
+            e.addSuppressed(closing);
+          }
+          throw e;
+        }
       }
     };
   }
