@@ -357,6 +357,11 @@ public final class EventStore implements AutoCloseable {
 
   /** Flushes the memtable into Parquet files now. */
   public void flush() throws IOException {
+    synchronized (sequencer) {
+      if (closed) {
+        throw new IllegalStateException("the store is closed");
+      }
+    }
     flusher.flush();
   }
 
@@ -400,7 +405,8 @@ public final class EventStore implements AutoCloseable {
     }
     IOException error = null;
     if (background != null) {
-      background.shutdownNow();
+      // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown.
+      background.shutdown();
       try {
         background.awaitTermination(1, TimeUnit.MINUTES);
       } catch (InterruptedException e) {

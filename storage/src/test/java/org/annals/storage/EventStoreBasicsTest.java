@@ -78,6 +78,17 @@ class EventStoreBasicsTest {
     }
   }
 
+  @Test
+  void aClosedStoreRefusesAppendsAndFlushesAtOnce() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    EventStore store = EventStore.open(options(clock));
+    store.append("s", List.of(NewEvent.of("T", null, "{}")));
+    store.close();
+    assertThrows(IllegalStateException.class, store::flush);
+    assertThrows(IllegalStateException.class, () -> store.append("s", List.of(NewEvent.of("T", null, "{}"))));
+    store.close();
+  }
+
   static List<StoredEvent> sorted(List<StoredEvent> events) {
     return events.stream().sorted(java.util.Comparator.comparingLong(StoredEvent::globalSeq)).toList();
   }

@@ -44,7 +44,8 @@ public final class AnnalsServer implements AutoCloseable {
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
-      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), service));
+      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), service,
+          config.maxRequestBytes()));
       jetty.start();
     } catch (Exception e) {
       stopQuietly(jetty);

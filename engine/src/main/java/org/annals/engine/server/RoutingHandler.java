@@ -26,9 +26,11 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final AppendHandler appends;
   private final AvaticaProtobufHandler protobuf;
   private final AvaticaJsonHandler json;
+  private final long maxRequestBytes;
 
-  RoutingHandler(AppendHandler appends, Service service) {
+  RoutingHandler(AppendHandler appends, Service service, long maxRequestBytes) {
     this.appends = appends;
+    this.maxRequestBytes = maxRequestBytes;
     this.protobuf = new AvaticaProtobufHandler(service);
     this.json = new AvaticaJsonHandler(service);
   }
@@ -57,15 +59,29 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       appends.handle(target, request, response);
       return;
     }
-    byte[] body;
-    try (InputStream in = request.getInputStream()) {
-      body = in.readAllBytes();
+    byte[] body = readLimited(request);
+    if (body == null) {
+      baseRequest.setHandled(true);
+      response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+          "a JDBC request may be at most " + maxRequestBytes + " bytes");
+      return;
     }
     HttpServletRequest replay = new Replay(request, body);
     if (startsWithBrace(body)) {
       json.handle(target, baseRequest, replay, response);
     } else {
       protobuf.handle(target, baseRequest, replay, response);
+    }
+  }
+
+  /** The body, or null if it is larger than the limit (no client gets to fill the heap). */
+  private byte[] readLimited(HttpServletRequest request) throws IOException {
+    if (request.getContentLengthLong() > maxRequestBytes) {
+      return null;
+    }
+    try (InputStream in = request.getInputStream()) {
+      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes + 1));
+      return body.length > maxRequestBytes ? null : body;
     }
   }
 

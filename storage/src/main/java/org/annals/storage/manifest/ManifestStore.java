@@ -43,14 +43,29 @@ public final class ManifestStore {
     this.dir = dir;
   }
 
-  /** Loads the newest valid manifest, or the empty one if there is none. */
+  /**
+   * Loads the newest valid manifest, or the empty one if there is none. A manifest whose content
+   * is damaged (checksum, JSON, format) is renamed to {@code .corrupt}, kept for inspection and out
+   * of the way of the next commit, which reuses its version number; an I/O error reading one is
+   * fatal, since the file may be fine and only the disk unwell.
+   */
   public Manifest loadNewest() throws IOException {
     Durable.createDirectories(dir);
     for (Path file : manifestsNewestFirst()) {
+      byte[] bytes;
       try {
-        return read(file);
+        bytes = Files.readAllBytes(file);
       } catch (IOException e) {
-        LOG.warn("skipping manifest {}: {}", file, e.getMessage());
+        throw new IOException("cannot read manifest " + file + ": " + e.getMessage(), e);
+      }
+      try {
+        return parse(bytes);
+      } catch (IOException damaged) {
+        Path quarantined = file.resolveSibling(file.getFileName() + ".corrupt");
+        Files.move(file, quarantined, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Durable.forceDirectory(dir);
+        LOG.warn("manifest {} is damaged ({}); moved it to {} and falling back to the previous one",
+            file, damaged.getMessage(), quarantined);
       }
     }
     return Manifest.empty();
@@ -94,8 +109,7 @@ public final class ManifestStore {
     }
   }
 
-  private Manifest read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+  private Manifest parse(byte[] bytes) throws IOException {
     int newline = indexOf(bytes, (byte) '\n');
     String header = newline < 0 ? "" : new String(bytes, 0, newline, StandardCharsets.US_ASCII);
     if (!header.startsWith(CRC_PREFIX)) {

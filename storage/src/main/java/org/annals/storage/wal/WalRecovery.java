@@ -85,7 +85,7 @@ public final class WalRecovery {
           throw new WalCorruptionException(file, offset, problem + " in a segment that is not the"
               + " last, so it cannot be a torn write");
         }
-        int validAfter = findValidFrame(data, offset + 1);
+        int validAfter = findContinuingFrame(data, offset + 1, expected);
         if (validAfter >= 0) {
           throw new WalCorruptionException(file, offset, problem + ", yet a valid record follows at"
               + " byte offset " + validAfter + ", so it cannot be a torn write");
@@ -139,10 +139,23 @@ public final class WalRecovery {
     return null;
   }
 
-  private static int findValidFrame(byte[] data, int from) {
+  /**
+   * The offset of a later frame that proves the damage is not a torn tail: its CRC holds, it
+   * decodes, and it continues the log at or after the expected position. Bytes that merely look
+   * like a frame (event text a client chose, say) do not count.
+   */
+  private static int findContinuingFrame(byte[] data, int from, long expected) {
     for (int o = from; o + WalRecordFormat.FRAME_HEADER_BYTES <= data.length; o++) {
       if (frameProblem(data, o) == null) {
-        return o;
+        try {
+          SequencedBatch b = WalRecordFormat.decodeBody(data, o + WalRecordFormat.FRAME_HEADER_BYTES,
+              readInt(data, o));
+          if (b.firstGlobalSeq() >= expected) {
+            return o;
+          }
+        } catch (RuntimeException notARecord) {
+          // A checksum match on bytes that are not a record: keep looking.
+        }
       }
     }
     return -1;

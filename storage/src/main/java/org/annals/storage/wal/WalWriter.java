@@ -152,6 +152,8 @@ public final class WalWriter implements AutoCloseable {
         queue.drainTo(group, MAX_GROUP_REQUESTS - 1);
         boolean close = processGroup(group);
         if (close) {
+          // Anything queued after the close would wait forever; fail it, and all later requests.
+          fence(new IOException("the WAL is closed"), List.of());
           return;
         }
       }
@@ -236,7 +238,9 @@ public final class WalWriter implements AutoCloseable {
 
   private void fence(Throwable cause, List<Request> group) {
     failure = cause;
-    LOG.error("WAL writer failed; the store accepts no more appends until it is reopened", cause);
+    if (!group.isEmpty() || channel.isOpen()) {
+      LOG.error("WAL writer failed; the store accepts no more appends until it is reopened", cause);
+    }
     StoreFailedException fenced = fenced(cause);
     for (Request r : group) {
       r.done().completeExceptionally(fenced);
