@@ -255,15 +255,10 @@ public final class EventStore implements AutoCloseable {
   }
 
   private void commitToIndex(SequencedBatch batch, List<EncodedEvent> asGiven, long now) {
-    StreamIndex.StreamState stream = index.getOrCreate(batch.streamName());
-    stream.advanceTo(batch.firstSeq() + batch.size());
+    index.record(batch);
     for (int i = 0; i < batch.size(); i++) {
-      EncodedEvent e = asGiven.get(i);
-      if (e.entityId() != null) {
-        stream.recordVersion(e.entityId(), batch.versions()[i]);
-      }
       // Only a client's own ids can come back in a retry; ids the store made need no memory.
-      if (e.eventId() != null) {
+      if (asGiven.get(i).eventId() != null) {
         recentIds.add(batch.position(i), now);
       }
     }
@@ -342,7 +337,10 @@ public final class EventStore implements AutoCloseable {
   /** Up to {@code max} events of a stream from seq {@code fromSeq} on, in seq order. */
   public List<StoredEvent> readStream(String streamName, long fromSeq, int max) throws IOException {
     StreamName.check(streamName);
-    long last = max <= 0 ? -1 : fromSeq + max - 1 < fromSeq ? Long.MAX_VALUE : fromSeq + max - 1;
+    if (max <= 0) {
+      return new ArrayList<>();
+    }
+    long last = fromSeq > Long.MAX_VALUE - max ? Long.MAX_VALUE : fromSeq + max - 1;
     List<StoredEvent> events = read(ScanSpec.builder().stream(streamName).seqBetween(fromSeq, last).build());
     events.sort(Comparator.comparingLong(StoredEvent::seq));
     return events;
@@ -388,7 +386,8 @@ public final class EventStore implements AutoCloseable {
     synchronized (sequencer) {
       next = nextGlobalSeq;
     }
-    return new StoreStatus(WalSegments.totalBytes(folder.wal()), WalSegments.list(folder.wal()).size(),
+    List<WalSegments.Segment> segments = WalSegments.list(folder.wal());
+    return new StoreStatus(WalSegments.bytes(segments), segments.size(),
         memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
         flushedAt < 0 ? null : Instant.ofEpochMilli(flushedAt), wal.fsyncCount(),
         wal.eventsWritten(), failure == null ? null : failure.toString());

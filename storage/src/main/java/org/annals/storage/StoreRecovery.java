@@ -102,15 +102,13 @@ final class StoreRecovery {
     return new Recovered(manifest, memtable, index, ids, wal, maxRecordedAt[0]);
   }
 
-  /** Records a durable batch's effects on the counters, versions and recent ids. */
-  static void apply(SequencedBatch batch, StreamIndex index, RecentEventIds ids, long now) {
-    StreamIndex.StreamState stream = index.getOrCreate(batch.streamName());
-    stream.advanceTo(batch.firstSeq() + batch.size());
+  /**
+   * Records a replayed batch. Every id is remembered: the log does not say which ids a client
+   * chose, and remembering a store-made one costs only memory within the same bound.
+   */
+  private static void apply(SequencedBatch batch, StreamIndex index, RecentEventIds ids, long now) {
+    index.record(batch);
     for (int i = 0; i < batch.size(); i++) {
-      String entity = batch.events().get(i).entityId();
-      if (entity != null) {
-        stream.recordVersion(entity, batch.versions()[i]);
-      }
       ids.add(batch.position(i), now);
     }
   }

@@ -21,11 +21,8 @@ public final class StoredEvents {
 
   /** Reads every row a spec selects, with all columns, whatever columns the spec names. */
   public static List<StoredEvent> readAll(Snapshot snapshot, ScanSpec spec) throws IOException {
-    ScanSpec full = new ScanSpec(EventColumn.ALL, spec.streams(), spec.recordedFrom(),
-        spec.recordedTo(), spec.entityId(), spec.eventType(), spec.seqMin(), spec.seqMax(),
-        spec.globalSeqMin(), spec.globalSeqMax());
     List<StoredEvent> out = new ArrayList<>();
-    try (EventScanner scan = snapshot.scan(full)) {
+    try (EventScanner scan = snapshot.scan(spec.withColumns(EventColumn.ALL))) {
       while (scan.next()) {
         addAll(scan.batch(), out);
       }

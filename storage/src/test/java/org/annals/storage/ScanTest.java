@@ -22,16 +22,22 @@ import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ScanStats;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.vector.BigIntVector;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 100,000 events across several streams and days, partly flushed and partly only in the WAL,
- * read back through scans with and without predicates, compared with what was appended.
+ * read back through scans with and without predicates, compared with what was appended. The
+ * store stays open between the tests, so they read both places; the last test reopens it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScanTest {
   private static final String[] STREAMS = {"orders", "payments", "carts", "customers"};
   private static final int DAYS = 5;
@@ -40,38 +46,42 @@ class ScanTest {
 
   @TempDir static Path dir;
   private final List<StoredEvent> appended = new ArrayList<>();
+  private EventStore store;
 
   @BeforeAll
   void fill() throws Exception {
     MutableClock clock = new MutableClock(START);
     Random random = new Random(42);
-    try (EventStore store = EventStore.open(options(clock))) {
-      long perDay = EVENTS / DAYS;
-      int written = 0;
-      while (written < EVENTS) {
-        int day = (int) (written / perDay);
-        clock.set(START.plus(Duration.ofDays(day)).plusMillis(random.nextInt(86_000_000)));
-        String stream = STREAMS[random.nextInt(STREAMS.length)];
-        List<NewEvent> batch = new ArrayList<>();
-        int size = 1 + random.nextInt(50);
-        for (int i = 0; i < size && written + batch.size() < EVENTS; i++) {
-          int entity = random.nextInt(2000);
-          String type = "Type" + random.nextInt(6);
-          batch.add(NewEvent.of(type, entity % 10 == 0 ? null : "e-" + entity,
-              "{\"n\":" + (written + i) + ",\"amount\":" + random.nextInt(1000) + "}"));
-        }
-        store.append(stream, batch);
-        written += batch.size();
-        // Flush the first three days; the last two stay in the WAL (and memtable) only.
-        if (day < 3 && written % 20_000 < size) {
-          store.flush();
-        }
+    store = EventStore.open(options(clock));
+    long perDay = EVENTS / DAYS;
+    int written = 0;
+    while (written < EVENTS) {
+      int day = (int) (written / perDay);
+      clock.set(START.plus(Duration.ofDays(day)).plusMillis(random.nextInt(86_000_000)));
+      String stream = STREAMS[random.nextInt(STREAMS.length)];
+      List<NewEvent> batch = new ArrayList<>();
+      int size = 1 + random.nextInt(50);
+      for (int i = 0; i < size && written + batch.size() < EVENTS; i++) {
+        int entity = random.nextInt(2000);
+        String type = "Type" + random.nextInt(6);
+        batch.add(NewEvent.of(type, entity % 10 == 0 ? null : "e-" + entity,
+            "{\"n\":" + (written + i) + ",\"amount\":" + random.nextInt(1000) + "}"));
       }
-      appended.addAll(store.read(ScanSpec.all()));
-      assertTrue(store.status().flushedRows() > 50_000, "some events are flushed");
-      assertTrue(store.status().memtableRows() > 30_000, "some events are only in the WAL");
-      // Close without the final flush being observable: reopen replays the WAL.
+      store.append(stream, batch);
+      written += batch.size();
+      // Flush the first three days; the last two stay in the WAL (and memtable) only.
+      if (day < 3 && written % 20_000 < size) {
+        store.flush();
+      }
     }
+    appended.addAll(store.read(ScanSpec.all()));
+    assertTrue(store.status().flushedRows() > 50_000, "some events are flushed");
+    assertTrue(store.status().memtableRows() > 30_000, "some events are only in the WAL");
+  }
+
+  @AfterAll
+  void close() throws Exception {
+    store.close();
   }
 
   private StoreOptions options(MutableClock clock) {
@@ -83,10 +93,12 @@ class ScanTest {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE)
   void everythingReadsBackIdenticalAfterReopen() throws Exception {
     assertEquals(EVENTS, appended.size());
-    try (EventStore store = reopen()) {
-      List<StoredEvent> read = sorted(store.read(ScanSpec.all()));
+    store.close();
+    try (EventStore reopened = reopen()) {
+      List<StoredEvent> read = sorted(reopened.read(ScanSpec.all()));
       assertEquals(sorted(appended), read);
       for (int i = 0; i < read.size(); i++) {
         assertEquals(i, read.get(i).globalSeq(), "global_seq is dense");
@@ -98,44 +110,41 @@ class ScanTest {
   void predicatesReturnExactlyTheMatchingRows() throws Exception {
     long day1 = START.plus(Duration.ofDays(1)).toEpochMilli();
     long day4 = START.plus(Duration.ofDays(4)).toEpochMilli();
-    try (EventStore store = reopen()) {
-      check(store, ScanSpec.builder().stream("orders").build(), e -> e.streamName().equals("orders"));
-      check(store, ScanSpec.builder().recordedBetween(day1 + 3_600_000, day4 - 1).build(),
-          e -> e.recordedAt() >= day1 + 3_600_000 && e.recordedAt() < day4 - 1);
-      check(store, ScanSpec.builder().stream("payments").entityId("e-7").build(),
-          e -> e.streamName().equals("payments") && "e-7".equals(e.entityId()));
-      check(store, ScanSpec.builder().eventType("Type3").streams(Set.of("carts", "orders")).build(),
-          e -> e.eventType().equals("Type3") && Set.of("carts", "orders").contains(e.streamName()));
-      check(store, ScanSpec.builder().stream("customers").seqBetween(100, 5_000).build(),
-          e -> e.streamName().equals("customers") && e.seq() >= 100 && e.seq() <= 5_000);
-      check(store, ScanSpec.builder().globalSeqBetween(59_990, 60_010).build(),
-          e -> e.globalSeq() >= 59_990 && e.globalSeq() <= 60_010);
-      check(store, ScanSpec.builder().entityId("nobody").build(), e -> false);
-    }
+    check(ScanSpec.builder().stream("orders").build(), e -> e.streamName().equals("orders"));
+    check(ScanSpec.builder().recordedBetween(day1 + 3_600_000, day4 - 1).build(),
+        e -> e.recordedAt() >= day1 + 3_600_000 && e.recordedAt() < day4 - 1);
+    check(ScanSpec.builder().stream("payments").entityId("e-7").build(),
+        e -> e.streamName().equals("payments") && "e-7".equals(e.entityId()));
+    check(ScanSpec.builder().eventType("Type3").streams(Set.of("carts", "orders")).build(),
+        e -> e.eventType().equals("Type3") && Set.of("carts", "orders").contains(e.streamName()));
+    check(ScanSpec.builder().stream("customers").seqBetween(100, 5_000).build(),
+        e -> e.streamName().equals("customers") && e.seq() >= 100 && e.seq() <= 5_000);
+    check(ScanSpec.builder().globalSeqBetween(59_990, 60_010).build(),
+        e -> e.globalSeq() >= 59_990 && e.globalSeq() <= 60_010);
+    check(ScanSpec.builder().entityId("nobody").build(), e -> false);
   }
 
   @Test
   void entityHistoryAndStreamReadsAreOrdered() throws Exception {
-    try (EventStore store = reopen()) {
-      List<StoredEvent> history = store.readEntity("orders", "e-11");
-      List<StoredEvent> expected = appended.stream()
-          .filter(e -> e.streamName().equals("orders") && "e-11".equals(e.entityId()))
-          .sorted(Comparator.comparingLong(StoredEvent::version)).toList();
-      assertEquals(expected, history);
-      for (int v = 0; v < history.size(); v++) {
-        assertEquals(v, history.get(v).version());
-      }
-      List<StoredEvent> page = store.readStream("carts", 1000, 250);
-      assertEquals(250, page.size());
-      for (int i = 0; i < page.size(); i++) {
-        assertEquals(1000 + i, page.get(i).seq());
-      }
+    List<StoredEvent> history = store.readEntity("orders", "e-11");
+    List<StoredEvent> expected = appended.stream()
+        .filter(e -> e.streamName().equals("orders") && "e-11".equals(e.entityId()))
+        .sorted(Comparator.comparingLong(StoredEvent::version)).toList();
+    assertEquals(expected, history);
+    for (int v = 0; v < history.size(); v++) {
+      assertEquals(v, history.get(v).version());
+    }
+    List<StoredEvent> page = store.readStream("carts", 1000, 250);
+    assertEquals(250, page.size());
+    for (int i = 0; i < page.size(); i++) {
+      assertEquals(1000 + i, page.get(i).seq());
     }
   }
 
   @Test
   void partitionsFilesAndRowGroupsArePruned() throws Exception {
-    try (EventStore store = reopen(); Snapshot snapshot = store.snapshot()) {
+    try (Snapshot snapshot = store.snapshot()) {
+      assertTrue(snapshot.memtableRows() > 0, "the scans read the memtable too");
       ScanStats all = drain(snapshot, ScanSpec.builder().columns(EventColumn.SEQ).build());
       long files = snapshot.manifest().files().size();
       assertEquals(files, all.filesOpened());
@@ -162,7 +171,7 @@ class ScanTest {
 
   @Test
   void onlyTheWantedColumnsComeBack() throws Exception {
-    try (EventStore store = reopen(); Snapshot snapshot = store.snapshot();
+    try (Snapshot snapshot = store.snapshot();
          EventScanner scan = snapshot.scan(ScanSpec.builder().columns(EventColumn.GLOBAL_SEQ)
              .eventType("Type1").build())) {
       Set<Long> seen = new HashSet<>();
@@ -179,7 +188,8 @@ class ScanTest {
     }
   }
 
-  private void check(EventStore store, ScanSpec spec, Predicate<StoredEvent> expected) throws Exception {
+  private void check(ScanSpec spec, Predicate<StoredEvent> expected)
+      throws Exception {
     List<StoredEvent> want = sorted(appended.stream().filter(expected).toList());
     assertEquals(want, sorted(store.read(spec)), spec.toString());
   }

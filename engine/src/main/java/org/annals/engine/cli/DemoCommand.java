@@ -51,8 +51,9 @@ final class DemoCommand implements Callable<Integer> {
         + " FROM payments WHERE event_type = 'Captured' GROUP BY JSON_VALUE(payload, '$.currency')\"");
   }
 
+  /** The driver jar in the checkout the annals script runs from (it sets annals.home). */
   private static String driverJar() {
-    Path target = Path.of("jdbc-driver", "target");
+    Path target = Path.of(System.getProperty("annals.home", "."), "jdbc-driver", "target");
     if (Files.isDirectory(target)) {
       try (Stream<Path> files = Files.list(target)) {
         return files.filter(p -> p.getFileName().toString().matches("annals-jdbc-.*\\.jar"))

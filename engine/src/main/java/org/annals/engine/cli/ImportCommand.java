@@ -77,42 +77,41 @@ final class ImportCommand implements Callable<Integer> {
              .newDecoder().onMalformedInput(CodingErrorAction.REPORT)))) {
       List<String> batch = new ArrayList<>();
       long batchFirstLine = 1;
-      long bytes = 0;
-      String text;
+      long charsRead = 0;
       while (true) {
+        String text;
         try {
           text = reader.readLine();
         } catch (java.nio.charset.CharacterCodingException e) {
           return fail(progress, imported, "line " + (line + 1) + ": the file is not valid UTF-8");
         }
-        if (text == null) {
-          break;
+        if (text != null) {
+          line++;
+          charsRead += text.length() + 1;
+          if (text.isBlank()) {
+            continue;
+          }
+          String syntax = syntaxError(text);
+          if (syntax != null) {
+            return fail(progress, imported, "line " + line + ": not valid JSON: " + syntax);
+          }
+          if (batch.isEmpty()) {
+            batchFirstLine = line;
+          }
+          batch.add(text);
         }
-        line++;
-        bytes += text.length() + 1;
-        if (text.isBlank()) {
-          continue;
-        }
-        if (batch.isEmpty()) {
-          batchFirstLine = line;
-        }
-        batch.add(text);
-        if (batch.size() == batchSize) {
+        if (batch.size() == batchSize || (text == null && !batch.isEmpty())) {
           String error = sink.append(stream, batch, batchFirstLine);
           if (error != null) {
             return fail(progress, imported, error);
           }
           imported += batch.size();
           batch.clear();
-          progress.show(Math.min(bytes, size), imported);
+          progress.show(Math.min(charsRead, size), imported);
         }
-      }
-      if (!batch.isEmpty()) {
-        String error = sink.append(stream, batch, batchFirstLine);
-        if (error != null) {
-          return fail(progress, imported, error);
+        if (text == null) {
+          break;
         }
-        imported += batch.size();
       }
       progress.show(size, imported);
     }
@@ -120,6 +119,16 @@ final class ImportCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "imported %,d events into stream '%s' from %s (%,d lines) in %.1f s%n",
         imported, stream, file, line, progress.seconds());
     return 0;
+  }
+
+  /** What is wrong with a line's JSON syntax, or null; its content is the store's to judge. */
+  private String syntaxError(String text) {
+    try {
+      json.readTree(text);
+      return null;
+    } catch (IOException e) {
+      return e.getMessage().lines().findFirst().orElse("unreadable");
+    }
   }
 
   private static int fail(Progress progress, long imported, String error) {
@@ -171,13 +180,6 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public String append(String stream, List<String> lines, long firstLine) throws Exception {
-      for (int i = 0; i < lines.size(); i++) {
-        try {
-          json.readTree(lines.get(i));
-        } catch (IOException e) {
-          return "line " + (firstLine + i) + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse("");
-        }
-      }
       String body = "[" + String.join(",", lines) + "]";
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.resolve("/streams/" + stream + "/events"))
           .header("Content-Type", "application/json")

@@ -24,17 +24,22 @@ public final class ClientProperties {
 
   private ClientProperties() {}
 
-  /** Checks a client's properties and returns the ones Calcite gets: Annals's fixed settings. */
-  public static Properties forCalcite(Properties client) throws SQLException {
-    if (client != null) {
-      for (String name : client.stringPropertyNames()) {
-        if (!ALLOWED.contains(name)) {
-          throw new SQLException("connection property '" + name + "' is not allowed; Annals accepts"
-              + " only " + List.copyOf(new java.util.TreeSet<>(ALLOWED)) + " (schemas, models,"
-              + " factories and functions are fixed by the server)", "08001");
-        }
+  /** Refuses a client's properties unless every one is on the allow-list. */
+  public static void check(Properties client) throws SQLException {
+    if (client == null) {
+      return;
+    }
+    for (String name : client.stringPropertyNames()) {
+      if (!ALLOWED.contains(name)) {
+        throw new SQLException("connection property '" + name + "' is not allowed; Annals accepts"
+            + " only " + List.copyOf(new java.util.TreeSet<>(ALLOWED)) + " (schemas, models,"
+            + " factories and functions are fixed by the server)", "08001");
       }
     }
+  }
+
+  /** The properties Calcite gets: Annals's fixed settings, nothing from the client. */
+  static Properties calciteSettings() {
     Properties p = new Properties();
     // Unquoted identifiers are folded to lower case, the case of every Annals name, so that
     // SELECT entity_id FROM events works as written and quoted names still match exactly.

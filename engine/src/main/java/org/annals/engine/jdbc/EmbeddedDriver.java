@@ -54,7 +54,8 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       throw new SQLException("the URL " + url + " names no data folder; use " + PREFIX
           + "<data folder>, e.g. " + PREFIX + "/var/lib/annals", "08001");
     }
-    Properties props = ClientProperties.forCalcite(info);
+    ClientProperties.check(info);
+    Properties props = ClientProperties.calciteSettings();
     try {
       props.setProperty(ClientProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
     } catch (InvalidPathException e) {

@@ -49,7 +49,7 @@ final class AnnalsMeta extends JdbcMeta {
       client.putAll(info);
     }
     try {
-      ClientProperties.forCalcite(client);
+      ClientProperties.check(client);
     } catch (SQLException e) {
       throw ClientErrors.toClient(e);
     }

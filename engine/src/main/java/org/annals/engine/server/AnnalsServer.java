@@ -103,13 +103,4 @@ public final class AnnalsServer implements AutoCloseable {
       LOG.warn("stopping a server that failed to start: {}", e.getMessage());
     }
   }
-
-  static {
-    // Make sure the embedded driver is registered before JdbcMeta looks it up by URL.
-    try {
-      Class.forName(EmbeddedDriver.class.getName());
-    } catch (ClassNotFoundException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 }

@@ -74,11 +74,8 @@ final class EventTable extends AbstractQueryableTable
         Snapshot snapshot = store.snapshot();
         long end = root == null ? snapshot.endGlobalSeq()
             : positions.endFor(root, snapshot.endGlobalSeq());
-        ScanSpec bounded = new ScanSpec(spec.columns(), spec.streams(), spec.recordedFrom(),
-            spec.recordedTo(), spec.entityId(), spec.eventType(), spec.seqMin(), spec.seqMax(),
-            spec.globalSeqMin(), Math.min(spec.globalSeqMax(), end - 1));
         try {
-          return new EventEnumerator(snapshot, snapshot.scan(bounded), columns);
+          return new EventEnumerator(snapshot, snapshot.scan(spec.withGlobalSeqAtMost(end - 1)), columns);
         } catch (RuntimeException e) {
           try {
             snapshot.close();
@@ -132,7 +129,7 @@ final class EventTable extends AbstractQueryableTable
 
   @Override
   public <C> C unwrap(Class<C> type) {
-    if (type.isAssignableFrom(InitializerExpressionFactory.class)) {
+    if (type == InitializerExpressionFactory.class) {
       return type.cast(new EventColumnDefaults(streamName));
     }
     return super.unwrap(type);

@@ -48,6 +48,26 @@ class CommandLineTest {
   }
 
   @Test
+  void importNamesTheLineThatIsNotJson() throws Exception {
+    Path data = dir.resolve("data");
+    Path file = dir.resolve("events.jsonl");
+    Files.write(file, List.of(
+        "{\"event_type\":\"A\",\"payload\":{}}",
+        "{\"event_type\":\"B\",\"payload\":{}}",
+        "{\"event_type\": \"C\", \"payload\": {"), StandardCharsets.UTF_8);
+    Output err = Output.captureErr();
+    try {
+      assertEquals(1, Main.run("import", file.toString(), "--stream", "s", "--data", data.toString()));
+    } finally {
+      err.restore();
+    }
+    assertTrue(err.text().contains("line 3: not valid JSON"), err.text());
+    try (EventStore store = EventStore.open(data)) {
+      assertEquals(0, store.read(ScanSpec.all()).size(), "the batch with the bad line was not stored");
+    }
+  }
+
+  @Test
   void importFlushAndStatusWorkOnAFolder() throws Exception {
     Path data = dir.resolve("data");
     Path file = dir.resolve("events.jsonl");

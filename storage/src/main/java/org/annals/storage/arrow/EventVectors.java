@@ -49,11 +49,7 @@ public final class EventVectors {
   /** Writes one column of a row into a vector at an index, growing the vector as needed. */
   public static void copy(EventRow row, EventColumn column, FieldVector target, int index) {
     if (row.isNull(column)) {
-      switch (column.kind()) {
-        case LONG -> ((BigIntVector) target).setNull(index);
-        case TIMESTAMP_MILLIS -> ((TimeStampMilliTZVector) target).setNull(index);
-        case STRING, JSON -> ((VarCharVector) target).setNull(index);
-      }
+      target.setNull(index);
       return;
     }
     switch (column.kind()) {

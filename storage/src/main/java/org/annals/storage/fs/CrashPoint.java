@@ -4,9 +4,10 @@ import java.util.Locale;
 
 /**
  * Named moments in the flush and commit sequence at which a test can make the process die for
- * real. A child JVM started with {@code -Dannals.crashAt=<point>} halts (no shutdown hooks, no
- * finally blocks, like a power cut as far as the process is concerned) the first time it reaches
- * that point. Without the property, {@link #reached} does nothing.
+ * real. A child JVM started with {@code -Dannals.crashAt=<point>} (the point's
+ * {@link #propertyValue()}, e.g. {@code file-written}) halts the first time it reaches that point:
+ * no shutdown hooks, no finally blocks, like a power cut as far as the process is concerned.
+ * Without the property, {@link #reached} does nothing.
  */
 public enum CrashPoint {
   FILE_WRITTEN,
@@ -22,7 +23,7 @@ public enum CrashPoint {
   private static final String ARMED = System.getProperty("annals.crashAt", "");
 
   public void reached() {
-    if (ARMED.equalsIgnoreCase(name()) || ARMED.toLowerCase(Locale.ROOT).equals(propertyValue())) {
+    if (ARMED.equals(propertyValue())) {
       Runtime.getRuntime().halt(EXIT_STATUS);
     }
   }

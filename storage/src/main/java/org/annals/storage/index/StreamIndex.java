@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.annals.storage.event.SequencedBatch;
 
 /**
  * What the append path must know about each stream: the next seq, and each entity's last version
@@ -38,6 +39,18 @@ public final class StreamIndex {
 
     public int entityCount() {
       return lastVersions.size();
+    }
+  }
+
+  /** Records a durable or sequenced batch: its stream's next seq and its entities' versions. */
+  public void record(SequencedBatch batch) {
+    StreamState stream = getOrCreate(batch.streamName());
+    stream.advanceTo(batch.firstSeq() + batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      String entity = batch.events().get(i).entityId();
+      if (entity != null) {
+        stream.recordVersion(entity, batch.versions()[i]);
+      }
     }
   }
 

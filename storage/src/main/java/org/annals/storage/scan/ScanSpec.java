@@ -55,6 +55,18 @@ public record ScanSpec(
     return builder().build();
   }
 
+  /** The same predicates, returning other columns. */
+  public ScanSpec withColumns(List<EventColumn> newColumns) {
+    return new ScanSpec(newColumns, streams, recordedFrom, recordedTo, entityId, eventType, seqMin,
+        seqMax, globalSeqMin, globalSeqMax);
+  }
+
+  /** The same scan, further limited to global_seq at most {@code max}. */
+  public ScanSpec withGlobalSeqAtMost(long max) {
+    return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventType, seqMin,
+        seqMax, globalSeqMin, Math.min(globalSeqMax, max));
+  }
+
   /** The wanted columns plus those the predicates read. */
   public List<EventColumn> neededColumns() {
     Set<EventColumn> needed = new LinkedHashSet<>(columns);

@@ -71,10 +71,10 @@ public final class WalSegments {
     return deleted;
   }
 
-  /** Total bytes of all segments. */
-  public static long totalBytes(Path walDir) throws IOException {
+  /** Total bytes of the given segments. */
+  public static long bytes(List<Segment> segments) throws IOException {
     long total = 0;
-    for (Segment s : list(walDir)) {
+    for (Segment s : segments) {
       total += Files.size(s.path());
     }
     return total;
