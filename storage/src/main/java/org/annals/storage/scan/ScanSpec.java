@@ -61,6 +61,12 @@ public record ScanSpec(
         seqMax, globalSeqMin, globalSeqMax);
   }
 
+  /** The same scan without the stream condition, for a source already known to match it. */
+  public ScanSpec withAnyStream() {
+    return new ScanSpec(columns, null, recordedFrom, recordedTo, entityId, eventType, seqMin,
+        seqMax, globalSeqMin, globalSeqMax);
+  }
+
   /** The same scan, further limited to global_seq at most {@code max}. */
   public ScanSpec withGlobalSeqAtMost(long max) {
     return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventType, seqMin,

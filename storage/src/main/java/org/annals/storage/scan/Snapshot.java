@@ -63,10 +63,14 @@ public final class Snapshot implements AutoCloseable {
     List<RowSource> sources = new ArrayList<>();
     if (!spec.matchesNothing()) {
       ScanSpec.Encoded encoded = spec.encoded();
+      // A file holds one stream, matched here, so its rows need no stream check or column.
+      ScanSpec fileSpec = spec.withAnyStream();
+      ScanSpec.Encoded fileEncoded = fileSpec.encoded();
       for (DataFile f : manifest.files()) {
         stats.filesListed++;
         if (spec.mayMatch(f)) {
-          sources.add(new ParquetFileSource(folder.resolve(f.path()), conf, spec, encoded, stats));
+          sources.add(new ParquetFileSource(folder.resolve(f.path()), conf, fileSpec, fileEncoded,
+              stats));
         }
       }
       for (PinnedRows.Part part : memtable.parts()) {
