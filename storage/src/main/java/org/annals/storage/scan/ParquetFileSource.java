@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
-import org.annals.storage.parquet.LocalHadoop;
 import org.annals.storage.parquet.EventParquetSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.HadoopReadOptions;
@@ -32,13 +31,6 @@ import org.apache.parquet.schema.MessageType;
  * no record assembly is needed). Not thread-safe.
  */
 final class ParquetFileSource implements RowSource {
-  /**
-   * Built once: {@code ParquetReadOptions.builder()} makes a default Hadoop configuration each
-   * time, parsing Hadoop's XML defaults, which cost about 10 ms per file opened.
-   */
-  private static final ParquetReadOptions READ_OPTIONS =
-      HadoopReadOptions.builder(LocalHadoop.configuration()).build();
-
   private final org.apache.hadoop.fs.Path path;
   private final Configuration conf;
   private final ScanSpec spec;
@@ -87,7 +79,11 @@ final class ParquetFileSource implements RowSource {
 
   private void open() throws IOException {
     try {
-      reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), READ_OPTIONS);
+      // Options per reader (each holds a codec factory that is not thread-safe), built from the
+      // store's configuration: ParquetReadOptions.builder() would make a default Hadoop
+      // configuration, parsing Hadoop's XML defaults, about 10 ms per file opened.
+      ParquetReadOptions options = HadoopReadOptions.builder(conf).build();
+      reader = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf), options);
     } catch (IOException e) {
       throw new IOException("opening Parquet file " + path + " failed: " + e.getMessage(), e);
     }
