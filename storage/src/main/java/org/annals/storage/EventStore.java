@@ -103,7 +103,7 @@ public final class EventStore implements AutoCloseable {
         options.walSegmentBytes(), memtable::insert);
     this.state = new CommittedState(recovered.manifest(), memtable, folder, conf, allocator);
     this.flusher = new MemtableFlusher(folder, memtable, wal, new ManifestStore(folder.manifests()),
-        new PartitionFileWriter(folder, conf), state);
+        new PartitionFileWriter(folder, conf), state, options.flushThreads());
     if (options.backgroundFlush()) {
       background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "annals-flusher");
@@ -419,6 +419,7 @@ public final class EventStore implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       error = new IOException("the flush on close failed; the events remain in the WAL: " + e.getMessage(), e);
     }
+    flusher.close();
     try {
       wal.close();
     } catch (IOException e) {

@@ -1,6 +1,8 @@
 package org.annals.storage;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -8,6 +10,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.fs.CrashPoint;
 import org.annals.storage.fs.DataFolder;
@@ -30,19 +37,20 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>roll the WAL, so every event acknowledged so far sits in segments a commit can delete;
  *   <li>seal the memtable and take all of its rows;
- *   <li>write one file per (stream, UTC day), rows sorted by entity_id, version, seq;
+ *   <li>write one file per (stream, UTC day), rows sorted by entity_id, version, seq, several
+ *       partitions at once on the writer threads;
  *   <li>commit a manifest listing the new files and covering the log up to the last row (the
  *       commit point);
  *   <li>publish it and drop the covered memtable rows in one step;
  *   <li>delete the WAL segments the manifest covers.
  * </ol>
  *
- * A failure before step 4 leaves orphan files that the next open deletes, and loses nothing: the
- * events are still in the memtable and the log. A failure during step 4 leaves the outcome unknown,
- * so the flusher refuses to run again until the store is reopened, and deletes nothing. One flush
- * runs at a time (the methods are synchronized).
+ * A failure before step 4 deletes the files this flush wrote (the next open deletes any it could
+ * not) and loses nothing: the events are still in the memtable and the log. A failure during step
+ * 4 leaves the outcome unknown, so the flusher refuses to run again until the store is reopened,
+ * and deletes nothing. One flush runs at a time (the methods are synchronized).
  */
-final class MemtableFlusher {
+final class MemtableFlusher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MemtableFlusher.class);
 
   /** What a flush did. */
@@ -54,17 +62,24 @@ final class MemtableFlusher {
   private final ManifestStore manifests;
   private final PartitionFileWriter fileWriter;
   private final CommittedState state;
+  private final ExecutorService writers;
   private IOException uncertainCommit;
   private volatile long lastFlushMillis = -1;
 
   MemtableFlusher(DataFolder folder, Memtable memtable, WalWriter wal, ManifestStore manifests,
-      PartitionFileWriter fileWriter, CommittedState state) {
+      PartitionFileWriter fileWriter, CommittedState state, int writerThreads) {
     this.folder = folder;
     this.memtable = memtable;
     this.wal = wal;
     this.manifests = manifests;
     this.fileWriter = fileWriter;
     this.state = state;
+    AtomicInteger threads = new AtomicInteger();
+    this.writers = Executors.newFixedThreadPool(writerThreads, r -> {
+      Thread t = new Thread(r, "annals-file-writer-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   synchronized Result flush() throws IOException {
@@ -76,24 +91,16 @@ final class MemtableFlusher {
     PinnedRows pinned = memtable.sealForFlush();
     try {
       Manifest base = state.manifest();
-      Map<String, List<SortedRow>> partitions = partition(pinned, base.coveredGlobalSeq());
+      Map<Partition, RowRefs> partitions = partition(pinned, base.coveredGlobalSeq());
       if (partitions.isEmpty()) {
         return new Result(0, 0, base.version(), 0);
       }
-      List<DataFile> files = new ArrayList<>();
+      List<DataFile> files = writeAll(pinned.parts(), partitions);
       Map<String, Long> streamNextSeq = new HashMap<>();
       long rows = 0;
-      for (Map.Entry<String, List<SortedRow>> p : partitions.entrySet()) {
-        List<SortedRow> partRows = p.getValue();
-        partRows.sort(SortedRow.ORDER);
-        List<MemtableChunk.Row> ordered = new ArrayList<>(partRows.size());
-        for (SortedRow r : partRows) {
-          ordered.add(r.row());
-          streamNextSeq.merge(r.stream(), r.seq() + 1, Math::max);
-        }
-        SortedRow first = partRows.get(0);
-        files.add(fileWriter.write(first.stream(), first.day(), ordered));
-        rows += partRows.size();
+      for (DataFile f : files) {
+        streamNextSeq.merge(f.streamName(), f.maxSeq() + 1, Math::max);
+        rows += f.rows();
       }
       Manifest next = base.plus(files, pinned.endGlobalSeq(), streamNextSeq);
       commit(next);
@@ -107,6 +114,54 @@ final class MemtableFlusher {
     } finally {
       pinned.release();
     }
+  }
+
+  /**
+   * Sorts and writes every partition on the writer threads; returns the files in partition order.
+   * If any write fails, waits for the others and deletes what they wrote before throwing.
+   */
+  private List<DataFile> writeAll(List<PinnedRows.Part> parts, Map<Partition, RowRefs> partitions)
+      throws IOException {
+    List<Future<DataFile>> pending = new ArrayList<>();
+    for (Map.Entry<Partition, RowRefs> p : partitions.entrySet()) {
+      pending.add(writers.submit(() -> write(p.getKey(), p.getValue().sortedRows(parts))));
+    }
+    List<DataFile> files = new ArrayList<>();
+    Throwable failure = null;
+    for (Future<DataFile> f : pending) {
+      try {
+        files.add(f.get());
+      } catch (ExecutionException e) {
+        failure = addTo(failure, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = addTo(failure, e);
+      }
+    }
+    if (failure == null) {
+      return files;
+    }
+    for (DataFile written : files) {
+      try {
+        Files.deleteIfExists(folder.resolve(written.path()));
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
+    throw failure instanceof IOException io ? io : new IOException("flush failed: " + failure, failure);
+  }
+
+  private DataFile write(Partition partition, List<MemtableChunk.Row> ordered) throws IOException {
+    return fileWriter.write(partition.stream(), PartitionPath.day(partition.epochDay()
+        * PartitionPath.MILLIS_PER_DAY), ordered);
+  }
+
+  private static Throwable addTo(Throwable first, Throwable next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
   }
 
   private void commit(Manifest next) throws IOException {
@@ -124,35 +179,95 @@ final class MemtableFlusher {
     return lastFlushMillis;
   }
 
-  private static Map<String, List<SortedRow>> partition(PinnedRows pinned, long covered) {
-    Map<String, List<SortedRow>> partitions = new TreeMap<>();
-    for (PinnedRows.Part part : pinned.parts()) {
-      MemtableChunk chunk = part.chunk();
-      int start = (int) Math.max(0, Math.min(part.rows(), covered - chunk.firstGlobalSeq()));
-      for (int i = start; i < part.rows(); i++) {
+  /** Stops the writer threads; call after the last flush. */
+  @Override
+  public void close() {
+    writers.shutdown();
+  }
+
+  /**
+   * Groups the rows not yet covered by the manifest by partition, in global_seq order within each.
+   * Rows come in appended batches of one stream, so the last partition is cached rather than
+   * looked up for every row.
+   */
+  private static Map<Partition, RowRefs> partition(PinnedRows pinned, long covered) {
+    Map<Partition, RowRefs> partitions = new TreeMap<>();
+    byte[] lastStreamBytes = null;
+    String lastStream = null;
+    Partition last = null;
+    RowRefs lastRows = null;
+    List<PinnedRows.Part> parts = pinned.parts();
+    for (int p = 0; p < parts.size(); p++) {
+      MemtableChunk chunk = parts.get(p).chunk();
+      int rows = parts.get(p).rows();
+      int start = (int) Math.max(0, Math.min(rows, covered - chunk.firstGlobalSeq()));
+      for (int i = start; i < rows; i++) {
         MemtableChunk.Row row = chunk.sealedRow(i);
-        SortedRow r = SortedRow.of(row);
-        partitions.computeIfAbsent(r.stream() + "/" + r.day(), k -> new ArrayList<>()).add(r);
+        byte[] streamBytes = row.getBytes(EventColumn.STREAM_NAME);
+        if (!Arrays.equals(streamBytes, lastStreamBytes)) {
+          lastStreamBytes = streamBytes;
+          lastStream = new String(streamBytes, StandardCharsets.UTF_8);
+        }
+        long epochDay = Math.floorDiv(row.getLong(EventColumn.RECORDED_AT), PartitionPath.MILLIS_PER_DAY);
+        if (last == null || !last.stream().equals(lastStream) || last.epochDay() != epochDay) {
+          last = new Partition(lastStream, epochDay);
+          lastRows = partitions.computeIfAbsent(last, k -> new RowRefs());
+        }
+        lastRows.add(p, i);
       }
     }
     return partitions;
   }
 
-  /** A memtable row with the keys a partition is sorted by, extracted once. */
-  private record SortedRow(MemtableChunk.Row row, String stream, String day, byte[] entity,
-      long version, long seq) {
-    static final Comparator<SortedRow> ORDER = Comparator
-        .comparing(SortedRow::entity, Comparator.nullsFirst(Arrays::compareUnsigned))
-        .thenComparingLong(SortedRow::version)
-        .thenComparingLong(SortedRow::seq);
-
-    static SortedRow of(MemtableChunk.Row row) {
-      String stream = new String(row.getBytes(EventColumn.STREAM_NAME), java.nio.charset.StandardCharsets.UTF_8);
-      boolean noEntity = row.isNull(EventColumn.ENTITY_ID);
-      return new SortedRow(row, stream, PartitionPath.day(row.getLong(EventColumn.RECORDED_AT)),
-          noEntity ? null : row.getBytes(EventColumn.ENTITY_ID),
-          noEntity ? -1 : row.getLong(EventColumn.VERSION),
-          row.getLong(EventColumn.SEQ));
+  /** One stream's events of one UTC day: one new file. */
+  private record Partition(String stream, long epochDay) implements Comparable<Partition> {
+    @Override
+    public int compareTo(Partition o) {
+      int c = stream.compareTo(o.stream);
+      return c != 0 ? c : Long.compare(epochDay, o.epochDay);
     }
+  }
+
+  /**
+   * A partition's rows as (part, row) positions in the pinned memtable: plain numbers, so that the
+   * rows of a large flush wait for their turn without weighing on the garbage collector. A
+   * partition's row objects exist only while its file is written.
+   */
+  private static final class RowRefs {
+    private long[] refs = new long[256];
+    private int size;
+
+    void add(int part, int row) {
+      if (size == refs.length) {
+        refs = Arrays.copyOf(refs, size * 2);
+      }
+      refs[size++] = (long) part << 32 | row;
+    }
+
+    /** The rows in file order. */
+    List<MemtableChunk.Row> sortedRows(List<PinnedRows.Part> parts) {
+      List<SortedRow> rows = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        MemtableChunk.Row row = parts.get((int) (refs[i] >>> 32)).chunk().sealedRow((int) refs[i]);
+        rows.add(new SortedRow(row,
+            row.isNull(EventColumn.ENTITY_ID) ? null : row.getBytes(EventColumn.ENTITY_ID)));
+      }
+      rows.sort(SortedRow.ORDER);
+      List<MemtableChunk.Row> ordered = new ArrayList<>(size);
+      for (SortedRow r : rows) {
+        ordered.add(r.row());
+      }
+      return ordered;
+    }
+  }
+
+  /**
+   * A memtable row with its entity id extracted once for sorting. Rows of a partition arrive in
+   * seq order, and an entity's versions rise with seq, so a stable sort on entity_id alone (null
+   * first) yields the order entity_id, version, seq.
+   */
+  private record SortedRow(MemtableChunk.Row row, byte[] entity) {
+    static final Comparator<SortedRow> ORDER =
+        Comparator.comparing(SortedRow::entity, Comparator.nullsFirst(Arrays::compareUnsigned));
   }
 }

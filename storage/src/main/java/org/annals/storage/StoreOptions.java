@@ -20,6 +20,7 @@ import java.util.Objects;
  *   <tr><td>flushMemtableBytes</td><td>128 MiB</td><td>memtable size that triggers a background flush</td></tr>
  *   <tr><td>flushMaxAge</td><td>5 minutes</td><td>age of the oldest unflushed event that triggers a flush</td></tr>
  *   <tr><td>backgroundFlush</td><td>true</td><td>whether a background thread flushes on the thresholds</td></tr>
+ *   <tr><td>flushThreads</td><td>available processors</td><td>Parquet files a flush writes at once</td></tr>
  *   <tr><td>memtableChunkRows</td><td>65,536</td><td>rows per memtable Arrow chunk</td></tr>
  *   <tr><td>clock</td><td>UTC system clock</td><td>source of recorded_at</td></tr>
  * </table>
@@ -36,6 +37,7 @@ public record StoreOptions(
     long flushMemtableBytes,
     Duration flushMaxAge,
     boolean backgroundFlush,
+    int flushThreads,
     int memtableChunkRows) {
 
   public StoreOptions {
@@ -46,6 +48,7 @@ public record StoreOptions(
     positive("maxBatchBytes", maxBatchBytes);
     positive("walSegmentBytes", walSegmentBytes);
     positive("flushMemtableBytes", flushMemtableBytes);
+    positive("flushThreads", flushThreads);
     positive("memtableChunkRows", memtableChunkRows);
     if (idempotencyMaxEntries < 0) {
       throw new IllegalArgumentException("idempotencyMaxEntries must be >= 0; got " + idempotencyMaxEntries);
@@ -77,6 +80,7 @@ public record StoreOptions(
     b.flushMemtableBytes = flushMemtableBytes;
     b.flushMaxAge = flushMaxAge;
     b.backgroundFlush = backgroundFlush;
+    b.flushThreads = flushThreads;
     b.memtableChunkRows = memtableChunkRows;
     return b;
   }
@@ -94,6 +98,7 @@ public record StoreOptions(
     private long flushMemtableBytes = 128L * 1024 * 1024;
     private Duration flushMaxAge = Duration.ofMinutes(5);
     private boolean backgroundFlush = true;
+    private int flushThreads = Runtime.getRuntime().availableProcessors();
     private int memtableChunkRows = 65_536;
 
     private Builder(Path dataFolder) {
@@ -150,6 +155,11 @@ public record StoreOptions(
       return this;
     }
 
+    public Builder flushThreads(int value) {
+      this.flushThreads = value;
+      return this;
+    }
+
     public Builder memtableChunkRows(int value) {
       this.memtableChunkRows = value;
       return this;
@@ -158,7 +168,7 @@ public record StoreOptions(
     public StoreOptions build() {
       return new StoreOptions(dataFolder, clock, maxEventBytes, maxBatchEvents, maxBatchBytes,
           idempotencyWindow, idempotencyMaxEntries, walSegmentBytes, flushMemtableBytes,
-          flushMaxAge, backgroundFlush, memtableChunkRows);
+          flushMaxAge, backgroundFlush, flushThreads, memtableChunkRows);
     }
   }
 }

@@ -42,7 +42,9 @@ final class FlushCrashChild {
 
   public static void main(String[] args) throws IOException {
     MutableClock clock = new MutableClock(DAY_ONE);
-    StoreOptions options = StoreOptions.builder(Path.of(args[0])).clock(clock).backgroundFlush(false).build();
+    // One file writer, so that the test knows exactly which files exist at each crash point.
+    StoreOptions options = StoreOptions.builder(Path.of(args[0])).clock(clock).backgroundFlush(false)
+        .flushThreads(1).build();
     try (EventStore store = EventStore.open(options)) {
       for (Batch b : HISTORY) {
         clock.set(b.at());
