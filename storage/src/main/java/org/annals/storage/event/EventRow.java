@@ -13,4 +13,17 @@ public interface EventRow {
 
   /** The UTF-8 bytes of a STRING or JSON column, or null when null. Callers must not modify them. */
   byte[] getBytes(EventColumn column);
+
+  /**
+   * Copies the UTF-8 bytes of a non-null STRING or JSON column to the start of {@code into} if
+   * they fit, and returns their length either way; a caller given a length beyond its array
+   * retries with a larger one. Lets a writer reuse one buffer instead of an array per value.
+   */
+  default int copyBytes(EventColumn column, byte[] into) {
+    byte[] value = getBytes(column);
+    if (value.length <= into.length) {
+      System.arraycopy(value, 0, into, 0, value.length);
+    }
+    return value.length;
+  }
 }

@@ -184,6 +184,17 @@ public final class MemtableChunk {
     public byte[] getBytes(EventColumn column) {
       return ((VarCharVector) vectors[column.ordinal()]).get(index);
     }
+
+    @Override
+    public int copyBytes(EventColumn column, byte[] into) {
+      VarCharVector v = (VarCharVector) vectors[column.ordinal()];
+      long start = v.getStartOffset(index);
+      int length = (int) (v.getEndOffset(index) - start);
+      if (length <= into.length) {
+        v.getDataBuffer().getBytes(start, into, 0, length);
+      }
+      return length;
+    }
   }
 
   public void retain() {

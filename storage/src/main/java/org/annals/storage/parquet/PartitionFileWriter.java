@@ -28,10 +28,10 @@ import org.apache.parquet.io.OutputFile;
  * close does not), rename it to a unique final name, fsync the folder. The file is not part of the
  * store until a manifest lists it. Stateless apart from its configuration; thread-safe.
  *
- * <p>Files are ZSTD-compressed, dictionary-encoded for the columns that repeat (not for event ids
- * and payloads), carry min/max statistics, and have a bloom filter on entity_id. Rows arrive sorted
- * by entity_id, version, so that one entity's events sit together and row-group statistics on
- * entity_id are narrow.
+ * <p>Files are ZSTD-compressed, dictionary-encoded for the columns that repeat (not for seqs, event
+ * ids, payloads and metadata), carry min/max statistics (not for event ids, payloads and
+ * metadata), and have a bloom filter on entity_id. Rows arrive sorted by entity_id, version, so
+ * that one entity's events sit together and row-group statistics on entity_id are narrow.
  */
 public final class PartitionFileWriter {
   /** Row group size in bytes: large enough for good compression, small enough to prune. */
@@ -82,8 +82,8 @@ public final class PartitionFileWriter {
     long maxGlobal = Long.MIN_VALUE;
     long minAt = Long.MAX_VALUE;
     long maxAt = Long.MIN_VALUE;
-    String minEntity = null;
-    String maxEntity = null;
+    byte[] minEntity = null;
+    byte[] maxEntity = null;
     for (EventRow r : rows) {
       long seq = r.getLong(EventColumn.SEQ);
       long global = r.getLong(EventColumn.GLOBAL_SEQ);
@@ -94,18 +94,20 @@ public final class PartitionFileWriter {
       maxGlobal = Math.max(maxGlobal, global);
       minAt = Math.min(minAt, at);
       maxAt = Math.max(maxAt, at);
-      byte[] entity = r.getBytes(EventColumn.ENTITY_ID);
-      if (entity != null) {
-        // Rows are sorted by entity id, so the first and last non-null ids are the extremes.
-        String id = new String(entity, StandardCharsets.UTF_8);
-        if (minEntity == null) {
-          minEntity = id;
-        }
-        maxEntity = id;
-      }
+    }
+    // Rows are sorted by entity id, nulls first, so the first and last non-null ids are the extremes.
+    for (int i = 0; i < rows.size() && minEntity == null; i++) {
+      minEntity = rows.get(i).getBytes(EventColumn.ENTITY_ID);
+    }
+    if (minEntity != null) {
+      maxEntity = rows.get(rows.size() - 1).getBytes(EventColumn.ENTITY_ID);
     }
     return new DataFile(path, stream, day, rows.size(), bytes, minSeq, maxSeq, minGlobal,
-        maxGlobal, minAt, maxAt, minEntity, maxEntity);
+        maxGlobal, minAt, maxAt, text(minEntity), text(maxEntity));
+  }
+
+  private static String text(byte[] utf8) {
+    return utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8);
   }
 
   private static final class Builder extends ParquetWriter.Builder<EventRow, Builder> {
@@ -116,8 +118,17 @@ public final class PartitionFileWriter {
       withCompressionCodec(CompressionCodecName.ZSTD);
       withRowGroupSize(ROW_GROUP_BYTES);
       withDictionaryEncoding(true);
+      // Columns whose values (nearly) never repeat: a dictionary only costs a hash per value.
+      withDictionaryEncoding(EventColumn.SEQ.columnName(), false);
+      withDictionaryEncoding(EventColumn.GLOBAL_SEQ.columnName(), false);
       withDictionaryEncoding(EventColumn.EVENT_ID.columnName(), false);
       withDictionaryEncoding(EventColumn.PAYLOAD.columnName(), false);
+      withDictionaryEncoding(EventColumn.METADATA.columnName(), false);
+      // Nothing prunes on a JSON document's or a random id's min and max, and comparing them
+      // costs per value.
+      withStatisticsEnabled(EventColumn.EVENT_ID.columnName(), false);
+      withStatisticsEnabled(EventColumn.PAYLOAD.columnName(), false);
+      withStatisticsEnabled(EventColumn.METADATA.columnName(), false);
       // parquet-java writes no bloom filter for a fully dictionary-encoded column, and the bloom
       // filter is what lets an entity lookup skip row groups.
       withDictionaryEncoding(EventColumn.ENTITY_ID.columnName(), false);
