@@ -3,6 +3,7 @@ package org.annals.engine.demo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.annals.storage.EventStore;
+import org.annals.storage.event.ExpectedVersion;
 import org.annals.storage.event.NewEvent;
 
 /**
@@ -47,6 +50,8 @@ public final class ShopHistoryGenerator {
 
   /** Events per shopping session, on average; measured from this generator's own output. */
   private static final double EVENTS_PER_SESSION = 7.3;
+  /** Appends in flight before the generator waits for the oldest. */
+  private static final int MAX_IN_FLIGHT = 256;
   private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "SE"};
   private static final String[] CARRIERS = {"DHL", "UPS", "La Poste", "Royal Mail", "FedEx"};
   private static final String[] CANCEL_REASONS = {"customer_request", "out_of_stock", "payment_timeout"};
@@ -64,7 +69,11 @@ public final class ShopHistoryGenerator {
   private final List<Pending>[] minutes = new List[DAYS * 1440];
   private int nextMinute;
   private final List<String> customers = new ArrayList<>();
-  private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
+  /**
+   * Appends not yet durable, oldest first. A short window keeps the log writer busy (a group
+   * commit takes many batches) while holding few batches' bytes, so they die young.
+   */
+  private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
   private long sequence;
   private long written;
   private int nextCustomer;
@@ -72,7 +81,20 @@ public final class ShopHistoryGenerator {
   private int nextOrder;
   private int nextPayment;
 
-  private record Pending(long at, long order, String stream, NewEvent event) implements Comparable<Pending> {
+  /**
+   * An event planned for later. Its random choices are made when it is planned, so the history
+   * depends only on the seed; its JSON text is built only when it is due, because many events wait
+   * days of simulated time and full texts would burden the heap meanwhile.
+   */
+  private record Planned(String type, String entity, Supplier<String> payload, UUID id) {
+    NewEvent toEvent() {
+      return new NewEvent(type, entity, payload.get(),
+          "{\"source\":\"shop-simulator\",\"correlation_id\":\"" + entity + "\"}", id,
+          ExpectedVersion.ANY);
+    }
+  }
+
+  private record Pending(long at, long order, String stream, Planned event) implements Comparable<Pending> {
     @Override
     public int compareTo(Pending o) {
       return at != o.at ? Long.compare(at, o.at) : Long.compare(order, o.order);
@@ -129,6 +151,7 @@ public final class ShopHistoryGenerator {
     } else {
       customer = customers.get(random.nextInt(customers.size()));
     }
+    String buyer = customer;
     String cart = id("cart-", ++nextCart, 7);
     String currency = currencyOf(customer);
     int items = 1 + random.nextInt(4);
@@ -139,11 +162,11 @@ public final class ShopHistoryGenerator {
       int quantity = 1 + (random.nextDouble() < 0.8 ? 0 : random.nextInt(3));
       long unitCents = priceCents(sku);
       at += minutes(0, 4) + random.nextInt(60_000);
-      schedule(at, "carts", event("ItemAdded", cart, "{\"customer_id\":\"" + customer + "\",\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity
+      schedule(at, "carts", event("ItemAdded", cart, () -> "{\"customer_id\":\"" + buyer + "\",\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity
           + ",\"unit_price\":" + money(unitCents) + ",\"currency\":\"" + currency + "\"}"));
       if (random.nextDouble() < 0.1) {
         at += minutes(0, 3);
-        schedule(at, "carts", event("ItemRemoved", cart, "{\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity + "}"));
+        schedule(at, "carts", event("ItemRemoved", cart, () -> "{\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity + "}"));
       } else {
         total += unitCents * quantity;
         skus.add("\"" + sku(sku) + "\"");
@@ -154,43 +177,48 @@ public final class ShopHistoryGenerator {
     }
     at += minutes(1, 15);
     String order = id("order-", ++nextOrder, 7);
-    schedule(at, "carts", event("CheckedOut", cart, "{\"customer_id\":\"" + customer + "\",\"order_id\":\"" + order + "\",\"total\":"
-        + money(total) + ",\"currency\":\"" + currency + "\"}"));
+    String totalText = money(total);
+    schedule(at, "carts", event("CheckedOut", cart, () -> "{\"customer_id\":\"" + buyer + "\",\"order_id\":\"" + order + "\",\"total\":"
+        + totalText + ",\"currency\":\"" + currency + "\"}"));
     placeOrder(at + random.nextInt(5_000), order, customer, cart, total, currency, skus);
   }
 
   private void placeOrder(long at, String order, String customer, String cart, long total,
       String currency, List<String> skus) {
-    schedule(at, "orders", event("OrderPlaced", order, "{\"customer_id\":\"" + customer + "\",\"cart_id\":\"" + cart + "\",\"total\":" + money(total)
+    schedule(at, "orders", event("OrderPlaced", order, () -> "{\"customer_id\":\"" + customer + "\",\"cart_id\":\"" + cart + "\",\"total\":" + money(total)
         + ",\"currency\":\"" + currency + "\",\"items\":[" + String.join(",", skus) + "]}"));
     String payment = id("pay-", ++nextPayment, 7);
     String amount = money(total);
     at += 2_000 + random.nextInt(20_000);
-    schedule(at, "payments", event("Authorized", payment, "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
-        + "\",\"method\":\"" + (random.nextDouble() < 0.7 ? "card" : "paypal") + "\"}"));
+    String method = random.nextDouble() < 0.7 ? "card" : "paypal";
+    schedule(at, "payments", event("Authorized", payment, () -> "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
+        + "\",\"method\":\"" + method + "\"}"));
     if (random.nextDouble() < 0.05) {
       at += minutes(1, 30);
-      schedule(at, "payments", event("Failed", payment, "{\"order_id\":\"" + order + "\",\"reason\":\"declined\"}"));
+      schedule(at, "payments", event("Failed", payment, () -> "{\"order_id\":\"" + order + "\",\"reason\":\"declined\"}"));
       schedule(at + minutes(30, 180), "orders", event("OrderCancelled", order,
-          "{\"reason\":\"payment_failed\"}"));
+          () -> "{\"reason\":\"payment_failed\"}"));
       return;
     }
     at += minutes(1, 60);
-    schedule(at, "payments", event("Captured", payment, amountPayload(order, amount, currency, null)));
-    schedule(at + 1_000, "orders", event("PaymentCaptured", order, "{\"payment_id\":\"" + payment + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}"));
+    schedule(at, "payments", event("Captured", payment, () -> amountPayload(order, amount, currency, null)));
+    schedule(at + 1_000, "orders", event("PaymentCaptured", order, () -> "{\"payment_id\":\"" + payment + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}"));
     if (random.nextDouble() < 0.04) {
       at += minutes(20, 600);
-      schedule(at, "orders", event("OrderCancelled", order, "{\"reason\":\"" + CANCEL_REASONS[random.nextInt(2)] + "\"}"));
-      schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, amountPayload(order, amount, currency, null)));
+      String reason = CANCEL_REASONS[random.nextInt(2)];
+      schedule(at, "orders", event("OrderCancelled", order, () -> "{\"reason\":\"" + reason + "\"}"));
+      schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, () -> amountPayload(order, amount, currency, null)));
       return;
     }
     at += minutes(120, 2 * 1440);
-    schedule(at, "orders", event("OrderShipped", order, "{\"carrier\":\"" + CARRIERS[random.nextInt(CARRIERS.length)] + "\",\"tracking\":\""
-        + id("TRK", random.nextInt(1_000_000_000), 10) + "\"}"));
+    String carrier = CARRIERS[random.nextInt(CARRIERS.length)];
+    int tracking = random.nextInt(1_000_000_000);
+    schedule(at, "orders", event("OrderShipped", order, () -> "{\"carrier\":\"" + carrier + "\",\"tracking\":\""
+        + id("TRK", tracking, 10) + "\"}"));
     at += minutes(1440, 4 * 1440);
-    schedule(at, "orders", event("OrderDelivered", order, "{}"));
+    schedule(at, "orders", event("OrderDelivered", order, () -> "{}"));
     if (random.nextDouble() < 0.02) {
-      schedule(at + minutes(1440, 5 * 1440), "payments", event("Refunded", payment, amountPayload(order, amount, currency, "returned")));
+      schedule(at + minutes(1440, 5 * 1440), "payments", event("Refunded", payment, () -> amountPayload(order, amount, currency, "returned")));
     }
   }
 
@@ -198,14 +226,16 @@ public final class ShopHistoryGenerator {
     String customer = id("cust-", ++nextCustomer, 6);
     String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
     customers.add(customer);
-    schedule(at, "customers", event("Registered", customer, "{\"email\":\"" + customer + "@example.com\",\"country\":\"" + country
+    schedule(at, "customers", event("Registered", customer, () -> "{\"email\":\"" + customer + "@example.com\",\"country\":\"" + country
         + "\",\"currency\":\"" + currency(country) + "\"}"));
     if (random.nextDouble() < 0.6) {
-      schedule(at + minutes(1, 120), "customers", event("EmailVerified", customer, "{}"));
+      schedule(at + minutes(1, 120), "customers", event("EmailVerified", customer, () -> "{}"));
     }
     if (random.nextDouble() < 0.1) {
-      schedule(at + minutes(60, 10 * 1440), "customers", event("AddressChanged", customer,
-          "{\"city\":\"City " + random.nextInt(500) + "\",\"country\":\"" + country + "\"}"));
+      long when = at + minutes(60, 10 * 1440);
+      int city = random.nextInt(500);
+      schedule(when, "customers", event("AddressChanged", customer,
+          () -> "{\"city\":\"City " + city + "\",\"country\":\"" + country + "\"}"));
     }
     return customer;
   }
@@ -268,14 +298,11 @@ public final class ShopHistoryGenerator {
     return k;
   }
 
-  private NewEvent event(String type, String entity, String payload) {
-    UUID id = new UUID(random.nextLong(), random.nextLong());
-    return new NewEvent(type, entity, payload,
-        "{\"source\":\"shop-simulator\",\"correlation_id\":\"" + entity + "\"}", id,
-        org.annals.storage.event.ExpectedVersion.ANY);
+  private Planned event(String type, String entity, Supplier<String> payload) {
+    return new Planned(type, entity, payload, new UUID(random.nextLong(), random.nextLong()));
   }
 
-  private void schedule(long at, String stream, NewEvent event) {
+  private void schedule(long at, String stream, Planned event) {
     int minute = (int) ((at - START.toEpochMilli()) / 60_000);
     if (minute < minutes.length) {
       if (minutes[minute] == null) {
@@ -286,8 +313,9 @@ public final class ShopHistoryGenerator {
   }
 
   private void awaitInFlight() {
-    CompletableFuture.allOf(inFlight.toArray(new CompletableFuture<?>[0])).join();
-    inFlight.clear();
+    while (!inFlight.isEmpty()) {
+      inFlight.poll().join();
+    }
   }
 
   /** Appends every event due before {@code until}: per minute, one batch per stream. */
@@ -304,7 +332,7 @@ public final class ShopHistoryGenerator {
       due.sort(null);
       Map<String, List<NewEvent>> batches = new LinkedHashMap<>();
       for (Pending p : due) {
-        batches.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p.event());
+        batches.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p.event().toEvent());
       }
       clock.set(minuteStart);
       for (Map.Entry<String, List<NewEvent>> b : batches.entrySet()) {
@@ -314,8 +342,8 @@ public final class ShopHistoryGenerator {
           written += part.size();
         }
       }
-      if (inFlight.size() > 10_000) {
-        awaitInFlight();
+      while (inFlight.size() > MAX_IN_FLIGHT) {
+        inFlight.poll().join();
       }
     }
   }
