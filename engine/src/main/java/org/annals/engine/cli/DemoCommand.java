@@ -13,26 +13,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Fill a data folder with a sample shop history (if it has no events) and serve it.")
+    description = "Fill a data folder with a sample shop history (if it has no events yet) and serve it.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data", defaultValue = "annals-data",
       description = "The data folder (default: ${DEFAULT-VALUE}).")
   Path data;
 
   @Mixin
+  HistoryOptions history;
+
+  @Mixin
   ServerOptions server;
 
   @Override
   public Integer call() throws Exception {
+    long events = history.events();
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     EventStore store = EventStore.open(StoreOptions.builder(data).clock(clock).build());
     if (store.streams().isEmpty()) {
-      System.out.println("Generating a 30-day shop history into " + data.toAbsolutePath() + " ...");
-      long start = System.nanoTime();
-      long events = new ShopHistoryGenerator(store, clock, ShopHistoryGenerator.Size.SMALL.events,
-          ShopHistoryGenerator.SEED).run();
-      store.flush();
-      System.out.printf("Generated %,d events in %.1f s.%n", events, (System.nanoTime() - start) / 1e9);
+      GenerateCommand.fill(store, clock, events, history.seed, System.out);
     }
     clock.release();
     Serving.serveUntilStopped(store, server.config(), System.out, DemoCommand::printGuide);

@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code annals} command line. */
 @Command(name = "annals", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Annals: an event store you query with SQL.",
-    subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, SqlCommand.class,
-        FlushCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, DemoCommand.class, GenerateCommand.class, ImportCommand.class,
+        SqlCommand.class, FlushCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

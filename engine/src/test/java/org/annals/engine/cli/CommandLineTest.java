@@ -102,6 +102,39 @@ class CommandLineTest {
     assertTrue(err.text().contains("invalid stream name '../etc'"), err.text());
   }
 
+  @Test
+  void generateFillsAnEmptyFolderAndRefusesOneWithEvents() throws Exception {
+    Path data = dir.resolve("shop");
+    Output out = Output.captureOut();
+    try {
+      assertEquals(0, Main.run("generate", "--data", data.toString(), "--size", "3000"));
+    } finally {
+      out.restore();
+    }
+    assertTrue(out.text().matches("(?s).*Generated and flushed [0-9,]+ events in .*Parquet files\\..*"),
+        out.text());
+    long events;
+    try (EventStore store = EventStore.open(data)) {
+      assertEquals(List.of("carts", "customers", "orders", "payments"), store.streams());
+      events = store.status().flushedRows();
+      assertTrue(events > 2000 && events < 4000, "about the size asked for: " + events);
+      assertEquals(0, store.status().memtableRows(), "everything was flushed");
+    }
+    Output err = Output.captureErr();
+    try {
+      assertEquals(1, Main.run("generate", "--data", data.toString(), "--size", "small"));
+      assertEquals(1, Main.run("generate", "--data", dir.resolve("other").toString(), "--size", "lots"));
+    } finally {
+      err.restore();
+    }
+    assertTrue(err.text().contains("already holds events in [carts, customers, orders, payments]"),
+        err.text());
+    assertTrue(err.text().contains("--size must be small, large or a number of events"), err.text());
+    try (EventStore store = EventStore.open(data)) {
+      assertEquals(events, store.status().flushedRows(), "the refused run added nothing");
+    }
+  }
+
   /** Captures what a command prints. */
   private static final class Output {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
