@@ -130,12 +130,9 @@ final class MemtableFlusher implements AutoCloseable {
     Throwable failure = null;
     for (Future<DataFile> f : pending) {
       try {
-        files.add(f.get());
+        files.add(awaitUninterruptibly(f));
       } catch (ExecutionException e) {
         failure = addTo(failure, e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = addTo(failure, e);
       }
     }
     if (failure == null) {
@@ -149,6 +146,27 @@ final class MemtableFlusher implements AutoCloseable {
       }
     }
     throw failure instanceof IOException io ? io : new IOException("flush failed: " + failure, failure);
+  }
+
+  /**
+   * Waits for a write even when interrupted: the caller releases the memtable rows the write
+   * reads as soon as this returns, so it must not return while the write still runs.
+   */
+  private static DataFile awaitUninterruptibly(Future<DataFile> write) throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return write.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private DataFile write(Partition partition, List<MemtableChunk.Row> ordered) throws IOException {
