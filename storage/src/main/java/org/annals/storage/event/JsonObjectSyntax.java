@@ -117,29 +117,30 @@ final class JsonObjectSyntax {
     };
   }
 
+  /** Reads a string; its loop keeps the position in a local, since strings are most of a document. */
   private boolean string() {
-    if (pos >= json.length || json[pos] != '"') {
+    byte[] b = json;
+    int p = pos;
+    if (p >= b.length || b[p] != '"') {
       return false;
     }
-    pos++;
-    while (pos < json.length) {
-      byte b = json[pos++];
-      if (b == '"') {
+    p++;
+    while (p < b.length) {
+      byte c = b[p++];
+      if (c == '"') {
+        pos = p;
         return true;
       }
-      if (b >= 0 && b < 0x20) {
-        return false;
-      }
-      if (b == '\\') {
-        if (pos >= json.length) {
+      if (c == '\\') {
+        if (p >= b.length) {
           return false;
         }
-        switch (json[pos++]) {
+        switch (b[p++]) {
           case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> { }
           case 'u' -> {
             int code = 0;
             for (int i = 0; i < 4; i++) {
-              int digit = pos < json.length ? Character.digit(json[pos++], 16) : -1;
+              int digit = p < b.length ? Character.digit(b[p++], 16) : -1;
               if (digit < 0) {
                 return false;
               }
@@ -154,6 +155,8 @@ final class JsonObjectSyntax {
             return false;
           }
         }
+      } else if (c >= 0 && c < 0x20) {
+        return false;
       }
     }
     return false;
