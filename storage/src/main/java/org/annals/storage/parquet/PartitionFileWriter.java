@@ -129,6 +129,8 @@ public final class PartitionFileWriter {
       withStatisticsEnabled(EventColumn.EVENT_ID.columnName(), false);
       withStatisticsEnabled(EventColumn.PAYLOAD.columnName(), false);
       withStatisticsEnabled(EventColumn.METADATA.columnName(), false);
+      // Size statistics (value bytes and level histograms per page) serve no reader we have.
+      withSizeStatisticsEnabled(false);
       // parquet-java writes no bloom filter for a fully dictionary-encoded column, and the bloom
       // filter is what lets an entity lookup skip row groups.
       withDictionaryEncoding(EventColumn.ENTITY_ID.columnName(), false);
