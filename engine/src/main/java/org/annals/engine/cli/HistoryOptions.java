@@ -1,5 +1,6 @@
 package org.annals.engine.cli;
 
+import java.util.Locale;
 import org.annals.engine.demo.ShopHistoryGenerator;
 import picocli.CommandLine.Option;
 
@@ -19,22 +20,23 @@ final class HistoryOptions {
 
   /** About how many events to generate. */
   long events() {
-    switch (size.toLowerCase(java.util.Locale.ROOT)) {
-      case "small":
-        return ShopHistoryGenerator.Size.SMALL.events;
-      case "large":
-        return ShopHistoryGenerator.Size.LARGE.events;
-      default:
-        try {
-          long n = Long.parseLong(size.replace("_", "").replace(",", ""));
-          if (n >= 1 && n <= 1_000_000_000L) {
-            return n;
-          }
-        } catch (NumberFormatException e) {
-          // reported below, with what is allowed
-        }
-        throw new IllegalArgumentException("--size must be small, large or a number of events from 1"
-            + " to 1,000,000,000; got '" + size + "'");
+    return switch (size.toLowerCase(Locale.ROOT)) {
+      case "small" -> ShopHistoryGenerator.Size.SMALL.events;
+      case "large" -> ShopHistoryGenerator.Size.LARGE.events;
+      default -> count();
+    };
+  }
+
+  private long count() {
+    try {
+      long n = Long.parseLong(size.replace("_", "").replace(",", ""));
+      if (n >= 1 && n <= 1_000_000_000L) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with what is allowed
     }
+    throw new IllegalArgumentException("--size must be small, large or a number of events from 1"
+        + " to 1,000,000,000; got '" + size + "'");
   }
 }
