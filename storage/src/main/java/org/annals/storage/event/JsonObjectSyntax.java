@@ -9,7 +9,7 @@ package org.annals.storage.event;
  * tests compare the two on generated and mutated documents), and answers {@code false} for
  * anything else, including rare forms it does not bother with (a byte order mark, escaped
  * surrogates, nesting deeper than {@link #MAX_DEPTH}, numbers longer than
- * {@link #MAX_NUMBER_CHARS}). The caller then
+ * {@link #MAX_NUMBER_CHARS}, member names longer than {@link #MAX_NAME_BYTES}). The caller then
  * asks Jackson, whose verdict and error message are final. Input comes from Java strings through
  * a strict encoder, so it is valid UTF-8 and bytes above 0x7F need no checks here.
  */
@@ -18,6 +18,8 @@ final class JsonObjectSyntax {
   static final int MAX_DEPTH = 500;
   /** Longer numbers are left to Jackson, which enforces its own limit. */
   static final int MAX_NUMBER_CHARS = 500;
+  /** Longer member names (in UTF-8 bytes, escapes undecoded) are left to Jackson, which limits them. */
+  static final int MAX_NAME_BYTES = 1000;
 
   private static final byte OBJECT = 1;
   private static final byte ARRAY = 2;
@@ -92,7 +94,8 @@ final class JsonObjectSyntax {
 
   /** A member's name and colon, leaving the position at its value. */
   private boolean member() {
-    if (!string()) {
+    int start = pos;
+    if (!string() || pos - start - 2 > MAX_NAME_BYTES) {
       return false;
     }
     skipWhitespace();

@@ -55,11 +55,22 @@ class JsonObjectSyntaxTest {
     StringBuilder deep = new StringBuilder("{\"a\":");
     deep.append("[".repeat(JsonObjectSyntax.MAX_DEPTH)).append("]".repeat(JsonObjectSyntax.MAX_DEPTH)).append('}');
     String longNumber = "{\"a\":" + "9".repeat(JsonObjectSyntax.MAX_NUMBER_CHARS + 1) + "}";
-    for (String json : List.of("\uFEFF{}", deep.toString(), longNumber,
+    String longName = "{\"" + "\u20ac".repeat(JsonObjectSyntax.MAX_NAME_BYTES / 3 + 1) + "\":1}";
+    for (String json : List.of("\uFEFF{}", deep.toString(), longNumber, longName,
         "{\"a\":\"\\uD83D\\uDE00\"}", "{\"a\":\"\\uDE00\"}")) {
       assertFalse(isObject(json));
       assertTrue(jacksonAccepts(bytes(json)), "valid, so the caller's fallback accepts it");
     }
+  }
+
+  @Test
+  void leavesNamesOverJacksonsLengthLimitToJackson() {
+    // Jackson 2.21 refuses member names over 50,000 bytes; values have no such limit.
+    String name = "x".repeat(50_001);
+    assertFalse(isObject("{\"" + name + "\":1}"));
+    assertFalse(jacksonAccepts(bytes("{\"" + name + "\":1}")));
+    assertTrue(isObject("{\"a\":\"" + name + "\"}"));
+    assertTrue(jacksonAccepts(bytes("{\"a\":\"" + name + "\"}")));
   }
 
   @Test
