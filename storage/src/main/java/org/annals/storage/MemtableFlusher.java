@@ -1,6 +1,7 @@
 package org.annals.storage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.fs.CrashPoint;
@@ -123,17 +125,26 @@ final class MemtableFlusher implements AutoCloseable {
   private List<DataFile> writeAll(List<PinnedRows.Part> parts, Map<Partition, RowRefs> partitions)
       throws IOException {
     List<Future<DataFile>> pending = new ArrayList<>();
-    for (Map.Entry<Partition, RowRefs> p : partitions.entrySet()) {
-      pending.add(writers.submit(() -> write(p.getKey(), p.getValue().sortedRows(parts))));
+    Throwable failure = null;
+    try {
+      for (Map.Entry<Partition, RowRefs> p : partitions.entrySet()) {
+        pending.add(writers.submit(() -> write(p.getKey(), p.getValue().sortedRows(parts))));
+      }
+    } catch (RejectedExecutionException e) {
+      failure = new IOException("the store is closing; the flush was not started", e);
     }
     List<DataFile> files = new ArrayList<>();
-    Throwable failure = null;
     for (Future<DataFile> f : pending) {
       try {
         files.add(awaitUninterruptibly(f));
       } catch (ExecutionException e) {
         failure = addTo(failure, e.getCause());
       }
+    }
+    // An interrupt waited for above would fail the commit's fsyncs with an unknown outcome, which
+    // disables flushing until a reopen; stopping here leaves nothing uncertain.
+    if (failure == null && Thread.currentThread().isInterrupted()) {
+      failure = new InterruptedIOException("the flush was interrupted; nothing was committed");
     }
     if (failure == null) {
       return files;
@@ -197,9 +208,9 @@ final class MemtableFlusher implements AutoCloseable {
     return lastFlushMillis;
   }
 
-  /** Stops the writer threads; call after the last flush. */
+  /** Stops the writer threads once a running flush is done; call after the last flush. */
   @Override
-  public void close() {
+  public synchronized void close() {
     writers.shutdown();
   }
 

@@ -20,7 +20,7 @@ import java.util.Objects;
  *   <tr><td>flushMemtableBytes</td><td>128 MiB</td><td>memtable size that triggers a background flush</td></tr>
  *   <tr><td>flushMaxAge</td><td>5 minutes</td><td>age of the oldest unflushed event that triggers a flush</td></tr>
  *   <tr><td>backgroundFlush</td><td>true</td><td>whether a background thread flushes on the thresholds</td></tr>
- *   <tr><td>flushThreads</td><td>available processors</td><td>Parquet files a flush writes at once</td></tr>
+ *   <tr><td>flushThreads</td><td>processors, at most 4</td><td>Parquet files a flush writes at once</td></tr>
  *   <tr><td>memtableChunkRows</td><td>65,536</td><td>rows per memtable Arrow chunk</td></tr>
  *   <tr><td>clock</td><td>UTC system clock</td><td>source of recorded_at</td></tr>
  * </table>
@@ -98,7 +98,8 @@ public record StoreOptions(
     private long flushMemtableBytes = 128L * 1024 * 1024;
     private Duration flushMaxAge = Duration.ofMinutes(5);
     private boolean backgroundFlush = true;
-    private int flushThreads = Runtime.getRuntime().availableProcessors();
+    /** Each writer buffers up to a row group (64 MiB), so more than four costs heap for little. */
+    private int flushThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private int memtableChunkRows = 65_536;
 
     private Builder(Path dataFolder) {

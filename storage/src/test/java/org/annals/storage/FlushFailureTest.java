@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,6 +59,26 @@ class FlushFailureTest {
       List<StoredEvent> all = store.read(ScanSpec.all());
       assertEquals(600, all.size());
       assertEquals(600, all.stream().map(StoredEvent::globalSeq).distinct().count());
+    }
+  }
+
+  @Test
+  void anInterruptedFlushCommitsNothingAndLeavesFlushingWorking() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    try (EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock)
+        .backgroundFlush(false).build())) {
+      store.append("a", List.of(NewEvent.of("T", "e-1", "{}"), NewEvent.of("T", "e-2", "{}")));
+      Thread.currentThread().interrupt();
+      try {
+        assertThrows(InterruptedIOException.class, store::flush);
+      } finally {
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+      }
+      assertEquals(List.of(), parquetFiles());
+      assertEquals(0, store.status().manifestVersion());
+      store.flush();
+      assertEquals(1, store.status().manifestVersion(), "flushing still works");
+      assertEquals(2, store.status().flushedRows());
     }
   }
 
