@@ -44,7 +44,10 @@ final class GenerateCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Generating a 30-day shop history of about %,d events into %s ...%n",
         events, store.options().dataFolder().toAbsolutePath());
     long start = System.nanoTime();
-    long written = new ShopHistoryGenerator(store, clock, events, seed).run();
+    Progress progress = new Progress(ShopHistoryGenerator.DAYS);
+    long written = new ShopHistoryGenerator(store, clock, events, seed)
+        .onDayDone(progress::show).run();
+    progress.done();
     store.flush();
     double seconds = (System.nanoTime() - start) / 1e9;
     out.printf(Locale.ROOT, "Generated and flushed %,d events in %.1f s (%,.0f events/s), %d Parquet files.%n",

@@ -10,14 +10,15 @@ final class Progress {
   private final long start = System.nanoTime();
   private boolean drawn;
 
-  Progress(long totalBytes) {
-    this.total = Math.max(1, totalBytes);
+  /** @param total how much work there is, in any unit (bytes of a file, days of a history) */
+  Progress(long total) {
+    this.total = Math.max(1, total);
   }
 
-  void show(long doneBytes, long events) {
-    int filled = (int) (WIDTH * Math.min(doneBytes, total) / total);
+  void show(long done, long events) {
+    int filled = (int) (WIDTH * Math.min(done, total) / total);
     System.err.printf(Locale.ROOT, "\r[%s%s] %3d%%  %,d events", "#".repeat(filled),
-        " ".repeat(WIDTH - filled), 100 * Math.min(doneBytes, total) / total, events);
+        " ".repeat(WIDTH - filled), 100 * Math.min(done, total) / total, events);
     drawn = true;
   }
 

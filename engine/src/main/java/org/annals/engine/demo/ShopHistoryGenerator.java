@@ -74,6 +74,7 @@ public final class ShopHistoryGenerator {
    * commit takes many batches) while holding few batches' bytes, so they die young.
    */
   private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
+  private DayListener dayListener = (days, events) -> { };
   private long sequence;
   private long written;
   private int nextCustomer;
@@ -108,6 +109,18 @@ public final class ShopHistoryGenerator {
     this.random = new Random(seed);
   }
 
+  /** Told after each simulated day, for a progress display. */
+  @FunctionalInterface
+  public interface DayListener {
+    void dayDone(int daysDone, long eventsAppended);
+  }
+
+  /** Calls the listener after each simulated day of the next run. */
+  public ShopHistoryGenerator onDayDone(DayListener listener) {
+    this.dayListener = listener;
+    return this;
+  }
+
   /** Generates the whole history; returns how many events were appended. */
   public long run() throws java.io.IOException {
     return run(Long.MAX_VALUE);
@@ -136,6 +149,9 @@ public final class ShopHistoryGenerator {
         awaitInFlight();
         store.flush();
         flushed = true;
+      }
+      if ((t + minute - START.toEpochMilli()) % 86_400_000L == 0) {
+        dayListener.dayDone((int) ((t + minute - START.toEpochMilli()) / 86_400_000L), written);
       }
     }
     flushDue(Long.MAX_VALUE);
