@@ -48,6 +48,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +87,8 @@ public final class EventStore implements AutoCloseable {
   private boolean closed;
 
   private EventStore(StoreOptions options, DataFolder folder, DataFolderLock lock,
-      BufferAllocator allocator, StoreRecovery.Recovered recovered, Configuration conf)
-      throws IOException {
+      BufferAllocator allocator, ManifestStore manifests, StoreRecovery.Recovered recovered,
+      Configuration conf) throws IOException {
     this.options = options;
     this.folder = folder;
     this.lock = lock;
@@ -102,7 +103,7 @@ public final class EventStore implements AutoCloseable {
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
         options.walSegmentBytes(), memtable::insert);
     this.state = new CommittedState(recovered.manifest(), memtable, folder, conf, allocator);
-    this.flusher = new MemtableFlusher(folder, memtable, wal, new ManifestStore(folder.manifests()),
+    this.flusher = new MemtableFlusher(folder, memtable, wal, manifests,
         new PartitionFileWriter(folder, conf), state, options.flushThreads());
     if (options.backgroundFlush()) {
       background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -128,9 +129,9 @@ public final class EventStore implements AutoCloseable {
     StoreRecovery.Recovered recovered = null;
     try {
       Configuration conf = LocalHadoop.configuration();
-      recovered = StoreRecovery.recover(options, folder, new ManifestStore(folder.manifests()), conf,
-          allocator);
-      return new EventStore(options, folder, lock, allocator, recovered, conf);
+      ManifestStore manifests = new ManifestStore(folder.manifests());
+      recovered = StoreRecovery.recover(options, folder, manifests, conf, allocator);
+      return new EventStore(options, folder, lock, allocator, manifests, recovered, conf);
     } catch (IOException | RuntimeException e) {
       if (recovered != null) {
         recovered.memtable().close();
@@ -184,8 +185,7 @@ public final class EventStore implements AutoCloseable {
       }
       Throwable failure = wal.failure();
       if (failure != null) {
-        throw new StoreFailedException("the store has failed and accepts no appends: "
-            + failure.getMessage() + "; reopen the data folder to recover", failure);
+        throw WalWriter.fenced(failure);
       }
       long now = options.clock().millis();
       List<EventPosition> originals = findRetried(streamName, encoded, now);
@@ -213,14 +213,14 @@ public final class EventStore implements AutoCloseable {
       EncodedEvent e = events.get(i);
       EventPosition p = e.eventId() == null ? null : recentIds.find(e.eventId(), now);
       if (p != null && !p.streamName().equals(stream)) {
-        throw new InvalidEventException("event " + i + ": event_id " + e.eventId()
+        throw new InvalidEventException(InvalidEventException.about(i) + "event_id " + e.eventId()
             + " is already stored in stream '" + p.streamName() + "'; event ids are unique in the store");
       }
       if (p != null) {
         found.add(p);
       }
       if (found.size() != (p == null ? 0 : i + 1)) {
-        throw new InvalidEventException("event " + i + ": the batch repeats some already-stored"
+        throw new InvalidEventException(InvalidEventException.about(i) + "the batch repeats some already-stored"
             + " event ids but not others; a retry must resend exactly the original batch, and new"
             + " events need new event ids");
       }
@@ -301,9 +301,10 @@ public final class EventStore implements AutoCloseable {
           .globalSeqBetween(snapshot.manifest().coveredGlobalSeq(), Long.MAX_VALUE).build();
       try (EventScanner scan = snapshot.scan(memtableOnly)) {
         while (scan.next()) {
-          VarCharVector stream = (VarCharVector) scan.batch().getVector(0);
-          TimeStampMilliTZVector at = (TimeStampMilliTZVector) scan.batch().getVector(1);
-          for (int i = 0; i < scan.batch().getRowCount(); i++) {
+          VectorSchemaRoot batch = scan.batch();
+          VarCharVector stream = (VarCharVector) batch.getVector(0);
+          TimeStampMilliTZVector at = (TimeStampMilliTZVector) batch.getVector(1);
+          for (int i = 0; i < batch.getRowCount(); i++) {
             long[] span = spans.computeIfAbsent(
                 new String(stream.get(i), StandardCharsets.UTF_8), k -> newSpan());
             span[0] = Math.min(span[0], at.get(i));

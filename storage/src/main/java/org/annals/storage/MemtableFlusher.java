@@ -55,9 +55,6 @@ import org.slf4j.LoggerFactory;
 final class MemtableFlusher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MemtableFlusher.class);
 
-  /** What a flush did. */
-  record Result(int files, long rows, long manifestVersion, int walSegmentsDeleted) {}
-
   private final DataFolder folder;
   private final Memtable memtable;
   private final WalWriter wal;
@@ -84,7 +81,7 @@ final class MemtableFlusher implements AutoCloseable {
     });
   }
 
-  synchronized Result flush() throws IOException {
+  synchronized void flush() throws IOException {
     if (uncertainCommit != null) {
       throw new IOException("flushing is disabled since a manifest commit failed with an unknown"
           + " outcome; reopen the store to recover", uncertainCommit);
@@ -95,7 +92,7 @@ final class MemtableFlusher implements AutoCloseable {
       Manifest base = state.manifest();
       Map<Partition, RowRefs> partitions = partition(pinned, base.coveredGlobalSeq());
       if (partitions.isEmpty()) {
-        return new Result(0, 0, base.version(), 0);
+        return;
       }
       List<DataFile> files = writeAll(pinned.parts(), partitions);
       Map<String, Long> streamNextSeq = new HashMap<>();
@@ -112,7 +109,6 @@ final class MemtableFlusher implements AutoCloseable {
       CrashPoint.WAL_DELETED.reached();
       LOG.info("flushed {} events into {} files; manifest {} covers global_seq < {}; {} WAL segments deleted",
           rows, files.size(), next.version(), next.coveredGlobalSeq(), deleted);
-      return new Result(files.size(), rows, next.version(), deleted);
     } finally {
       pinned.release();
     }
@@ -181,8 +177,7 @@ final class MemtableFlusher implements AutoCloseable {
   }
 
   private DataFile write(Partition partition, List<MemtableChunk.Row> ordered) throws IOException {
-    return fileWriter.write(partition.stream(), PartitionPath.day(partition.epochDay()
-        * PartitionPath.MILLIS_PER_DAY), ordered);
+    return fileWriter.write(partition.stream(), PartitionPath.dayName(partition.epochDay()), ordered);
   }
 
   private static Throwable addTo(Throwable first, Throwable next) {
@@ -237,7 +232,7 @@ final class MemtableFlusher implements AutoCloseable {
           lastStreamBytes = streamBytes;
           lastStream = new String(streamBytes, StandardCharsets.UTF_8);
         }
-        long epochDay = Math.floorDiv(row.getLong(EventColumn.RECORDED_AT), PartitionPath.MILLIS_PER_DAY);
+        long epochDay = PartitionPath.epochDay(row.getLong(EventColumn.RECORDED_AT));
         if (last == null || !last.stream().equals(lastStream) || last.epochDay() != epochDay) {
           last = new Partition(lastStream, epochDay);
           lastRows = partitions.computeIfAbsent(last, k -> new RowRefs());

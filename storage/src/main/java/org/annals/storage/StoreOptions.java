@@ -53,8 +53,13 @@ public record StoreOptions(
     if (idempotencyMaxEntries < 0) {
       throw new IllegalArgumentException("idempotencyMaxEntries must be >= 0; got " + idempotencyMaxEntries);
     }
-    if (idempotencyWindow.isNegative() || flushMaxAge.isNegative() || flushMaxAge.isZero()) {
-      throw new IllegalArgumentException("idempotencyWindow must be >= 0 and flushMaxAge > 0");
+    Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
+    Objects.requireNonNull(flushMaxAge, "flushMaxAge");
+    if (idempotencyWindow.isNegative()) {
+      throw new IllegalArgumentException("idempotencyWindow must be zero or more; got " + idempotencyWindow);
+    }
+    if (flushMaxAge.isNegative() || flushMaxAge.isZero()) {
+      throw new IllegalArgumentException("flushMaxAge must be more than zero; got " + flushMaxAge);
     }
   }
 

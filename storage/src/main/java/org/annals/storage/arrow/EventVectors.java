@@ -1,7 +1,5 @@
 package org.annals.storage.arrow;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
 import org.apache.arrow.memory.BufferAllocator;
@@ -13,7 +11,6 @@ import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The Arrow shape of event columns: BIGINT for positions, TIMESTAMP(ms, UTC) for recorded_at, UTF-8
@@ -34,13 +31,6 @@ public final class EventVectors {
     return new Field(column.columnName(), new FieldType(column.nullable(), type, null), null);
   }
 
-  public static Schema schema(List<EventColumn> columns) {
-    List<Field> fields = new ArrayList<>(columns.size());
-    for (EventColumn c : columns) {
-      fields.add(field(c));
-    }
-    return new Schema(fields);
-  }
 
   public static FieldVector newVector(EventColumn column, BufferAllocator allocator) {
     return field(column).createVector(allocator);

@@ -57,15 +57,4 @@ public enum EventColumn {
   public String columnName() {
     return columnName;
   }
-
-  /** Finds a column by its lower-case name, or throws naming the allowed names. */
-  public static EventColumn byName(String name) {
-    for (EventColumn c : values()) {
-      if (c.columnName.equals(name)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown event column '" + name + "'; the columns are " + ALL.stream().map(EventColumn::columnName).toList());
-  }
 }

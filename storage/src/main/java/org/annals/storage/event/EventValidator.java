@@ -59,7 +59,7 @@ public final class EventValidator {
     for (int i = 0; i < events.size(); i++) {
       EncodedEvent e = validateOne(i, events.get(i));
       if (e.eventId() != null && !ids.add(e.eventId())) {
-        throw new InvalidEventException(where(i) + "event_id " + e.eventId()
+        throw new InvalidEventException(InvalidEventException.about(i) + "event_id " + e.eventId()
             + " appears twice in the batch; event ids must be unique");
       }
       batchBytes += e.encodedSize();
@@ -74,26 +74,27 @@ public final class EventValidator {
 
   private EncodedEvent validateOne(int i, NewEvent event) {
     if (event == null) {
-      throw new InvalidEventException(where(i) + "the event is null");
+      throw new InvalidEventException(InvalidEventException.about(i) + "the event is null");
     }
     String type = event.eventType();
     if (type == null || type.isEmpty() || type.codePointCount(0, type.length()) > MAX_EVENT_TYPE_CHARS) {
-      throw new InvalidEventException(where(i) + "event_type " + (type == null ? "is missing" : type.isEmpty()
+      throw new InvalidEventException(InvalidEventException.about(i) + "event_type " + (type == null ? "is missing" : type.isEmpty()
           ? "is empty" : "has " + type.codePointCount(0, type.length()) + " characters")
           + "; an event type has 1 to " + MAX_EVENT_TYPE_CHARS + " characters");
     }
     String entityId = event.entityId();
     if (entityId != null
         && (entityId.isEmpty() || entityId.codePointCount(0, entityId.length()) > MAX_ENTITY_ID_CHARS)) {
-      throw new InvalidEventException(where(i) + "entity_id " + (entityId.isEmpty() ? "is empty"
-          : "is too long") + "; an entity id is null or has 1 to " + MAX_ENTITY_ID_CHARS + " characters");
+      throw new InvalidEventException(InvalidEventException.about(i) + "entity_id " + (entityId.isEmpty()
+          ? "is empty" : "has " + entityId.codePointCount(0, entityId.length()) + " characters")
+          + "; an entity id is null or has 1 to " + MAX_ENTITY_ID_CHARS + " characters");
     }
     if (entityId == null && !event.expectedVersion().isAny()) {
-      throw new InvalidEventException(where(i) + "an expected version (" + event.expectedVersion()
+      throw new InvalidEventException(InvalidEventException.about(i) + "an expected version (" + event.expectedVersion()
           + ") needs an entity_id; events about no entity have no version");
     }
     if (event.payload() == null) {
-      throw new InvalidEventException(where(i) + "payload is missing; it must be a JSON object");
+      throw new InvalidEventException(InvalidEventException.about(i) + "payload is missing; it must be a JSON object");
     }
     byte[] typeBytes = encode(i, "event_type", type);
     byte[] entityBytes = entityId == null ? null : encode(i, "entity_id", entityId);
@@ -102,7 +103,7 @@ public final class EventValidator {
     EncodedEvent encoded = new EncodedEvent(typeBytes, entityId, entityBytes, payload, metadata,
         event.eventId(), event.expectedVersion());
     if (encoded.encodedSize() > maxEventBytes) {
-      throw new EventTooLargeException(where(i) + "the event is " + encoded.encodedSize()
+      throw new EventTooLargeException(InvalidEventException.about(i) + "the event is " + encoded.encodedSize()
           + " bytes; at most " + maxEventBytes + " bytes are allowed (payload, metadata, type and"
           + " entity id in UTF-8)");
     }
@@ -120,7 +121,7 @@ public final class EventValidator {
         boolean paired = Character.isHighSurrogate(ch) && c + 1 < text.length()
             && Character.isLowSurrogate(text.charAt(c + 1));
         if (!paired) {
-          throw new InvalidEventException(where(i) + field + " is not valid Unicode text (an"
+          throw new InvalidEventException(InvalidEventException.about(i) + field + " is not valid Unicode text (an"
               + " unpaired surrogate at character " + c + "); text must be valid UTF-8");
         }
         c++;
@@ -136,18 +137,18 @@ public final class EventValidator {
     // The fast check is conservative; Jackson has the final word, and says what is wrong.
     try (JsonParser parser = JSON.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new InvalidEventException(where(i) + field + " must be a JSON object ({...}); got "
+        throw new InvalidEventException(InvalidEventException.about(i) + field + " must be a JSON object ({...}); got "
             + preview(json));
       }
       // Input came from a Java string through a strict encoder, so it is valid UTF-8 already;
       // skipping still tokenizes every value and catches any malformed JSON.
       parser.skipChildren();
       if (parser.nextToken() != null) {
-        throw new InvalidEventException(where(i) + field
+        throw new InvalidEventException(InvalidEventException.about(i) + field
             + " is not valid JSON: there is more text after the object; send one JSON object");
       }
     } catch (IOException e) {
-      throw new InvalidEventException(where(i) + field + " is not valid JSON: "
+      throw new InvalidEventException(InvalidEventException.about(i) + field + " is not valid JSON: "
           + e.getMessage().lines().findFirst().orElse("parse error") + "; it must be a JSON object");
     }
   }
@@ -157,7 +158,4 @@ public final class EventValidator {
     return "'" + s + (json.length > 40 ? "...'" : "'");
   }
 
-  private static String where(int i) {
-    return "event " + i + ": ";
-  }
 }

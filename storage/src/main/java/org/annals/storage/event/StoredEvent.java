@@ -18,10 +18,4 @@ public record StoredEvent(
     String eventType,
     long recordedAt,
     String payload,
-    String metadata) {
-
-  /** The positions of this event, as an append reports them. */
-  public EventPosition position() {
-    return new EventPosition(streamName, seq, version, globalSeq, eventId, recordedAt);
-  }
-}
+    String metadata) {}

@@ -50,7 +50,4 @@ public final class RecentEventIds {
     }
   }
 
-  public int size() {
-    return byId.size();
-  }
 }

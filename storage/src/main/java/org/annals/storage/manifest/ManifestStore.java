@@ -128,7 +128,8 @@ public final class ManifestStore {
     }
     Manifest m = json.readValue(bytes, newline + 1, bytes.length - newline - 1, Manifest.class);
     if (m.formatVersion() != Manifest.FORMAT_VERSION) {
-      throw new IOException("unknown manifest format " + m.formatVersion());
+      throw new IOException("unknown manifest format " + m.formatVersion() + "; this version of"
+          + " Annals reads format " + Manifest.FORMAT_VERSION);
     }
     return m;
   }

@@ -2,7 +2,6 @@ package org.annals.storage.parquet;
 
 import java.util.List;
 import org.annals.storage.event.EventColumn;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -42,9 +41,6 @@ public final class EventParquetSchema {
     };
   }
 
-  public static ColumnDescriptor descriptor(EventColumn c) {
-    return SCHEMA.getColumnDescription(new String[] {c.columnName()});
-  }
 
   /** The schema restricted to some columns, for reading only those. */
   public static MessageType projection(List<EventColumn> columns) {

@@ -18,7 +18,17 @@ public final class PartitionPath {
 
   /** The UTC day, yyyy-mm-dd, of a recorded_at in epoch milliseconds. */
   public static String day(long recordedAtMillis) {
-    return LocalDate.ofEpochDay(Math.floorDiv(recordedAtMillis, MILLIS_PER_DAY)).toString();
+    return dayName(epochDay(recordedAtMillis));
+  }
+
+  /** The UTC day of a recorded_at, counted from 1970-01-01. */
+  public static long epochDay(long recordedAtMillis) {
+    return Math.floorDiv(recordedAtMillis, MILLIS_PER_DAY);
+  }
+
+  /** The yyyy-mm-dd name of a day counted from 1970-01-01. */
+  public static String dayName(long epochDay) {
+    return LocalDate.ofEpochDay(epochDay).toString();
   }
 
   /** The first millisecond of a day. */

@@ -56,8 +56,12 @@ final class BatchBuilder implements AutoCloseable {
     rows = 0;
   }
 
-  VectorSchemaRoot finish() {
+  /** Sets the row count of the batch built since the last reset. */
+  void finish() {
     root.setRowCount(rows);
+  }
+
+  VectorSchemaRoot root() {
     return root;
   }
 

@@ -37,7 +37,7 @@ public final class EventScanner implements AutoCloseable {
 
   /** The batch loaded by the last successful {@link #next()}: the scan's columns, in order. */
   public VectorSchemaRoot batch() {
-    return batch.finish();
+    return batch.root();
   }
 
   public ScanStats stats() {

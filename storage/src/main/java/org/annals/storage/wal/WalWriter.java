@@ -60,7 +60,6 @@ public final class WalWriter implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong fsyncs = new AtomicLong();
   private final AtomicLong eventsWritten = new AtomicLong();
-  private final AtomicLong bytesWritten = new AtomicLong();
 
   private FileChannel channel;
   private long segmentBytes;
@@ -124,9 +123,6 @@ public final class WalWriter implements AutoCloseable {
     return eventsWritten.get();
   }
 
-  public long bytesWritten() {
-    return bytesWritten.get();
-  }
 
   private CompletableFuture<Void> enqueue(Request request) {
     Throwable failed = failure;
@@ -188,7 +184,6 @@ public final class WalWriter implements AutoCloseable {
       channel.force(false);
       fsyncs.incrementAndGet();
       segmentBytes += bytes;
-      bytesWritten.addAndGet(bytes);
       long events = 0;
       for (SequencedBatch b : batches) {
         events += b.size();
@@ -257,7 +252,8 @@ public final class WalWriter implements AutoCloseable {
     }
   }
 
-  private static StoreFailedException fenced(Throwable cause) {
+  /** The exception for appends to a store whose log failed with {@code cause}. */
+  public static StoreFailedException fenced(Throwable cause) {
     return new StoreFailedException("the store has failed and accepts no appends: writing the WAL"
         + " failed (" + cause.getMessage() + "); reopen the data folder to recover", cause);
   }
