@@ -1,5 +1,6 @@
 package org.annals.engine.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,11 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.annals.engine.server.AppendRequestParser;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.AppendRejectedException;
+import org.annals.storage.event.InvalidEventException;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StreamName;
 import picocli.CommandLine.ArgGroup;
@@ -57,7 +57,6 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "1000", description = "Events per atomic append (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  private static final Pattern EVENT_INDEX = Pattern.compile("^event (\\d+): ");
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -65,7 +64,7 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StreamName.check(stream);
     if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be at least 1");
+      throw new IllegalArgumentException("--batch-size must be at least 1; got " + batchSize);
     }
     long size = Files.size(file);
     Sink sink = target.data != null ? new StoreSink(EventStore.open(target.data)) : new HttpSink(target.server);
@@ -123,8 +122,11 @@ final class ImportCommand implements Callable<Integer> {
 
   /** What is wrong with a line's JSON syntax, or null; its content is the store's to judge. */
   private String syntaxError(String text) {
-    try {
-      json.readTree(text);
+    // Reading the tokens through checks the syntax without building a tree the sink rebuilds.
+    try (JsonParser parser = json.createParser(text)) {
+      while (parser.nextToken() != null) {
+        // only the syntax matters here
+      }
       return null;
     } catch (IOException e) {
       return e.getMessage().lines().findFirst().orElse("unreadable");
@@ -202,10 +204,8 @@ final class ImportCommand implements Callable<Integer> {
    * a message about the whole batch names the batch's first line.
    */
   private static String atLine(String message, long firstLine) {
-    Matcher m = EVENT_INDEX.matcher(message);
-    if (m.find()) {
-      return "line " + (firstLine + Long.parseLong(m.group(1))) + ": " + message.substring(m.end());
-    }
-    return "the batch starting at line " + firstLine + ": " + message;
+    InvalidEventException.Located at = InvalidEventException.locate(message);
+    return at != null ? "line " + (firstLine + at.eventIndex()) + ": " + at.rest()
+        : "the batch starting at line " + firstLine + ": " + message;
   }
 }

@@ -3,10 +3,12 @@ package org.annals.engine.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.engine.jdbc.EmbeddedDriver;
+import org.annals.engine.server.ServerConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,13 +21,18 @@ import sqlline.SqlLine;
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Open a SQL shell (sqlline) on a server or a data folder; -e runs one statement.")
 final class SqlCommand implements Callable<Integer> {
-  private static final Pattern THIN = Pattern.compile("^jdbc:annals://([^/?]+)/?(\\?serialization=(json|protobuf))?$");
+  /** As the thin driver reads it: a host, a port, and optionally the serialization. */
+  private static final Pattern THIN = Pattern.compile(
+      "^jdbc:annals://([^/?:]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})/?(\\?serialization=(json|protobuf))?$",
+      Pattern.CASE_INSENSITIVE);
+  private static final String DEFAULT_URL = "jdbc:annals://" + ServerConfig.DEFAULT_HOST + ":"
+      + ServerConfig.DEFAULT_PORT;
 
   @ArgGroup(exclusive = true)
   Target target;
 
   static final class Target {
-    @Option(names = "--url", description = "A server: jdbc:annals://host:port (default jdbc:annals://127.0.0.1:8765).")
+    @Option(names = "--url", description = "A server: jdbc:annals://host:port (default " + DEFAULT_URL + ").")
     String url;
 
     @Option(names = "--data", description = "A data folder opened in this process (no server may hold it).")
@@ -57,13 +64,13 @@ final class SqlCommand implements Callable<Integer> {
     if (target != null && target.data != null) {
       return EmbeddedDriver.PREFIX + target.data.toAbsolutePath();
     }
-    String url = target == null ? "jdbc:annals://127.0.0.1:8765" : target.url;
+    String url = target == null ? DEFAULT_URL : target.url;
     Matcher m = THIN.matcher(url);
     if (!m.matches()) {
       throw new IllegalArgumentException("--url must look like jdbc:annals://host:port (optionally"
           + " ?serialization=json); got " + url);
     }
-    return "jdbc:avatica:remote:url=http://" + m.group(1) + ";serialization="
-        + (m.group(3) == null ? "protobuf" : m.group(3));
+    return "jdbc:avatica:remote:url=http://" + m.group(1) + ":" + m.group(2) + ";serialization="
+        + (m.group(4) == null ? "protobuf" : m.group(4).toLowerCase(Locale.ROOT));
   }
 }

@@ -54,7 +54,7 @@ public final class ShopHistoryGenerator {
   private static final int MAX_IN_FLIGHT = 256;
   private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "SE"};
   private static final String[] CARRIERS = {"DHL", "UPS", "La Poste", "Royal Mail", "FedEx"};
-  private static final String[] CANCEL_REASONS = {"customer_request", "out_of_stock", "payment_timeout"};
+  private static final String[] CANCEL_REASONS = {"customer_request", "out_of_stock"};
   /** Share of each hour of a UTC day in the day's sessions. */
   private static final double[] HOURLY = {
       1.2, 0.8, 0.6, 0.5, 0.5, 0.7, 1.4, 2.6, 3.8, 4.4, 4.8, 5.0,
@@ -221,7 +221,7 @@ public final class ShopHistoryGenerator {
     schedule(at + 1_000, "orders", event("PaymentCaptured", order, () -> "{\"payment_id\":\"" + payment + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}"));
     if (random.nextDouble() < 0.04) {
       at += minutes(20, 600);
-      String reason = CANCEL_REASONS[random.nextInt(2)];
+      String reason = CANCEL_REASONS[random.nextInt(CANCEL_REASONS.length)];
       schedule(at, "orders", event("OrderCancelled", order, () -> "{\"reason\":\"" + reason + "\"}"));
       schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, () -> amountPayload(order, amount, currency, null)));
       return;

@@ -73,9 +73,10 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
       return; // Calcite reports the syntax error itself, with its position.
     }
     SqlKind kind = node.getKind();
+    // Refused here as well as in EventTable, so that a table that takes no INSERT either (the
+    // system tables) answers with the same SQLState and message.
     if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
-      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, kind + " is not supported: events are immutable;"
-          + " append a new event that records the change (INSERT) instead");
+      throw SqlErrors.immutable(kind.toString());
     }
   }
 }

@@ -75,11 +75,6 @@ public final class AnnalsServer implements AutoCloseable {
     return store;
   }
 
-  /** Blocks until the server stops. */
-  public void join() throws InterruptedException {
-    jetty.join();
-  }
-
   /**
    * Stops serving, closes every client connection (each holds the store), then closes the store,
    * which flushes it.

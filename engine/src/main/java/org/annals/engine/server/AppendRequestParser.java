@@ -41,9 +41,10 @@ public final class AppendRequestParser {
       List<NewEvent> events = new ArrayList<>();
       for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
         if (t != JsonToken.START_OBJECT) {
-          throw new InvalidEventException("event " + events.size() + ": each event must be a JSON object");
+          throw new InvalidEventException(InvalidEventException.about(events.size())
+              + "each event must be a JSON object");
         }
-        events.add(event("event " + events.size() + ": ", parser, body));
+        events.add(event(InvalidEventException.about(events.size()), parser, body));
       }
       if (parser.nextToken() != null) {
         throw new InvalidEventException("the body has more after the array of events; send one JSON array");

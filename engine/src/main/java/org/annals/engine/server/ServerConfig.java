@@ -21,8 +21,11 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0 to 65535; got " + port);
     }
-    if (rowsPerFrame <= 0 || maxRequestBytes <= 0) {
-      throw new IllegalArgumentException("rowsPerFrame and maxRequestBytes must be positive");
+    if (rowsPerFrame <= 0) {
+      throw new IllegalArgumentException("rowsPerFrame must be positive; got " + rowsPerFrame);
+    }
+    if (maxRequestBytes <= 0) {
+      throw new IllegalArgumentException("maxRequestBytes must be positive; got " + maxRequestBytes);
     }
   }
 

@@ -33,7 +33,7 @@ public final class SqlErrors {
     return new AvaticaClientRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR, List.of(), null);
   }
 
-  static AvaticaClientRuntimeException immutable(String operation) {
+  public static AvaticaClientRuntimeException immutable(String operation) {
     return of(NOT_SUPPORTED, operation + " is not supported: events are immutable; append new"
         + " events with INSERT instead");
   }
