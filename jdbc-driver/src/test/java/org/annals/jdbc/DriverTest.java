@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.apache.calcite.avatica.DriverVersion;
@@ -86,10 +84,7 @@ class DriverTest {
 
   @Test
   void aServerThatIsNotThereIsAnSqlExceptionWith08001() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = LocalPorts.closed();
     String url = "jdbc:annals://127.0.0.1:" + port;
 
     SQLException e = assertThrows(SQLException.class, () -> driver.connect(url, new Properties()));

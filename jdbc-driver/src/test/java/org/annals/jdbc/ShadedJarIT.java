@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -50,13 +48,6 @@ class ShadedJarIT {
   static URLClassLoader jarAlone() throws IOException {
     return new URLClassLoader(new URL[] {JAR.toUri().toURL()},
         ClassLoader.getPlatformClassLoader());
-  }
-
-  /** A loopback port that nothing listens on. */
-  static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   @Test
@@ -130,15 +121,15 @@ class ShadedJarIT {
       assertFalse(driver.acceptsURL("jdbc:annals:embedded:/var/lib/annals"));
       assertFalse(driver.acceptsURL("jdbc:avatica:remote:url=http://localhost:8765"));
 
-      String version = System.getProperty("annals.version");
-      assertEquals(Integer.parseInt(version.split("\\.")[0]), driver.getMajorVersion());
-      assertEquals(Integer.parseInt(version.split("\\.")[1]), driver.getMinorVersion());
+      String[] version = System.getProperty("annals.version").replaceAll("-.*$", "").split("\\.");
+      assertEquals(Integer.parseInt(version[0]), driver.getMajorVersion());
+      assertEquals(Integer.parseInt(version[1]), driver.getMinorVersion());
 
       // Avatica loads its JDBC object factory by a string name; shading must have moved it too.
       assertEquals("org.annals.jdbc.shaded.avatica.AvaticaJdbc41Factory",
           factoryOf(driver).getClass().getName());
 
-      String url = "jdbc:annals://127.0.0.1:" + closedPort();
+      String url = "jdbc:annals://127.0.0.1:" + LocalPorts.closed();
       SQLException e = assertThrows(SQLException.class, () -> driver.connect(url, new Properties()));
       assertEquals("08001", e.getSQLState());
       assertTrue(e.getMessage().contains("Could not connect to the Annals server"), e.getMessage());

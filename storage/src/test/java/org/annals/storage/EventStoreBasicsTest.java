@@ -1,5 +1,6 @@
 package org.annals.storage;
 
+import static org.annals.storage.HistoryAssertions.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -87,9 +88,5 @@ class EventStoreBasicsTest {
     assertThrows(IllegalStateException.class, store::flush);
     assertThrows(IllegalStateException.class, () -> store.append("s", List.of(NewEvent.of("T", null, "{}"))));
     store.close();
-  }
-
-  static List<StoredEvent> sorted(List<StoredEvent> events) {
-    return events.stream().sorted(java.util.Comparator.comparingLong(StoredEvent::globalSeq)).toList();
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.annals.storage.event.EventColumn;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * below its end exactly once, however the flushes interleave with the scan.
  */
 class FlushBesideScanTest {
+  private static final int ROUNDS = 20;
+
   @TempDir Path dir;
 
   @Test
@@ -87,14 +90,20 @@ class FlushBesideScanTest {
           return null;
         }));
       }
-      Thread.sleep(4_000);
+      // Run until enough flushes and scans have interleaved (a worker that fails ends the wait);
+      // the deadline only stops a hung test.
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while ((flushes.get() < ROUNDS || scans.get() < ROUNDS) && System.nanoTime() < deadline
+          && work.stream().noneMatch(Future::isDone)) {
+        Thread.sleep(10);
+      }
       stop.set(true);
       for (Future<?> f : work) {
         f.get();
       }
       pool.shutdown();
-      assertTrue(flushes.get() > 5, "flushes ran: " + flushes.get());
-      assertTrue(scans.get() > 5, "scans ran: " + scans.get());
+      assertTrue(flushes.get() >= ROUNDS, "flushes ran: " + flushes.get());
+      assertTrue(scans.get() >= ROUNDS, "scans ran: " + scans.get());
       long total = store.status().nextGlobalSeq();
       assertEquals(total, store.read(ScanSpec.builder().columns(EventColumn.GLOBAL_SEQ).build()).size());
     }

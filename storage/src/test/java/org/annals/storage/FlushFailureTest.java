@@ -1,5 +1,6 @@
 package org.annals.storage;
 
+import static org.annals.storage.HistoryAssertions.eventFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
@@ -48,13 +48,14 @@ class FlushFailureTest {
 
       IOException failure = assertThrows(IOException.class, store::flush);
       assertTrue(failure.getMessage().contains("2026-03-04"), failure.getMessage());
-      assertEquals(List.of(), parquetFiles(), "the other partitions' files were deleted");
+      assertEquals(List.of(blocked), eventFiles(dir),
+          "the other partitions' files were deleted, temporary ones too");
       assertEquals(0, store.status().manifestVersion(), "nothing was committed");
       assertEquals(600, store.read(ScanSpec.all()).size(), "every event is still readable");
 
       Files.delete(blocked);
       store.flush();
-      assertEquals(12, parquetFiles().size(), "one file per stream and day");
+      assertEquals(12, eventFiles(dir).size(), "one file per stream and day");
       assertEquals(0, store.status().memtableRows());
       List<StoredEvent> all = store.read(ScanSpec.all());
       assertEquals(600, all.size());
@@ -74,17 +75,11 @@ class FlushFailureTest {
       } finally {
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
       }
-      assertEquals(List.of(), parquetFiles());
+      assertEquals(List.of(), eventFiles(dir));
       assertEquals(0, store.status().manifestVersion());
       store.flush();
       assertEquals(1, store.status().manifestVersion(), "flushing still works");
       assertEquals(2, store.status().flushedRows());
-    }
-  }
-
-  private List<Path> parquetFiles() throws IOException {
-    try (Stream<Path> files = Files.walk(dir.resolve("events"))) {
-      return files.filter(p -> p.toString().endsWith(".parquet")).toList();
     }
   }
 }

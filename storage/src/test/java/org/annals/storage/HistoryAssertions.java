@@ -4,17 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.annals.storage.event.StoredEvent;
 
-/** What a recovered store must hold, whatever crash or kill came before. */
+/** What a recovered store must hold, whatever crash or kill came before; and what tests compare. */
 final class HistoryAssertions {
   private HistoryAssertions() {}
+
+  /** Events in global_seq order, so that reads in no particular order can be compared. */
+  static List<StoredEvent> sorted(List<StoredEvent> events) {
+    return events.stream().sorted(Comparator.comparingLong(StoredEvent::globalSeq)).toList();
+  }
+
+  /** Every regular file under a data folder's events/ folder (Parquet, temporary or other), sorted. */
+  static List<Path> eventFiles(Path dataFolder) throws IOException {
+    try (Stream<Path> walk = Files.walk(dataFolder.resolve("events"))) {
+      return walk.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
 
   /**
    * Asserts that every acknowledged event is stored exactly once at the positions it was
@@ -27,7 +43,7 @@ final class HistoryAssertions {
       StoredEvent earlier = byId.put(e.eventId(), e);
       assertNull(earlier, () -> "event " + e.eventId() + " is stored twice: " + earlier + " and " + e);
     }
-    List<StoredEvent> inOrder = events.stream().sorted(Comparator.comparingLong(StoredEvent::globalSeq)).toList();
+    List<StoredEvent> inOrder = sorted(events);
     Map<String, Long> nextSeq = new HashMap<>();
     Map<String, Long> nextVersion = new HashMap<>();
     for (int i = 0; i < inOrder.size(); i++) {

@@ -1,5 +1,6 @@
 package org.annals.storage;
 
+import static org.annals.storage.HistoryAssertions.eventFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
@@ -35,9 +35,9 @@ class ManifestDamageTest {
       store.append("orders", List.of(NewEvent.of("OrderPaid", "o-1", "{}")));
       // This commit deletes the segment holding OrderPaid: its file is now its only copy.
       store.flush();
-      events = EventStoreBasicsTest.sorted(store.read(ScanSpec.all()));
+      events = HistoryAssertions.sorted(store.read(ScanSpec.all()));
     }
-    List<Path> files = parquetFiles();
+    List<Path> files = eventFiles(dir);
     assertEquals(2, files.size(), files.toString());
     Path newest = dir.resolve("manifest").resolve(String.format("%020d.json", 2));
     byte[] good = Files.readAllBytes(newest);
@@ -46,17 +46,11 @@ class ManifestDamageTest {
     Files.write(newest, damaged);
 
     assertThrows(WalCorruptionException.class, () -> EventStore.open(options));
-    assertEquals(files, parquetFiles(), "a failed open must not delete files");
+    assertEquals(files, eventFiles(dir), "a failed open must not delete files");
 
     Files.write(newest, good);
     try (EventStore store = EventStore.open(options)) {
-      assertEquals(events, EventStoreBasicsTest.sorted(store.read(ScanSpec.all())));
-    }
-  }
-
-  private List<Path> parquetFiles() throws IOException {
-    try (Stream<Path> walk = Files.walk(dir.resolve("events"))) {
-      return walk.filter(Files::isRegularFile).sorted().toList();
+      assertEquals(events, HistoryAssertions.sorted(store.read(ScanSpec.all())));
     }
   }
 }

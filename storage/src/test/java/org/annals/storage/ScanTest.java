@@ -1,5 +1,6 @@
 package org.annals.storage;
 
+import static org.annals.storage.HistoryAssertions.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,9 +202,5 @@ class ScanTest {
       }
       return scan.stats();
     }
-  }
-
-  static List<StoredEvent> sorted(List<StoredEvent> events) {
-    return events.stream().sorted(Comparator.comparingLong(StoredEvent::globalSeq)).toList();
   }
 }

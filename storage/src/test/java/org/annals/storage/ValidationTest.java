@@ -55,9 +55,13 @@ class ValidationTest {
   @Test
   void streamNameLengthLimit() throws Exception {
     String ok = "s" + "x".repeat(127);
+    List<String> before = store.streams();
     store.append(ok, List.of(NewEvent.of("T", null, "{}")));
-    assertThrows(InvalidEventException.class,
+    assertTrue(store.streams().contains(ok), "a 128-character name is allowed");
+    InvalidEventException e = assertThrows(InvalidEventException.class,
         () -> store.append(ok + "x", List.of(NewEvent.of("T", null, "{}"))));
+    assertMessage(e, "invalid stream name");
+    assertEquals(before.size() + 1, store.streams().size(), "the refused stream was not created");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.annals.storage;
 
+import static org.annals.storage.HistoryAssertions.sorted;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -242,9 +243,5 @@ class WalDamageTest {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  private static List<StoredEvent> sorted(List<StoredEvent> events) {
-    return EventStoreBasicsTest.sorted(events);
   }
 }
