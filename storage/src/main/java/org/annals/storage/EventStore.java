@@ -231,7 +231,7 @@ public final class EventStore implements AutoCloseable {
   /** Checks expected versions and assigns positions; changes nothing if it throws. */
   private SequencedBatch sequence(String stream, List<EncodedEvent> events, long now) {
     StreamIndex.StreamState state = index.get(stream);
-    Map<String, Long> batchVersions = new HashMap<>();
+    Map<String, Long> batchVersions = new HashMap<>(events.size() * 4 / 3 + 1);
     long[] versions = new long[events.size()];
     List<EncodedEvent> withIds = new ArrayList<>(events.size());
     long recordedAt = Math.max(now, lastRecordedAt);
@@ -241,7 +241,7 @@ public final class EventStore implements AutoCloseable {
         versions[i] = -1;
       } else {
         Long inBatch = batchVersions.get(e.entityId());
-        long current = inBatch != null ? inBatch : state == null ? -1 : state.lastVersion(e.entityId());
+        long current = inBatch != null ? inBatch : state == null ? -1 : state.lastVersion(e.entityIdUtf8());
         if (!e.expectedVersion().matches(current)) {
           throw new WrongExpectedVersionException(stream, e.entityId(), e.expectedVersion(), current);
         }

@@ -40,6 +40,9 @@ public record StoreOptions(
     int flushThreads,
     int memtableChunkRows) {
 
+  /** Enough for any realistic retry window; the bound keeps the id index's arrays addressable. */
+  public static final int MAX_IDEMPOTENCY_ENTRIES = 100_000_000;
+
   public StoreOptions {
     Objects.requireNonNull(dataFolder, "dataFolder");
     Objects.requireNonNull(clock, "clock");
@@ -50,8 +53,9 @@ public record StoreOptions(
     positive("flushMemtableBytes", flushMemtableBytes);
     positive("flushThreads", flushThreads);
     positive("memtableChunkRows", memtableChunkRows);
-    if (idempotencyMaxEntries < 0) {
-      throw new IllegalArgumentException("idempotencyMaxEntries must be >= 0; got " + idempotencyMaxEntries);
+    if (idempotencyMaxEntries < 0 || idempotencyMaxEntries > MAX_IDEMPOTENCY_ENTRIES) {
+      throw new IllegalArgumentException("idempotencyMaxEntries must be from 0 to "
+          + MAX_IDEMPOTENCY_ENTRIES + " (about 80 bytes of memory each); got " + idempotencyMaxEntries);
     }
     Objects.requireNonNull(idempotencyWindow, "idempotencyWindow");
     Objects.requireNonNull(flushMaxAge, "flushMaxAge");

@@ -183,7 +183,7 @@ final class StoreRecovery {
           for (int i = 0; i < b.getRowCount(); i++) {
             if (!entity.isNull(i)) {
               index.getOrCreate(new String(stream.get(i), StandardCharsets.UTF_8))
-                  .recordVersion(new String(entity.get(i), StandardCharsets.UTF_8), version.get(i));
+                  .recordVersion(entity.get(i), version.get(i));
             }
           }
         }

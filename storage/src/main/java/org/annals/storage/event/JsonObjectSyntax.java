@@ -14,15 +14,15 @@ package org.annals.storage.event;
  * a strict encoder, so it is valid UTF-8 and bytes above 0x7F need no checks here.
  */
 final class JsonObjectSyntax {
-  /** Deeper nesting is left to Jackson, which enforces its own limit. */
-  static final int MAX_DEPTH = 500;
+  /**
+   * Deeper nesting is left to Jackson, which enforces its own limit. The open containers are
+   * kept as bits of one long, so that checking a document allocates nothing.
+   */
+  static final int MAX_DEPTH = 64;
   /** Longer numbers are left to Jackson, which enforces its own limit. */
   static final int MAX_NUMBER_CHARS = 500;
   /** Longer member names (in UTF-8 bytes, escapes undecoded) are left to Jackson, which limits them. */
   static final int MAX_NAME_BYTES = 1000;
-
-  private static final byte OBJECT = 1;
-  private static final byte ARRAY = 2;
 
   private final byte[] json;
   private int pos;
@@ -41,7 +41,7 @@ final class JsonObjectSyntax {
     if (pos >= json.length || json[pos] != '{') {
       return false;
     }
-    byte[] open = new byte[MAX_DEPTH];
+    long objects = 0; // bit d is set when the container at depth d is an object, clear for an array
     int depth = 0;
     // Each pass reads one value's opening or a scalar, then the separators after it.
     boolean needValue = true;
@@ -52,7 +52,8 @@ final class JsonObjectSyntax {
           if (depth == MAX_DEPTH) {
             return false;
           }
-          open[depth++] = b == '{' ? OBJECT : ARRAY;
+          objects = b == '{' ? objects | 1L << depth : objects & ~(1L << depth);
+          depth++;
           pos++;
           skipWhitespace();
           byte close = b == '{' ? (byte) '}' : (byte) ']';
@@ -76,7 +77,7 @@ final class JsonObjectSyntax {
         return false;
       }
       byte b = json[pos++];
-      boolean inObject = open[depth - 1] == OBJECT;
+      boolean inObject = (objects >>> (depth - 1) & 1) != 0;
       if (b == ',') {
         skipWhitespace();
         if (inObject && !member()) {

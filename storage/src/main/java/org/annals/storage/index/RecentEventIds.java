@@ -1,7 +1,8 @@
 package org.annals.storage.index;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.annals.storage.event.EventPosition;
@@ -10,13 +11,37 @@ import org.annals.storage.event.EventPosition;
  * The event ids stored recently, with where each event landed, so that a retried append is
  * answered with the original positions instead of stored twice. An id is remembered for
  * {@code windowMillis} after its recorded_at, and at most {@code maxEntries} ids are kept (the
- * oldest are forgotten first), which bounds memory at roughly 150 bytes per entry. Entries are
- * added in recorded_at order. Not thread-safe: the append sequencer guards it.
+ * oldest are forgotten first). Entries are added in recorded_at order. Not thread-safe: the append
+ * sequencer guards it.
+ *
+ * <p>The window holds up to a million entries that each live a few seconds under load: as objects
+ * they would be copied by every young collection and then promoted to die in the old generation.
+ * So the entries live in a ring of primitive arrays (about 80 bytes each, with the table), oldest
+ * first, found through an open-addressing table with linear probing. A slot holds an id's hash
+ * beside its ring position, so that probing past other ids reads only the table.
  */
 public final class RecentEventIds {
+  private static final int FIRST_CAPACITY = 1024;
+
   private final long windowMillis;
   private final int maxEntries;
-  private final LinkedHashMap<UUID, EventPosition> byId = new LinkedHashMap<>();
+
+  /** Both halves of each id side by side: {@code 2 * position} and {@code 2 * position + 1}. */
+  private long[] ids = new long[0];
+  private long[] seqs = new long[0];
+  /** -1 for an event about no entity. */
+  private long[] versions = new long[0];
+  private long[] globalSeqs = new long[0];
+  private long[] recordedAts = new long[0];
+  private int[] streams = new int[0];
+  private int head;
+  private int count;
+
+  /** Per slot: the id's hash in the high half, ring position plus one in the low; 0 is empty. */
+  private long[] table = new long[0];
+
+  private final List<String> streamNames = new ArrayList<>();
+  private final Map<String, Integer> streamNumbers = new HashMap<>();
 
   public RecentEventIds(long windowMillis, int maxEntries) {
     this.windowMillis = windowMillis;
@@ -25,29 +50,141 @@ public final class RecentEventIds {
 
   /** The original position of an event id still within the window, or null. */
   public EventPosition find(UUID eventId, long nowMillis) {
-    EventPosition p = byId.get(eventId);
-    return p == null || p.recordedAt() < nowMillis - windowMillis ? null : p;
+    if (count == 0) {
+      return null;
+    }
+    int slot = slotOf(eventId.getMostSignificantBits(), eventId.getLeastSignificantBits());
+    if (table[slot] == 0) {
+      return null;
+    }
+    int at = position(table[slot]);
+    if (recordedAts[at] < nowMillis - windowMillis) {
+      return null;
+    }
+    long version = versions[at];
+    return new EventPosition(streamNames.get(streams[at]), seqs[at], version < 0 ? null : version,
+        globalSeqs[at], eventId, recordedAts[at]);
   }
 
   public void add(EventPosition position, long nowMillis) {
     if (maxEntries == 0) {
       return;
     }
-    byId.put(position.eventId(), position);
-    evict(nowMillis);
+    long cutoff = nowMillis - windowMillis;
+    while (count > 0 && recordedAts[head] < cutoff) {
+      removeOldest();
+    }
+    if (count == capacity()) {
+      if (capacity() < maxEntries) {
+        grow();
+      } else {
+        removeOldest();
+      }
+    }
+    int at = (head + count) % capacity();
+    long high = position.eventId().getMostSignificantBits();
+    long low = position.eventId().getLeastSignificantBits();
+    ids[2 * at] = high;
+    ids[2 * at + 1] = low;
+    seqs[at] = position.seq();
+    versions[at] = position.version() == null ? -1 : position.version();
+    globalSeqs[at] = position.globalSeq();
+    recordedAts[at] = position.recordedAt();
+    streams[at] = streamNumbers.computeIfAbsent(position.streamName(), name -> {
+      streamNames.add(name);
+      return streamNames.size() - 1;
+    });
+    count++;
+    // A repeated id (possible only once its first entry has left the window) now means the newest.
+    table[slotOf(high, low)] = entry(hash(high, low), at);
   }
 
-  private void evict(long nowMillis) {
-    long cutoff = nowMillis - windowMillis;
-    Iterator<Map.Entry<UUID, EventPosition>> it = byId.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<UUID, EventPosition> eldest = it.next();
-      if (byId.size() > maxEntries || eldest.getValue().recordedAt() < cutoff) {
-        it.remove();
-      } else {
-        return;
+  private int capacity() {
+    return seqs.length;
+  }
+
+  private static long entry(int hash, int position) {
+    return (long) hash << 32 | (position + 1);
+  }
+
+  private static int position(long entry) {
+    return (int) entry - 1;
+  }
+
+  /** The slot holding the id, or the empty slot where it belongs. */
+  private int slotOf(long high, long low) {
+    int hash = hash(high, low);
+    int mask = table.length - 1;
+    for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+      long entry = table[slot];
+      if (entry == 0 || ((int) (entry >>> 32) == hash
+          && ids[2 * position(entry)] == high && ids[2 * position(entry) + 1] == low)) {
+        return slot;
       }
     }
   }
 
+  private void removeOldest() {
+    int slot = slotOf(ids[2 * head], ids[2 * head + 1]);
+    // The slot may name a newer entry with the same id; then this one is no longer indexed.
+    if (position(table[slot]) == head) {
+      removeSlot(slot);
+    }
+    head = (head + 1) % capacity();
+    count--;
+  }
+
+  /** Empties a slot and shifts later entries of its probe run back, so no lookup stops early. */
+  private void removeSlot(int slot) {
+    int mask = table.length - 1;
+    int hole = slot;
+    for (int next = (hole + 1) & mask; table[next] != 0; next = (next + 1) & mask) {
+      int home = (int) (table[next] >>> 32) & mask;
+      // The entry may fill the hole only if the hole lies on its way from home to where it is.
+      if (((next - home) & mask) >= ((next - hole) & mask)) {
+        table[hole] = table[next];
+        hole = next;
+      }
+    }
+    table[hole] = 0;
+  }
+
+  /** Doubles the ring (up to the limit), oldest entry first again, and rebuilds the table. */
+  private void grow() {
+    int capacity = (int) Math.min(maxEntries, Math.max(FIRST_CAPACITY, 2L * capacity()));
+    long[] oldIds = ids;
+    ids = new long[2 * capacity];
+    for (int i = 0; i < count; i++) {
+      int from = (head + i) % (oldIds.length / 2);
+      ids[2 * i] = oldIds[2 * from];
+      ids[2 * i + 1] = oldIds[2 * from + 1];
+    }
+    seqs = unrolled(seqs, capacity);
+    versions = unrolled(versions, capacity);
+    globalSeqs = unrolled(globalSeqs, capacity);
+    recordedAts = unrolled(recordedAts, capacity);
+    int[] oldStreams = streams;
+    streams = new int[capacity];
+    for (int i = 0; i < count; i++) {
+      streams[i] = oldStreams[(head + i) % oldStreams.length];
+    }
+    head = 0;
+    table = new long[Integer.highestOneBit(Math.max(1, capacity - 1)) * 4];
+    for (int i = 0; i < count; i++) {
+      table[slotOf(ids[2 * i], ids[2 * i + 1])] = entry(hash(ids[2 * i], ids[2 * i + 1]), i);
+    }
+  }
+
+  private long[] unrolled(long[] ring, int capacity) {
+    long[] grown = new long[capacity];
+    for (int i = 0; i < count; i++) {
+      grown[i] = ring[(head + i) % ring.length];
+    }
+    return grown;
+  }
+
+  private static int hash(long high, long low) {
+    long h = (high ^ low) * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32));
+  }
 }

@@ -17,24 +17,23 @@ public final class StreamIndex {
   /** One stream's counters. */
   public static final class StreamState {
     private long nextSeq;
-    private final Map<String, Long> lastVersions = new HashMap<>();
+    private final EntityVersions lastVersions = new EntityVersions();
 
     public long nextSeq() {
       return nextSeq;
     }
 
     /** The entity's last version, or -1 when it has no events in this stream. */
-    public long lastVersion(String entityId) {
-      Long v = lastVersions.get(entityId);
-      return v == null ? -1 : v;
+    public long lastVersion(byte[] entityIdUtf8) {
+      return lastVersions.get(entityIdUtf8);
     }
 
     public void advanceTo(long seq) {
       nextSeq = Math.max(nextSeq, seq);
     }
 
-    public void recordVersion(String entityId, long version) {
-      lastVersions.merge(entityId, version, Math::max);
+    public void recordVersion(byte[] entityIdUtf8, long version) {
+      lastVersions.recordMax(entityIdUtf8, version);
     }
 
     public int entityCount() {
@@ -47,7 +46,7 @@ public final class StreamIndex {
     StreamState stream = getOrCreate(batch.streamName());
     stream.advanceTo(batch.firstSeq() + batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      String entity = batch.events().get(i).entityId();
+      byte[] entity = batch.events().get(i).entityIdUtf8();
       if (entity != null) {
         stream.recordVersion(entity, batch.versions()[i]);
       }

@@ -51,6 +51,24 @@ class JsonObjectSyntaxTest {
   }
 
   @Test
+  void tellsObjectsFromArraysAtEveryDepthItChecks() {
+    // Containers alternate, so a misread depth would expect the wrong closing bracket.
+    StringBuilder open = new StringBuilder();
+    StringBuilder close = new StringBuilder();
+    for (int depth = 0; depth < JsonObjectSyntax.MAX_DEPTH; depth++) {
+      boolean object = depth % 2 == 0;
+      open.append(object ? "{\"k\":" : "[1,");
+      close.insert(0, object ? "}" : "]");
+    }
+    String deepest = open + "2" + close;
+    assertTrue(isObject(deepest));
+    assertTrue(jacksonAccepts(bytes(deepest)));
+    String swapped = open + "2" + close.toString().replaceFirst("\\]", "}");
+    assertFalse(isObject(swapped));
+    assertFalse(jacksonAccepts(bytes(swapped)));
+  }
+
+  @Test
   void leavesRareValidFormsToJackson() {
     StringBuilder deep = new StringBuilder("{\"a\":");
     deep.append("[".repeat(JsonObjectSyntax.MAX_DEPTH)).append("]".repeat(JsonObjectSyntax.MAX_DEPTH)).append('}');

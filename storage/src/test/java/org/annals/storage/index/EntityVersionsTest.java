@@ -1,0 +1,90 @@
+package org.annals.storage.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The flat version index against a plain map, over enough ids to fill many pages and regrow. */
+class EntityVersionsTest {
+
+  @Test
+  void agreesWithAMapOverManyIdsOfEveryLength() {
+    Random random = new Random(7);
+    EntityVersions index = new EntityVersions();
+    Map<String, Long> expected = new HashMap<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      String id = switch (i % 4) {
+        case 0 -> "order-" + String.format("%07d", i);
+        case 1 -> "k\u00e9y-" + Integer.toHexString(random.nextInt()) + "-\ud83d\ude00";
+        case 2 -> "x".repeat(1 + random.nextInt(300)) + i;
+        default -> Integer.toString(i);
+      };
+      ids.add(id);
+    }
+    for (int step = 0; step < 600_000; step++) {
+      String id = ids.get(random.nextInt(ids.size()));
+      long version = random.nextInt(50);
+      index.recordMax(utf8(id), version);
+      expected.merge(id, version, Math::max);
+    }
+    assertEquals(expected.size(), index.size());
+    for (String id : ids) {
+      assertEquals(expected.getOrDefault(id, -1L), index.get(utf8(id)), id);
+    }
+    assertEquals(-1, index.get(utf8("order-")));
+    assertEquals(-1, index.get(utf8("never stored")));
+  }
+
+  @Test
+  void idsThatShareAHashOrAPrefixStayApart() {
+    EntityVersions index = new EntityVersions();
+    // "Aa" and "BB" have the same Java hash code, and so the same array hash code.
+    index.recordMax(utf8("AaAa"), 1);
+    index.recordMax(utf8("BBBB"), 2);
+    index.recordMax(utf8("AaBB"), 3);
+    index.recordMax(utf8("AaAaX"), 4);
+    assertEquals(1, index.get(utf8("AaAa")));
+    assertEquals(2, index.get(utf8("BBBB")));
+    assertEquals(3, index.get(utf8("AaBB")));
+    assertEquals(4, index.get(utf8("AaAaX")));
+    assertEquals(-1, index.get(utf8("BBAa")));
+  }
+
+  @Test
+  void keepsTheHighestVersionAndLongIdsAcrossPageEnds() {
+    EntityVersions index = new EntityVersions();
+    List<byte[]> ids = new ArrayList<>();
+    // 1,024-byte ids (256 four-byte characters, the longest allowed) never fit a page exactly.
+    for (int i = 0; i < 3_000; i++) {
+      byte[] id = utf8(String.format("%04d", i) + "\ud83d\ude00".repeat(255));
+      ids.add(id);
+      index.recordMax(id, 5);
+      index.recordMax(id, 3);
+    }
+    for (byte[] id : ids) {
+      assertEquals(5, index.get(id));
+    }
+    assertEquals(3_000, index.size());
+  }
+
+  @Test
+  void refusesAnIdLongerThanItCanRecord() {
+    EntityVersions index = new EntityVersions();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> index.recordMax(new byte[70_000], 0));
+    assertEquals("an entity id of 70000 bytes is longer than the index holds (65535)", e.getMessage());
+    assertEquals(0, index.size());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

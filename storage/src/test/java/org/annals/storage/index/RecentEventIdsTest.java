@@ -1,0 +1,94 @@
+package org.annals.storage.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.annals.storage.event.EventPosition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ring of recent ids against a plain model: a queue of every id added, oldest first, trimmed
+ * to the window and the size limit, where the newest entry for an id is the one that counts.
+ */
+class RecentEventIdsTest {
+
+  @Test
+  void agreesWithTheModelWhileTheRingGrowsWrapsAndForgets() {
+    for (int max : new int[] {1, 7, 1000, 5000, 50_000}) {
+      compare(new Random(max), max, 60_000, 40_000);
+    }
+  }
+
+  @Test
+  void aZeroLimitRemembersNothing() {
+    RecentEventIds ids = new RecentEventIds(60_000, 0);
+    EventPosition p = position(new UUID(1, 2), "orders", 0, 1000);
+    ids.add(p, 1000);
+    assertNull(ids.find(p.eventId(), 1000));
+  }
+
+  @Test
+  void answersWithTheWholeOriginalPosition() {
+    RecentEventIds ids = new RecentEventIds(60_000, 10);
+    UUID id = UUID.randomUUID();
+    EventPosition withVersion = new EventPosition("orders", 41, 3L, 977, id, 5_000);
+    EventPosition noEntity = new EventPosition("audit", 0, null, 978, UUID.randomUUID(), 5_000);
+    ids.add(withVersion, 5_000);
+    ids.add(noEntity, 5_000);
+    assertEquals(withVersion, ids.find(id, 6_000));
+    assertEquals(noEntity, ids.find(noEntity.eventId(), 6_000));
+    assertEquals(withVersion, ids.find(id, 65_000));
+    assertNull(ids.find(id, 65_001), "an id leaves the window 60 s after its recorded_at");
+  }
+
+  private static void compare(Random random, int max, long window, int steps) {
+    RecentEventIds ids = new RecentEventIds(window, max);
+    Deque<EventPosition> model = new ArrayDeque<>();
+    List<UUID> seen = new ArrayList<>();
+    long now = 0;
+    long global = 0;
+    for (int step = 0; step < steps; step++) {
+      now += random.nextInt(10) == 0 ? random.nextInt((int) window / 2) : random.nextInt(20);
+      // Mostly new ids; now and then an old one again, as after its first use left the window.
+      UUID id = seen.isEmpty() || random.nextInt(20) != 0
+          ? new UUID(random.nextLong(), random.nextLong()) : seen.get(random.nextInt(seen.size()));
+      seen.add(id);
+      String stream = random.nextBoolean() ? "orders" : "carts";
+      EventPosition p = position(id, stream, global++, now);
+      ids.add(p, now);
+      model.removeIf(e -> e.recordedAt() < p.recordedAt() - window);
+      if (model.size() == max) {
+        model.removeFirst();
+      }
+      model.addLast(p);
+      for (int probe = 0; probe < 3; probe++) {
+        UUID asked = random.nextInt(4) == 0
+            ? new UUID(random.nextLong(), random.nextLong()) : seen.get(random.nextInt(seen.size()));
+        long askedAt = now + (random.nextInt(4) == 0 ? random.nextInt((int) window * 2) : 0);
+        assertEquals(expected(model, asked, askedAt, window), ids.find(asked, askedAt),
+            "max " + max + ", step " + step);
+      }
+    }
+  }
+
+  private static EventPosition expected(Deque<EventPosition> model, UUID id, long now, long window) {
+    for (Iterator<EventPosition> it = model.descendingIterator(); it.hasNext(); ) {
+      EventPosition p = it.next();
+      if (p.eventId().equals(id)) {
+        return p.recordedAt() < now - window ? null : p;
+      }
+    }
+    return null;
+  }
+
+  private static EventPosition position(UUID id, String stream, long global, long at) {
+    return new EventPosition(stream, global / 2, global % 3 == 0 ? null : global % 11, global, id, at);
+  }
+}
