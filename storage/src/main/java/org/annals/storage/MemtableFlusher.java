@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.manifest.ManifestStore;
+import org.annals.storage.memtable.FileOrderRows;
 import org.annals.storage.memtable.Memtable;
 import org.annals.storage.memtable.MemtableChunk;
 import org.annals.storage.memtable.PinnedRows;
@@ -124,7 +124,7 @@ final class MemtableFlusher implements AutoCloseable {
     Throwable failure = null;
     try {
       for (Map.Entry<Partition, RowRefs> p : partitions.entrySet()) {
-        pending.add(writers.submit(() -> write(p.getKey(), p.getValue().sortedRows(parts))));
+        pending.add(writers.submit(() -> write(p.getKey(), p.getValue().sorted(parts))));
       }
     } catch (RejectedExecutionException e) {
       failure = new IOException("the store is closing; the flush was not started", e);
@@ -176,8 +176,9 @@ final class MemtableFlusher implements AutoCloseable {
     }
   }
 
-  private DataFile write(Partition partition, List<MemtableChunk.Row> ordered) throws IOException {
-    return fileWriter.write(partition.stream(), PartitionPath.dayName(partition.epochDay()), ordered);
+  private DataFile write(Partition partition, FileOrderRows rows) throws IOException {
+    return fileWriter.write(partition.stream(), PartitionPath.dayName(partition.epochDay()), rows,
+        rows.size());
   }
 
   private static Throwable addTo(Throwable first, Throwable next) {
@@ -254,8 +255,8 @@ final class MemtableFlusher implements AutoCloseable {
 
   /**
    * A partition's rows as (part, row) positions in the pinned memtable: plain numbers, so that the
-   * rows of a large flush wait for their turn without weighing on the garbage collector. A
-   * partition's row objects exist only while its file is written.
+   * rows of a large flush wait for their turn without weighing on the garbage collector. Their
+   * values are copied out a block at a time only while the partition's file is written.
    */
   private static final class RowRefs {
     private long[] refs = new long[256];
@@ -269,29 +270,8 @@ final class MemtableFlusher implements AutoCloseable {
     }
 
     /** The rows in file order. */
-    List<MemtableChunk.Row> sortedRows(List<PinnedRows.Part> parts) {
-      List<SortedRow> rows = new ArrayList<>(size);
-      for (int i = 0; i < size; i++) {
-        MemtableChunk.Row row = parts.get((int) (refs[i] >>> 32)).chunk().sealedRow((int) refs[i]);
-        rows.add(new SortedRow(row,
-            row.isNull(EventColumn.ENTITY_ID) ? null : row.getBytes(EventColumn.ENTITY_ID)));
-      }
-      rows.sort(SortedRow.ORDER);
-      List<MemtableChunk.Row> ordered = new ArrayList<>(size);
-      for (SortedRow r : rows) {
-        ordered.add(r.row());
-      }
-      return ordered;
+    FileOrderRows sorted(List<PinnedRows.Part> parts) {
+      return FileOrderRows.sorted(parts, refs, size);
     }
-  }
-
-  /**
-   * A memtable row with its entity id extracted once for sorting. Rows of a partition arrive in
-   * seq order, and an entity's versions rise with seq, so a stable sort on entity_id alone (null
-   * first) yields the order entity_id, version, seq.
-   */
-  private record SortedRow(MemtableChunk.Row row, byte[] entity) {
-    static final Comparator<SortedRow> ORDER =
-        Comparator.comparing(SortedRow::entity, Comparator.nullsFirst(Arrays::compareUnsigned));
   }
 }

@@ -156,6 +156,17 @@ public final class MemtableChunk {
     return row;
   }
 
+  /**
+   * A column of a sealed chunk, which no writer touches any more, so it needs no lock. Its
+   * buffers live until the chunk is released.
+   */
+  public FieldVector sealedVector(EventColumn column) {
+    if (!sealed) {
+      throw new IllegalStateException("direct column access needs a sealed chunk");
+    }
+    return vectors[column.ordinal()];
+  }
+
   /** Receives rows; returns false to stop early. */
   @FunctionalInterface
   public interface RowVisitor {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.util.Iterator;
 import java.util.UUID;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
@@ -48,19 +48,27 @@ public final class PartitionFileWriter {
   /**
    * Writes rows (already sorted) of one partition and returns the new file's manifest entry.
    *
-   * @param rows all of one stream and one day; not empty
+   * @param rows all of one stream and one day, in file order; not empty. The iterator may return
+   *     one view moved from row to row.
+   * @param rowCount how many rows there are, to size the bloom filter
    */
-  public DataFile write(String streamName, String day, List<? extends EventRow> rows) throws IOException {
+  public DataFile write(String streamName, String day, Iterator<? extends EventRow> rows, int rowCount)
+      throws IOException {
     Path dir = PartitionPath.folder(folder.events(), streamName, day);
     Durable.createDirectories(dir);
     String name = UUID.randomUUID() + ".parquet";
     Path temp = dir.resolve("." + name + ".tmp");
     Path target = dir.resolve(name);
+    FileStats stats = new FileStats();
     try (ParquetWriter<EventRow> writer = new Builder(HadoopOutputFile.fromPath(
-        new org.apache.hadoop.fs.Path(temp.toUri()), conf), conf, rows.size()).build()) {
-      for (EventRow row : rows) {
+        new org.apache.hadoop.fs.Path(temp.toUri()), conf), conf, rowCount).build()) {
+      EventRow row = null;
+      while (rows.hasNext()) {
+        row = rows.next();
         writer.write(row);
+        stats.add(row);
       }
+      stats.last(row);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw new IOException("writing Parquet file " + temp + " failed: " + e.getMessage(), e);
@@ -71,20 +79,23 @@ public final class PartitionFileWriter {
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     Durable.forceDirectory(dir);
     CrashPoint.FILE_MOVED.reached();
-    return describe(folder.relativize(target), streamName, day, rows, Files.size(target));
+    return stats.describe(folder.relativize(target), streamName, day, Files.size(target));
   }
 
-  private static DataFile describe(String path, String stream, String day,
-      List<? extends EventRow> rows, long bytes) {
-    long minSeq = Long.MAX_VALUE;
-    long maxSeq = Long.MIN_VALUE;
-    long minGlobal = Long.MAX_VALUE;
-    long maxGlobal = Long.MIN_VALUE;
-    long minAt = Long.MAX_VALUE;
-    long maxAt = Long.MIN_VALUE;
-    byte[] minEntity = null;
-    byte[] maxEntity = null;
-    for (EventRow r : rows) {
+  /** The manifest's statistics of a file, gathered as its rows go by. */
+  private static final class FileStats {
+    private long rows;
+    private long minSeq = Long.MAX_VALUE;
+    private long maxSeq = Long.MIN_VALUE;
+    private long minGlobal = Long.MAX_VALUE;
+    private long maxGlobal = Long.MIN_VALUE;
+    private long minAt = Long.MAX_VALUE;
+    private long maxAt = Long.MIN_VALUE;
+    private byte[] minEntity;
+    private byte[] maxEntity;
+
+    void add(EventRow r) {
+      rows++;
       long seq = r.getLong(EventColumn.SEQ);
       long global = r.getLong(EventColumn.GLOBAL_SEQ);
       long at = r.getLong(EventColumn.RECORDED_AT);
@@ -94,16 +105,21 @@ public final class PartitionFileWriter {
       maxGlobal = Math.max(maxGlobal, global);
       minAt = Math.min(minAt, at);
       maxAt = Math.max(maxAt, at);
+      // Rows are sorted by entity id, nulls first: the first and last non-null ids are the extremes.
+      if (minEntity == null && !r.isNull(EventColumn.ENTITY_ID)) {
+        minEntity = r.getBytes(EventColumn.ENTITY_ID);
+      }
     }
-    // Rows are sorted by entity id, nulls first, so the first and last non-null ids are the extremes.
-    for (int i = 0; i < rows.size() && minEntity == null; i++) {
-      minEntity = rows.get(i).getBytes(EventColumn.ENTITY_ID);
+
+    /** Takes the last row, which holds the largest entity id unless no row has one. */
+    void last(EventRow r) {
+      maxEntity = r.getBytes(EventColumn.ENTITY_ID);
     }
-    if (minEntity != null) {
-      maxEntity = rows.get(rows.size() - 1).getBytes(EventColumn.ENTITY_ID);
+
+    DataFile describe(String path, String stream, String day, long bytes) {
+      return new DataFile(path, stream, day, rows, bytes, minSeq, maxSeq, minGlobal, maxGlobal,
+          minAt, maxAt, text(minEntity), text(maxEntity));
     }
-    return new DataFile(path, stream, day, rows.size(), bytes, minSeq, maxSeq, minGlobal,
-        maxGlobal, minAt, maxAt, text(minEntity), text(maxEntity));
   }
 
   private static String text(byte[] utf8) {

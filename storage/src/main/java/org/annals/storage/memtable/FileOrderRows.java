@@ -1,0 +1,231 @@
+package org.annals.storage.memtable;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventRow;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * One partition's rows of sealed memtable chunks in the order its file keeps them (entity_id,
+ * version, seq), copied out a block at a time and column by column.
+ *
+ * <p>That order scatters the reads across the memtable, since one entity's events were appended
+ * far apart. Copying one column of a block in a tight loop lets the processor overlap those cache
+ * misses, and the Parquet writer then reads each block front to back. Reading row by row, every
+ * column at once, stalled the writer on almost every value. The block's arrays are reused, so a
+ * partition of any size costs one block of heap.
+ *
+ * <p>The iterator returns the same {@link EventRow} view each time, moved to the next row; it is
+ * valid until the next call. The chunks must stay pinned while this is used. Not thread-safe.
+ */
+public final class FileOrderRows implements Iterator<EventRow> {
+  static final int BLOCK_ROWS = 8192;
+  private static final int COLUMNS = EventColumn.ALL.size();
+
+  /** Per column and part: where the sealed vector's validity, offset and data buffers live. */
+  private final long[][] validity;
+  private final long[][] offsets;
+  private final long[][] data;
+  /** (part, row) positions in file order. */
+  private final long[] order;
+  private int blockStart;
+  private int blockEnd;
+  private int next;
+
+  private final long[][] longs = new long[COLUMNS][];
+  private final boolean[][] nulls = new boolean[COLUMNS][];
+  private final byte[][] bytes = new byte[COLUMNS][];
+  /** Per text column, where each row's bytes start in {@link #bytes}; one more for the end. */
+  private final int[][] starts = new int[COLUMNS][];
+  private final BlockRow row = new BlockRow();
+
+  private FileOrderRows(List<PinnedRows.Part> parts, long[] order) {
+    this.order = order;
+    validity = new long[COLUMNS][parts.size()];
+    offsets = new long[COLUMNS][parts.size()];
+    data = new long[COLUMNS][parts.size()];
+    for (int p = 0; p < parts.size(); p++) {
+      for (EventColumn c : EventColumn.ALL) {
+        FieldVector v = parts.get(p).chunk().sealedVector(c);
+        validity[c.ordinal()][p] = v.getValidityBufferAddress();
+        data[c.ordinal()][p] = v.getDataBufferAddress();
+        offsets[c.ordinal()][p] = c.kind().isLong() ? 0 : v.getOffsetBufferAddress();
+      }
+    }
+    for (EventColumn c : EventColumn.ALL) {
+      if (c.kind().isLong()) {
+        longs[c.ordinal()] = new long[BLOCK_ROWS];
+      } else {
+        bytes[c.ordinal()] = new byte[BLOCK_ROWS * 16];
+        starts[c.ordinal()] = new int[BLOCK_ROWS + 1];
+      }
+      if (c.nullable()) {
+        nulls[c.ordinal()] = new boolean[BLOCK_ROWS];
+      }
+    }
+  }
+
+  /**
+   * Orders rows of one partition for its file.
+   *
+   * @param positions the rows as {@code part << 32 | row} in {@code parts}, in seq order
+   * @param count how many of {@code positions} are used
+   */
+  public static FileOrderRows sorted(List<PinnedRows.Part> parts, long[] positions, int count) {
+    FileOrderRows rows = new FileOrderRows(parts, Arrays.copyOf(positions, count));
+    rows.sortByEntity();
+    return rows;
+  }
+
+  /**
+   * Rows come in seq order and an entity's versions rise with seq, so a stable sort on entity_id
+   * alone (nulls first) gives entity_id, version, seq. The ids are gathered into one array first:
+   * comparing slices of it beats comparing a byte[] per row.
+   */
+  private void sortByEntity() {
+    int col = EventColumn.ENTITY_ID.ordinal();
+    int count = order.length;
+    byte[] ids = new byte[Math.max(16, count * 16)];
+    int[] idStarts = new int[count + 1];
+    boolean[] noId = new boolean[count];
+    int fill = 0;
+    for (int i = 0; i < count; i++) {
+      idStarts[i] = fill;
+      noId[i] = isNull(col, order[i]);
+      if (!noId[i]) {
+        ids = ensure(ids, fill + length(col, order[i]));
+        fill += copy(col, order[i], ids, fill);
+      }
+    }
+    idStarts[count] = fill;
+    byte[] all = ids;
+    Integer[] byId = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      byId[i] = i;
+    }
+    Arrays.sort(byId, (a, b) -> noId[a] || noId[b] ? Boolean.compare(!noId[a], !noId[b])
+        : Arrays.compareUnsigned(all, idStarts[a], idStarts[a + 1], all, idStarts[b], idStarts[b + 1]));
+    long[] unsorted = order.clone();
+    for (int i = 0; i < count; i++) {
+      order[i] = unsorted[byId[i]];
+    }
+  }
+
+  public int size() {
+    return order.length;
+  }
+
+  @Override
+  public boolean hasNext() {
+    return next < order.length;
+  }
+
+  @Override
+  public EventRow next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    if (next == blockEnd) {
+      load(next, Math.min(order.length, next + BLOCK_ROWS));
+    }
+    row.index = next++ - blockStart;
+    return row;
+  }
+
+  /** Copies rows [from, to) of the file order into the block, one column at a time. */
+  private void load(int from, int to) {
+    blockStart = from;
+    blockEnd = to;
+    for (EventColumn c : EventColumn.ALL) {
+      int col = c.ordinal();
+      boolean[] isNull = nulls[col];
+      if (isNull != null) {
+        for (int i = from; i < to; i++) {
+          isNull[i - from] = isNull(col, order[i]);
+        }
+      }
+      if (c.kind().isLong()) {
+        long[] out = longs[col];
+        long[] addresses = data[col];
+        for (int i = from; i < to; i++) {
+          out[i - from] = MemoryUtil.getLong(addresses[(int) (order[i] >>> 32)] + 8L * (int) order[i]);
+        }
+      } else {
+        int[] at = starts[col];
+        int fill = 0;
+        for (int i = from; i < to; i++) {
+          at[i - from] = fill;
+          if (isNull == null || !isNull[i - from]) {
+            bytes[col] = ensure(bytes[col], fill + length(col, order[i]));
+            fill += copy(col, order[i], bytes[col], fill);
+          }
+        }
+        at[to - from] = fill;
+      }
+    }
+  }
+
+  private boolean isNull(int col, long position) {
+    int row = (int) position;
+    byte bits = MemoryUtil.getByte(validity[col][(int) (position >>> 32)] + (row >>> 3));
+    return (bits & (1 << (row & 7))) == 0;
+  }
+
+  private int length(int col, long position) {
+    long at = offsets[col][(int) (position >>> 32)] + 4L * (int) position;
+    return MemoryUtil.getInt(at + 4) - MemoryUtil.getInt(at);
+  }
+
+  /** Copies a text value to {@code into} at {@code at}; returns its length. */
+  private int copy(int col, long position, byte[] into, int at) {
+    int part = (int) (position >>> 32);
+    long offset = offsets[col][part] + 4L * (int) position;
+    int start = MemoryUtil.getInt(offset);
+    int length = MemoryUtil.getInt(offset + 4) - start;
+    MemoryUtil.copyFromMemory(data[col][part] + start, into, at, length);
+    return length;
+  }
+
+  private static byte[] ensure(byte[] array, int size) {
+    return size <= array.length ? array : Arrays.copyOf(array, Math.max(size, array.length * 2));
+  }
+
+  /** The view of the current row of the block. */
+  private final class BlockRow implements EventRow {
+    private int index;
+
+    @Override
+    public boolean isNull(EventColumn column) {
+      boolean[] isNull = nulls[column.ordinal()];
+      return isNull != null && isNull[index];
+    }
+
+    @Override
+    public long getLong(EventColumn column) {
+      return longs[column.ordinal()][index];
+    }
+
+    @Override
+    public byte[] getBytes(EventColumn column) {
+      if (isNull(column)) {
+        return null;
+      }
+      int[] at = starts[column.ordinal()];
+      return Arrays.copyOfRange(bytes[column.ordinal()], at[index], at[index + 1]);
+    }
+
+    @Override
+    public int copyBytes(EventColumn column, byte[] into) {
+      int[] at = starts[column.ordinal()];
+      int length = at[index + 1] - at[index];
+      if (length <= into.length) {
+        System.arraycopy(bytes[column.ordinal()], at[index], into, 0, length);
+      }
+      return length;
+    }
+  }
+}
