@@ -192,13 +192,14 @@ public final class EventStore implements AutoCloseable {
       if (originals != null) {
         return wal.barrier().thenApply(v -> new AppendResult(originals, true));
       }
+      checkExpectedVersions(streamName, encoded);
       SequencedBatch batch = sequence(streamName, encoded, now);
       ByteBuffer frame = WalRecordFormat.encode(batch);
-      commitToIndex(batch, encoded, now);
       List<EventPosition> positions = new ArrayList<>(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         positions.add(batch.position(i));
       }
+      commit(batch, encoded, positions, now);
       return wal.submit(batch, frame).thenApply(v -> new AppendResult(positions, false));
     }
   }
@@ -228,38 +229,53 @@ public final class EventStore implements AutoCloseable {
     return found.isEmpty() ? null : found;
   }
 
-  /** Checks expected versions and assigns positions; changes nothing if it throws. */
-  private SequencedBatch sequence(String stream, List<EncodedEvent> events, long now) {
+  /**
+   * Throws if an event's expected version does not hold; within the batch, each event expects
+   * the version the events before it made. Changes nothing.
+   */
+  private void checkExpectedVersions(String stream, List<EncodedEvent> events) {
+    if (events.stream().allMatch(e -> e.expectedVersion().isAny())) {
+      return;
+    }
     StreamIndex.StreamState state = index.get(stream);
-    Map<String, Long> batchVersions = new HashMap<>(events.size() * 4 / 3 + 1);
-    long[] versions = new long[events.size()];
-    List<EncodedEvent> withIds = new ArrayList<>(events.size());
-    long recordedAt = Math.max(now, lastRecordedAt);
-    for (int i = 0; i < events.size(); i++) {
-      EncodedEvent e = events.get(i);
-      if (e.entityId() == null) {
-        versions[i] = -1;
-      } else {
+    Map<String, Long> batchVersions = new HashMap<>();
+    for (EncodedEvent e : events) {
+      if (e.entityId() != null) {
         Long inBatch = batchVersions.get(e.entityId());
         long current = inBatch != null ? inBatch : state == null ? -1 : state.lastVersion(e.entityIdUtf8());
         if (!e.expectedVersion().matches(current)) {
           throw new WrongExpectedVersionException(stream, e.entityId(), e.expectedVersion(), current);
         }
-        versions[i] = current + 1;
         batchVersions.put(e.entityId(), current + 1);
       }
+    }
+  }
+
+  /**
+   * Gives the events of a checked batch their positions and records their entities' new versions
+   * in the index, in one lookup per event.
+   */
+  private SequencedBatch sequence(String stream, List<EncodedEvent> events, long now) {
+    StreamIndex.StreamState state = index.getOrCreate(stream);
+    long[] versions = new long[events.size()];
+    List<EncodedEvent> withIds = new ArrayList<>(events.size());
+    long recordedAt = Math.max(now, lastRecordedAt);
+    for (int i = 0; i < events.size(); i++) {
+      EncodedEvent e = events.get(i);
+      versions[i] = e.entityIdUtf8() == null ? -1 : state.nextVersion(e.entityIdUtf8());
       withIds.add(e.eventId() == null ? e.withEventId(EventIds.newId(recordedAt)) : e);
     }
-    long firstSeq = state == null ? 0 : state.nextSeq();
+    long firstSeq = state.nextSeq();
+    state.advanceTo(firstSeq + events.size());
     return new SequencedBatch(stream, firstSeq, nextGlobalSeq, recordedAt, withIds, versions);
   }
 
-  private void commitToIndex(SequencedBatch batch, List<EncodedEvent> asGiven, long now) {
-    index.record(batch);
+  private void commit(SequencedBatch batch, List<EncodedEvent> asGiven, List<EventPosition> positions,
+      long now) {
     for (int i = 0; i < batch.size(); i++) {
       // Only a client's own ids can come back in a retry; ids the store made need no memory.
       if (asGiven.get(i).eventId() != null) {
-        recentIds.add(batch.position(i), now);
+        recentIds.add(positions.get(i), now);
       }
     }
     nextGlobalSeq = batch.endGlobalSeq();

@@ -43,11 +43,26 @@ final class EntityVersions {
       slots[2 * slot + 1] = Math.max(slots[2 * slot + 1], version);
       return;
     }
+    insert(slot, hash, id, version);
+  }
+
+  private void insert(int slot, int hash, byte[] id, long version) {
     slots[2 * slot] = key(hash, store(id));
     slots[2 * slot + 1] = version;
     if (++size > capacity() / 2) {
       grow();
     }
+  }
+
+  /** Records one more version of the entity and returns it: 0 for an entity not seen before. */
+  long increment(byte[] id) {
+    int hash = hash(id);
+    int slot = find(id, hash);
+    if (slots[2 * slot] != 0) {
+      return ++slots[2 * slot + 1];
+    }
+    insert(slot, hash, id, 0);
+    return 0;
   }
 
   int size() {

@@ -32,6 +32,11 @@ public final class StreamIndex {
       nextSeq = Math.max(nextSeq, seq);
     }
 
+    /** Records the entity's next event and returns its version: 0 for its first. */
+    public long nextVersion(byte[] entityIdUtf8) {
+      return lastVersions.increment(entityIdUtf8);
+    }
+
     public void recordVersion(byte[] entityIdUtf8, long version) {
       lastVersions.recordMax(entityIdUtf8, version);
     }

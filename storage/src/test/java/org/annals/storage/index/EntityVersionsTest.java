@@ -31,9 +31,15 @@ class EntityVersionsTest {
     }
     for (int step = 0; step < 600_000; step++) {
       String id = ids.get(random.nextInt(ids.size()));
-      long version = random.nextInt(50);
-      index.recordMax(utf8(id), version);
-      expected.merge(id, version, Math::max);
+      if (random.nextBoolean()) {
+        long version = random.nextInt(50);
+        index.recordMax(utf8(id), version);
+        expected.merge(id, version, Math::max);
+      } else {
+        long next = expected.getOrDefault(id, -1L) + 1;
+        assertEquals(next, index.increment(utf8(id)), id);
+        expected.put(id, next);
+      }
     }
     assertEquals(expected.size(), index.size());
     for (String id : ids) {
