@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,6 @@ public final class ShopHistoryGenerator {
    */
   private final ArrayDeque<CompletableFuture<?>> inFlight = new ArrayDeque<>();
   private DayListener dayListener = (days, events) -> { };
-  private long sequence;
   private long written;
   private int nextCustomer;
   private int nextCart;
@@ -95,18 +95,13 @@ public final class ShopHistoryGenerator {
     }
   }
 
-  private record Pending(long at, long order, String stream, Planned event) implements Comparable<Pending> {
-    @Override
-    public int compareTo(Pending o) {
-      return at != o.at ? Long.compare(at, o.at) : Long.compare(order, o.order);
-    }
-  }
+  private record Pending(long at, String stream, Planned event) {}
 
   public ShopHistoryGenerator(EventStore store, SimulatedClock clock, long targetEvents, long seed) {
     this.store = store;
     this.clock = clock;
     this.targetEvents = targetEvents;
-    this.random = new Random(seed);
+    this.random = new UnsharedRandom(seed);
   }
 
   /** Told after each simulated day, for a progress display. */
@@ -324,8 +319,25 @@ public final class ShopHistoryGenerator {
       if (minutes[minute] == null) {
         minutes[minute] = new ArrayList<>();
       }
-      minutes[minute].add(new Pending(at, sequence++, stream, event));
+      minutes[minute].add(new Pending(at, stream, event));
     }
+  }
+
+  /**
+   * A minute's events by time, and in the order they were planned where times are equal (the
+   * list's order). Sorted as primitive keys, offset in the minute then index, for speed.
+   */
+  private static List<Pending> inTimeOrder(List<Pending> due, long minuteStart) {
+    long[] keys = new long[due.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = (due.get(i).at() - minuteStart) << 32 | i;
+    }
+    Arrays.sort(keys);
+    List<Pending> sorted = new ArrayList<>(keys.length);
+    for (long key : keys) {
+      sorted.add(due.get((int) key));
+    }
+    return sorted;
   }
 
   private void awaitInFlight() {
@@ -345,9 +357,8 @@ public final class ShopHistoryGenerator {
       if (due == null) {
         continue;
       }
-      due.sort(null);
       Map<String, List<NewEvent>> batches = new LinkedHashMap<>();
-      for (Pending p : due) {
+      for (Pending p : inTimeOrder(due, minuteStart)) {
         batches.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p.event().toEvent());
       }
       clock.set(minuteStart);
