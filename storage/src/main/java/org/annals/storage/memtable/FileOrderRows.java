@@ -1,5 +1,7 @@
 package org.annals.storage.memtable;
 
+import it.unimi.dsi.fastutil.ints.IntArrays;
+import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -83,8 +85,13 @@ public final class FileOrderRows implements Iterator<EventRow> {
 
   /**
    * Rows come in seq order and an entity's versions rise with seq, so a stable sort on entity_id
-   * alone (nulls first) gives entity_id, version, seq. The ids are gathered into one array first:
-   * comparing slices of it beats comparing a byte[] per row.
+   * alone (nulls first) gives entity_id, version, seq.
+   *
+   * <p>Ids of one partition usually share a prefix ("order-00") and differ in the next few
+   * bytes, so each row's key is the eight bytes after the prefix all its ids share, and a stable
+   * radix sort on the keys orders nearly everything without comparing ids. Only rows whose keys
+   * tie but whose ids differ (longer ids, or a null beside an id that ends at the shared prefix)
+   * are then sorted by the whole id.
    */
   private void sortByEntity() {
     int col = EventColumn.ENTITY_ID.ordinal();
@@ -102,16 +109,84 @@ public final class FileOrderRows implements Iterator<EventRow> {
       }
     }
     idStarts[count] = fill;
-    byte[] all = ids;
-    Integer[] byId = new Integer[count];
+    EntityIds entities = new EntityIds(ids, idStarts, noId);
+    int shared = entities.sharedPrefix();
+    long[] keys = new long[count];
+    int[] byId = new int[count];
     for (int i = 0; i < count; i++) {
+      keys[i] = entities.key(i, shared);
       byId[i] = i;
     }
-    Arrays.sort(byId, (a, b) -> noId[a] || noId[b] ? Boolean.compare(!noId[a], !noId[b])
-        : Arrays.compareUnsigned(all, idStarts[a], idStarts[a + 1], all, idStarts[b], idStarts[b + 1]));
+    LongArrays.radixSortIndirect(byId, keys, true);
+    for (int from = 0, to; from < count; from = to) {
+      to = from + 1;
+      while (to < count && keys[byId[to]] == keys[byId[from]]) {
+        to++;
+      }
+      if (!entities.allSame(byId, from, to)) {
+        IntArrays.mergeSort(byId, from, to, entities::compare);
+      }
+    }
     long[] unsorted = order.clone();
     for (int i = 0; i < count; i++) {
       order[i] = unsorted[byId[i]];
+    }
+  }
+
+  /** The entity ids of a partition's rows as slices of one array, in row order. */
+  private record EntityIds(byte[] bytes, int[] starts, boolean[] missing) {
+    /** How many leading bytes every id has in common. */
+    int sharedPrefix() {
+      int first = -1;
+      int shared = Integer.MAX_VALUE;
+      for (int i = 0; i < missing.length && shared > 0; i++) {
+        if (missing[i]) {
+          continue;
+        }
+        if (first < 0) {
+          first = i;
+          shared = starts[i + 1] - starts[i];
+          continue;
+        }
+        int mismatch = Arrays.mismatch(bytes, starts[first], starts[first] + shared,
+            bytes, starts[i], starts[i + 1]);
+        if (mismatch >= 0) {
+          shared = mismatch;
+        }
+      }
+      return first < 0 ? 0 : shared;
+    }
+
+    /**
+     * The id's eight bytes after the shared prefix, zero-padded, as a signed number that orders
+     * like the bytes do unsigned; a missing id has the smallest key.
+     */
+    long key(int row, int shared) {
+      if (missing[row]) {
+        return Long.MIN_VALUE;
+      }
+      long key = 0;
+      for (int at = starts[row] + shared, j = 0; j < 8; j++, at++) {
+        key = key << 8 | (at < starts[row + 1] ? bytes[at] & 0xff : 0);
+      }
+      return key ^ Long.MIN_VALUE;
+    }
+
+    boolean allSame(int[] rows, int from, int to) {
+      for (int i = from + 1; i < to; i++) {
+        if (compare(rows[from], rows[i]) != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Missing ids first, then ids by their bytes, unsigned. */
+    int compare(int a, int b) {
+      if (missing[a] || missing[b]) {
+        return Boolean.compare(!missing[a], !missing[b]);
+      }
+      return Arrays.compareUnsigned(bytes, starts[a], starts[a + 1], bytes, starts[b], starts[b + 1]);
     }
   }
 

