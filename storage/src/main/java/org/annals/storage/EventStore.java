@@ -234,7 +234,7 @@ public final class EventStore implements AutoCloseable {
    * the version the events before it made. Changes nothing.
    */
   private void checkExpectedVersions(String stream, List<EncodedEvent> events) {
-    if (events.stream().allMatch(e -> e.expectedVersion().isAny())) {
+    if (!anyExpectation(events)) {
       return;
     }
     StreamIndex.StreamState state = index.get(stream);
@@ -249,6 +249,15 @@ public final class EventStore implements AutoCloseable {
         batchVersions.put(e.entityId(), current + 1);
       }
     }
+  }
+
+  private static boolean anyExpectation(List<EncodedEvent> events) {
+    for (EncodedEvent e : events) {
+      if (!e.expectedVersion().isAny()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -49,10 +49,17 @@ public final class Memtable implements AutoCloseable {
     if (last != null && !last.sealed() && last.rowCount() < maxChunkRows) {
       return last;
     }
+    MemtableChunk fresh;
+    if (last != null && last.rowCount() >= maxChunkRows) {
+      // Under steady load the next chunk fills up like the last one: sizing its buffers so up
+      // front spares the writer thread the copies of growing them step by step.
+      fresh = new MemtableChunk(allocator, endGlobalSeq, maxChunkRows, last.bytesPerValue());
+    } else {
+      fresh = new MemtableChunk(allocator, endGlobalSeq, INITIAL_CHUNK_ROWS, null);
+    }
     if (last != null) {
       last.seal();
     }
-    MemtableChunk fresh = new MemtableChunk(allocator, endGlobalSeq, INITIAL_CHUNK_ROWS);
     chunks.add(fresh);
     return fresh;
   }

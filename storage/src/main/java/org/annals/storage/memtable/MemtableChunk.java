@@ -7,6 +7,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.annals.storage.arrow.EventVectors;
 import org.annals.storage.event.EncodedEvent;
 import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventIds;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.event.SequencedBatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -30,12 +31,22 @@ public final class MemtableChunk {
   private final long createdAtNanos = System.nanoTime();
   private volatile int rowCount;
   private volatile boolean sealed;
+  /** Where {@link #append} writes each event id's text; only the WAL writer thread appends. */
+  private final byte[] idText = new byte[EventIds.TEXT_BYTES];
 
-  MemtableChunk(BufferAllocator allocator, long firstGlobalSeq, int initialRows) {
+  /**
+   * @param bytesPerValue for each text column, how many bytes a value is expected to take, or
+   *     null to start with Arrow's default
+   */
+  MemtableChunk(BufferAllocator allocator, long firstGlobalSeq, int initialRows, double[] bytesPerValue) {
     this.firstGlobalSeq = firstGlobalSeq;
     for (EventColumn c : EventColumn.ALL) {
       FieldVector v = EventVectors.newVector(c, allocator);
-      v.setInitialCapacity(initialRows);
+      if (bytesPerValue != null && v instanceof VarCharVector text) {
+        text.setInitialCapacity(initialRows, bytesPerValue[c.ordinal()]);
+      } else {
+        v.setInitialCapacity(initialRows);
+      }
       v.allocateNew();
       vectors[c.ordinal()] = v;
     }
@@ -69,7 +80,8 @@ public final class MemtableChunk {
           entityV.setSafe(row, e.entityIdUtf8());
           versionV.setSafe(row, batch.versions()[i]);
         }
-        idV.setSafe(row, e.eventId().toString().getBytes(StandardCharsets.US_ASCII));
+        EventIds.writeText(e.eventId(), idText);
+        idV.setSafe(row, idText, 0, EventIds.TEXT_BYTES);
         typeV.setSafe(row, e.eventType());
         recordedV.setSafe(row, batch.recordedAt());
         payloadV.setSafe(row, e.payload());
@@ -111,6 +123,23 @@ public final class MemtableChunk {
 
   long ageNanos() {
     return System.nanoTime() - createdAtNanos;
+  }
+
+  /** The mean bytes of each text column's values, a little rounded up; 0 for other columns. */
+  double[] bytesPerValue() {
+    lock.readLock().lock();
+    try {
+      double[] means = new double[vectors.length];
+      int rows = rowCount;
+      for (EventColumn c : EventColumn.ALL) {
+        if (rows > 0 && vectors[c.ordinal()] instanceof VarCharVector text) {
+          means[c.ordinal()] = 1.05 * text.getEndOffset(rows - 1) / rows;
+        }
+      }
+      return means;
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** Bytes of Arrow memory the chunk holds. */
