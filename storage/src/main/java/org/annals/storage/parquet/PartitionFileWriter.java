@@ -156,7 +156,6 @@ public final class PartitionFileWriter {
       withBloomFilterEnabled(EventColumn.ENTITY_ID.columnName(), true);
       withBloomFilterNDV(EventColumn.ENTITY_ID.columnName(), Math.max(1, expectedRows));
       withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
-      withAllocator(new RecyclingAllocator());
     }
 
     @Override
