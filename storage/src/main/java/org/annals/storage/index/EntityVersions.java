@@ -8,23 +8,27 @@ import java.util.Arrays;
  * <p>A store holds millions of entities and keeps this map for its whole life, so it is built
  * from a few flat arrays instead of an object per entity: a garbage collector copies and traces a
  * {@code HashMap<String, Long>} of that size again and again, while it skips primitive arrays.
- * Ids are appended, each after a two-byte length, to fixed-size pages. An open-addressing table
- * with linear probing keeps two longs per slot side by side, so that a lookup usually touches one
- * cache line of the table and one of the pages: the id's hash and where it starts, then the
- * version. Entities are never removed. Not thread-safe.
+ * Ids are appended, each after a two-byte length, to pages of up to 1 MiB (the first page starts
+ * small and grows, since most streams are small). An open-addressing table with linear probing
+ * keeps two longs per slot side by side, so that a lookup usually touches one cache line of the
+ * table and one of the pages: the id's hash tag and where it starts, then the version. Entities
+ * are never removed. Not thread-safe.
  */
 final class EntityVersions {
   private static final int PAGE_BITS = 20;
   private static final int PAGE_BYTES = 1 << PAGE_BITS;
+  private static final int FIRST_PAGE_BYTES = 4096;
   /** Ids are at most 256 characters, so at most 1,024 UTF-8 bytes: a two-byte length is enough. */
   private static final int MAX_ID_BYTES = 0xffff;
-  /** A slot's key: the id's hash in the high 24 bits, where the id starts plus one in the low 40. */
+  /** A slot's key: the hash's top 24 bits as a tag, then where the id starts plus one in 40 bits. */
   private static final int LOCATION_BITS = 40;
   private static final long LOCATION_MASK = (1L << LOCATION_BITS) - 1;
+  /** Slots beyond this would not fit a Java array of two longs per slot. */
+  private static final int MAX_SLOTS = 1 << 29;
 
   private byte[][] pages = new byte[1][];
   private int pageCount;
-  private int pageFill = PAGE_BYTES;
+  private int pageFill;
   /** Per slot: key at {@code 2 * slot} (0 for an empty slot), version at {@code 2 * slot + 1}. */
   private long[] slots = new long[2 * 16];
   private int size;
@@ -37,7 +41,7 @@ final class EntityVersions {
 
   /** Records a version; a lower version than the one known changes nothing. */
   void recordMax(byte[] id, long version) {
-    int hash = hash(id);
+    long hash = hash(id);
     int slot = find(id, hash);
     if (slots[2 * slot] != 0) {
       slots[2 * slot + 1] = Math.max(slots[2 * slot + 1], version);
@@ -46,17 +50,9 @@ final class EntityVersions {
     insert(slot, hash, id, version);
   }
 
-  private void insert(int slot, int hash, byte[] id, long version) {
-    slots[2 * slot] = key(hash, store(id));
-    slots[2 * slot + 1] = version;
-    if (++size > capacity() / 2) {
-      grow();
-    }
-  }
-
   /** Records one more version of the entity and returns it: 0 for an entity not seen before. */
   long increment(byte[] id) {
-    int hash = hash(id);
+    long hash = hash(id);
     int slot = find(id, hash);
     if (slots[2 * slot] != 0) {
       return ++slots[2 * slot + 1];
@@ -70,14 +66,22 @@ final class EntityVersions {
   }
 
   /** The slot that holds the id, or the empty slot where it belongs. */
-  private int find(byte[] id, int hash) {
+  private int find(byte[] id, long hash) {
     int mask = capacity() - 1;
     long tag = tag(hash);
-    for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+    for (int slot = (int) hash & mask; ; slot = (slot + 1) & mask) {
       long key = slots[2 * slot];
       if (key == 0 || ((key & ~LOCATION_MASK) == tag && sameId((key & LOCATION_MASK) - 1, id))) {
         return slot;
       }
+    }
+  }
+
+  private void insert(int slot, long hash, byte[] id, long version) {
+    slots[2 * slot] = tag(hash) | (store(id) + 1);
+    slots[2 * slot + 1] = version;
+    if (++size > capacity() / 2) {
+      grow();
     }
   }
 
@@ -89,20 +93,27 @@ final class EntityVersions {
         && Arrays.equals(page, offset + 2, offset + 2 + length, id, 0, id.length);
   }
 
+  /** Appends an id to the pages and returns where it starts. */
   private long store(byte[] id) {
     if (id.length > MAX_ID_BYTES) {
       throw new IllegalArgumentException("an entity id of " + id.length + " bytes is longer than the"
           + " index holds (" + MAX_ID_BYTES + ")");
     }
     int needed = id.length + 2;
-    if (pageFill + needed > PAGE_BYTES) {
+    if (pageCount == 0 || pageFill + needed > PAGE_BYTES) {
       if (pageCount == pages.length) {
         pages = Arrays.copyOf(pages, pageCount * 2);
       }
-      pages[pageCount++] = new byte[PAGE_BYTES];
+      byte[] fresh = new byte[pageCount == 0 ? FIRST_PAGE_BYTES : PAGE_BYTES];
+      pages[pageCount++] = fresh;
       pageFill = 0;
     }
     byte[] page = pages[pageCount - 1];
+    if (pageFill + needed > page.length) {
+      // Only the last page grows, so the locations of ids already stored stay valid.
+      page = Arrays.copyOf(page, Math.min(PAGE_BYTES, Math.max(2 * page.length, pageFill + needed)));
+      pages[pageCount - 1] = page;
+    }
     page[pageFill] = (byte) (id.length >>> 8);
     page[pageFill + 1] = (byte) id.length;
     System.arraycopy(id, 0, page, pageFill + 2, id.length);
@@ -115,8 +126,12 @@ final class EntityVersions {
     return slots.length / 2;
   }
 
-  /** Doubles the table; each id's hash is computed again from its page, as keys keep only part of it. */
+  /** Doubles the table; each id's hash is computed again from its page, as keys keep only a tag. */
   private void grow() {
+    if (capacity() >= MAX_SLOTS) {
+      throw new IllegalStateException("a stream's version index is full at " + size
+          + " entities; spread the entities over more streams");
+    }
     long[] old = slots;
     slots = new long[old.length * 2];
     int mask = capacity() - 1;
@@ -126,7 +141,7 @@ final class EntityVersions {
         long location = (key & LOCATION_MASK) - 1;
         byte[] page = pages[(int) (location >>> PAGE_BITS)];
         int offset = (int) (location & (PAGE_BYTES - 1));
-        int slot = hash(page, offset + 2, offset + 2 + length(page, offset)) & mask;
+        int slot = (int) SeededHash.of(page, offset + 2, offset + 2 + length(page, offset)) & mask;
         while (slots[2 * slot] != 0) {
           slot = (slot + 1) & mask;
         }
@@ -136,30 +151,16 @@ final class EntityVersions {
     }
   }
 
-  private static long key(int hash, long location) {
-    return tag(hash) | (location + 1);
-  }
-
-  /** The hash's high 24 bits, which the table position (its low bits) rarely shares. */
-  private static long tag(int hash) {
-    return (long) (hash >>> 8) << LOCATION_BITS;
+  /** The hash's top 24 bits; the table position comes from its low bits, so the two differ. */
+  private static long tag(long hash) {
+    return hash >>> LOCATION_BITS << LOCATION_BITS;
   }
 
   private static int length(byte[] page, int offset) {
     return (page[offset] & 0xff) << 8 | (page[offset + 1] & 0xff);
   }
 
-  private static int hash(byte[] id) {
-    return hash(id, 0, id.length);
-  }
-
-  /** A well-spread hash: linear probing needs the low bits to differ for ids that share prefixes. */
-  private static int hash(byte[] bytes, int from, int to) {
-    int h = 1;
-    for (int i = from; i < to; i++) {
-      h = 31 * h + bytes[i];
-    }
-    h *= 0x9E3779B9;
-    return h ^ (h >>> 16);
+  private static long hash(byte[] id) {
+    return SeededHash.of(id, 0, id.length);
   }
 }

@@ -53,7 +53,9 @@ public final class RecentEventIds {
     if (count == 0) {
       return null;
     }
-    int slot = slotOf(eventId.getMostSignificantBits(), eventId.getLeastSignificantBits());
+    long high = eventId.getMostSignificantBits();
+    long low = eventId.getLeastSignificantBits();
+    int slot = slotOf(high, low, hash(high, low));
     if (table[slot] == 0) {
       return null;
     }
@@ -96,7 +98,8 @@ public final class RecentEventIds {
     });
     count++;
     // A repeated id (possible only once its first entry has left the window) now means the newest.
-    table[slotOf(high, low)] = entry(hash(high, low), at);
+    int hash = hash(high, low);
+    table[slotOf(high, low, hash)] = entry(hash, at);
   }
 
   private int capacity() {
@@ -112,8 +115,7 @@ public final class RecentEventIds {
   }
 
   /** The slot holding the id, or the empty slot where it belongs. */
-  private int slotOf(long high, long low) {
-    int hash = hash(high, low);
+  private int slotOf(long high, long low, int hash) {
     int mask = table.length - 1;
     for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
       long entry = table[slot];
@@ -125,7 +127,7 @@ public final class RecentEventIds {
   }
 
   private void removeOldest() {
-    int slot = slotOf(ids[2 * head], ids[2 * head + 1]);
+    int slot = slotOf(ids[2 * head], ids[2 * head + 1], hash(ids[2 * head], ids[2 * head + 1]));
     // The slot may name a newer entry with the same id; then this one is no longer indexed.
     if (position(table[slot]) == head) {
       removeSlot(slot);
@@ -171,7 +173,8 @@ public final class RecentEventIds {
     head = 0;
     table = new long[Integer.highestOneBit(Math.max(1, capacity - 1)) * 4];
     for (int i = 0; i < count; i++) {
-      table[slotOf(ids[2 * i], ids[2 * i + 1])] = entry(hash(ids[2 * i], ids[2 * i + 1]), i);
+      int hash = hash(ids[2 * i], ids[2 * i + 1]);
+      table[slotOf(ids[2 * i], ids[2 * i + 1], hash)] = entry(hash, i);
     }
   }
 
@@ -184,7 +187,6 @@ public final class RecentEventIds {
   }
 
   private static int hash(long high, long low) {
-    long h = (high ^ low) * 0x9E3779B97F4A7C15L;
-    return (int) (h ^ (h >>> 32));
+    return (int) SeededHash.of(high, low);
   }
 }

@@ -65,6 +65,28 @@ class EntityVersionsTest {
   }
 
   @Test
+  void idsThatCollideUnderJavasStringHashStayApart() {
+    // Every id of 14 blocks of "Aa" or "BB" has the same String.hashCode: a flood a client could
+    // send if the index hashed ids that way.
+    EntityVersions index = new EntityVersions();
+    List<byte[]> ids = new ArrayList<>();
+    for (int bits = 0; bits < 1 << 14; bits++) {
+      StringBuilder id = new StringBuilder();
+      for (int block = 0; block < 14; block++) {
+        id.append((bits >>> block & 1) == 0 ? "Aa" : "BB");
+      }
+      ids.add(utf8(id.toString()));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      assertEquals(0, index.increment(ids.get(i)));
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      assertEquals(1, index.increment(ids.get(i)));
+    }
+    assertEquals(ids.size(), index.size());
+  }
+
+  @Test
   void keepsTheHighestVersionAndLongIdsAcrossPageEnds() {
     EntityVersions index = new EntityVersions();
     List<byte[]> ids = new ArrayList<>();

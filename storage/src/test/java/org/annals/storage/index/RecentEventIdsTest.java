@@ -20,10 +20,35 @@ import org.junit.jupiter.api.Test;
 class RecentEventIdsTest {
 
   @Test
-  void agreesWithTheModelWhileTheRingGrowsWrapsAndForgets() {
+  void agreesWithTheModelWhileIdsLeaveTheWindow() {
     for (int max : new int[] {1, 7, 1000, 5000, 50_000}) {
       compare(new Random(max), max, 60_000, 40_000);
     }
+  }
+
+  @Test
+  void agreesWithTheModelWhileTheRingGrowsFullAndForgetsTheOldest() {
+    // A window longer than the run: only the size limit forgets, and the ring grows while full.
+    for (int max : new int[] {1, 7, 1000, 1500, 5000}) {
+      compare(new Random(max), max, Long.MAX_VALUE / 4, 12_000);
+    }
+  }
+
+  @Test
+  void idsThatShareOrSwapHalvesStayApart() {
+    RecentEventIds ids = new RecentEventIds(Long.MAX_VALUE / 4, 10_000);
+    List<EventPosition> added = new ArrayList<>();
+    for (long x = 1; x <= 2_000; x++) {
+      for (UUID id : List.of(new UUID(x, x), new UUID(x, -x), new UUID(-x, x))) {
+        EventPosition p = position(id, "orders", added.size(), 1_000);
+        ids.add(p, 1_000);
+        added.add(p);
+      }
+    }
+    for (EventPosition p : added) {
+      assertEquals(p, ids.find(p.eventId(), 1_000));
+    }
+    assertNull(ids.find(new UUID(0, 0), 1_000));
   }
 
   @Test
@@ -55,7 +80,7 @@ class RecentEventIdsTest {
     long now = 0;
     long global = 0;
     for (int step = 0; step < steps; step++) {
-      now += random.nextInt(10) == 0 ? random.nextInt((int) window / 2) : random.nextInt(20);
+      now += random.nextInt(10) == 0 ? random.nextInt(30_000) : random.nextInt(20);
       // Mostly new ids; now and then an old one again, as after its first use left the window.
       UUID id = seen.isEmpty() || random.nextInt(20) != 0
           ? new UUID(random.nextLong(), random.nextLong()) : seen.get(random.nextInt(seen.size()));
@@ -71,7 +96,7 @@ class RecentEventIdsTest {
       for (int probe = 0; probe < 3; probe++) {
         UUID asked = random.nextInt(4) == 0
             ? new UUID(random.nextLong(), random.nextLong()) : seen.get(random.nextInt(seen.size()));
-        long askedAt = now + (random.nextInt(4) == 0 ? random.nextInt((int) window * 2) : 0);
+        long askedAt = now + (random.nextInt(4) == 0 ? random.nextInt(120_000) : 0);
         assertEquals(expected(model, asked, askedAt, window), ids.find(asked, askedAt),
             "max " + max + ", step " + step);
       }
