@@ -266,7 +266,7 @@ final class MemtableFlusher implements AutoCloseable {
       if (size == refs.length) {
         refs = Arrays.copyOf(refs, size * 2);
       }
-      refs[size++] = (long) part << 32 | row;
+      refs[size++] = PinnedRows.position(part, row);
     }
 
     /** The rows in file order. */

@@ -26,6 +26,8 @@ import org.apache.arrow.vector.FieldVector;
  */
 public final class FileOrderRows implements Iterator<EventRow> {
   static final int BLOCK_ROWS = 8192;
+  /** A block ends early once a text column would hold more; a single value may exceed it. */
+  static final int BLOCK_COLUMN_BYTES = 64 << 20;
   private static final int COLUMNS = EventColumn.ALL.size();
 
   /** Per column and part: where the sealed vector's validity, offset and data buffers live. */
@@ -62,7 +64,7 @@ public final class FileOrderRows implements Iterator<EventRow> {
       if (c.kind().isLong()) {
         longs[c.ordinal()] = new long[BLOCK_ROWS];
       } else {
-        bytes[c.ordinal()] = new byte[BLOCK_ROWS * 16];
+        bytes[c.ordinal()] = new byte[BLOCK_ROWS * 32];
         starts[c.ordinal()] = new int[BLOCK_ROWS + 1];
       }
       if (c.nullable()) {
@@ -74,10 +76,19 @@ public final class FileOrderRows implements Iterator<EventRow> {
   /**
    * Orders rows of one partition for its file.
    *
-   * @param positions the rows as {@code part << 32 | row} in {@code parts}, in seq order
+   * @param positions the rows as {@link PinnedRows#position}s in {@code parts}, in seq order
    * @param count how many of {@code positions} are used
    */
   public static FileOrderRows sorted(List<PinnedRows.Part> parts, long[] positions, int count) {
+    // The rows are read from raw memory without checks, so a bad position must fail here.
+    for (int i = 0; i < count; i++) {
+      int part = PinnedRows.part(positions[i]);
+      if (part < 0 || part >= parts.size() || PinnedRows.row(positions[i]) < 0
+          || PinnedRows.row(positions[i]) >= parts.get(part).rows()) {
+        throw new IllegalArgumentException("row " + PinnedRows.row(positions[i]) + " of part " + part
+            + " is not among the pinned rows");
+      }
+    }
     FileOrderRows rows = new FileOrderRows(parts, Arrays.copyOf(positions, count));
     rows.sortByEntity();
     return rows;
@@ -96,7 +107,15 @@ public final class FileOrderRows implements Iterator<EventRow> {
   private void sortByEntity() {
     int col = EventColumn.ENTITY_ID.ordinal();
     int count = order.length;
-    byte[] ids = new byte[Math.max(16, count * 16)];
+    long total = 0;
+    for (long position : order) {
+      total += length(col, position); // 0 for a null id
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("the entity ids of one partition take " + total
+          + " bytes, more than one sort can hold; flush more often");
+    }
+    byte[] ids = new byte[(int) total];
     int[] idStarts = new int[count + 1];
     boolean[] noId = new boolean[count];
     int fill = 0;
@@ -104,7 +123,6 @@ public final class FileOrderRows implements Iterator<EventRow> {
       idStarts[i] = fill;
       noId[i] = isNull(col, order[i]);
       if (!noId[i]) {
-        ids = ensure(ids, fill + length(col, order[i]));
         fill += copy(col, order[i], ids, fill);
       }
     }
@@ -205,60 +223,70 @@ public final class FileOrderRows implements Iterator<EventRow> {
       throw new NoSuchElementException();
     }
     if (next == blockEnd) {
-      load(next, Math.min(order.length, next + BLOCK_ROWS));
+      load(next);
     }
     row.index = next++ - blockStart;
     return row;
   }
 
-  /** Copies rows [from, to) of the file order into the block, one column at a time. */
-  private void load(int from, int to) {
+  /**
+   * Copies the next block of the file order, from row {@code from}, one column at a time. A text
+   * column that would pass {@link #BLOCK_COLUMN_BYTES} ends the block there; the columns already
+   * copied past that row are then simply not read.
+   */
+  private void load(int from) {
     blockStart = from;
-    blockEnd = to;
+    blockEnd = Math.min(order.length, from + BLOCK_ROWS);
     for (EventColumn c : EventColumn.ALL) {
       int col = c.ordinal();
       boolean[] isNull = nulls[col];
       if (isNull != null) {
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < blockEnd; i++) {
           isNull[i - from] = isNull(col, order[i]);
         }
       }
       if (c.kind().isLong()) {
         long[] out = longs[col];
         long[] addresses = data[col];
-        for (int i = from; i < to; i++) {
-          out[i - from] = MemoryUtil.getLong(addresses[(int) (order[i] >>> 32)] + 8L * (int) order[i]);
+        for (int i = from; i < blockEnd; i++) {
+          long position = order[i];
+          long address = addresses[PinnedRows.part(position)] + 8L * PinnedRows.row(position);
+          out[i - from] = MemoryUtil.getLong(address);
         }
       } else {
         int[] at = starts[col];
         int fill = 0;
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < blockEnd; i++) {
           at[i - from] = fill;
-          if (isNull == null || !isNull[i - from]) {
-            bytes[col] = ensure(bytes[col], fill + length(col, order[i]));
-            fill += copy(col, order[i], bytes[col], fill);
+          int length = length(col, order[i]); // 0 for a null
+          if (i > from && (long) fill + length > BLOCK_COLUMN_BYTES) {
+            blockEnd = i;
+            break;
           }
+          bytes[col] = ensure(bytes[col], fill + length);
+          fill += copy(col, order[i], bytes[col], fill);
         }
-        at[to - from] = fill;
+        at[blockEnd - from] = fill;
       }
     }
   }
 
   private boolean isNull(int col, long position) {
-    int row = (int) position;
-    byte bits = MemoryUtil.getByte(validity[col][(int) (position >>> 32)] + (row >>> 3));
+    int row = PinnedRows.row(position);
+    byte bits = MemoryUtil.getByte(validity[col][PinnedRows.part(position)] + (row >>> 3));
     return (bits & (1 << (row & 7))) == 0;
   }
 
+  /** A text value's length in bytes; 0 for a null, whose offsets Arrow fills in equal. */
   private int length(int col, long position) {
-    long at = offsets[col][(int) (position >>> 32)] + 4L * (int) position;
+    long at = offsets[col][PinnedRows.part(position)] + 4L * PinnedRows.row(position);
     return MemoryUtil.getInt(at + 4) - MemoryUtil.getInt(at);
   }
 
   /** Copies a text value to {@code into} at {@code at}; returns its length. */
   private int copy(int col, long position, byte[] into, int at) {
-    int part = (int) (position >>> 32);
-    long offset = offsets[col][part] + 4L * (int) position;
+    int part = PinnedRows.part(position);
+    long offset = offsets[col][part] + 4L * PinnedRows.row(position);
     int start = MemoryUtil.getInt(offset);
     int length = MemoryUtil.getInt(offset + 4) - start;
     MemoryUtil.copyFromMemory(data[col][part] + start, into, at, length);
@@ -266,7 +294,10 @@ public final class FileOrderRows implements Iterator<EventRow> {
   }
 
   private static byte[] ensure(byte[] array, int size) {
-    return size <= array.length ? array : Arrays.copyOf(array, Math.max(size, array.length * 2));
+    if (size <= array.length) {
+      return array;
+    }
+    return Arrays.copyOf(array, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2L * array.length)));
   }
 
   /** The view of the current row of the block. */

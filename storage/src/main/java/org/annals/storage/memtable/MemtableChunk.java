@@ -40,15 +40,26 @@ public final class MemtableChunk {
    */
   MemtableChunk(BufferAllocator allocator, long firstGlobalSeq, int initialRows, double[] bytesPerValue) {
     this.firstGlobalSeq = firstGlobalSeq;
-    for (EventColumn c : EventColumn.ALL) {
-      FieldVector v = EventVectors.newVector(c, allocator);
-      if (bytesPerValue != null && v instanceof VarCharVector text) {
-        text.setInitialCapacity(initialRows, bytesPerValue[c.ordinal()]);
-      } else {
-        v.setInitialCapacity(initialRows);
+    try {
+      for (EventColumn c : EventColumn.ALL) {
+        FieldVector v = EventVectors.newVector(c, allocator);
+        vectors[c.ordinal()] = v;
+        if (bytesPerValue != null && v instanceof VarCharVector text) {
+          // Arrow buffers stop at 2 GiB; a chunk that needs more grows on append as usual.
+          double perValue = Math.min(bytesPerValue[c.ordinal()], (1 << 30) / (double) initialRows);
+          text.setInitialCapacity(initialRows, perValue);
+        } else {
+          v.setInitialCapacity(initialRows);
+        }
+        v.allocateNew();
       }
-      v.allocateNew();
-      vectors[c.ordinal()] = v;
+    } catch (RuntimeException | OutOfMemoryError e) {
+      for (FieldVector v : vectors) {
+        if (v != null) {
+          v.close();
+        }
+      }
+      throw e;
     }
   }
 
@@ -174,7 +185,7 @@ public final class MemtableChunk {
 
   /**
    * A view of one row of a sealed chunk, which no writer touches any more, so it needs no lock.
-   * Used by the flush, which must hold many rows at once to sort them.
+   * Used by the flush to group rows by partition.
    */
   public Row sealedRow(int index) {
     if (!sealed) {

@@ -13,6 +13,19 @@ public record PinnedRows(List<Part> parts, long endGlobalSeq) {
   /** A chunk and how many of its rows belong to the pin. */
   public record Part(MemtableChunk chunk, int rows) {}
 
+  /** A row of the part at index {@code part}, as one number. */
+  public static long position(int part, int row) {
+    return (long) part << 32 | row;
+  }
+
+  public static int part(long position) {
+    return (int) (position >>> 32);
+  }
+
+  public static int row(long position) {
+    return (int) position;
+  }
+
   public long rowCount() {
     long n = 0;
     for (Part p : parts) {

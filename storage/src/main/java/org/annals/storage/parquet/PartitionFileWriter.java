@@ -57,6 +57,9 @@ public final class PartitionFileWriter {
    */
   public DataFile write(String streamName, String day, Iterator<? extends EventRow> rows, int rowCount)
       throws IOException {
+    if (rowCount <= 0 || !rows.hasNext()) {
+      throw new IllegalArgumentException("a partition file needs at least one row; got " + rowCount);
+    }
     Path dir = PartitionPath.folder(folder.events(), streamName, day);
     Durable.createDirectories(dir);
     String name = UUID.randomUUID() + ".parquet";
@@ -71,7 +74,11 @@ public final class PartitionFileWriter {
         writer.write(row);
         stats.add(row);
       }
+      // The iterator's last view stays valid once it is exhausted.
       stats.last(row);
+      if (stats.rows != rowCount) {
+        throw new IllegalStateException("expected " + rowCount + " rows but wrote " + stats.rows);
+      }
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
       throw new IOException("writing Parquet file " + temp + " failed: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package org.annals.storage.memtable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,15 +28,77 @@ class FileOrderRowsTest {
   private static final int ROWS = 3 * FileOrderRows.BLOCK_ROWS + 123;
 
   @Test
-  void ordersByEntityThenSeqAndKeepsEveryValue() {
+  void ordersIdsWithNothingInCommon() {
     Random random = new Random(11);
     List<String> pool = new ArrayList<>(Arrays.asList(null, "x", "x\u0000", "x\u0000\u0000", "\u00e9",
         "\u65e5\u672c", "\uffff", "order-", "order-1", "order-10", "order-9"));
     for (int i = 0; i < 300; i++) {
       pool.add("order-" + random.nextInt(1_000_000));
-      // Ties on the eight bytes after the shared prefix, differing only later.
-      pool.add("order-0000000000" + random.nextInt(1_000));
     }
+    checkOrder(random, pool);
+  }
+
+  @Test
+  void ordersIdsThatShareAPrefix() {
+    // The usual case: the sort key is taken after "order-0", which every id starts with. An id
+    // that is only the prefix, a null, bytes above 0x7F and ids that differ beyond the key's eight
+    // bytes all tie on the key and must still come out in order.
+    Random random = new Random(12);
+    List<String> pool = new ArrayList<>(Arrays.asList(null, "order-0", "order-0\u00e9", "order-0\u00ff1",
+        "order-0\u0000", "order-0\uffff"));
+    for (int i = 0; i < 300; i++) {
+      pool.add("order-0" + random.nextInt(10_000_000));
+      pool.add("order-000000000" + random.nextInt(1_000));
+    }
+    checkOrder(random, pool);
+  }
+
+  @Test
+  void keepsEveryValueWhenABlockEndsEarlyOnBytes() {
+    // 700 payloads of 100 kB pass a block's byte limit long before its row limit.
+    int rows = 700;
+    String filler = "x".repeat(100_000);
+    try (BufferAllocator allocator = new RootAllocator();
+        Memtable memtable = new Memtable(allocator, 0, 10_000)) {
+      for (int seq = 0; seq < rows; seq += 10) {
+        List<EncodedEvent> events = new ArrayList<>();
+        long[] versions = new long[10];
+        for (int i = 0; i < 10; i++) {
+          String entity = "e" + (seq + i) % 7;
+          events.add(new EncodedEvent(utf8("T"), entity, utf8(entity),
+              utf8("{\"n\":" + (seq + i) + ",\"f\":\"" + filler + "\"}"), utf8("{\"m\":" + (seq + i) + "}"),
+              UUID.randomUUID(), ExpectedVersion.ANY));
+          versions[i] = seq + i;
+        }
+        memtable.insert(List.of(new SequencedBatch("s", seq, seq, 0, events, versions)));
+      }
+      PinnedRows pinned = memtable.sealForFlush();
+      try {
+        long[] positions = new long[rows];
+        for (int r = 0; r < rows; r++) {
+          positions[r] = PinnedRows.position(0, r);
+        }
+        FileOrderRows sorted = FileOrderRows.sorted(pinned.parts(), positions, rows);
+        int seen = 0;
+        for (int entity = 0; entity < 7; entity++) {
+          for (int seq = entity; seq < rows; seq += 7) {
+            EventRow row = sorted.next();
+            assertEquals(seq, row.getLong(EventColumn.SEQ));
+            assertEquals("{\"n\":" + seq + ",\"f\":\"" + filler + "\"}", text(row, EventColumn.PAYLOAD));
+            assertEquals("{\"m\":" + seq + "}", text(row, EventColumn.METADATA));
+            seen++;
+          }
+        }
+        assertEquals(rows, seen);
+        assertFalse(sorted.hasNext());
+        assertTrue(rows * 100_000L > FileOrderRows.BLOCK_COLUMN_BYTES, "the payloads need more than one block");
+      } finally {
+        pinned.release();
+      }
+    }
+  }
+
+  private static void checkOrder(Random random, List<String> pool) {
     try (BufferAllocator allocator = new RootAllocator();
         Memtable memtable = new Memtable(allocator, 1_000, 1_000)) {
       List<String> entities = new ArrayList<>();
@@ -59,7 +122,7 @@ class FileOrderRowsTest {
         int n = 0;
         for (int p = 0; p < pinned.parts().size(); p++) {
           for (int r = 0; r < pinned.parts().get(p).rows(); r++) {
-            positions[n++] = (long) p << 32 | r;
+            positions[n++] = PinnedRows.position(p, r);
           }
         }
         assertEquals(ROWS, n);
