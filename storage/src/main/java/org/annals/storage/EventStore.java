@@ -199,7 +199,7 @@ public final class EventStore implements AutoCloseable {
       for (int i = 0; i < batch.size(); i++) {
         positions.add(batch.position(i));
       }
-      commit(batch, encoded, positions, now);
+      rememberClientIds(encoded, positions, now);
       return wal.submit(batch, frame).thenApply(v -> new AppendResult(positions, false));
     }
   }
@@ -261,8 +261,9 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Gives the events of a checked batch their positions and records their entities' new versions
-   * in the index, in one lookup per event.
+   * Gives the events of a batch that passed {@link #checkExpectedVersions} their positions, and
+   * moves every sequencer counter past the batch together: the entities' versions (one index
+   * lookup per event), the stream's next seq, the next global_seq and the last recorded_at.
    */
   private SequencedBatch sequence(String stream, List<EncodedEvent> events, long now) {
     StreamIndex.StreamState state = index.getOrCreate(stream);
@@ -276,19 +277,19 @@ public final class EventStore implements AutoCloseable {
     }
     long firstSeq = state.nextSeq();
     state.advanceTo(firstSeq + events.size());
-    return new SequencedBatch(stream, firstSeq, nextGlobalSeq, recordedAt, withIds, versions);
+    SequencedBatch batch = new SequencedBatch(stream, firstSeq, nextGlobalSeq, recordedAt, withIds, versions);
+    nextGlobalSeq = batch.endGlobalSeq();
+    lastRecordedAt = recordedAt;
+    return batch;
   }
 
-  private void commit(SequencedBatch batch, List<EncodedEvent> asGiven, List<EventPosition> positions,
-      long now) {
-    for (int i = 0; i < batch.size(); i++) {
-      // Only a client's own ids can come back in a retry; ids the store made need no memory.
+  /** Only a client's own ids can come back in a retry; ids the store made need no memory. */
+  private void rememberClientIds(List<EncodedEvent> asGiven, List<EventPosition> positions, long now) {
+    for (int i = 0; i < asGiven.size(); i++) {
       if (asGiven.get(i).eventId() != null) {
         recentIds.add(positions.get(i), now);
       }
     }
-    nextGlobalSeq = batch.endGlobalSeq();
-    lastRecordedAt = batch.recordedAt();
   }
 
   /** A consistent view of every acknowledged event, flushed or not. Close it when done. */

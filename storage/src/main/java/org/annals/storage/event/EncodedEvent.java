@@ -6,7 +6,8 @@ import java.util.UUID;
  * A validated event with its text already encoded as UTF-8, ready for the log and the memtable.
  * The arrays are owned by the store once built and are never modified.
  *
- * @param entityId the entity id as text, or null, kept for the version index
+ * @param entityId the entity id as text, or null, kept for conflict messages and expected-version
+ *     checks within a batch
  * @param entityIdUtf8 the same id as UTF-8, or null
  * @param metadata UTF-8 JSON, or null
  */
