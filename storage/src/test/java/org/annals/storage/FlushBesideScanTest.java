@@ -28,6 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlushBesideScanTest {
   private static final int ROUNDS = 20;
+  /**
+   * Appends stop after this many batches: every flush adds files and every scan opens them all, so
+   * unbounded appends made each scan slower than the last, and the test's length depended on how
+   * fast appends ran next to scans.
+   */
+  private static final int BATCHES = 2_000;
 
   @TempDir Path dir;
 
@@ -41,9 +47,9 @@ class FlushBesideScanTest {
       AtomicInteger scans = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(5);
       List<Future<?>> work = new ArrayList<>();
-      work.add(pool.submit(() -> {
+      Future<?> appender = pool.submit(() -> {
         int n = 0;
-        while (!stop.get()) {
+        for (int b = 0; b < BATCHES && !stop.get(); b++) {
           List<NewEvent> batch = new ArrayList<>();
           for (int i = 0; i < 20; i++) {
             batch.add(NewEvent.of("T", "e-" + (n % 97), "{\"n\":" + n++ + "}"));
@@ -52,7 +58,8 @@ class FlushBesideScanTest {
           clock.advanceMillis(3_600_000);
         }
         return null;
-      }));
+      });
+      work.add(appender);
       for (int f = 0; f < 2; f++) {
         work.add(pool.submit(() -> {
           while (!stop.get()) {
@@ -90,11 +97,12 @@ class FlushBesideScanTest {
           return null;
         }));
       }
-      // Run until enough flushes and scans have interleaved (a worker that fails ends the wait);
-      // the deadline only stops a hung test.
+      // Run until every batch is appended and enough flushes and scans have interleaved with
+      // the appends (a worker that fails ends the wait); the deadline only stops a hung test.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while ((flushes.get() < ROUNDS || scans.get() < ROUNDS) && System.nanoTime() < deadline
-          && work.stream().noneMatch(Future::isDone)) {
+      while ((!appender.isDone() || flushes.get() < ROUNDS || scans.get() < ROUNDS)
+          && System.nanoTime() < deadline
+          && work.stream().filter(f -> f != appender).noneMatch(Future::isDone)) {
         Thread.sleep(10);
       }
       stop.set(true);
@@ -104,6 +112,7 @@ class FlushBesideScanTest {
       pool.shutdown();
       assertTrue(flushes.get() >= ROUNDS, "flushes ran: " + flushes.get());
       assertTrue(scans.get() >= ROUNDS, "scans ran: " + scans.get());
+      assertEquals(BATCHES * 20L, store.status().nextGlobalSeq(), "every batch was appended");
       long total = store.status().nextGlobalSeq();
       assertEquals(total, store.read(ScanSpec.builder().columns(EventColumn.GLOBAL_SEQ).build()).size());
     }
