@@ -31,7 +31,10 @@ final class DemoCommand implements Callable<Integer> {
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     EventStore store = EventStore.open(StoreOptions.builder(data).clock(clock).build());
     if (store.streams().isEmpty()) {
-      GenerateCommand.fill(store, clock, events, history.seed, System.out);
+      GenerateCommand.fill(store, clock, events, history.seed);
+    } else {
+      System.out.println(data.toAbsolutePath() + " already holds events; serving them as they are"
+          + " (--size and --seed apply only to an empty folder)");
     }
     clock.release();
     Serving.serveUntilStopped(store, server.config(), System.out, DemoCommand::printGuide);

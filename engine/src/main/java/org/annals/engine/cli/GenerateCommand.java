@@ -1,7 +1,6 @@
 package org.annals.engine.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,25 +31,22 @@ final class GenerateCommand implements Callable<Integer> {
         throw new IllegalStateException(data.toAbsolutePath() + " already holds events in "
             + store.streams() + "; generate into an empty or new folder");
       }
-      fill(store, clock, events, history.seed, System.out);
-      clock.release();
+      fill(store, clock, events, history.seed);
     }
     return 0;
   }
 
   /** Generates about {@code events} events into an empty store, flushes them, and says how fast. */
-  static void fill(EventStore store, SimulatedClock clock, long events, long seed, PrintStream out)
-      throws IOException {
-    out.printf(Locale.ROOT, "Generating a 30-day shop history of about %,d events into %s ...%n",
+  static void fill(EventStore store, SimulatedClock clock, long events, long seed) throws IOException {
+    System.out.printf(Locale.ROOT, "Generating a 30-day shop history of about %,d events into %s ...%n",
         events, store.options().dataFolder().toAbsolutePath());
-    long start = System.nanoTime();
     Progress progress = new Progress(ShopHistoryGenerator.DAYS);
     long written = new ShopHistoryGenerator(store, clock, events, seed)
         .onDayDone(progress::show).run();
     progress.done();
     store.flush();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    out.printf(Locale.ROOT, "Generated and flushed %,d events in %.1f s (%,.0f events/s), %d Parquet files.%n",
+    double seconds = progress.seconds();
+    System.out.printf(Locale.ROOT, "Generated and flushed %,d events in %.1f s (%,.0f events/s), %d Parquet files.%n",
         written, seconds, written / seconds, store.status().flushedFiles());
   }
 }

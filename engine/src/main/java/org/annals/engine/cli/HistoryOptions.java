@@ -1,6 +1,5 @@
 package org.annals.engine.cli;
 
-import java.util.Locale;
 import org.annals.engine.demo.ShopHistoryGenerator;
 import picocli.CommandLine.Option;
 
@@ -20,11 +19,12 @@ final class HistoryOptions {
 
   /** About how many events to generate. */
   long events() {
-    return switch (size.toLowerCase(Locale.ROOT)) {
-      case "small" -> ShopHistoryGenerator.Size.SMALL.events;
-      case "large" -> ShopHistoryGenerator.Size.LARGE.events;
-      default -> count();
-    };
+    for (ShopHistoryGenerator.Size named : ShopHistoryGenerator.Size.values()) {
+      if (named.name().equalsIgnoreCase(size)) {
+        return named.events;
+      }
+    }
+    return count();
   }
 
   private long count() {

@@ -75,7 +75,8 @@ final class ImportCommand implements Callable<Integer> {
          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8
              .newDecoder().onMalformedInput(CodingErrorAction.REPORT)))) {
       List<String> batch = new ArrayList<>();
-      long batchFirstLine = 1;
+      // Each event's line number: blank lines are skipped, so event i need not be on line first + i.
+      List<Long> batchLines = new ArrayList<>();
       long charsRead = 0;
       while (true) {
         String text;
@@ -94,18 +95,17 @@ final class ImportCommand implements Callable<Integer> {
           if (syntax != null) {
             return fail(progress, imported, "line " + line + ": not valid JSON: " + syntax);
           }
-          if (batch.isEmpty()) {
-            batchFirstLine = line;
-          }
           batch.add(text);
+          batchLines.add(line);
         }
         if (batch.size() == batchSize || (text == null && !batch.isEmpty())) {
-          String error = sink.append(stream, batch, batchFirstLine);
+          String error = sink.append(stream, batch, batchLines);
           if (error != null) {
             return fail(progress, imported, error);
           }
           imported += batch.size();
           batch.clear();
+          batchLines.clear();
           progress.show(Math.min(charsRead, size), imported);
         }
         if (text == null) {
@@ -143,7 +143,8 @@ final class ImportCommand implements Callable<Integer> {
 
   /** Where batches go; returns null on success or an error that names the line. */
   private interface Sink extends AutoCloseable {
-    String append(String stream, List<String> lines, long firstLine) throws Exception;
+    /** @param lineNumbers the file line of each of {@code lines} */
+    String append(String stream, List<String> lines, List<Long> lineNumbers) throws Exception;
   }
 
   private final class StoreSink implements Sink {
@@ -155,14 +156,14 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     @Override
-    public String append(String stream, List<String> lines, long firstLine) {
+    public String append(String stream, List<String> lines, List<Long> lineNumbers) {
       try {
         List<NewEvent> events = parser.parse(("[" + String.join(",\n", lines) + "]")
             .getBytes(StandardCharsets.UTF_8));
         store.append(stream, events);
         return null;
       } catch (AppendRejectedException e) {
-        return atLine(e.getMessage(), firstLine);
+        return atLine(e.getMessage(), lineNumbers);
       }
     }
 
@@ -181,7 +182,7 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     @Override
-    public String append(String stream, List<String> lines, long firstLine) throws Exception {
+    public String append(String stream, List<String> lines, List<Long> lineNumbers) throws Exception {
       String body = "[" + String.join(",", lines) + "]";
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.resolve("/streams/" + stream + "/events"))
           .header("Content-Type", "application/json")
@@ -190,7 +191,7 @@ final class ImportCommand implements Callable<Integer> {
         return null;
       }
       String message = json.readTree(r.body()).path("error").asText(r.body());
-      return atLine(message, firstLine) + " (HTTP " + r.statusCode() + ")";
+      return atLine(message, lineNumbers) + " (HTTP " + r.statusCode() + ")";
     }
 
     @Override
@@ -203,9 +204,10 @@ final class ImportCommand implements Callable<Integer> {
    * Turns the validator's "event 7: what is wrong" into "line N: what is wrong" for the file;
    * a message about the whole batch names the batch's first line.
    */
-  private static String atLine(String message, long firstLine) {
+  private static String atLine(String message, List<Long> lineNumbers) {
     InvalidEventException.Located at = InvalidEventException.locate(message);
-    return at != null ? "line " + (firstLine + at.eventIndex()) + ": " + at.rest()
-        : "the batch starting at line " + firstLine + ": " + message;
+    return at != null && at.eventIndex() < lineNumbers.size()
+        ? "line " + lineNumbers.get(at.eventIndex()) + ": " + at.rest()
+        : "the batch starting at line " + lineNumbers.get(0) + ": " + message;
   }
 }

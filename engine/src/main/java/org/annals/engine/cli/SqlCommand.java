@@ -21,10 +21,13 @@ import sqlline.SqlLine;
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Open a SQL shell (sqlline) on a server or a data folder; -e runs one statement.")
 final class SqlCommand implements Callable<Integer> {
-  /** As the thin driver reads it: a host, a port, and optionally the serialization. */
+  /**
+   * As the thin driver reads it: a host name or [IPv6 address], a port, and optionally the
+   * serialization, whose value alone may be in any case.
+   */
   private static final Pattern THIN = Pattern.compile(
-      "^jdbc:annals://([^/?:]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})/?(\\?serialization=(json|protobuf))?$",
-      Pattern.CASE_INSENSITIVE);
+      "jdbc:annals://([A-Za-z0-9][A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+]):(\\d{1,5})/?"
+          + "(\\?serialization=((?i:json|protobuf)))?");
   private static final String DEFAULT_URL = "jdbc:annals://" + ServerConfig.DEFAULT_HOST + ":"
       + ServerConfig.DEFAULT_PORT;
 
@@ -66,9 +69,10 @@ final class SqlCommand implements Callable<Integer> {
     }
     String url = target == null ? DEFAULT_URL : target.url;
     Matcher m = THIN.matcher(url);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("--url must look like jdbc:annals://host:port (optionally"
-          + " ?serialization=json); got " + url);
+    int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("--url must look like jdbc:annals://host:port with a port"
+          + " from 1 to 65535 (optionally ?serialization=protobuf|json); got " + url);
     }
     return "jdbc:avatica:remote:url=http://" + m.group(1) + ":" + m.group(2) + ";serialization="
         + (m.group(4) == null ? "protobuf" : m.group(4).toLowerCase(Locale.ROOT));

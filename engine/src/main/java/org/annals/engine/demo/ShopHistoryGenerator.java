@@ -141,7 +141,7 @@ public final class ShopHistoryGenerator {
       }
       flushDue(t + minute);
       if (!flushed && written >= flushAfterEvents) {
-        awaitInFlight();
+        awaitInFlight(0);
         store.flush();
         flushed = true;
       }
@@ -150,7 +150,7 @@ public final class ShopHistoryGenerator {
       }
     }
     flushDue(Long.MAX_VALUE);
-    awaitInFlight();
+    awaitInFlight(0);
     return written;
   }
 
@@ -191,15 +191,15 @@ public final class ShopHistoryGenerator {
     String totalText = money(total);
     schedule(at, "carts", event("CheckedOut", cart, () -> "{\"customer_id\":\"" + buyer + "\",\"order_id\":\"" + order + "\",\"total\":"
         + totalText + ",\"currency\":\"" + currency + "\"}"));
-    placeOrder(at + random.nextInt(5_000), order, customer, cart, total, currency, skus);
+    placeOrder(at + random.nextInt(5_000), order, customer, cart, totalText, currency, skus);
   }
 
-  private void placeOrder(long at, String order, String customer, String cart, long total,
+  /** @param amount the order's total as JSON number text */
+  private void placeOrder(long at, String order, String customer, String cart, String amount,
       String currency, List<String> skus) {
-    schedule(at, "orders", event("OrderPlaced", order, () -> "{\"customer_id\":\"" + customer + "\",\"cart_id\":\"" + cart + "\",\"total\":" + money(total)
+    schedule(at, "orders", event("OrderPlaced", order, () -> "{\"customer_id\":\"" + customer + "\",\"cart_id\":\"" + cart + "\",\"total\":" + amount
         + ",\"currency\":\"" + currency + "\",\"items\":[" + String.join(",", skus) + "]}"));
     String payment = id("pay-", ++nextPayment, 7);
-    String amount = money(total);
     at += 2_000 + random.nextInt(20_000);
     String method = random.nextDouble() < 0.7 ? "card" : "paypal";
     schedule(at, "payments", event("Authorized", payment, () -> "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
@@ -340,8 +340,9 @@ public final class ShopHistoryGenerator {
     return sorted;
   }
 
-  private void awaitInFlight() {
-    while (!inFlight.isEmpty()) {
+  /** Waits for the oldest appends until at most {@code keep} are in flight. */
+  private void awaitInFlight(int keep) {
+    while (inFlight.size() > keep) {
       inFlight.poll().join();
     }
   }
@@ -369,9 +370,7 @@ public final class ShopHistoryGenerator {
           written += part.size();
         }
       }
-      while (inFlight.size() > MAX_IN_FLIGHT) {
-        inFlight.poll().join();
-      }
+      awaitInFlight(MAX_IN_FLIGHT);
     }
   }
 }

@@ -48,6 +48,40 @@ class CommandLineTest {
   }
 
   @Test
+  void importCountsBlankLinesInsideABatchWhenNamingTheBadLine() throws Exception {
+    Path data = dir.resolve("data");
+    Path file = dir.resolve("events.jsonl");
+    Files.write(file, List.of(
+        "{\"event_type\":\"A\",\"entity_id\":\"e-1\",\"payload\":{}}",
+        "",
+        "",
+        "{\"event_type\":\"B\",\"entity_id\":\"e-1\",\"payload\":[1]}"), StandardCharsets.UTF_8);
+    Output err = Output.captureErr();
+    try {
+      assertEquals(1, Main.run("import", file.toString(), "--stream", "s", "--data", data.toString()));
+    } finally {
+      err.restore();
+    }
+    assertTrue(err.text().contains("line 4: payload must be a JSON object"), err.text());
+  }
+
+  @Test
+  void sqlRefusesUrlsTheThinDriverWouldRefuse() {
+    for (String url : List.of("jdbc:annals://127.0.0.1", "jdbc:annals://127.0.0.1:0",
+        "jdbc:annals://127.0.0.1:99999", "JDBC:ANNALS://127.0.0.1:8765", "jdbc:annals://-x:8765",
+        "jdbc:annals://127.0.0.1:8765?SERIALIZATION=json", "jdbc:annals://127.0.0.1:8765/db")) {
+      Output err = Output.captureErr();
+      try {
+        assertEquals(1, Main.run("sql", "--url", url, "-e", "SELECT 1"), url);
+      } finally {
+        err.restore();
+      }
+      assertTrue(err.text().contains("--url must look like jdbc:annals://host:port with a port from 1"
+          + " to 65535") && err.text().contains(url), err.text());
+    }
+  }
+
+  @Test
   void importNamesTheLineThatIsNotJson() throws Exception {
     Path data = dir.resolve("data");
     Path file = dir.resolve("events.jsonl");
