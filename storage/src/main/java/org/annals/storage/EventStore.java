@@ -238,15 +238,17 @@ public final class EventStore implements AutoCloseable {
       return;
     }
     StreamIndex.StreamState state = index.get(stream);
-    Map<String, Long> batchVersions = new HashMap<>();
+    Map<ByteBuffer, Long> batchVersions = new HashMap<>();
     for (EncodedEvent e : events) {
-      if (e.entityId() != null) {
-        Long inBatch = batchVersions.get(e.entityId());
+      if (e.entityIdUtf8() != null) {
+        ByteBuffer entity = ByteBuffer.wrap(e.entityIdUtf8());
+        Long inBatch = batchVersions.get(entity);
         long current = inBatch != null ? inBatch : state == null ? -1 : state.lastVersion(e.entityIdUtf8());
         if (!e.expectedVersion().matches(current)) {
-          throw new WrongExpectedVersionException(stream, e.entityId(), e.expectedVersion(), current);
+          throw new WrongExpectedVersionException(stream,
+              new String(e.entityIdUtf8(), StandardCharsets.UTF_8), e.expectedVersion(), current);
         }
-        batchVersions.put(e.entityId(), current + 1);
+        batchVersions.put(entity, current + 1);
       }
     }
   }

@@ -1,11 +1,11 @@
 package org.annals.storage;
 
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +30,9 @@ import org.annals.storage.parquet.PartitionFileWriter;
 import org.annals.storage.parquet.PartitionPath;
 import org.annals.storage.wal.WalSegments;
 import org.annals.storage.wal.WalWriter;
+import org.apache.arrow.memory.util.ArrowBufPointer;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +93,7 @@ final class MemtableFlusher implements AutoCloseable {
     PinnedRows pinned = memtable.sealForFlush();
     try {
       Manifest base = state.manifest();
-      Map<Partition, RowRefs> partitions = partition(pinned, base.coveredGlobalSeq());
+      Map<Partition, LongArrayList> partitions = partition(pinned, base.coveredGlobalSeq());
       if (partitions.isEmpty()) {
         return;
       }
@@ -118,13 +121,14 @@ final class MemtableFlusher implements AutoCloseable {
    * Sorts and writes every partition on the writer threads; returns the files in partition order.
    * If any write fails, waits for the others and deletes what they wrote before throwing.
    */
-  private List<DataFile> writeAll(List<PinnedRows.Part> parts, Map<Partition, RowRefs> partitions)
+  private List<DataFile> writeAll(List<PinnedRows.Part> parts, Map<Partition, LongArrayList> partitions)
       throws IOException {
     List<Future<DataFile>> pending = new ArrayList<>();
     Throwable failure = null;
     try {
-      for (Map.Entry<Partition, RowRefs> p : partitions.entrySet()) {
-        pending.add(writers.submit(() -> write(p.getKey(), p.getValue().sorted(parts))));
+      for (Map.Entry<Partition, LongArrayList> p : partitions.entrySet()) {
+        pending.add(writers.submit(() -> write(p.getKey(),
+            FileOrderRows.sorted(parts, p.getValue().elements(), p.getValue().size()))));
       }
     } catch (RejectedExecutionException e) {
       failure = new IOException("the store is closing; the flush was not started", e);
@@ -215,30 +219,34 @@ final class MemtableFlusher implements AutoCloseable {
    * Rows come in appended batches of one stream, so the last partition is cached rather than
    * looked up for every row.
    */
-  private static Map<Partition, RowRefs> partition(PinnedRows pinned, long covered) {
-    Map<Partition, RowRefs> partitions = new TreeMap<>();
-    byte[] lastStreamBytes = null;
-    String lastStream = null;
+  private static Map<Partition, LongArrayList> partition(PinnedRows pinned, long covered) {
+    Map<Partition, LongArrayList> partitions = new TreeMap<>();
+    // Stream names are compared in place and decoded only where they change, so this pass over
+    // every row allocates nothing per row.
+    ArrowBufPointer current = new ArrowBufPointer();
+    ArrowBufPointer previous = new ArrowBufPointer();
     Partition last = null;
-    RowRefs lastRows = null;
+    LongArrayList lastRows = null;
     List<PinnedRows.Part> parts = pinned.parts();
     for (int p = 0; p < parts.size(); p++) {
       MemtableChunk chunk = parts.get(p).chunk();
+      VarCharVector streams = (VarCharVector) chunk.sealedVector(EventColumn.STREAM_NAME);
+      TimeStampMilliTZVector recordedAt = (TimeStampMilliTZVector) chunk.sealedVector(EventColumn.RECORDED_AT);
       int rows = parts.get(p).rows();
       int start = (int) Math.max(0, Math.min(rows, covered - chunk.firstGlobalSeq()));
       for (int i = start; i < rows; i++) {
-        MemtableChunk.Row row = chunk.sealedRow(i);
-        byte[] streamBytes = row.getBytes(EventColumn.STREAM_NAME);
-        if (!Arrays.equals(streamBytes, lastStreamBytes)) {
-          lastStreamBytes = streamBytes;
-          lastStream = new String(streamBytes, StandardCharsets.UTF_8);
+        streams.getDataPointer(i, current);
+        long epochDay = PartitionPath.epochDay(recordedAt.get(i));
+        boolean sameStream = last != null && current.equals(previous);
+        if (!sameStream || last.epochDay() != epochDay) {
+          String stream = sameStream ? last.stream() : new String(streams.get(i), StandardCharsets.UTF_8);
+          last = new Partition(stream, epochDay);
+          lastRows = partitions.computeIfAbsent(last, k -> new LongArrayList());
+          ArrowBufPointer swap = previous;
+          previous = current;
+          current = swap;
         }
-        long epochDay = PartitionPath.epochDay(row.getLong(EventColumn.RECORDED_AT));
-        if (last == null || !last.stream().equals(lastStream) || last.epochDay() != epochDay) {
-          last = new Partition(lastStream, epochDay);
-          lastRows = partitions.computeIfAbsent(last, k -> new RowRefs());
-        }
-        lastRows.add(p, i);
+        lastRows.add(PinnedRows.position(p, i));
       }
     }
     return partitions;
@@ -250,28 +258,6 @@ final class MemtableFlusher implements AutoCloseable {
     public int compareTo(Partition o) {
       int c = stream.compareTo(o.stream);
       return c != 0 ? c : Long.compare(epochDay, o.epochDay);
-    }
-  }
-
-  /**
-   * A partition's rows as (part, row) positions in the pinned memtable: plain numbers, so that the
-   * rows of a large flush wait for their turn without weighing on the garbage collector. Their
-   * values are copied out a block at a time only while the partition's file is written.
-   */
-  private static final class RowRefs {
-    private long[] refs = new long[256];
-    private int size;
-
-    void add(int part, int row) {
-      if (size == refs.length) {
-        refs = Arrays.copyOf(refs, size * 2);
-      }
-      refs[size++] = PinnedRows.position(part, row);
-    }
-
-    /** The rows in file order. */
-    FileOrderRows sorted(List<PinnedRows.Part> parts) {
-      return FileOrderRows.sorted(parts, refs, size);
     }
   }
 }

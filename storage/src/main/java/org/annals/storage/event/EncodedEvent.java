@@ -6,14 +6,11 @@ import java.util.UUID;
  * A validated event with its text already encoded as UTF-8, ready for the log and the memtable.
  * The arrays are owned by the store once built and are never modified.
  *
- * @param entityId the entity id as text, or null, kept for conflict messages and expected-version
- *     checks within a batch
- * @param entityIdUtf8 the same id as UTF-8, or null
+ * @param entityIdUtf8 the entity id as UTF-8, or null
  * @param metadata UTF-8 JSON, or null
  */
 public record EncodedEvent(
     byte[] eventType,
-    String entityId,
     byte[] entityIdUtf8,
     byte[] payload,
     byte[] metadata,
@@ -21,7 +18,7 @@ public record EncodedEvent(
     ExpectedVersion expectedVersion) {
 
   public EncodedEvent withEventId(UUID id) {
-    return new EncodedEvent(eventType, entityId, entityIdUtf8, payload, metadata, id, expectedVersion);
+    return new EncodedEvent(eventType, entityIdUtf8, payload, metadata, id, expectedVersion);
   }
 
   /** The bytes this event adds to a log record, used for size limits and batching. */

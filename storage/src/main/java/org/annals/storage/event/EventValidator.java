@@ -100,7 +100,7 @@ public final class EventValidator {
     byte[] entityBytes = entityId == null ? null : encode(i, "entity_id", entityId);
     byte[] payload = encode(i, "payload", event.payload());
     byte[] metadata = event.metadata() == null ? null : encode(i, "metadata", event.metadata());
-    EncodedEvent encoded = new EncodedEvent(typeBytes, entityId, entityBytes, payload, metadata,
+    EncodedEvent encoded = new EncodedEvent(typeBytes, entityBytes, payload, metadata,
         event.eventId(), event.expectedVersion());
     if (encoded.encodedSize() > maxEventBytes) {
       throw new EventTooLargeException(InvalidEventException.about(i) + "the event is " + encoded.encodedSize()

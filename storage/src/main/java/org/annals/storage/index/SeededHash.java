@@ -1,5 +1,6 @@
 package org.annals.storage.index;
 
+import it.unimi.dsi.fastutil.HashCommon;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -10,7 +11,8 @@ import java.security.SecureRandom;
  * process. Clients choose entity ids and event ids, so with an unseeded hash one client could send
  * ids that all land in one probe run and make every append behind the sequencer lock crawl; with a
  * seed nobody outside the process can tell which ids collide. The mixing is murmur3's (eight bytes
- * at a time, then its finalizer), so every input bit reaches the low bits a table indexes by.
+ * at a time, then its finalizer from fastutil), so every input bit reaches the low bits a table
+ * indexes by.
  */
 final class SeededHash {
   private static final long SEED = new SecureRandom().nextLong();
@@ -32,12 +34,12 @@ final class SeededHash {
     for (int shift = 0; i < to; i++, shift += 8) {
       tail |= (bytes[i] & 0xffL) << shift;
     }
-    return finish(round(h, tail));
+    return HashCommon.murmurHash3(round(h, tail));
   }
 
   /** The hash of two longs, such as a UUID's halves; order matters. */
   static long of(long first, long second) {
-    return finish(round(round(SEED, first), second));
+    return HashCommon.murmurHash3(round(round(SEED, first), second));
   }
 
   private static long round(long h, long k) {
@@ -47,13 +49,5 @@ final class SeededHash {
     h ^= k;
     h = Long.rotateLeft(h, 27);
     return h * 5 + 0x52dce729;
-  }
-
-  private static long finish(long h) {
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    return h ^ (h >>> 33);
   }
 }

@@ -1,5 +1,6 @@
 package org.annals.storage.memtable;
 
+import it.unimi.dsi.fastutil.bytes.ByteArrays;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
@@ -60,15 +61,17 @@ public final class FileOrderRows implements Iterator<EventRow> {
         offsets[c.ordinal()][p] = c.kind().isLong() ? 0 : v.getOffsetBufferAddress();
       }
     }
+    // A small partition needs no more than its own rows of block.
+    int blockRows = Math.min(BLOCK_ROWS, order.length);
     for (EventColumn c : EventColumn.ALL) {
       if (c.kind().isLong()) {
-        longs[c.ordinal()] = new long[BLOCK_ROWS];
+        longs[c.ordinal()] = new long[blockRows];
       } else {
-        bytes[c.ordinal()] = new byte[BLOCK_ROWS * 32];
-        starts[c.ordinal()] = new int[BLOCK_ROWS + 1];
+        bytes[c.ordinal()] = new byte[blockRows * 32];
+        starts[c.ordinal()] = new int[blockRows + 1];
       }
       if (c.nullable()) {
-        nulls[c.ordinal()] = new boolean[BLOCK_ROWS];
+        nulls[c.ordinal()] = new boolean[blockRows];
       }
     }
   }
@@ -263,7 +266,7 @@ public final class FileOrderRows implements Iterator<EventRow> {
             blockEnd = i;
             break;
           }
-          bytes[col] = ensure(bytes[col], fill + length);
+          bytes[col] = ByteArrays.grow(bytes[col], fill + length);
           fill += copy(col, order[i], bytes[col], fill);
         }
         at[blockEnd - from] = fill;
@@ -291,13 +294,6 @@ public final class FileOrderRows implements Iterator<EventRow> {
     int length = MemoryUtil.getInt(offset + 4) - start;
     MemoryUtil.copyFromMemory(data[col][part] + start, into, at, length);
     return length;
-  }
-
-  private static byte[] ensure(byte[] array, int size) {
-    if (size <= array.length) {
-      return array;
-    }
-    return Arrays.copyOf(array, (int) Math.max(size, Math.min(Integer.MAX_VALUE - 8, 2L * array.length)));
   }
 
   /** The view of the current row of the block. */

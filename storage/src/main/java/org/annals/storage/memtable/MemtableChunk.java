@@ -184,19 +184,6 @@ public final class MemtableChunk {
   }
 
   /**
-   * A view of one row of a sealed chunk, which no writer touches any more, so it needs no lock.
-   * Used by the flush to group rows by partition.
-   */
-  public Row sealedRow(int index) {
-    if (!sealed) {
-      throw new IllegalStateException("direct row access needs a sealed chunk");
-    }
-    Row row = new Row();
-    row.index = index;
-    return row;
-  }
-
-  /**
    * A column of a sealed chunk, which no writer touches any more, so it needs no lock. Its
    * buffers live until the chunk is released.
    */
@@ -234,17 +221,6 @@ public final class MemtableChunk {
     @Override
     public byte[] getBytes(EventColumn column) {
       return ((VarCharVector) vectors[column.ordinal()]).get(index);
-    }
-
-    @Override
-    public int copyBytes(EventColumn column, byte[] into) {
-      VarCharVector v = (VarCharVector) vectors[column.ordinal()];
-      long start = v.getStartOffset(index);
-      int length = (int) (v.getEndOffset(index) - start);
-      if (length <= into.length) {
-        v.getDataBuffer().getBytes(start, into, 0, length);
-      }
-      return length;
     }
   }
 

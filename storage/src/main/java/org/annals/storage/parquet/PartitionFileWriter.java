@@ -57,8 +57,11 @@ public final class PartitionFileWriter {
    */
   public DataFile write(String streamName, String day, Iterator<? extends EventRow> rows, int rowCount)
       throws IOException {
-    if (rowCount <= 0 || !rows.hasNext()) {
-      throw new IllegalArgumentException("a partition file needs at least one row; got " + rowCount);
+    if (rowCount <= 0) {
+      throw new IllegalArgumentException("a partition file needs at least one row; rowCount is " + rowCount);
+    }
+    if (!rows.hasNext()) {
+      throw new IllegalArgumentException("rowCount is " + rowCount + " but there are no rows to write");
     }
     Path dir = PartitionPath.folder(folder.events(), streamName, day);
     Durable.createDirectories(dir);

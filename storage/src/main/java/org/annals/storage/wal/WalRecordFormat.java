@@ -113,9 +113,7 @@ public final class WalRecordFormat {
       byte[] entity = getBytes(buf);
       byte[] payload = getBytes(buf);
       byte[] metadata = getBytes(buf);
-      events.add(new EncodedEvent(type,
-          entity == null ? null : new String(entity, StandardCharsets.UTF_8), entity, payload,
-          metadata, id, ExpectedVersion.ANY));
+      events.add(new EncodedEvent(type, entity, payload, metadata, id, ExpectedVersion.ANY));
     }
     if (buf.hasRemaining()) {
       throw new IllegalArgumentException(buf.remaining() + " unexplained bytes after the last event");

@@ -65,7 +65,7 @@ class FileOrderRowsTest {
         long[] versions = new long[10];
         for (int i = 0; i < 10; i++) {
           String entity = "e" + (seq + i) % 7;
-          events.add(new EncodedEvent(utf8("T"), entity, utf8(entity),
+          events.add(new EncodedEvent(utf8("T"), utf8(entity),
               utf8("{\"n\":" + (seq + i) + ",\"f\":\"" + filler + "\"}"), utf8("{\"m\":" + (seq + i) + "}"),
               UUID.randomUUID(), ExpectedVersion.ANY));
           versions[i] = seq + i;
@@ -109,7 +109,7 @@ class FileOrderRowsTest {
           String entity = pool.get(random.nextInt(pool.size()));
           entities.add(entity);
           versions[i] = entity == null ? -1 : seq + i;
-          events.add(new EncodedEvent(utf8("Type" + (seq + i) % 7), entity,
+          events.add(new EncodedEvent(utf8("Type" + (seq + i) % 7),
               entity == null ? null : utf8(entity), utf8("{\"n\":" + (seq + i) + "}"),
               (seq + i) % 3 == 0 ? null : utf8("{\"m\":" + (seq + i) + "}"), UUID.randomUUID(),
               ExpectedVersion.ANY));
