@@ -19,27 +19,37 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineTest {
   @TempDir Path dir;
 
+  /** A JSON-lines file holding these lines. */
+  private Path jsonl(String... lines) throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    Files.write(file, List.of(lines), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** Runs a command line that must fail with status 1 and returns what it wrote to stderr. */
+  private static String failingRun(String... args) {
+    Output err = Output.captureErr();
+    try {
+      assertEquals(1, Main.run(args), String.join(" ", args));
+    } finally {
+      err.restore();
+    }
+    return err.text();
+  }
+
   @Test
   void importStopsAtABadLineAndKeepsTheBatchesBeforeIt() throws Exception {
     Path data = dir.resolve("data");
-    Path file = dir.resolve("events.jsonl");
-    Files.write(file, List.of(
+    Path file = jsonl(
         "{\"event_type\":\"A\",\"entity_id\":\"e-1\",\"payload\":{\"n\":1}}",
         "{\"event_type\":\"B\",\"entity_id\":\"e-1\",\"payload\":{\"n\":2}}",
         "",
         "{\"event_type\":\"C\",\"entity_id\":\"e-2\",\"payload\":{}}",
         "{\"event_type\":\"D\",\"entity_id\":\"e-2\",\"payload\":\"not an object\"}",
-        "{\"event_type\":\"E\",\"entity_id\":\"e-3\",\"payload\":{}}"), StandardCharsets.UTF_8);
-    Output err = Output.captureErr();
-    int status;
-    try {
-      status = Main.run("import", file.toString(), "--stream", "things", "--data", data.toString(),
-          "--batch-size", "2");
-    } finally {
-      err.restore();
-    }
-    assertEquals(1, status);
-    assertTrue(err.text().contains("line 5: payload must be a JSON object"), err.text());
+        "{\"event_type\":\"E\",\"entity_id\":\"e-3\",\"payload\":{}}");
+    String err = failingRun("import", file.toString(), "--stream", "things", "--data", data.toString(),
+        "--batch-size", "2");
+    assertTrue(err.contains("line 5: payload must be a JSON object"), err);
     try (EventStore store = EventStore.open(data)) {
       List<StoredEvent> stored = store.read(ScanSpec.all());
       assertEquals(List.of("A", "B"), stored.stream().map(StoredEvent::eventType).sorted().toList(),
@@ -50,19 +60,13 @@ class CommandLineTest {
   @Test
   void importCountsBlankLinesInsideABatchWhenNamingTheBadLine() throws Exception {
     Path data = dir.resolve("data");
-    Path file = dir.resolve("events.jsonl");
-    Files.write(file, List.of(
+    Path file = jsonl(
         "{\"event_type\":\"A\",\"entity_id\":\"e-1\",\"payload\":{}}",
         "",
         "",
-        "{\"event_type\":\"B\",\"entity_id\":\"e-1\",\"payload\":[1]}"), StandardCharsets.UTF_8);
-    Output err = Output.captureErr();
-    try {
-      assertEquals(1, Main.run("import", file.toString(), "--stream", "s", "--data", data.toString()));
-    } finally {
-      err.restore();
-    }
-    assertTrue(err.text().contains("line 4: payload must be a JSON object"), err.text());
+        "{\"event_type\":\"B\",\"entity_id\":\"e-1\",\"payload\":[1]}");
+    String err = failingRun("import", file.toString(), "--stream", "s", "--data", data.toString());
+    assertTrue(err.contains("line 4: payload must be a JSON object"), err);
   }
 
   @Test
@@ -70,32 +74,21 @@ class CommandLineTest {
     for (String url : List.of("jdbc:annals://127.0.0.1", "jdbc:annals://127.0.0.1:0",
         "jdbc:annals://127.0.0.1:99999", "JDBC:ANNALS://127.0.0.1:8765", "jdbc:annals://-x:8765",
         "jdbc:annals://127.0.0.1:8765?SERIALIZATION=json", "jdbc:annals://127.0.0.1:8765/db")) {
-      Output err = Output.captureErr();
-      try {
-        assertEquals(1, Main.run("sql", "--url", url, "-e", "SELECT 1"), url);
-      } finally {
-        err.restore();
-      }
-      assertTrue(err.text().contains("--url must look like jdbc:annals://host:port with a port from 1"
-          + " to 65535") && err.text().contains(url), err.text());
+      String err = failingRun("sql", "--url", url, "-e", "SELECT 1");
+      assertTrue(err.contains("--url must look like jdbc:annals://host:port with a port from 1"
+          + " to 65535") && err.contains(url), err);
     }
   }
 
   @Test
   void importNamesTheLineThatIsNotJson() throws Exception {
     Path data = dir.resolve("data");
-    Path file = dir.resolve("events.jsonl");
-    Files.write(file, List.of(
+    Path file = jsonl(
         "{\"event_type\":\"A\",\"payload\":{}}",
         "{\"event_type\":\"B\",\"payload\":{}}",
-        "{\"event_type\": \"C\", \"payload\": {"), StandardCharsets.UTF_8);
-    Output err = Output.captureErr();
-    try {
-      assertEquals(1, Main.run("import", file.toString(), "--stream", "s", "--data", data.toString()));
-    } finally {
-      err.restore();
-    }
-    assertTrue(err.text().contains("line 3: not valid JSON"), err.text());
+        "{\"event_type\": \"C\", \"payload\": {");
+    String err = failingRun("import", file.toString(), "--stream", "s", "--data", data.toString());
+    assertTrue(err.contains("line 3: not valid JSON"), err);
     try (EventStore store = EventStore.open(data)) {
       assertEquals(0, store.read(ScanSpec.all()).size(), "the batch with the bad line was not stored");
     }
@@ -104,11 +97,9 @@ class CommandLineTest {
   @Test
   void importFlushAndStatusWorkOnAFolder() throws Exception {
     Path data = dir.resolve("data");
-    Path file = dir.resolve("events.jsonl");
-    Files.write(file, List.of(
+    Path file = jsonl(
         "{\"event_type\":\"Opened\",\"entity_id\":\"a-1\",\"payload\":{},\"expected_version\":-1}",
-        "{\"event_type\":\"Credited\",\"entity_id\":\"a-1\",\"payload\":{\"amount\":5},\"expected_version\":0}"),
-        StandardCharsets.UTF_8);
+        "{\"event_type\":\"Credited\",\"entity_id\":\"a-1\",\"payload\":{\"amount\":5},\"expected_version\":0}");
     Output out = Output.captureOut();
     try {
       assertEquals(0, Main.run("import", file.toString(), "--stream", "accounts", "--data", data.toString()));
@@ -127,13 +118,8 @@ class CommandLineTest {
 
   @Test
   void aBadStreamNameIsRefusedWithTheRule() throws Exception {
-    Output err = Output.captureErr();
-    try {
-      assertTrue(Main.run("import", "missing.jsonl", "--stream", "../etc", "--data", dir.toString()) != 0);
-    } finally {
-      err.restore();
-    }
-    assertTrue(err.text().contains("invalid stream name '../etc'"), err.text());
+    String err = failingRun("import", "missing.jsonl", "--stream", "../etc", "--data", dir.toString());
+    assertTrue(err.contains("invalid stream name '../etc'"), err);
   }
 
   @Test
@@ -154,16 +140,10 @@ class CommandLineTest {
       assertTrue(events > 2000 && events < 4000, "about the size asked for: " + events);
       assertEquals(0, store.status().memtableRows(), "everything was flushed");
     }
-    Output err = Output.captureErr();
-    try {
-      assertEquals(1, Main.run("generate", "--data", data.toString(), "--size", "small"));
-      assertEquals(1, Main.run("generate", "--data", dir.resolve("other").toString(), "--size", "lots"));
-    } finally {
-      err.restore();
-    }
-    assertTrue(err.text().contains("already holds events in [carts, customers, orders, payments]"),
-        err.text());
-    assertTrue(err.text().contains("--size must be small, large or a number of events"), err.text());
+    String full = failingRun("generate", "--data", data.toString(), "--size", "small");
+    assertTrue(full.contains("already holds events in [carts, customers, orders, payments]"), full);
+    String badSize = failingRun("generate", "--data", dir.resolve("other").toString(), "--size", "lots");
+    assertTrue(badSize.contains("--size must be small, large or a number of events"), badSize);
     try (EventStore store = EventStore.open(data)) {
       assertEquals(events, store.status().flushedRows(), "the refused run added nothing");
     }
