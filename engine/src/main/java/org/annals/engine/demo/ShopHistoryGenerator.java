@@ -5,14 +5,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.ExpectedVersion;
 import org.annals.storage.event.NewEvent;
@@ -53,9 +51,7 @@ public final class ShopHistoryGenerator {
   private static final double EVENTS_PER_SESSION = 7.3;
   /** Appends in flight before the generator waits for the oldest. */
   private static final int MAX_IN_FLIGHT = 256;
-  private static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "SE"};
-  private static final String[] CARRIERS = {"DHL", "UPS", "La Poste", "Royal Mail", "FedEx"};
-  private static final String[] CANCEL_REASONS = {"customer_request", "out_of_stock"};
+  private static final int[] CANCEL_REASONS = {ShopEvent.CUSTOMER_REQUEST, ShopEvent.OUT_OF_STOCK};
   /** Share of each hour of a UTC day in the day's sessions. */
   private static final double[] HOURLY = {
       1.2, 0.8, 0.6, 0.5, 0.5, 0.7, 1.4, 2.6, 3.8, 4.4, 4.8, 5.0,
@@ -65,11 +61,11 @@ public final class ShopHistoryGenerator {
   private final SimulatedClock clock;
   private final Random random;
   private final long targetEvents;
-  /** Scheduled events by the minute they fall in: a calendar queue, O(1) to schedule into. */
-  @SuppressWarnings("unchecked")
-  private final List<Pending>[] minutes = new List[DAYS * 1440];
+  private final EventCalendar calendar = new EventCalendar(START.toEpochMilli(), DAYS * 1440);
   private int nextMinute;
-  private final List<String> customers = new ArrayList<>();
+  /** Filled for each event planned, and again for each event due; the calendar keeps copies. */
+  private final Plan plan = new Plan();
+  private final StringBuilder text = new StringBuilder(256);
   /**
    * Appends not yet durable, oldest first. A short window keeps the log writer busy (a group
    * commit takes many batches) while holding few batches' bytes, so they die young.
@@ -81,21 +77,6 @@ public final class ShopHistoryGenerator {
   private int nextCart;
   private int nextOrder;
   private int nextPayment;
-
-  /**
-   * An event planned for later. Its random choices are made when it is planned, so the history
-   * depends only on the seed; its JSON text is built only when it is due, because many events wait
-   * days of simulated time and full texts would burden the heap meanwhile.
-   */
-  private record Planned(String type, String entity, Supplier<String> payload, UUID id) {
-    NewEvent toEvent() {
-      return new NewEvent(type, entity, payload.get(),
-          "{\"source\":\"shop-simulator\",\"correlation_id\":\"" + entity + "\"}", id,
-          ExpectedVersion.ANY);
-    }
-  }
-
-  private record Pending(long at, String stream, Planned event) {}
 
   public ShopHistoryGenerator(EventStore store, SimulatedClock clock, long targetEvents, long seed) {
     this.store = store;
@@ -155,139 +136,144 @@ public final class ShopHistoryGenerator {
   }
 
   private void startSession(long at) {
-    String customer;
-    if (customers.isEmpty() || random.nextDouble() < 0.3) {
+    long customer;
+    if (nextCustomer == 0 || random.nextDouble() < 0.3) {
       customer = register(at);
       at += minutes(2, 10);
     } else {
-      customer = customers.get(random.nextInt(customers.size()));
+      customer = 1 + random.nextInt(nextCustomer);
     }
-    String buyer = customer;
-    String cart = id("cart-", ++nextCart, 7);
-    String currency = currencyOf(customer);
+    long cart = ++nextCart;
+    int currency = currencyOf(customer);
     int items = 1 + random.nextInt(4);
     long total = 0;
-    List<String> skus = new ArrayList<>();
+    long skus = 0;
     for (int i = 0; i < items; i++) {
       int sku = random.nextInt(400);
       int quantity = 1 + (random.nextDouble() < 0.8 ? 0 : random.nextInt(3));
       long unitCents = priceCents(sku);
       at += minutes(0, 4) + random.nextInt(60_000);
-      schedule(at, "carts", event("ItemAdded", cart, () -> "{\"customer_id\":\"" + buyer + "\",\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity
-          + ",\"unit_price\":" + money(unitCents) + ",\"currency\":\"" + currency + "\"}"));
+      Plan added = plan(ShopEvent.ITEM_ADDED, cart, at);
+      added.customer = customer;
+      added.sku = sku;
+      added.quantity = quantity;
+      added.amountCents = unitCents;
+      added.currency = currency;
+      calendar.add(added);
       if (random.nextDouble() < 0.1) {
         at += minutes(0, 3);
-        schedule(at, "carts", event("ItemRemoved", cart, () -> "{\"sku\":\"" + sku(sku) + "\",\"quantity\":" + quantity + "}"));
+        Plan removed = plan(ShopEvent.ITEM_REMOVED, cart, at);
+        removed.sku = sku;
+        removed.quantity = quantity;
+        calendar.add(removed);
       } else {
         total += unitCents * quantity;
-        skus.add("\"" + sku(sku) + "\"");
+        skus = Plan.withSku(skus, sku);
       }
     }
-    if (skus.isEmpty() || random.nextDouble() < 0.32) {
+    if (Plan.skuCount(skus) == 0 || random.nextDouble() < 0.32) {
       return; // an abandoned cart
     }
     at += minutes(1, 15);
-    String order = id("order-", ++nextOrder, 7);
-    String totalText = money(total);
-    schedule(at, "carts", event("CheckedOut", cart, () -> "{\"customer_id\":\"" + buyer + "\",\"order_id\":\"" + order + "\",\"total\":"
-        + totalText + ",\"currency\":\"" + currency + "\"}"));
-    placeOrder(at + random.nextInt(5_000), order, customer, cart, totalText, currency, skus);
+    long order = ++nextOrder;
+    Plan checkedOut = plan(ShopEvent.CHECKED_OUT, cart, at);
+    checkedOut.customer = customer;
+    checkedOut.order = order;
+    checkedOut.amountCents = total;
+    checkedOut.currency = currency;
+    calendar.add(checkedOut);
+    placeOrder(at + random.nextInt(5_000), order, customer, cart, total, currency, skus);
   }
 
-  /** @param amount the order's total as JSON number text */
-  private void placeOrder(long at, String order, String customer, String cart, String amount,
-      String currency, List<String> skus) {
-    schedule(at, "orders", event("OrderPlaced", order, () -> "{\"customer_id\":\"" + customer + "\",\"cart_id\":\"" + cart + "\",\"total\":" + amount
-        + ",\"currency\":\"" + currency + "\",\"items\":[" + String.join(",", skus) + "]}"));
-    String payment = id("pay-", ++nextPayment, 7);
+  /** @param skus the order's SKUs, packed by {@link Plan#withSku} */
+  private void placeOrder(long at, long order, long customer, long cart, long totalCents,
+      int currency, long skus) {
+    Plan placed = plan(ShopEvent.ORDER_PLACED, order, at);
+    placed.customer = customer;
+    placed.cart = cart;
+    placed.amountCents = totalCents;
+    placed.currency = currency;
+    placed.skus = skus;
+    calendar.add(placed);
+    long payment = ++nextPayment;
     at += 2_000 + random.nextInt(20_000);
-    String method = random.nextDouble() < 0.7 ? "card" : "paypal";
-    schedule(at, "payments", event("Authorized", payment, () -> "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
-        + "\",\"method\":\"" + method + "\"}"));
+    int method = random.nextDouble() < 0.7 ? 0 : 1;
+    Plan authorized = payment(ShopEvent.AUTHORIZED, payment, at, order, totalCents, currency);
+    authorized.method = method;
+    calendar.add(authorized);
     if (random.nextDouble() < 0.05) {
       at += minutes(1, 30);
-      schedule(at, "payments", event("Failed", payment, () -> "{\"order_id\":\"" + order + "\",\"reason\":\"declined\"}"));
-      schedule(at + minutes(30, 180), "orders", event("OrderCancelled", order,
-          () -> "{\"reason\":\"payment_failed\"}"));
+      Plan failed = plan(ShopEvent.FAILED, payment, at);
+      failed.order = order;
+      failed.reason = ShopEvent.DECLINED;
+      calendar.add(failed);
+      calendar.add(plan(ShopEvent.ORDER_CANCELLED, order, at + minutes(30, 180)).withReason(ShopEvent.PAYMENT_FAILED));
       return;
     }
     at += minutes(1, 60);
-    schedule(at, "payments", event("Captured", payment, () -> amountPayload(order, amount, currency, null)));
-    schedule(at + 1_000, "orders", event("PaymentCaptured", order, () -> "{\"payment_id\":\"" + payment + "\",\"amount\":" + amount + ",\"currency\":\"" + currency + "\"}"));
+    calendar.add(payment(ShopEvent.CAPTURED, payment, at, order, totalCents, currency));
+    Plan captured = plan(ShopEvent.PAYMENT_CAPTURED, order, at + 1_000);
+    captured.payment = payment;
+    captured.amountCents = totalCents;
+    captured.currency = currency;
+    calendar.add(captured);
     if (random.nextDouble() < 0.04) {
       at += minutes(20, 600);
-      String reason = CANCEL_REASONS[random.nextInt(CANCEL_REASONS.length)];
-      schedule(at, "orders", event("OrderCancelled", order, () -> "{\"reason\":\"" + reason + "\"}"));
-      schedule(at + minutes(60, 1440), "payments", event("Refunded", payment, () -> amountPayload(order, amount, currency, null)));
+      int reason = CANCEL_REASONS[random.nextInt(CANCEL_REASONS.length)];
+      calendar.add(plan(ShopEvent.ORDER_CANCELLED, order, at).withReason(reason));
+      calendar.add(payment(ShopEvent.REFUNDED, payment, at + minutes(60, 1440), order, totalCents, currency));
       return;
     }
     at += minutes(120, 2 * 1440);
-    String carrier = CARRIERS[random.nextInt(CARRIERS.length)];
+    int carrier = random.nextInt(ShopEvent.CARRIERS.length);
     int tracking = random.nextInt(1_000_000_000);
-    schedule(at, "orders", event("OrderShipped", order, () -> "{\"carrier\":\"" + carrier + "\",\"tracking\":\""
-        + id("TRK", tracking, 10) + "\"}"));
+    Plan shipped = plan(ShopEvent.ORDER_SHIPPED, order, at);
+    shipped.carrier = carrier;
+    shipped.tracking = tracking;
+    calendar.add(shipped);
     at += minutes(1440, 4 * 1440);
-    schedule(at, "orders", event("OrderDelivered", order, () -> "{}"));
+    calendar.add(plan(ShopEvent.ORDER_DELIVERED, order, at));
     if (random.nextDouble() < 0.02) {
-      schedule(at + minutes(1440, 5 * 1440), "payments", event("Refunded", payment, () -> amountPayload(order, amount, currency, "returned")));
+      calendar.add(payment(ShopEvent.REFUNDED, payment, at + minutes(1440, 5 * 1440), order, totalCents,
+          currency).withReason(ShopEvent.RETURNED));
     }
   }
 
-  private String register(long at) {
-    String customer = id("cust-", ++nextCustomer, 6);
-    String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
-    customers.add(customer);
-    schedule(at, "customers", event("Registered", customer, () -> "{\"email\":\"" + customer + "@example.com\",\"country\":\"" + country
-        + "\",\"currency\":\"" + currency(country) + "\"}"));
+  /** Registers a new customer; returns the customer's number. */
+  private long register(long at) {
+    long customer = ++nextCustomer;
+    int country = random.nextInt(ShopEvent.COUNTRIES.length);
+    Plan registered = plan(ShopEvent.REGISTERED, customer, at);
+    registered.country = country;
+    registered.currency = ShopEvent.CURRENCY_OF_COUNTRY[country];
+    calendar.add(registered);
     if (random.nextDouble() < 0.6) {
-      schedule(at + minutes(1, 120), "customers", event("EmailVerified", customer, () -> "{}"));
+      calendar.add(plan(ShopEvent.EMAIL_VERIFIED, customer, at + minutes(1, 120)));
     }
     if (random.nextDouble() < 0.1) {
       long when = at + minutes(60, 10 * 1440);
       int city = random.nextInt(500);
-      schedule(when, "customers", event("AddressChanged", customer,
-          () -> "{\"city\":\"City " + city + "\",\"country\":\"" + country + "\"}"));
+      Plan moved = plan(ShopEvent.ADDRESS_CHANGED, customer, when);
+      moved.city = city;
+      moved.country = country;
+      calendar.add(moved);
     }
     return customer;
   }
 
-  private String currencyOf(String customer) {
-    return currency(COUNTRIES[Math.abs(customer.hashCode()) % COUNTRIES.length]);
-  }
-
-  private static String currency(String country) {
-    return switch (country) {
-      case "GB" -> "GBP";
-      case "US" -> "USD";
-      case "SE" -> "SEK";
-      default -> "EUR";
-    };
+  /**
+   * The currency a customer shops in: derived from the hash of the id text, which is not always
+   * the currency of the country they registered with (a quirk the expected answers keep).
+   */
+  private static int currencyOf(long customer) {
+    String id = ShopEvent.entityId(ShopEvent.Stream.CUSTOMERS, customer);
+    return ShopEvent.CURRENCY_OF_COUNTRY[Math.abs(id.hashCode()) % ShopEvent.COUNTRIES.length];
   }
 
   private static long priceCents(int sku) {
     // A stable, skewed price list: most items cheap, a few expensive.
     long h = (sku * 2654435761L) & 0xffff;
     return 499 + (h * h) % 24_000;
-  }
-
-  private static String money(long cents) {
-    long rest = cents % 100;
-    return cents / 100 + (rest < 10 ? ".0" : ".") + rest;
-  }
-
-  /** A prefix and a number zero-padded to a width: string building, not String.format, is the hot path. */
-  private static String id(String prefix, long n, int width) {
-    String digits = Long.toString(n);
-    return prefix + "0".repeat(Math.max(0, width - digits.length())) + digits;
-  }
-
-  private static String sku(int sku) {
-    return id("SKU-", sku, 4);
-  }
-
-  private static String amountPayload(String order, String amount, String currency, String reason) {
-    return "{\"order_id\":\"" + order + "\",\"amount\":" + amount + ",\"currency\":\"" + currency
-        + (reason == null ? "\"}" : "\",\"reason\":\"" + reason + "\"}");
   }
 
   private long minutes(int min, int max) {
@@ -309,35 +295,31 @@ public final class ShopHistoryGenerator {
     return k;
   }
 
-  private Planned event(String type, String entity, Supplier<String> payload) {
-    return new Planned(type, entity, payload, new UUID(random.nextLong(), random.nextLong()));
+  /** The reusable plan, filled for a new event of a kind: the event's id is drawn here. */
+  private Plan plan(ShopEvent kind, long entity, long at) {
+    plan.reset(kind, entity);
+    plan.at = at;
+    plan.idHigh = random.nextLong();
+    plan.idLow = random.nextLong();
+    return plan;
   }
 
-  private void schedule(long at, String stream, Planned event) {
-    int minute = (int) ((at - START.toEpochMilli()) / 60_000);
-    if (minute < minutes.length) {
-      if (minutes[minute] == null) {
-        minutes[minute] = new ArrayList<>();
-      }
-      minutes[minute].add(new Pending(at, stream, event));
-    }
+  /** A plan for a payment event, which names its order, amount and currency. */
+  private Plan payment(ShopEvent kind, long payment, long at, long order, long amountCents, int currency) {
+    Plan p = plan(kind, payment, at);
+    p.order = order;
+    p.amountCents = amountCents;
+    p.currency = currency;
+    return p;
   }
 
-  /**
-   * A minute's events by time, and in the order they were planned where times are equal (the
-   * list's order). Sorted as primitive keys, offset in the minute then index, for speed.
-   */
-  private static List<Pending> inTimeOrder(List<Pending> due, long minuteStart) {
-    long[] keys = new long[due.size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = (due.get(i).at() - minuteStart) << 32 | i;
-    }
-    Arrays.sort(keys);
-    List<Pending> sorted = new ArrayList<>(keys.length);
-    for (long key : keys) {
-      sorted.add(due.get((int) key));
-    }
-    return sorted;
+  private NewEvent toEvent(Plan p) {
+    String entity = ShopEvent.entityId(p.kind.stream, p.entity);
+    text.setLength(0);
+    p.kind.payload(p, text);
+    return new NewEvent(p.kind.eventType, entity, text.toString(),
+        "{\"source\":\"shop-simulator\",\"correlation_id\":\"" + entity + "\"}",
+        new UUID(p.idHigh, p.idLow), ExpectedVersion.ANY);
   }
 
   /** Waits for the oldest appends until at most {@code keep} are in flight. */
@@ -349,18 +331,17 @@ public final class ShopHistoryGenerator {
 
   /** Appends every event due before {@code until}: per minute, one batch per stream. */
   private void flushDue(long until) {
-    while (nextMinute < minutes.length
+    while (nextMinute < calendar.minutes()
         && START.toEpochMilli() + (nextMinute + 1) * 60_000L <= until) {
-      List<Pending> due = minutes[nextMinute];
-      minutes[nextMinute] = null;
       long minuteStart = START.toEpochMilli() + nextMinute * 60_000L;
-      nextMinute++;
-      if (due == null) {
+      EventCalendar.Due due = calendar.take(nextMinute++);
+      if (due.size() == 0) {
         continue;
       }
       Map<String, List<NewEvent>> batches = new LinkedHashMap<>();
-      for (Pending p : inTimeOrder(due, minuteStart)) {
-        batches.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p.event().toEvent());
+      for (int i = 0; i < due.size(); i++) {
+        due.read(i, plan);
+        batches.computeIfAbsent(plan.kind.stream.streamName, k -> new ArrayList<>()).add(toEvent(plan));
       }
       clock.set(minuteStart);
       for (Map.Entry<String, List<NewEvent>> b : batches.entrySet()) {
