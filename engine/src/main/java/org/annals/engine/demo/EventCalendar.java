@@ -4,13 +4,15 @@ import java.util.Arrays;
 
 /**
  * Planned events by the minute they fall in (a calendar queue: O(1) to add to). Each minute keeps
- * its plans as rows of {@link Plan#FIELDS} longs in chunks of {@value #PLANS_PER_CHUNK} rows, so
+ * its plans as rows of {@link Plan#ROW_LONGS} longs in chunks of {@value #PLANS_PER_CHUNK} rows, so
  * waiting events cost the garbage collector a few arrays per minute rather than a handful of
  * objects each, and a busy minute grows by a chunk rather than by copying what it holds.
  * Not thread-safe.
  */
 final class EventCalendar {
   static final int PLANS_PER_CHUNK = 16;
+  /** Chunks a minute has room for before its list of chunks doubles: 64 plans. */
+  private static final int FIRST_CHUNKS = 4;
 
   private final long start;
   /** Per minute, its chunks in order; null for a minute with no plans. */
@@ -38,14 +40,14 @@ final class EventCalendar {
     int chunk = count / PLANS_PER_CHUNK;
     long[][] list = chunks[minute];
     if (list == null) {
-      list = chunks[minute] = new long[4][];
+      list = chunks[minute] = new long[FIRST_CHUNKS][];
     } else if (chunk == list.length) {
       list = chunks[minute] = Arrays.copyOf(list, 2 * list.length);
     }
     if (list[chunk] == null) {
-      list[chunk] = new long[PLANS_PER_CHUNK * Plan.FIELDS];
+      list[chunk] = new long[PLANS_PER_CHUNK * Plan.ROW_LONGS];
     }
-    plan.writeTo(list[chunk], count % PLANS_PER_CHUNK * Plan.FIELDS);
+    plan.writeTo(list[chunk], count % PLANS_PER_CHUNK * Plan.ROW_LONGS);
     counts[minute] = count + 1;
   }
 
@@ -61,7 +63,7 @@ final class EventCalendar {
     long minuteStart = start + minute * 60_000L;
     long[] keys = new long[count];
     for (int i = 0; i < count; i++) {
-      long at = list[i / PLANS_PER_CHUNK][i % PLANS_PER_CHUNK * Plan.FIELDS];
+      long at = list[i / PLANS_PER_CHUNK][i % PLANS_PER_CHUNK * Plan.ROW_LONGS];
       keys[i] = (at - minuteStart) << 32 | i;
     }
     Arrays.sort(keys);
@@ -86,7 +88,7 @@ final class EventCalendar {
     /** Reads the i-th plan in time order into {@code into}. */
     void read(int i, Plan into) {
       int index = (int) order[i];
-      into.readFrom(chunks[index / PLANS_PER_CHUNK], index % PLANS_PER_CHUNK * Plan.FIELDS);
+      into.readFrom(chunks[index / PLANS_PER_CHUNK], index % PLANS_PER_CHUNK * Plan.ROW_LONGS);
     }
   }
 }

@@ -2,15 +2,18 @@ package org.annals.engine.demo;
 
 /**
  * One event the generator has planned: its kind, its entity and the facts its payload will state,
- * as plain numbers. The generator fills one reusable Plan per event and the {@link EventCalendar}
+ * as plain numbers. The generator fills a reusable Plan per event and the {@link EventCalendar}
  * copies it into a row of longs, so the ~150,000 events waiting at any moment (deliveries days
  * ahead, refunds) are no objects the garbage collector must trace and copy again and again.
  * Entities are numbers ({@code order 42} is {@code order-0000042}); the small enumerations are
  * indexes into the arrays of {@link ShopEvent}.
+ *
+ * <p>A new fact needs a place in {@link #reset}, {@link #writeTo} and {@link #readFrom} (and in
+ * {@code EventCalendarTest}'s list of facts, which checks that none is lost).
  */
 final class Plan {
   /** How many longs a plan takes in a calendar row. */
-  static final int FIELDS = 8;
+  static final int ROW_LONGS = 8;
 
   ShopEvent kind;
   long at;
@@ -22,29 +25,29 @@ final class Plan {
   long cart;
   long order;
   long payment;
-  long sku;
-  long quantity;
+  int sku;
+  int quantity;
   /** An order's SKUs, packed by {@link #withSku}. */
   long skus;
   long amountCents;
-  long currency;
-  long country;
-  long city;
-  long method;
-  long carrier;
-  long tracking;
-  long reason;
+  int currency;
+  int country;
+  int city;
+  int method;
+  int carrier;
+  int tracking;
+  int reason;
 
   /** Clears the facts for a new event of the given kind. */
   Plan reset(ShopEvent newKind, long newEntity) {
     kind = newKind;
     entity = newEntity;
-    customer = cart = order = payment = sku = quantity = skus = amountCents = 0;
-    currency = country = city = method = carrier = tracking = reason = 0;
+    customer = cart = order = payment = skus = amountCents = 0;
+    sku = quantity = currency = country = city = method = carrier = tracking = reason = 0;
     return this;
   }
 
-  Plan withReason(long newReason) {
+  Plan withReason(int newReason) {
     reason = newReason;
     return this;
   }
@@ -67,12 +70,12 @@ final class Plan {
   }
 
   /**
-   * Packs the plan into {@link #FIELDS} longs: the time, the two halves of the id, then
+   * Packs the plan into {@link #ROW_LONGS} longs: the time, the two halves of the id, then
    * {@code entity|customer}, {@code cart|order} and {@code payment|amountCents} (32 bits each),
    * {@code skus} (40) with {@code sku} (9), {@code quantity} (4) and {@code city} (9), and last the
    * kind (8), {@code currency}, {@code country}, {@code method}, {@code carrier}, {@code reason}
-   * (4 each) and {@code tracking} (32). One plan is one cache line, which is what adding to the
-   * calendar costs.
+   * (4 each) and {@code tracking} (32). A plan takes 64 bytes, so adding one to the calendar
+   * writes one or two cache lines.
    */
   void writeTo(long[] row, int offset) {
     row[offset] = at;
@@ -81,7 +84,8 @@ final class Plan {
     row[offset + 3] = bits(entity, 32) << 32 | bits(customer, 32);
     row[offset + 4] = bits(cart, 32) << 32 | bits(order, 32);
     row[offset + 5] = bits(payment, 32) << 32 | bits(amountCents, 32);
-    row[offset + 6] = bits(skus, 40) << 24 | bits(sku, 9) << 15 | bits(quantity, 4) << 11 | bits(city, 9);
+    row[offset + 6] = bits(skus, 40) << 24 | bits(sku, 9) << 15 | bits(quantity, 4) << 11
+        | bits(city, 9);
     row[offset + 7] = (long) kind.ordinal() << 56 | bits(currency, 4) << 52 | bits(country, 4) << 48
         | bits(method, 4) << 44 | bits(carrier, 4) << 40 | bits(reason, 4) << 36 | bits(tracking, 32);
   }
@@ -97,22 +101,23 @@ final class Plan {
     payment = row[offset + 5] >>> 32;
     amountCents = row[offset + 5] & 0xffff_ffffL;
     skus = row[offset + 6] >>> 24;
-    sku = row[offset + 6] >>> 15 & 0x1ff;
-    quantity = row[offset + 6] >>> 11 & 0xf;
-    city = row[offset + 6] & 0x1ff;
+    sku = (int) (row[offset + 6] >>> 15 & 0x1ff);
+    quantity = (int) (row[offset + 6] >>> 11 & 0xf);
+    city = (int) (row[offset + 6] & 0x1ff);
     kind = ShopEvent.ALL[(int) (row[offset + 7] >>> 56)];
-    currency = row[offset + 7] >>> 52 & 0xf;
-    country = row[offset + 7] >>> 48 & 0xf;
-    method = row[offset + 7] >>> 44 & 0xf;
-    carrier = row[offset + 7] >>> 40 & 0xf;
-    reason = row[offset + 7] >>> 36 & 0xf;
-    tracking = row[offset + 7] & 0xffff_ffffL;
+    currency = (int) (row[offset + 7] >>> 52 & 0xf);
+    country = (int) (row[offset + 7] >>> 48 & 0xf);
+    method = (int) (row[offset + 7] >>> 44 & 0xf);
+    carrier = (int) (row[offset + 7] >>> 40 & 0xf);
+    reason = (int) (row[offset + 7] >>> 36 & 0xf);
+    tracking = (int) (row[offset + 7] & 0xffff_ffffL);
   }
 
   /** A fact that must fit its width in the packed row; a generator bug otherwise, not bad input. */
   private static long bits(long value, int width) {
     if (value >>> width != 0) {
-      throw new IllegalStateException(value + " does not fit the " + width + " bits a plan keeps for it");
+      throw new IllegalStateException(
+          value + " does not fit the " + width + " bits a plan keeps for it");
     }
     return value;
   }

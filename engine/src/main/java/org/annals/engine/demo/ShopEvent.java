@@ -12,8 +12,8 @@ enum ShopEvent {
     void payload(Plan p, StringBuilder out) {
       out.append("{\"email\":\"");
       appendEntity(out, Stream.CUSTOMERS, p.entity);
-      out.append("@example.com\",\"country\":\"").append(COUNTRIES[(int) p.country])
-          .append("\",\"currency\":\"").append(CURRENCIES[(int) p.currency]).append("\"}");
+      out.append("@example.com\",\"country\":\"").append(COUNTRIES[p.country])
+          .append("\",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
     }
   },
   EMAIL_VERIFIED(Stream.CUSTOMERS, "EmailVerified") {
@@ -26,7 +26,7 @@ enum ShopEvent {
     @Override
     void payload(Plan p, StringBuilder out) {
       out.append("{\"city\":\"City ").append(p.city).append("\",\"country\":\"")
-          .append(COUNTRIES[(int) p.country]).append("\"}");
+          .append(COUNTRIES[p.country]).append("\"}");
     }
   },
   ITEM_ADDED(Stream.CARTS, "ItemAdded") {
@@ -38,7 +38,7 @@ enum ShopEvent {
       appendSku(out, p.sku);
       out.append("\",\"quantity\":").append(p.quantity).append(",\"unit_price\":");
       appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[(int) p.currency]).append("\"}");
+      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
     }
   },
   ITEM_REMOVED(Stream.CARTS, "ItemRemoved") {
@@ -58,7 +58,7 @@ enum ShopEvent {
       appendEntity(out, Stream.ORDERS, p.order);
       out.append("\",\"total\":");
       appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[(int) p.currency]).append("\"}");
+      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
     }
   },
   ORDER_PLACED(Stream.ORDERS, "OrderPlaced") {
@@ -70,7 +70,7 @@ enum ShopEvent {
       appendEntity(out, Stream.CARTS, p.cart);
       out.append("\",\"total\":");
       appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[(int) p.currency]).append("\",\"items\":[");
+      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\",\"items\":[");
       for (int i = 0; i < Plan.skuCount(p.skus); i++) {
         out.append(i == 0 ? "\"" : ",\"");
         appendSku(out, Plan.skuAt(p.skus, i));
@@ -86,13 +86,13 @@ enum ShopEvent {
       appendEntity(out, Stream.PAYMENTS, p.payment);
       out.append("\",\"amount\":");
       appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[(int) p.currency]).append("\"}");
+      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
     }
   },
   ORDER_SHIPPED(Stream.ORDERS, "OrderShipped") {
     @Override
     void payload(Plan p, StringBuilder out) {
-      out.append("{\"carrier\":\"").append(CARRIERS[(int) p.carrier]).append("\",\"tracking\":\"");
+      out.append("{\"carrier\":\"").append(CARRIERS[p.carrier]).append("\",\"tracking\":\"");
       appendPadded(out, "TRK", p.tracking, 10);
       out.append("\"}");
     }
@@ -106,14 +106,14 @@ enum ShopEvent {
   ORDER_CANCELLED(Stream.ORDERS, "OrderCancelled") {
     @Override
     void payload(Plan p, StringBuilder out) {
-      out.append("{\"reason\":\"").append(REASONS[(int) p.reason]).append("\"}");
+      out.append("{\"reason\":\"").append(REASONS[p.reason]).append("\"}");
     }
   },
   AUTHORIZED(Stream.PAYMENTS, "Authorized") {
     @Override
     void payload(Plan p, StringBuilder out) {
       appendAmount(p, out);
-      out.append(",\"method\":\"").append(METHODS[(int) p.method]).append("\"}");
+      out.append(",\"method\":\"").append(METHODS[p.method]).append("\"}");
     }
   },
   FAILED(Stream.PAYMENTS, "Failed") {
@@ -121,7 +121,7 @@ enum ShopEvent {
     void payload(Plan p, StringBuilder out) {
       out.append("{\"order_id\":\"");
       appendEntity(out, Stream.ORDERS, p.order);
-      out.append("\",\"reason\":\"").append(REASONS[(int) p.reason]).append("\"}");
+      out.append("\",\"reason\":\"").append(REASONS[p.reason]).append("\"}");
     }
   },
   CAPTURED(Stream.PAYMENTS, "Captured") {
@@ -136,7 +136,7 @@ enum ShopEvent {
     void payload(Plan p, StringBuilder out) {
       appendAmount(p, out);
       if (p.reason != NO_REASON) {
-        out.append(",\"reason\":\"").append(REASONS[(int) p.reason]).append('"');
+        out.append(",\"reason\":\"").append(REASONS[p.reason]).append('"');
       }
       out.append('}');
     }
@@ -145,11 +145,20 @@ enum ShopEvent {
   static final ShopEvent[] ALL = values();
   static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "NL", "ES", "IT", "SE"};
   static final String[] CURRENCIES = {"EUR", "GBP", "USD", "SEK"};
-  /** Index into CURRENCIES of the currency of each of COUNTRIES. */
-  static final int[] CURRENCY_OF_COUNTRY = {0, 0, 1, 2, 0, 0, 0, 3};
+  /** The index in CURRENCIES of each country's currency, in the order of COUNTRIES. */
+  static final int[] CURRENCY_OF_COUNTRY = {
+      0 /* DE: EUR */, 0 /* FR: EUR */, 1 /* GB: GBP */, 2 /* US: USD */,
+      0 /* NL: EUR */, 0 /* ES: EUR */, 0 /* IT: EUR */, 3 /* SE: SEK */};
   static final String[] CARRIERS = {"DHL", "UPS", "La Poste", "Royal Mail", "FedEx"};
   static final String[] METHODS = {"card", "paypal"};
-  static final String[] REASONS = {"", "declined", "payment_failed", "customer_request", "out_of_stock", "returned"};
+  static final int CARD = 0;
+  static final int PAYPAL = 1;
+  /**
+   * Why a payment failed, an order was cancelled or a payment refunded, in one list so that a plan
+   * keeps any of them in the same few bits; the constants below are its indexes.
+   */
+  static final String[] REASONS = {
+      "", "declined", "payment_failed", "customer_request", "out_of_stock", "returned"};
   static final int NO_REASON = 0;
   static final int DECLINED = 1;
   static final int PAYMENT_FAILED = 2;
@@ -224,6 +233,6 @@ enum ShopEvent {
     appendEntity(out, Stream.ORDERS, p.order);
     out.append("\",\"amount\":");
     appendMoney(out, p.amountCents);
-    out.append(",\"currency\":\"").append(CURRENCIES[(int) p.currency]).append('"');
+    out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append('"');
   }
 }

@@ -63,8 +63,10 @@ public final class ShopHistoryGenerator {
   private final long targetEvents;
   private final EventCalendar calendar = new EventCalendar(START.toEpochMilli(), DAYS * 1440);
   private int nextMinute;
-  /** Filled for each event planned, and again for each event due; the calendar keeps copies. */
-  private final Plan plan = new Plan();
+  /** Filled for each event planned; the calendar keeps a copy. */
+  private final Plan planning = new Plan();
+  /** Filled from the calendar for each event due. */
+  private final Plan due = new Plan();
   private final StringBuilder text = new StringBuilder(256);
   /**
    * Appends not yet durable, oldest first. A short window keeps the log writer busy (a group
@@ -197,7 +199,7 @@ public final class ShopHistoryGenerator {
     calendar.add(placed);
     long payment = ++nextPayment;
     at += 2_000 + random.nextInt(20_000);
-    int method = random.nextDouble() < 0.7 ? 0 : 1;
+    int method = random.nextDouble() < 0.7 ? ShopEvent.CARD : ShopEvent.PAYPAL;
     Plan authorized = payment(ShopEvent.AUTHORIZED, payment, at, order, totalCents, currency);
     authorized.method = method;
     calendar.add(authorized);
@@ -207,7 +209,8 @@ public final class ShopHistoryGenerator {
       failed.order = order;
       failed.reason = ShopEvent.DECLINED;
       calendar.add(failed);
-      calendar.add(plan(ShopEvent.ORDER_CANCELLED, order, at + minutes(30, 180)).withReason(ShopEvent.PAYMENT_FAILED));
+      calendar.add(plan(ShopEvent.ORDER_CANCELLED, order, at + minutes(30, 180))
+          .withReason(ShopEvent.PAYMENT_FAILED));
       return;
     }
     at += minutes(1, 60);
@@ -221,7 +224,8 @@ public final class ShopHistoryGenerator {
       at += minutes(20, 600);
       int reason = CANCEL_REASONS[random.nextInt(CANCEL_REASONS.length)];
       calendar.add(plan(ShopEvent.ORDER_CANCELLED, order, at).withReason(reason));
-      calendar.add(payment(ShopEvent.REFUNDED, payment, at + minutes(60, 1440), order, totalCents, currency));
+      calendar.add(payment(ShopEvent.REFUNDED, payment, at + minutes(60, 1440), order, totalCents,
+          currency));
       return;
     }
     at += minutes(120, 2 * 1440);
@@ -295,17 +299,22 @@ public final class ShopHistoryGenerator {
     return k;
   }
 
-  /** The reusable plan, filled for a new event of a kind: the event's id is drawn here. */
+  /**
+   * Starts the plan of a new event; valid until the next call, so add it to the calendar first.
+   * The event's id is drawn here, after any draws that went into {@code at}: the history depends
+   * on the order of the draws, so a time must not be changed after its plan has started.
+   */
   private Plan plan(ShopEvent kind, long entity, long at) {
-    plan.reset(kind, entity);
-    plan.at = at;
-    plan.idHigh = random.nextLong();
-    plan.idLow = random.nextLong();
-    return plan;
+    planning.reset(kind, entity);
+    planning.at = at;
+    planning.idHigh = random.nextLong();
+    planning.idLow = random.nextLong();
+    return planning;
   }
 
   /** A plan for a payment event, which names its order, amount and currency. */
-  private Plan payment(ShopEvent kind, long payment, long at, long order, long amountCents, int currency) {
+  private Plan payment(ShopEvent kind, long payment, long at, long order, long amountCents,
+      int currency) {
     Plan p = plan(kind, payment, at);
     p.order = order;
     p.amountCents = amountCents;
@@ -334,14 +343,14 @@ public final class ShopHistoryGenerator {
     while (nextMinute < calendar.minutes()
         && START.toEpochMilli() + (nextMinute + 1) * 60_000L <= until) {
       long minuteStart = START.toEpochMilli() + nextMinute * 60_000L;
-      EventCalendar.Due due = calendar.take(nextMinute++);
-      if (due.size() == 0) {
+      EventCalendar.Due minute = calendar.take(nextMinute++);
+      if (minute.size() == 0) {
         continue;
       }
       Map<String, List<NewEvent>> batches = new LinkedHashMap<>();
-      for (int i = 0; i < due.size(); i++) {
-        due.read(i, plan);
-        batches.computeIfAbsent(plan.kind.stream.streamName, k -> new ArrayList<>()).add(toEvent(plan));
+      for (int i = 0; i < minute.size(); i++) {
+        minute.read(i, due);
+        batches.computeIfAbsent(due.kind.stream.streamName, k -> new ArrayList<>()).add(toEvent(due));
       }
       clock.set(minuteStart);
       for (Map.Entry<String, List<NewEvent>> b : batches.entrySet()) {
