@@ -36,9 +36,9 @@ enum ShopEvent {
       appendEntity(out, Stream.CUSTOMERS, p.customer);
       out.append("\",\"sku\":\"");
       appendSku(out, p.sku);
-      out.append("\",\"quantity\":").append(p.quantity).append(",\"unit_price\":");
-      appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
+      out.append("\",\"quantity\":").append(p.quantity).append(',');
+      appendPrice(out, "unit_price", p);
+      out.append('}');
     }
   },
   ITEM_REMOVED(Stream.CARTS, "ItemRemoved") {
@@ -56,9 +56,9 @@ enum ShopEvent {
       appendEntity(out, Stream.CUSTOMERS, p.customer);
       out.append("\",\"order_id\":\"");
       appendEntity(out, Stream.ORDERS, p.order);
-      out.append("\",\"total\":");
-      appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
+      out.append("\",");
+      appendPrice(out, "total", p);
+      out.append('}');
     }
   },
   ORDER_PLACED(Stream.ORDERS, "OrderPlaced") {
@@ -68,9 +68,9 @@ enum ShopEvent {
       appendEntity(out, Stream.CUSTOMERS, p.customer);
       out.append("\",\"cart_id\":\"");
       appendEntity(out, Stream.CARTS, p.cart);
-      out.append("\",\"total\":");
-      appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\",\"items\":[");
+      out.append("\",");
+      appendPrice(out, "total", p);
+      out.append(",\"items\":[");
       for (int i = 0; i < Plan.skuCount(p.skus); i++) {
         out.append(i == 0 ? "\"" : ",\"");
         appendSku(out, Plan.skuAt(p.skus, i));
@@ -84,9 +84,9 @@ enum ShopEvent {
     void payload(Plan p, StringBuilder out) {
       out.append("{\"payment_id\":\"");
       appendEntity(out, Stream.PAYMENTS, p.payment);
-      out.append("\",\"amount\":");
-      appendMoney(out, p.amountCents);
-      out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append("\"}");
+      out.append("\",");
+      appendPrice(out, "amount", p);
+      out.append('}');
     }
   },
   ORDER_SHIPPED(Stream.ORDERS, "OrderShipped") {
@@ -231,7 +231,13 @@ enum ShopEvent {
   private static void appendAmount(Plan p, StringBuilder out) {
     out.append("{\"order_id\":\"");
     appendEntity(out, Stream.ORDERS, p.order);
-    out.append("\",\"amount\":");
+    out.append("\",");
+    appendPrice(out, "amount", p);
+  }
+
+  /** {@code "name":12.34,"currency":"EUR"}: an amount as every priced event states it. */
+  private static void appendPrice(StringBuilder out, String name, Plan p) {
+    out.append('"').append(name).append("\":");
     appendMoney(out, p.amountCents);
     out.append(",\"currency\":\"").append(CURRENCIES[p.currency]).append('"');
   }
