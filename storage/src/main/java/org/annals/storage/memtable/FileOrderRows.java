@@ -46,6 +46,8 @@ public final class FileOrderRows implements Iterator<EventRow> {
   private final byte[][] bytes = new byte[COLUMNS][];
   /** Per text column, where each row's bytes start in {@link #bytes}; one more for the end. */
   private final int[][] starts = new int[COLUMNS][];
+  /** Where each row's value of the text column being loaded sits in memtable memory. */
+  private final long[] sources;
   private final BlockRow row = new BlockRow();
 
   private FileOrderRows(List<PinnedRows.Part> parts, long[] order) {
@@ -63,6 +65,7 @@ public final class FileOrderRows implements Iterator<EventRow> {
     }
     // A small partition needs no more than its own rows of block.
     int blockRows = Math.min(BLOCK_ROWS, order.length);
+    sources = new long[blockRows];
     for (EventColumn c : EventColumn.ALL) {
       if (c.kind().isLong()) {
         longs[c.ordinal()] = new long[blockRows];
@@ -257,20 +260,37 @@ public final class FileOrderRows implements Iterator<EventRow> {
           out[i - from] = MemoryUtil.getLong(address);
         }
       } else {
-        int[] at = starts[col];
-        int fill = 0;
-        for (int i = from; i < blockEnd; i++) {
-          at[i - from] = fill;
-          int length = length(col, order[i]); // 0 for a null
-          if (i > from && (long) fill + length > BLOCK_COLUMN_BYTES) {
-            blockEnd = i;
-            break;
-          }
-          bytes[col] = ByteArrays.grow(bytes[col], fill + length);
-          fill += copy(col, order[i], bytes[col], fill);
-        }
-        at[blockEnd - from] = fill;
+        loadText(col, from);
       }
+    }
+  }
+
+  /**
+   * Copies a text column's values of the block in two passes: first every value's place and
+   * length (from the offsets), then the bytes. Neither pass waits for one read before it can
+   * start the next, so the cache misses of a block overlap.
+   */
+  private void loadText(int col, int from) {
+    int[] at = starts[col];
+    long fill = 0;
+    for (int i = from; i < blockEnd; i++) {
+      long position = order[i];
+      int part = PinnedRows.part(position);
+      long offset = offsets[col][part] + 4L * PinnedRows.row(position);
+      int start = MemoryUtil.getInt(offset);
+      int length = MemoryUtil.getInt(offset + 4) - start; // 0 for a null
+      if (i > from && fill + length > BLOCK_COLUMN_BYTES) {
+        blockEnd = i;
+        break;
+      }
+      at[i - from] = (int) fill;
+      sources[i - from] = data[col][part] + start;
+      fill += length;
+    }
+    at[blockEnd - from] = (int) fill;
+    byte[] into = bytes[col] = ByteArrays.grow(bytes[col], (int) fill);
+    for (int k = 0; k < blockEnd - from; k++) {
+      MemoryUtil.copyFromMemory(sources[k], into, at[k], at[k + 1] - at[k]);
     }
   }
 
