@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.annals.storage.event.EventColumn;
@@ -171,43 +172,49 @@ final class StoreRecovery {
     }
     long windowStart = now - options.idempotencyWindow().toMillis();
     List<EventPosition> recent = new ArrayList<>();
+    // A file holds one stream, so each stream's files are scanned on their own: no row's stream
+    // name is read or decoded, and each row finds its stream's index without a lookup.
+    Set<String> streams = new TreeSet<>();
+    for (DataFile f : manifest.files()) {
+      streams.add(f.streamName());
+    }
     try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, conf, allocator)) {
-      ScanSpec versions = ScanSpec.builder()
-          .columns(EventColumn.STREAM_NAME, EventColumn.ENTITY_ID, EventColumn.VERSION).build();
-      try (EventScanner scan = files.scan(versions)) {
-        while (scan.next()) {
-          VectorSchemaRoot b = scan.batch();
-          VarCharVector stream = (VarCharVector) b.getVector(0);
-          VarCharVector entity = (VarCharVector) b.getVector(1);
-          BigIntVector version = (BigIntVector) b.getVector(2);
-          for (int i = 0; i < b.getRowCount(); i++) {
-            if (!entity.isNull(i)) {
-              index.getOrCreate(new String(stream.get(i), StandardCharsets.UTF_8))
-                  .recordVersion(entity.get(i), version.get(i));
+      for (String stream : streams) {
+        StreamIndex.StreamState state = index.getOrCreate(stream);
+        ScanSpec versions = ScanSpec.builder().stream(stream)
+            .columns(EventColumn.ENTITY_ID, EventColumn.VERSION).build();
+        try (EventScanner scan = files.scan(versions)) {
+          while (scan.next()) {
+            VectorSchemaRoot b = scan.batch();
+            VarCharVector entity = (VarCharVector) b.getVector(0);
+            BigIntVector version = (BigIntVector) b.getVector(1);
+            for (int i = 0; i < b.getRowCount(); i++) {
+              if (!entity.isNull(i)) {
+                state.recordVersion(entity.get(i), version.get(i));
+              }
             }
           }
         }
-      }
-      if (options.idempotencyMaxEntries() > 0 && options.idempotencyWindow().toMillis() > 0) {
-        ScanSpec idSpec = ScanSpec.builder()
-            .columns(EventColumn.STREAM_NAME, EventColumn.SEQ, EventColumn.VERSION,
-                EventColumn.GLOBAL_SEQ, EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
-            .recordedBetween(windowStart, Long.MAX_VALUE).build();
-        try (EventScanner scan = files.scan(idSpec)) {
-          while (scan.next()) {
-            VectorSchemaRoot b = scan.batch();
-            VarCharVector stream = (VarCharVector) b.getVector(0);
-            BigIntVector seq = (BigIntVector) b.getVector(1);
-            BigIntVector version = (BigIntVector) b.getVector(2);
-            BigIntVector global = (BigIntVector) b.getVector(3);
-            VarCharVector id = (VarCharVector) b.getVector(4);
-            TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(5);
-            for (int i = 0; i < b.getRowCount(); i++) {
-              recent.add(new EventPosition(new String(stream.get(i), StandardCharsets.UTF_8),
-                  seq.get(i), version.isNull(i) ? null : version.get(i), global.get(i),
-                  UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)), at.get(i)));
+        if (options.idempotencyMaxEntries() > 0 && options.idempotencyWindow().toMillis() > 0) {
+          ScanSpec idSpec = ScanSpec.builder().stream(stream)
+              .columns(EventColumn.SEQ, EventColumn.VERSION, EventColumn.GLOBAL_SEQ,
+                  EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
+              .recordedBetween(windowStart, Long.MAX_VALUE).build();
+          try (EventScanner scan = files.scan(idSpec)) {
+            while (scan.next()) {
+              VectorSchemaRoot b = scan.batch();
+              BigIntVector seq = (BigIntVector) b.getVector(0);
+              BigIntVector version = (BigIntVector) b.getVector(1);
+              BigIntVector global = (BigIntVector) b.getVector(2);
+              VarCharVector id = (VarCharVector) b.getVector(3);
+              TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(4);
+              for (int i = 0; i < b.getRowCount(); i++) {
+                recent.add(new EventPosition(stream, seq.get(i), version.isNull(i) ? null : version.get(i),
+                    global.get(i), UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)),
+                    at.get(i)));
+              }
+              keepNewest(recent, options.idempotencyMaxEntries());
             }
-            keepNewest(recent, options.idempotencyMaxEntries());
           }
         }
       }
