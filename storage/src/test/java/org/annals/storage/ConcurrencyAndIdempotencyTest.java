@@ -146,6 +146,44 @@ class ConcurrencyAndIdempotencyTest {
   }
 
   @Test
+  void fromFilesEachStreamGetsBackItsOwnVersionsAndTheNewestIdsAcrossStreams() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
+    List<UUID> ids = new ArrayList<>();
+    try (EventStore store = EventStore.open(options(clock).idempotencyMaxEntries(3).build())) {
+      // One entity id in two streams, appended alternately: orders reach version 2, payments 1.
+      for (int i = 0; i < 5; i++) {
+        ids.add(UUID.randomUUID());
+        store.append(i % 2 == 0 ? "orders" : "payments",
+            List.of(NewEvent.of("E" + i, "x-1", "{}").withEventId(ids.get(i))));
+      }
+      store.flush();
+    }
+    try (EventStore store = EventStore.open(options(clock).idempotencyMaxEntries(3).build())) {
+      // The newest three ids (global_seq 2, 3 and 4) are remembered, each with its own stream.
+      AppendResult retried = store.append("orders", List.of(NewEvent.of("E4", "x-1", "{}").withEventId(ids.get(4))));
+      assertTrue(retried.duplicate());
+      assertEquals("orders", retried.positions().get(0).streamName());
+      assertEquals(4, retried.positions().get(0).globalSeq());
+      retried = store.append("payments", List.of(NewEvent.of("E3", "x-1", "{}").withEventId(ids.get(3))));
+      assertTrue(retried.duplicate());
+      assertEquals("payments", retried.positions().get(0).streamName());
+      assertEquals(3, retried.positions().get(0).globalSeq());
+      assertTrue(store.append("orders", List.of(NewEvent.of("E2", "x-1", "{}").withEventId(ids.get(2)))).duplicate());
+
+      WrongExpectedVersionException orders = assertThrows(WrongExpectedVersionException.class, () -> store.append(
+          "orders", List.of(NewEvent.of("Late", "x-1", "{}").withExpectedVersion(ExpectedVersion.exactly(1)))));
+      assertEquals(2, orders.actual());
+      WrongExpectedVersionException payments = assertThrows(WrongExpectedVersionException.class, () -> store.append(
+          "payments", List.of(NewEvent.of("Late", "x-1", "{}").withExpectedVersion(ExpectedVersion.exactly(0)))));
+      assertEquals(1, payments.actual());
+
+      AppendResult again = store.append("orders", List.of(NewEvent.of("E0", "x-1", "{}").withEventId(ids.get(0))));
+      assertFalse(again.duplicate(), "the oldest id is past the entry limit, so it is stored again");
+      assertEquals(3, again.positions().get(0).version());
+    }
+  }
+
+  @Test
   void eventIdsAreForgottenAfterTheWindowAndBeyondTheEntryLimit() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2026-05-01T00:00:00Z"));
     UUID id = UUID.randomUUID();

@@ -288,7 +288,8 @@ public final class FileOrderRows implements Iterator<EventRow> {
       fill += length;
     }
     at[blockEnd - from] = (int) fill;
-    byte[] into = bytes[col] = ByteArrays.grow(bytes[col], (int) fill);
+    // Nothing in the block's old bytes is kept, so a larger array need not copy them.
+    byte[] into = bytes[col] = ByteArrays.grow(bytes[col], (int) fill, 0);
     for (int k = 0; k < blockEnd - from; k++) {
       MemoryUtil.copyFromMemory(sources[k], into, at[k], at[k + 1] - at[k]);
     }
