@@ -11,8 +11,8 @@ import org.annals.storage.event.EventPosition;
  * The event ids stored recently, with where each event landed, so that a retried append is
  * answered with the original positions instead of stored twice. An id is remembered for
  * {@code windowMillis} after its recorded_at, and at most {@code maxEntries} ids are kept (the
- * oldest are forgotten first). Entries are added in recorded_at order. Not thread-safe: the append
- * sequencer guards it.
+ * oldest are forgotten first). Entries are added in recorded_at order (which is global_seq order:
+ * recorded_at never goes back). Not thread-safe: the append sequencer guards it.
  *
  * <p>The window holds up to a million entries that each live a few seconds under load: as objects
  * they would be copied by every young collection and then promoted to die in the old generation.

@@ -14,8 +14,9 @@ import org.annals.storage.parquet.PartitionPath;
 /**
  * What a scan reads: the columns wanted and the predicates the storage layer applies itself. A
  * scan returns exactly the rows that satisfy every predicate, so a caller may drop the predicates
- * it pushed here. Predicates also prune partitions (by folder), files (by manifest statistics) and
- * row groups (by Parquet statistics and the entity_id bloom filter). Immutable.
+ * it pushed here. Predicates also prune partitions (by the stream and day the manifest lists for
+ * each file), files (by manifest statistics) and row groups (by Parquet statistics and the
+ * entity_id bloom filter). Immutable.
  *
  * @param columns the columns to return, in this order
  * @param streams the streams to read, or null for all
