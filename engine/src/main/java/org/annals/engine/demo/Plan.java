@@ -81,13 +81,16 @@ final class Plan {
     row[offset] = at;
     row[offset + 1] = idHigh;
     row[offset + 2] = idLow;
-    row[offset + 3] = bits(entity, 32) << 32 | bits(customer, 32);
-    row[offset + 4] = bits(cart, 32) << 32 | bits(order, 32);
-    row[offset + 5] = bits(payment, 32) << 32 | bits(amountCents, 32);
-    row[offset + 6] = bits(skus, 40) << 24 | bits(sku, 9) << 15 | bits(quantity, 4) << 11
-        | bits(city, 9);
-    row[offset + 7] = (long) kind.ordinal() << 56 | bits(currency, 4) << 52 | bits(country, 4) << 48
-        | bits(method, 4) << 44 | bits(carrier, 4) << 40 | bits(reason, 4) << 36 | bits(tracking, 32);
+    row[offset + 3] = bits(entity, 32, "entity") << 32 | bits(customer, 32, "customer");
+    row[offset + 4] = bits(cart, 32, "cart") << 32 | bits(order, 32, "order");
+    row[offset + 5] = bits(payment, 32, "payment") << 32
+        | bits(amountCents, 32, "amountCents");
+    row[offset + 6] = bits(skus, 40, "skus") << 24 | bits(sku, 9, "sku") << 15
+        | bits(quantity, 4, "quantity") << 11 | bits(city, 9, "city");
+    row[offset + 7] = (long) kind.ordinal() << 56 | bits(currency, 4, "currency") << 52
+        | bits(country, 4, "country") << 48 | bits(method, 4, "method") << 44
+        | bits(carrier, 4, "carrier") << 40 | bits(reason, 4, "reason") << 36
+        | bits(tracking, 32, "tracking");
   }
 
   void readFrom(long[] row, int offset) {
@@ -114,10 +117,10 @@ final class Plan {
   }
 
   /** A fact that must fit its width in the packed row; a generator bug otherwise, not bad input. */
-  private static long bits(long value, int width) {
+  private static long bits(long value, int width, String fact) {
     if (value >>> width != 0) {
-      throw new IllegalStateException(
-          value + " does not fit the " + width + " bits a plan keeps for it");
+      throw new IllegalStateException(fact + " " + value + " does not fit the " + width
+          + " bits a plan keeps for it (0 to " + ((1L << width) - 1) + ")");
     }
     return value;
   }

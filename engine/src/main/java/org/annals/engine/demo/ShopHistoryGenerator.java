@@ -155,12 +155,10 @@ public final class ShopHistoryGenerator {
       int quantity = 1 + (random.nextDouble() < 0.8 ? 0 : random.nextInt(3));
       long unitCents = priceCents(sku);
       at += minutes(0, 4) + random.nextInt(60_000);
-      Plan added = plan(ShopEvent.ITEM_ADDED, cart, at);
+      Plan added = priced(ShopEvent.ITEM_ADDED, cart, at, unitCents, currency);
       added.customer = customer;
       added.sku = sku;
       added.quantity = quantity;
-      added.amountCents = unitCents;
-      added.currency = currency;
       calendar.add(added);
       if (random.nextDouble() < 0.1) {
         at += minutes(0, 3);
@@ -178,11 +176,9 @@ public final class ShopHistoryGenerator {
     }
     at += minutes(1, 15);
     long order = ++nextOrder;
-    Plan checkedOut = plan(ShopEvent.CHECKED_OUT, cart, at);
+    Plan checkedOut = priced(ShopEvent.CHECKED_OUT, cart, at, total, currency);
     checkedOut.customer = customer;
     checkedOut.order = order;
-    checkedOut.amountCents = total;
-    checkedOut.currency = currency;
     calendar.add(checkedOut);
     placeOrder(at + random.nextInt(5_000), order, customer, cart, total, currency, skus);
   }
@@ -190,11 +186,9 @@ public final class ShopHistoryGenerator {
   /** @param skus the order's SKUs, packed by {@link Plan#withSku} */
   private void placeOrder(long at, long order, long customer, long cart, long totalCents,
       int currency, long skus) {
-    Plan placed = plan(ShopEvent.ORDER_PLACED, order, at);
+    Plan placed = priced(ShopEvent.ORDER_PLACED, order, at, totalCents, currency);
     placed.customer = customer;
     placed.cart = cart;
-    placed.amountCents = totalCents;
-    placed.currency = currency;
     placed.skus = skus;
     calendar.add(placed);
     long payment = ++nextPayment;
@@ -215,10 +209,8 @@ public final class ShopHistoryGenerator {
     }
     at += minutes(1, 60);
     calendar.add(payment(ShopEvent.CAPTURED, payment, at, order, totalCents, currency));
-    Plan captured = plan(ShopEvent.PAYMENT_CAPTURED, order, at + 1_000);
+    Plan captured = priced(ShopEvent.PAYMENT_CAPTURED, order, at + 1_000, totalCents, currency);
     captured.payment = payment;
-    captured.amountCents = totalCents;
-    captured.currency = currency;
     calendar.add(captured);
     if (random.nextDouble() < 0.04) {
       at += minutes(20, 600);
@@ -312,13 +304,19 @@ public final class ShopHistoryGenerator {
     return planning;
   }
 
-  /** A plan for a payment event, which names its order, amount and currency. */
-  private Plan payment(ShopEvent kind, long payment, long at, long order, long amountCents,
-      int currency) {
-    Plan p = plan(kind, payment, at);
-    p.order = order;
+  /** A plan for an event that states an amount and its currency. */
+  private Plan priced(ShopEvent kind, long entity, long at, long amountCents, int currency) {
+    Plan p = plan(kind, entity, at);
     p.amountCents = amountCents;
     p.currency = currency;
+    return p;
+  }
+
+  /** A plan for a payment event, which names its order besides its amount and currency. */
+  private Plan payment(ShopEvent kind, long payment, long at, long order, long amountCents,
+      int currency) {
+    Plan p = priced(kind, payment, at, amountCents, currency);
+    p.order = order;
     return p;
   }
 

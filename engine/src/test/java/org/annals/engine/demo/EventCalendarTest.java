@@ -68,16 +68,21 @@ class EventCalendarTest {
         p -> p.skus = 1L << 40, p -> p.sku = 512, p -> p.quantity = 16, p -> p.city = 512,
         p -> p.currency = 16, p -> p.country = 16, p -> p.method = 16, p -> p.carrier = 16,
         p -> p.reason = 16, p -> p.tracking = -1);
+    List<String> names = List.of("entity", "customer", "cart", "order", "payment", "amountCents",
+        "skus", "sku", "quantity", "city", "currency", "country", "method", "carrier", "reason",
+        "tracking");
     for (int i = 0; i < tooLarge.size(); i++) {
       Plan p = new Plan().reset(ShopEvent.ORDER_SHIPPED, 1);
       tooLarge.get(i).accept(p);
-      assertThrows(IllegalStateException.class, () -> p.writeTo(new long[Plan.ROW_LONGS], 0),
-          "fact " + i);
+      IllegalStateException refused = assertThrows(IllegalStateException.class,
+          () -> p.writeTo(new long[Plan.ROW_LONGS], 0), names.get(i));
+      assertTrue(refused.getMessage().startsWith(names.get(i) + " "), refused.getMessage());
     }
     Plan p = new Plan().reset(ShopEvent.ORDER_SHIPPED, 1L << 32);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> p.writeTo(new long[Plan.ROW_LONGS], 0));
-    assertEquals("4294967296 does not fit the 32 bits a plan keeps for it", e.getMessage());
+    assertEquals("entity 4294967296 does not fit the 32 bits a plan keeps for it (0 to 4294967295)",
+        e.getMessage());
   }
 
   @Test
