@@ -46,7 +46,7 @@ public final class StreamIndex {
     }
   }
 
-  /** Records a durable or sequenced batch: its stream's next seq and its entities' versions. */
+  /** Records a batch replayed from the log: its stream's next seq and its entities' versions. */
   public void record(SequencedBatch batch) {
     StreamState stream = getOrCreate(batch.streamName());
     stream.advanceTo(batch.firstSeq() + batch.size());

@@ -274,9 +274,7 @@ public final class FileOrderRows implements Iterator<EventRow> {
     int[] at = starts[col];
     long fill = 0;
     for (int i = from; i < blockEnd; i++) {
-      long position = order[i];
-      int part = PinnedRows.part(position);
-      long offset = offsets[col][part] + 4L * PinnedRows.row(position);
+      long offset = offsetAt(col, order[i]);
       int start = MemoryUtil.getInt(offset);
       int length = MemoryUtil.getInt(offset + 4) - start; // 0 for a null
       if (i > from && fill + length > BLOCK_COLUMN_BYTES) {
@@ -284,7 +282,7 @@ public final class FileOrderRows implements Iterator<EventRow> {
         break;
       }
       at[i - from] = (int) fill;
-      sources[i - from] = data[col][part] + start;
+      sources[i - from] = data[col][PinnedRows.part(order[i])] + start;
       fill += length;
     }
     at[blockEnd - from] = (int) fill;
@@ -301,19 +299,23 @@ public final class FileOrderRows implements Iterator<EventRow> {
     return (bits & (1 << (row & 7))) == 0;
   }
 
+  /** Where a text value's start offset sits; its end offset follows. */
+  private long offsetAt(int col, long position) {
+    return offsets[col][PinnedRows.part(position)] + 4L * PinnedRows.row(position);
+  }
+
   /** A text value's length in bytes; 0 for a null, whose offsets Arrow fills in equal. */
   private int length(int col, long position) {
-    long at = offsets[col][PinnedRows.part(position)] + 4L * PinnedRows.row(position);
+    long at = offsetAt(col, position);
     return MemoryUtil.getInt(at + 4) - MemoryUtil.getInt(at);
   }
 
   /** Copies a text value to {@code into} at {@code at}; returns its length. */
   private int copy(int col, long position, byte[] into, int at) {
-    int part = PinnedRows.part(position);
-    long offset = offsets[col][part] + 4L * PinnedRows.row(position);
+    long offset = offsetAt(col, position);
     int start = MemoryUtil.getInt(offset);
     int length = MemoryUtil.getInt(offset + 4) - start;
-    MemoryUtil.copyFromMemory(data[col][part] + start, into, at, length);
+    MemoryUtil.copyFromMemory(data[col][PinnedRows.part(position)] + start, into, at, length);
     return length;
   }
 
