@@ -3,6 +3,7 @@ package org.annals.storage;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.memtable.Memtable;
+import org.annals.storage.scan.FooterCache;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.hadoop.conf.Configuration;
@@ -17,6 +18,7 @@ final class CommittedState {
   private final DataFolder folder;
   private final Configuration conf;
   private final BufferAllocator allocator;
+  private final FooterCache footers = new FooterCache(FooterCache.DEFAULT_FILES);
   private Manifest manifest;
 
   CommittedState(Manifest manifest, Memtable memtable, DataFolder folder, Configuration conf,
@@ -33,7 +35,7 @@ final class CommittedState {
   }
 
   synchronized Snapshot snapshot() {
-    return new Snapshot(manifest, memtable.pin(), folder, conf, allocator);
+    return new Snapshot(manifest, memtable.pin(), folder, conf, allocator, footers);
   }
 
   synchronized void publish(Manifest next) {

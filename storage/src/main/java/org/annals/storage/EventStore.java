@@ -306,6 +306,25 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
+  /** Events in the store, flushed or not: one past the last global_seq. */
+  public long eventCount() {
+    synchronized (sequencer) {
+      long n = 0;
+      for (String name : index.streamNames()) {
+        n += index.get(name).nextSeq();
+      }
+      return n;
+    }
+  }
+
+  /** Events in one stream, flushed or not; 0 for a stream with none. */
+  public long eventCount(String streamName) {
+    synchronized (sequencer) {
+      StreamIndex.StreamState s = index.get(streamName);
+      return s == null ? 0 : s.nextSeq();
+    }
+  }
+
   /** Size and time span of every stream, sorted by name. */
   public List<StreamStats> streamStats() throws IOException {
     Map<String, long[]> counts = new TreeMap<>();

@@ -13,14 +13,24 @@ import java.util.Set;
  */
 public final class ClientProperties {
   /**
+   * Whether the connection's queries push work into storage scans: {@code true} (the default)
+   * or {@code false}, which makes Calcite filter and aggregate every row itself; for comparing
+   * answers and plans, never faster.
+   */
+  public static final String PUSHDOWN = "pushdown";
+
+  /**
    * What a client may send: credentials (accepted and ignored: Annals has no users yet; BI tools
-   * send them anyway) and Avatica's own client settings, which stay on the client.
+   * send them anyway), Avatica's own client settings, which stay on the client, and
+   * {@link #PUSHDOWN}.
    */
   public static final Set<String> ALLOWED = Set.of("user", "password", "url", "serialization",
-      "avatica_user", "avatica_password", "authentication");
+      "avatica_user", "avatica_password", "authentication", PUSHDOWN);
 
   /** Internal: the data folder of an embedded connection. */
   static final String DATA_FOLDER = "annals.dataFolder";
+  /** Internal: the connection's {@link #PUSHDOWN} setting, checked. */
+  static final String PUSHDOWN_SETTING = "annals.pushdown";
 
   private ClientProperties() {}
 
@@ -36,6 +46,19 @@ public final class ClientProperties {
             + " factories and functions are fixed by the server)", "08001");
       }
     }
+  }
+
+  /** The client's {@link #PUSHDOWN} setting: true unless it says false; anything else is refused. */
+  public static boolean pushdown(Properties client) throws SQLException {
+    String value = client == null ? null : client.getProperty(PUSHDOWN);
+    if (value == null || value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new SQLException("connection property 'pushdown' is '" + value + "'; it takes true or false",
+        "08001");
   }
 
   /** The properties Calcite gets: Annals's fixed settings, nothing from the client. */

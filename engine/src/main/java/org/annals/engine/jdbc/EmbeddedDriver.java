@@ -56,6 +56,7 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
     }
     ClientProperties.check(info);
     Properties props = ClientProperties.calciteSettings();
+    props.setProperty(ClientProperties.PUSHDOWN_SETTING, Boolean.toString(ClientProperties.pushdown(info)));
     try {
       props.setProperty(ClientProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
     } catch (InvalidPathException e) {
@@ -102,7 +103,9 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       CalciteConnection calcite = connection.unwrap(CalciteConnection.class);
       SchemaPlus root = calcite.getRootSchema();
       var store = StoreRegistry.acquire(folder);
-      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store));
+      boolean pushdown = Boolean.parseBoolean(calcite.getProperties()
+          .getProperty(ClientProperties.PUSHDOWN_SETTING, "true"));
+      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store, pushdown));
       annals.setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(store));
       calcite.setSchema(EventSchema.NAME);

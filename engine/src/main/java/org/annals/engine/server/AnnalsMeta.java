@@ -48,12 +48,14 @@ final class AnnalsMeta extends JdbcMeta {
     if (info != null) {
       client.putAll(info);
     }
+    boolean pushdown;
     try {
       ClientProperties.check(client);
+      pushdown = ClientProperties.pushdown(client);
     } catch (SQLException e) {
       throw ClientErrors.toClient(e);
     }
-    super.openConnection(ch, Map.of());
+    super.openConnection(ch, pushdown ? Map.of() : Map.of(ClientProperties.PUSHDOWN, "false"));
   }
 
   /**

@@ -16,19 +16,22 @@ public final class EventSchema extends AbstractSchema {
   public static final String ALL_EVENTS = "events";
 
   private final EventStore store;
+  private final boolean pushdown;
   private final QueryPositions positions = new QueryPositions();
 
-  public EventSchema(EventStore store) {
+  /** @param pushdown whether scans take filters, columns and aggregates from the planner */
+  public EventSchema(EventStore store, boolean pushdown) {
     this.store = store;
+    this.pushdown = pushdown;
   }
 
   @Override
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();
-    tables.put(ALL_EVENTS, new EventTable(store, null, positions));
+    tables.put(ALL_EVENTS, new EventTable(store, null, positions, pushdown));
     for (String stream : store.streams()) {
       // A stream named "events" stays reachable through events WHERE stream_name = 'events'.
-      tables.putIfAbsent(stream, new EventTable(store, stream, positions));
+      tables.putIfAbsent(stream, new EventTable(store, stream, positions, pushdown));
     }
     return tables;
   }

@@ -1,21 +1,26 @@
 package org.annals.engine.sql;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.scan.ScanStats;
 import org.annals.storage.scan.Snapshot;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.AbstractQueryableTable;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.Linq4j;
 import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.linq4j.Queryable;
-import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.prepare.Prepare;
@@ -26,30 +31,40 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.ModifiableTable;
-import org.apache.calcite.schema.ProjectableFilterableTable;
 import org.apache.calcite.schema.SchemaPlus;
-import org.apache.calcite.schema.Schemas;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTableQueryable;
 import org.apache.calcite.sql2rel.InitializerExpressionFactory;
 
 /**
- * A table of events: {@code events} (every stream) or one stream's table. Reads push the columns
- * and the filters {@link FilterTranslator} understands into a storage scan; INSERT appends through
+ * A table of events: {@code events} (every stream) or one stream's table. The planner sees it as
+ * an {@link EventTableScan}, into which {@link EventRules} push columns, filters and aggregates;
+ * {@link #query} runs what was pushed against a storage snapshot. INSERT appends through
  * {@link EventAppender}. Every scan of one query reads up to the same global_seq, fixed by the
  * query's first scan ({@link QueryPositions}). Thread-safe.
  */
-final class EventTable extends AbstractQueryableTable
-    implements ProjectableFilterableTable, ModifiableTable {
+final class EventTable extends AbstractQueryableTable implements TranslatableTable, ModifiableTable {
   private final EventStore store;
   private final String streamName;
   private final QueryPositions positions;
+  private final boolean pushdown;
 
-  /** @param streamName the stream this table shows, or null for {@code events} */
-  EventTable(EventStore store, String streamName, QueryPositions positions) {
+  /**
+   * @param streamName the stream this table shows, or null for {@code events}
+   * @param pushdown whether {@link EventRules} may push work into this table's scans
+   */
+  EventTable(EventStore store, String streamName, QueryPositions positions, boolean pushdown) {
     super(Object[].class);
     this.store = store;
     this.streamName = streamName;
     this.positions = positions;
+    this.pushdown = pushdown;
+  }
+
+  boolean pushdown() {
+    return pushdown;
   }
 
   @Override
@@ -58,46 +73,65 @@ final class EventTable extends AbstractQueryableTable
   }
 
   @Override
-  public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
-    List<EventColumn> columns = new ArrayList<>();
-    if (projects == null) {
-      columns.addAll(EventColumn.ALL);
-    } else {
-      for (int p : projects) {
-        columns.add(EventColumn.ALL.get(p));
-      }
-    }
-    ScanSpec spec = new FilterTranslator(root).translate(filters, columns, streamName);
+  public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+    return EventTableScan.of(context.getCluster(), relOptTable, this);
+  }
+
+  @Override
+  public Statistic getStatistic() {
+    return Statistics.of(estimatedRows(), List.of());
+  }
+
+  /** The rows the table holds now, for the planner's estimates: from the manifest and memtable. */
+  double estimatedRows() {
+    return streamName == null ? store.eventCount() : store.eventCount(streamName);
+  }
+
+  /**
+   * Runs a pushed scan: translates its filters with this execution's {@code ?} values, then reads
+   * rows (or computes the aggregate) from a snapshot. The snapshot is taken when enumeration starts.
+   */
+  Enumerable<Object[]> query(DataContext root, EventQuery query) {
+    List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.columns();
+    ScanSpec spec = new FilterTranslator(root).translate(query.filters(), columns, streamName);
+    BooleanSupplier cancelled = cancelFlag(root);
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
         Snapshot snapshot = store.snapshot();
-        long end = root == null ? snapshot.endGlobalSeq()
-            : positions.endFor(root, snapshot.endGlobalSeq());
         try {
-          return new EventEnumerator(snapshot, snapshot.scan(spec.withGlobalSeqAtMost(end - 1)), columns);
-        } catch (RuntimeException e) {
-          try {
-            snapshot.close();
-          } catch (java.io.IOException closing) {
-            e.addSuppressed(closing);
+          long end = root == null ? snapshot.endGlobalSeq()
+              : positions.endFor(root, snapshot.endGlobalSeq());
+          ScanSpec bounded = spec.withGlobalSeqAtMost(end - 1);
+          if (query.aggregate() != null) {
+            try (snapshot) {
+              return Linq4j.enumerator(snapshot.aggregate(bounded, query.aggregate(), cancelled, new ScanStats()));
+            }
           }
-          throw e;
+          return new EventEnumerator(snapshot, snapshot.scan(bounded, cancelled), columns);
+        } catch (CancellationException e) {
+          throw closing(snapshot, SqlErrors.of(SqlErrors.CANCELLED, "the query was cancelled"));
+        } catch (IOException e) {
+          throw closing(snapshot, new UncheckedIOException("reading events failed: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+          throw closing(snapshot, e);
         }
       }
     };
   }
 
-  /**
-   * Reads go through {@link #scan} with the query's {@link DataContext}, whatever plan Calcite
-   * picks; only INSERT asks for the table itself.
-   */
-  @Override
-  public Expression getExpression(SchemaPlus schema, String tableName, Class clazz) {
-    if (ModifiableTable.class.isAssignableFrom(clazz)) {
-      return super.getExpression(schema, tableName, clazz);
+  private static RuntimeException closing(Snapshot snapshot, RuntimeException e) {
+    try {
+      snapshot.close();
+    } catch (IOException closing) {
+      e.addSuppressed(closing);
     }
-    return Schemas.tableExpression(schema, getElementType(), tableName, ProjectableFilterableTable.class);
+    return e;
+  }
+
+  private static BooleanSupplier cancelFlag(DataContext root) {
+    AtomicBoolean flag = root == null ? null : DataContext.Variable.CANCEL_FLAG.get(root);
+    return flag == null ? () -> false : flag::get;
   }
 
   @Override
@@ -106,7 +140,7 @@ final class EventTable extends AbstractQueryableTable
       @SuppressWarnings("unchecked")
       @Override
       public Enumerator<T> enumerator() {
-        return (Enumerator<T>) scan(null, new ArrayList<>(), null).enumerator();
+        return (Enumerator<T>) query(null, EventQuery.all()).enumerator();
       }
     };
   }

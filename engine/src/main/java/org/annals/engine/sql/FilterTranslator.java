@@ -2,36 +2,45 @@ package org.annals.engine.sql;
 
 import com.google.common.collect.BoundType;
 import com.google.common.collect.Range;
+import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.ScanSpec;
 import org.apache.calcite.DataContext;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUnknownAs;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
 import org.apache.calcite.util.TimestampString;
 
 /**
- * Turns the filters Calcite offers a table scan into a {@link ScanSpec}. A filter the storage
- * scan applies exactly is removed from the list, so Calcite does not evaluate it again; anything
- * else stays for Calcite. Handled: {@code =} on stream_name, entity_id and event_type (and IN on
- * stream_name); {@code =, <, <=, >, >=} and ranges on seq, global_seq and recorded_at; literals and
- * {@code ?} parameters on the other side. Not thread-safe: one per scan.
+ * The filters a storage scan applies exactly, and their translation into a {@link ScanSpec}.
+ * At planning time {@link #isPushable} decides, from a filter's shape alone, whether the scan
+ * can take it over (so Calcite need not evaluate it again); at run time {@link #translate} turns
+ * the pushed filters, with the query's {@code ?} values, into the spec. Pushable: {@code =} and
+ * {@code IN} on stream_name and event_type, {@code =} on entity_id, {@code IS [NOT] NULL} on
+ * any column, and {@code =, <, <=, >, >=},
+ * {@code BETWEEN} and one range on seq, global_seq and recorded_at; the other side a literal or a
+ * {@code ?} of a matching type. Ranges end up half-open, [from, to), as the storage layer takes
+ * them. Not thread-safe: one per scan.
  */
 final class FilterTranslator {
   private final DataContext context;
   private Set<String> streams;
   private String entityId;
-  private String eventType;
+  private Set<String> eventTypes;
   private boolean contradiction;
+  private final Set<EventColumn> nullColumns = EnumSet.noneOf(EventColumn.class);
+  private final Set<EventColumn> notNullColumns = EnumSet.noneOf(EventColumn.class);
   private final long[] seq = {Long.MIN_VALUE, Long.MAX_VALUE};
   private final long[] globalSeq = {Long.MIN_VALUE, Long.MAX_VALUE};
   /** recorded_at bounds, both inclusive here; the spec's upper bound is exclusive. */
@@ -41,28 +50,106 @@ final class FilterTranslator {
     this.context = context;
   }
 
-  /** Consumes the filters it can apply exactly, then returns the spec for the given columns. */
+  /** Whether the storage scan applies this filter (over the full event row) exactly. */
+  static boolean isPushable(RexNode filter) {
+    if (filter.isA(SqlKind.IS_NULL) || filter.isA(SqlKind.IS_NOT_NULL)) {
+      return ((RexCall) filter).getOperands().get(0) instanceof RexInputRef;
+    }
+    if (!(filter instanceof RexCall call) || call.getOperands().size() != 2) {
+      return false;
+    }
+    RexNode left = call.getOperands().get(0);
+    RexNode right = call.getOperands().get(1);
+    if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
+      RexNode swap = left;
+      left = right;
+      right = swap;
+    }
+    if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)) {
+      return false;
+    }
+    EventColumn column = EventColumn.ALL.get(ref.getIndex());
+    if (call.getKind() == SqlKind.SEARCH) {
+      return right instanceof RexLiteral lit && pushableSarg(column, lit.getValueAs(Sarg.class));
+    }
+    RelDataType type = right.getType();
+    return switch (call.getKind()) {
+      case EQUALS -> isTextColumn(column) ? isText(type) : isRangeColumn(column) && isWhole(column, type);
+      case LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
+          isRangeColumn(column) && isWhole(column, type);
+      default -> false;
+    };
+  }
+
+  private static boolean pushableSarg(EventColumn column, Sarg<?> sarg) {
+    if (sarg == null || sarg.nullAs != RexUnknownAs.UNKNOWN && sarg.nullAs != RexUnknownAs.FALSE) {
+      return false;
+    }
+    if (column == EventColumn.STREAM_NAME || column == EventColumn.EVENT_TYPE) {
+      return sarg.isPoints() && sarg.rangeSet.asRanges().stream()
+          .allMatch(r -> r.lowerEndpoint() instanceof NlsString);
+    }
+    if (!isRangeColumn(column) || sarg.rangeSet.asRanges().size() != 1) {
+      return false;
+    }
+    Range<?> r = sarg.rangeSet.asRanges().iterator().next();
+    return (!r.hasLowerBound() || literal(r.lowerEndpoint()) instanceof Long)
+        && (!r.hasUpperBound() || literal(r.upperEndpoint()) instanceof Long);
+  }
+
+  private static boolean isTextColumn(EventColumn column) {
+    return column == EventColumn.STREAM_NAME || column == EventColumn.ENTITY_ID
+        || column == EventColumn.EVENT_TYPE;
+  }
+
+  /** The columns a storage scan bounds by range; version, say, is a long the scan cannot bound. */
+  private static boolean isRangeColumn(EventColumn column) {
+    return column == EventColumn.SEQ || column == EventColumn.GLOBAL_SEQ
+        || column == EventColumn.RECORDED_AT;
+  }
+
+  private static boolean isText(RelDataType type) {
+    return SqlTypeFamily.CHARACTER.contains(type);
+  }
+
+  /** Whole numbers for seq and global_seq, timestamps for recorded_at: no rounding can creep in. */
+  private static boolean isWhole(EventColumn column, RelDataType type) {
+    if (column == EventColumn.RECORDED_AT) {
+      return SqlTypeFamily.TIMESTAMP.contains(type);
+    }
+    return SqlTypeFamily.INTEGER.contains(type)
+        || SqlTypeFamily.EXACT_NUMERIC.contains(type) && type.getScale() == 0;
+  }
+
+  /**
+   * Translates filters that {@link #isPushable} accepted into the spec for the given columns.
+   *
+   * @param tableStream the stream of a stream's table, or null for {@code events}
+   */
   ScanSpec translate(List<RexNode> filters, List<EventColumn> columns, String tableStream) {
     if (tableStream != null) {
       streams = Set.of(tableStream);
     }
-    for (Iterator<RexNode> it = filters.iterator(); it.hasNext(); ) {
-      if (apply(it.next())) {
-        it.remove();
-      }
+    for (RexNode filter : filters) {
+      apply(filter);
     }
     ScanSpec.Builder b = ScanSpec.builder().columns(columns).streams(contradiction ? Set.of() : streams)
-        .entityId(entityId).eventType(eventType)
+        .entityId(entityId).eventTypes(eventTypes)
         .seqBetween(seq[0], seq[1]).globalSeqBetween(globalSeq[0], globalSeq[1]);
+    nullColumns.forEach(b::isNull);
+    notNullColumns.forEach(b::isNotNull);
     if (recordedAt[0] != Long.MIN_VALUE || recordedAt[1] != Long.MAX_VALUE) {
       b.recordedBetween(recordedAt[0], recordedAt[1] == Long.MAX_VALUE ? Long.MAX_VALUE : recordedAt[1] + 1);
     }
     return b.build();
   }
 
-  private boolean apply(RexNode filter) {
-    if (!(filter instanceof RexCall call) || call.getOperands().size() != 2) {
-      return false;
+  private void apply(RexNode filter) {
+    RexCall call = (RexCall) filter;
+    if (call.isA(SqlKind.IS_NULL) || call.isA(SqlKind.IS_NOT_NULL)) {
+      EventColumn column = EventColumn.ALL.get(((RexInputRef) call.getOperands().get(0)).getIndex());
+      (call.isA(SqlKind.IS_NULL) ? nullColumns : notNullColumns).add(column);
+      return;
     }
     RexNode left = call.getOperands().get(0);
     RexNode right = call.getOperands().get(1);
@@ -73,35 +160,54 @@ final class FilterTranslator {
       right = swap;
       kind = kind.reverse();
     }
-    if (!(left instanceof RexInputRef ref)) {
-      return false;
+    EventColumn column = EventColumn.ALL.get(((RexInputRef) left).getIndex());
+    if (kind == SqlKind.SEARCH) {
+      applySarg(column, ((RexLiteral) right).getValueAs(Sarg.class));
+      return;
     }
-    EventColumn column = EventColumn.ALL.get(ref.getIndex());
-    if (kind == SqlKind.SEARCH && right instanceof RexLiteral lit) {
-      return applySarg(column, lit.getValueAs(Sarg.class));
-    }
-    Object value = valueOf(right);
+    Object value = valueOf(right, column);
     if (value == null) {
-      return false;
+      // A comparison with NULL is never true.
+      contradiction = true;
+      return;
     }
-    return switch (kind) {
-      case EQUALS -> equal(column, value);
-      case LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
-          value instanceof Long v && bound(column, kind, v);
-      default -> false;
-    };
+    if (kind == SqlKind.EQUALS) {
+      equal(column, value);
+    } else {
+      bound(column, kind, (Long) value);
+    }
   }
 
-  private Object valueOf(RexNode node) {
-    if (node instanceof RexLiteral lit) {
-      return literal(lit.getValue4());
+  /** A literal's or parameter's value as the column compares it: String or Long; null for NULL. */
+  private Object valueOf(RexNode node, EventColumn column) {
+    Object v = node instanceof RexLiteral lit ? literal(lit.getValue4())
+        : context.get(((RexDynamicParam) node).getName());
+    if (v == null) {
+      return null;
     }
-    if (node instanceof RexDynamicParam param) {
-      Object v = context.get(param.getName());
-      return v instanceof Number n ? (Object) n.longValue()
-          : v instanceof java.sql.Timestamp t ? (Object) t.getTime() : v instanceof String ? v : null;
+    if (isTextColumn(column)) {
+      return v.toString();
     }
-    return null;
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    if (v instanceof java.util.Date d) {
+      return d.getTime();
+    }
+    if (v instanceof java.util.Calendar c) {
+      return c.getTimeInMillis();
+    }
+    if (v instanceof String s && column != EventColumn.RECORDED_AT) {
+      try {
+        return Long.parseLong(s.trim());
+      } catch (NumberFormatException e) {
+        throw SqlErrors.of(SqlErrors.INVALID_PARAMETER, "'" + s + "' is not a whole number, so it"
+            + " cannot be compared with " + column.columnName());
+      }
+    }
+    throw SqlErrors.of(SqlErrors.INVALID_PARAMETER, "a value of type " + v.getClass().getSimpleName()
+        + " cannot be compared with " + column.columnName() + "; bind a "
+        + (column == EventColumn.RECORDED_AT ? "java.sql.Timestamp" : "long"));
   }
 
   private static Object literal(Object v) {
@@ -114,101 +220,73 @@ final class FilterTranslator {
     if (v instanceof TimestampString t) {
       return t.getMillisSinceEpoch();
     }
-    return v instanceof String ? v : null;
+    return v;
   }
 
-  private boolean equal(EventColumn column, Object value) {
+  private void equal(EventColumn column, Object value) {
     if (isRangeColumn(column)) {
-      return value instanceof Long v && bound(column, SqlKind.GREATER_THAN_OR_EQUAL, v)
-          && bound(column, SqlKind.LESS_THAN_OR_EQUAL, v);
+      bound(column, SqlKind.GREATER_THAN_OR_EQUAL, (Long) value);
+      bound(column, SqlKind.LESS_THAN_OR_EQUAL, (Long) value);
+      return;
     }
-    if (!(value instanceof String s)) {
-      return false;
-    }
+    String s = (String) value;
     switch (column) {
-      case STREAM_NAME -> restrictStreams(Set.of(s));
-      case ENTITY_ID -> entityId = merge(entityId, s);
-      case EVENT_TYPE -> eventType = merge(eventType, s);
-      default -> {
-        return false;
+      case STREAM_NAME -> streams = intersect(streams, Set.of(s));
+      case EVENT_TYPE -> eventTypes = intersect(eventTypes, Set.of(s));
+      case ENTITY_ID -> {
+        if (entityId != null && !entityId.equals(s)) {
+          contradiction = true;
+        }
+        entityId = s;
       }
-    }
-    return true;
-  }
-
-  private String merge(String current, String value) {
-    if (current != null && !current.equals(value)) {
-      contradiction = true;
-    }
-    return value;
-  }
-
-  private void restrictStreams(Set<String> allowed) {
-    if (streams == null) {
-      streams = allowed;
-    } else {
-      Set<String> both = new HashSet<>(streams);
-      both.retainAll(allowed);
-      streams = both;
+      default -> throw new IllegalArgumentException("no equality pushdown on " + column.columnName());
     }
   }
 
-  /** The columns a storage scan bounds by range; version, say, is a long the scan cannot bound. */
-  private static boolean isRangeColumn(EventColumn column) {
-    return column == EventColumn.SEQ || column == EventColumn.GLOBAL_SEQ
-        || column == EventColumn.RECORDED_AT;
+  private static Set<String> intersect(Set<String> current, Set<String> allowed) {
+    if (current == null) {
+      return allowed;
+    }
+    Set<String> both = new HashSet<>(current);
+    both.retainAll(allowed);
+    return both;
   }
 
-  private boolean bound(EventColumn column, SqlKind kind, long v) {
+  private void bound(EventColumn column, SqlKind kind, long v) {
     long[] range = switch (column) {
       case SEQ -> seq;
       case GLOBAL_SEQ -> globalSeq;
       case RECORDED_AT -> recordedAt;
-      default -> null;
+      default -> throw new IllegalArgumentException("no range pushdown on " + column.columnName());
     };
-    if (range == null) {
-      return false;
-    }
     switch (kind) {
       case GREATER_THAN -> range[0] = Math.max(range[0], v == Long.MAX_VALUE ? v : v + 1);
       case GREATER_THAN_OR_EQUAL -> range[0] = Math.max(range[0], v);
       case LESS_THAN -> range[1] = Math.min(range[1], v == Long.MIN_VALUE ? v : v - 1);
       case LESS_THAN_OR_EQUAL -> range[1] = Math.min(range[1], v);
-      default -> {
-        return false;
-      }
+      default -> throw new IllegalArgumentException("no pushdown of " + kind);
     }
-    if (range[0] > range[1]) {
+    if (range[0] > range[1] || kind == SqlKind.GREATER_THAN && v == Long.MAX_VALUE
+        || kind == SqlKind.LESS_THAN && v == Long.MIN_VALUE) {
       contradiction = true;
     }
-    return true;
   }
 
-  /** A search argument: one range on a position column, or points on stream_name. */
-  private boolean applySarg(EventColumn column, Sarg<?> sarg) {
-    if (sarg == null || sarg.nullAs != org.apache.calcite.rex.RexUnknownAs.UNKNOWN
-        && sarg.nullAs != org.apache.calcite.rex.RexUnknownAs.FALSE) {
-      return false;
-    }
-    if (column == EventColumn.STREAM_NAME && sarg.isPoints()) {
+  /** A search argument: points on stream_name or event_type, or one range on a position column. */
+  private void applySarg(EventColumn column, Sarg<?> sarg) {
+    if (column == EventColumn.STREAM_NAME || column == EventColumn.EVENT_TYPE) {
       Set<String> names = new HashSet<>();
       for (Range<?> r : sarg.rangeSet.asRanges()) {
-        if (!(literal(r.lowerEndpoint()) instanceof String s)) {
-          return false;
-        }
-        names.add(s);
+        names.add(((NlsString) r.lowerEndpoint()).getValue());
       }
-      restrictStreams(names);
-      return true;
-    }
-    if (!isRangeColumn(column) || sarg.rangeSet.asRanges().size() != 1) {
-      return false;
+      if (column == EventColumn.STREAM_NAME) {
+        streams = intersect(streams, names);
+      } else {
+        eventTypes = intersect(eventTypes, names);
+      }
+      return;
     }
     Range<?> r = sarg.rangeSet.asRanges().iterator().next();
-    if (r.hasLowerBound() && !(literal(r.lowerEndpoint()) instanceof Long)
-        || r.hasUpperBound() && !(literal(r.upperEndpoint()) instanceof Long)) {
-      return false;
-    }
     if (r.hasLowerBound()) {
       bound(column, r.lowerBoundType() == BoundType.CLOSED ? SqlKind.GREATER_THAN_OR_EQUAL
           : SqlKind.GREATER_THAN, (Long) literal(r.lowerEndpoint()));
@@ -217,6 +295,5 @@ final class FilterTranslator {
       bound(column, r.upperBoundType() == BoundType.CLOSED ? SqlKind.LESS_THAN_OR_EQUAL
           : SqlKind.LESS_THAN, (Long) literal(r.upperEndpoint()));
     }
-    return true;
   }
 }

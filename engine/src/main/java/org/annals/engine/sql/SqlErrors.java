@@ -24,6 +24,10 @@ public final class SqlErrors {
   public static final String NOT_SUPPORTED = "0A000";
   /** Syntax error or access rule violation: bad SQL, unknown table or column. */
   public static final String SYNTAX_ERROR = "42000";
+  /** Invalid parameter value: a {@code ?} value that cannot be compared with its column. */
+  public static final String INVALID_PARAMETER = "22023";
+  /** Query canceled: the statement was cancelled while it ran. */
+  public static final String CANCELLED = "57014";
   /** I/O error: the store has failed and accepts no appends. */
   public static final String STORE_FAILED = "58030";
 

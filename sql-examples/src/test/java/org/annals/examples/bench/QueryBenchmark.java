@@ -4,9 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.annals.engine.demo.ShopHistoryGenerator;
@@ -18,19 +22,61 @@ import org.annals.storage.EventStore;
 import org.annals.storage.StoreOptions;
 
 /**
- * Query speed through the thin driver against DuckDB reading the same Parquet files, in one run:
- * rows per second for {@code SELECT * FROM events} (protobuf and JSON), and the time of
- * {@code SELECT event_type, COUNT(*) FROM events GROUP BY event_type}. Run with
- * {@code bench/query [events]} (default 1,000,000).
+ * Query speed through the thin driver against DuckDB reading the same Parquet files, in one run.
+ * Each query runs on both sides in turn (Annals, DuckDB, Annals, ...), and the medians and their
+ * ratio are printed; then one entity's history, prepared, a different entity each time (p50 and
+ * p99 per lookup); then rows per second for {@code SELECT * FROM events} (protobuf and JSON).
+ *
+ * <p>Run with {@code bench/query [events|small|large] [data folder]}. Without a folder the history
+ * is generated into a temporary one and deleted afterwards; with one, an empty folder is filled and
+ * kept, and a folder that already holds events is used as it is.
  */
 public final class QueryBenchmark {
-  private static final String GROUP_BY = "SELECT event_type, COUNT(*) FROM events GROUP BY event_type";
-  private static final int RUNS = 3;
+  private static final int RUNS = 5;
+  private static final int LOOKUPS = 300;
+  private static final int LOOKUP_WARMUP = 50;
+  private static final String DAY_FROM = "2026-10-15 00:00:00";
+  private static final String DAY_TO = "2026-10-16 00:00:00";
+
+  /** One query in both dialects: Annals' SQL and DuckDB's over {@code t}, the Parquet files. */
+  private record Query(String name, String annals, String duck) {}
+
+  private static final List<Query> QUERIES = List.of(
+      new Query("COUNT(*)", "SELECT COUNT(*) FROM events", "SELECT COUNT(*) FROM t"),
+      new Query("count of one stream, one day",
+          "SELECT COUNT(*) FROM events WHERE stream_name = 'orders' AND recorded_at >= TIMESTAMP '"
+              + DAY_FROM + "' AND recorded_at < TIMESTAMP '" + DAY_TO + "'",
+          "SELECT COUNT(*) FROM t WHERE stream_name = 'orders' AND recorded_at >= TIMESTAMPTZ '"
+              + DAY_FROM + "+00' AND recorded_at < TIMESTAMPTZ '" + DAY_TO + "+00'"),
+      new Query("count of one event type",
+          "SELECT COUNT(*) FROM events WHERE event_type = 'OrderPlaced'",
+          "SELECT COUNT(*) FROM t WHERE event_type = 'OrderPlaced'"),
+      new Query("GROUP BY event_type",
+          "SELECT event_type, COUNT(*) FROM events GROUP BY event_type",
+          "SELECT event_type, COUNT(*) FROM t GROUP BY event_type"),
+      new Query("hourly counts",
+          "SELECT FLOOR(recorded_at TO HOUR), COUNT(*) FROM events GROUP BY FLOOR(recorded_at TO HOUR)",
+          "SELECT date_trunc('hour', recorded_at), COUNT(*) FROM t GROUP BY 1"),
+      new Query("daily counts per stream",
+          "SELECT stream_name, FLOOR(recorded_at TO DAY), COUNT(*) FROM events"
+              + " GROUP BY stream_name, FLOOR(recorded_at TO DAY)",
+          "SELECT stream_name, date_trunc('day', recorded_at), COUNT(*) FROM t GROUP BY 1, 2"),
+      new Query("revenue by currency (JSON_VALUE)",
+          "SELECT JSON_VALUE(payload, '$.currency'),"
+              + " SUM(CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12, 2))) FROM payments"
+              + " WHERE event_type = 'Captured' GROUP BY JSON_VALUE(payload, '$.currency')",
+          "SELECT json_extract_string(payload, '$.currency'),"
+              + " SUM(CAST(json_extract_string(payload, '$.amount') AS DECIMAL(12, 2))) FROM t"
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"));
 
   private QueryBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long events = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
+    long events = args.length > 0 ? size(args[0]) : 1_000_000;
+    if (args.length > 1 && !args[1].isBlank()) {
+      run(Path.of(args[1]), events);
+      return;
+    }
     Path dir = Files.createTempDirectory("annals-query-bench-");
     try {
       run(dir, events);
@@ -43,7 +89,65 @@ public final class QueryBenchmark {
     }
   }
 
+  private static long size(String arg) {
+    return switch (arg.toLowerCase(Locale.ROOT)) {
+      case "small" -> ShopHistoryGenerator.Size.SMALL.events;
+      case "large" -> ShopHistoryGenerator.Size.LARGE.events;
+      default -> Long.parseLong(arg);
+    };
+  }
+
   private static void run(Path dir, long target) throws Exception {
+    EventStore store = open(dir, target);
+    String parquet = dir.resolve("events").toString().replace("'", "''") + "/**/*.parquet";
+    ThinDriver driver = ThinDriver.load();
+    try (store;
+         AnnalsServer server = AnnalsServer.start(store, ServerConfig.defaults("127.0.0.1", 0));
+         Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+         Connection annals = driver.connect(server.jdbcUrl())) {
+      try (Statement s = duck.createStatement()) {
+        s.execute("SET TimeZone = 'UTC'");
+        s.execute("CREATE VIEW t AS SELECT * FROM read_parquet('" + parquet + "', hive_partitioning = true)");
+      }
+      System.out.printf(Locale.ROOT, "%-34s %12s %12s %14s%n", "query (medians of " + RUNS + ")",
+          "Annals ms", "DuckDB ms", "Annals/DuckDB");
+      for (Query q : QUERIES) {
+        double[] a = new double[RUNS];
+        double[] d = new double[RUNS];
+        timeQuery(annals, q.annals());
+        timeQuery(duck, q.duck());
+        for (int run = 0; run < RUNS; run++) {
+          a[run] = timeQuery(annals, q.annals());
+          d[run] = timeQuery(duck, q.duck());
+        }
+        double am = median(a);
+        double dm = median(d);
+        System.out.printf(Locale.ROOT, "%-34s %12.1f %12.1f %14.2f%n", q.name(), am, dm, am / dm);
+      }
+      entityLookups(annals, duck);
+      for (String serialization : new String[] {"protobuf", "json"}) {
+        try (Connection c = driver.connect(server.jdbcUrl() + "?serialization=" + serialization)) {
+          double scan = rowsPerSecond(c, "SELECT * FROM events");
+          double duckScan = rowsPerSecond(duck, "SELECT * EXCLUDE (date) FROM t");
+          System.out.printf(Locale.ROOT, "SELECT * FROM events, %-8s  Annals %,12.0f rows/s   DuckDB %,12.0f rows/s   Annals/DuckDB %.3f%n",
+              serialization, scan, duckScan, scan / duckScan);
+        }
+      }
+    }
+  }
+
+  private static EventStore open(Path dir, long target) throws Exception {
+    Files.createDirectories(dir);
+    boolean empty;
+    try (Stream<Path> entries = Files.list(dir)) {
+      empty = entries.findAny().isEmpty();
+    }
+    if (!empty) {
+      EventStore store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
+      System.out.printf(Locale.ROOT, "using %s: %,d events in %d files%n", dir,
+          store.status().nextGlobalSeq(), store.status().flushedFiles());
+      return store;
+    }
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
     long start = System.nanoTime();
@@ -52,33 +156,84 @@ public final class QueryBenchmark {
     clock.release();
     System.out.printf(Locale.ROOT, "generated and flushed %,d events in %.1f s (%d files)%n", events,
         (System.nanoTime() - start) / 1e9, store.status().flushedFiles());
-    String parquet = dir.resolve("events").toString().replace("'", "''") + "/**/*.parquet";
-    ThinDriver driver = ThinDriver.load();
-    try (AnnalsServer server = AnnalsServer.start(store, ServerConfig.defaults("127.0.0.1", 0));
-         Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-      String duckAll = "SELECT * FROM read_parquet('" + parquet + "')";
-      String duckGroup = "SELECT event_type, COUNT(*) FROM read_parquet('" + parquet + "') GROUP BY event_type";
-      double duckScan = bestRowsPerSecond(duck, duckAll);
-      for (String serialization : new String[] {"protobuf", "json"}) {
-        try (Connection annals = driver.connect(server.jdbcUrl() + "?serialization=" + serialization)) {
-          double scan = bestRowsPerSecond(annals, "SELECT * FROM events");
-          System.out.printf(Locale.ROOT, "SELECT * FROM events, %-8s  Annals %,12.0f rows/s   DuckDB %,12.0f rows/s   Annals/DuckDB %.3f%n",
-              serialization, scan, duckScan, scan / duckScan);
+    return store;
+  }
+
+  /**
+   * One order's history per lookup, prepared once, a different order each time (the same orders,
+   * in the same order, on both sides), as an application rebuilding entities would ask.
+   */
+  private static void entityLookups(Connection annals, Connection duck) throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Statement s = duck.createStatement();
+         ResultSet rs = s.executeQuery("SELECT entity_id FROM (SELECT DISTINCT entity_id FROM t"
+             + " WHERE stream_name = 'orders') ORDER BY hash(entity_id) LIMIT "
+             + (LOOKUPS + LOOKUP_WARMUP))) {
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+    }
+    String sql = "SELECT * FROM events WHERE stream_name = ? AND entity_id = ? ORDER BY version";
+    String duckSql = "SELECT * EXCLUDE (date) FROM t WHERE stream_name = ? AND entity_id = ? ORDER BY version";
+    try (PreparedStatement a = annals.prepareStatement(sql);
+         PreparedStatement d = duck.prepareStatement(duckSql)) {
+      double[] at = new double[LOOKUPS];
+      double[] dt = new double[LOOKUPS];
+      long rows = 0;
+      for (int i = 0; i < ids.size(); i++) {
+        double am = lookup(a, ids.get(i));
+        double dm = lookup(d, ids.get(i));
+        if (i >= LOOKUP_WARMUP) {
+          at[i - LOOKUP_WARMUP] = am;
+          dt[i - LOOKUP_WARMUP] = dm;
         }
       }
-      try (Connection annals = driver.connect(server.jdbcUrl())) {
-        double annalsMs = bestMillis(annals, GROUP_BY);
-        double duckMs = bestMillis(duck, duckGroup);
-        System.out.printf(Locale.ROOT, "GROUP BY event_type          Annals %,10.1f ms        DuckDB %,10.1f ms        Annals/DuckDB time %.1f%n",
-            annalsMs, duckMs, annalsMs / duckMs);
-      }
+      Arrays.sort(at);
+      Arrays.sort(dt);
+      System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %14.3f%n", "entity history p50 (" + LOOKUPS + ")",
+          at[LOOKUPS / 2], dt[LOOKUPS / 2], at[LOOKUPS / 2] / dt[LOOKUPS / 2]);
+      System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %14.3f%n", "entity history p99",
+          at[LOOKUPS * 99 / 100], dt[LOOKUPS * 99 / 100], at[LOOKUPS * 99 / 100] / dt[LOOKUPS * 99 / 100]);
     }
   }
 
-  /** Best of several runs: reads every column of every row, as a client would. */
-  private static double bestRowsPerSecond(Connection c, String sql) throws Exception {
+  private static double lookup(PreparedStatement p, String entityId) throws Exception {
+    long start = System.nanoTime();
+    p.setString(1, "orders");
+    p.setString(2, entityId);
+    int rows = 0;
+    try (ResultSet rs = p.executeQuery()) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= columns; i++) {
+          rs.getObject(i);
+        }
+        rows++;
+      }
+    }
+    if (rows == 0) {
+      throw new IllegalStateException("entity " + entityId + " has no events");
+    }
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private static double timeQuery(Connection c, String sql) throws Exception {
+    long start = System.nanoTime();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= columns; i++) {
+          rs.getObject(i);
+        }
+      }
+    }
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  /** The best of three runs: reads every column of every row, as a client would. */
+  private static double rowsPerSecond(Connection c, String sql) throws Exception {
     double best = 0;
-    for (int run = 0; run < RUNS; run++) {
+    for (int run = 0; run < 3; run++) {
       long start = System.nanoTime();
       long rows = 0;
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -95,17 +250,9 @@ public final class QueryBenchmark {
     return best;
   }
 
-  private static double bestMillis(Connection c, String sql) throws Exception {
-    double best = Double.MAX_VALUE;
-    for (int run = 0; run < RUNS; run++) {
-      long start = System.nanoTime();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-        while (rs.next()) {
-          rs.getObject(1);
-        }
-      }
-      best = Math.min(best, (System.nanoTime() - start) / 1e6);
-    }
-    return best;
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 }

@@ -2,6 +2,8 @@ package org.annals.storage.scan;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -13,18 +15,23 @@ public final class EventScanner implements AutoCloseable {
   private final List<RowSource> sources;
   private final BatchBuilder batch;
   private final ScanStats stats;
+  private final BooleanSupplier cancelled;
   private int current;
 
-  EventScanner(List<RowSource> sources, BatchBuilder batch, ScanStats stats) {
+  EventScanner(List<RowSource> sources, BatchBuilder batch, ScanStats stats, BooleanSupplier cancelled) {
     this.sources = sources;
     this.batch = batch;
     this.stats = stats;
+    this.cancelled = cancelled;
   }
 
   /** Loads the next non-empty batch; false when the scan is done. */
   public boolean next() throws IOException {
     batch.reset();
     while (current < sources.size() && !batch.isFull()) {
+      if (cancelled.getAsBoolean()) {
+        throw new CancellationException("the query was cancelled");
+      }
       RowSource source = sources.get(current);
       if (source.fill(batch)) {
         source.close();

@@ -22,10 +22,17 @@ final class MemtableSource implements RowSource {
     this.spec = spec;
     this.encoded = encoded;
     this.stats = stats;
-    this.next = (int) Math.min(end, Math.max(0, coveredGlobalSeq - chunk.firstGlobalSeq()));
-    if (spec.globalSeqMin() > chunk.firstGlobalSeq() + next) {
-      next = (int) Math.min(end, spec.globalSeqMin() - chunk.firstGlobalSeq());
-    }
+    this.next = firstRow(part, coveredGlobalSeq, spec);
+  }
+
+  /**
+   * The first row of a part a scan reads: rows below the manifest's covered position are in
+   * files already, rows below the spec's least global_seq cannot match.
+   */
+  static int firstRow(PinnedRows.Part part, long coveredGlobalSeq, ScanSpec spec) {
+    long first = part.chunk().firstGlobalSeq();
+    long from = Math.max(coveredGlobalSeq, spec.globalSeqMin());
+    return (int) Math.min(part.rows(), Math.max(0, from - first));
   }
 
   @Override

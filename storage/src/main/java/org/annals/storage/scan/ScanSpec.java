@@ -23,9 +23,11 @@ import org.annals.storage.parquet.PartitionPath;
  * @param recordedFrom recorded_at lower bound, inclusive (epoch ms)
  * @param recordedTo recorded_at upper bound, exclusive (epoch ms)
  * @param entityId entity_id must equal this, or null for no condition
- * @param eventType event_type must equal this, or null for no condition
+ * @param eventTypes event_type must be one of these, or null for no condition
  * @param seqMin seq lower bound, inclusive; seqMax upper bound, inclusive
  * @param globalSeqMin global_seq lower bound, inclusive; globalSeqMax upper bound, inclusive
+ * @param nullColumns columns that must be null
+ * @param notNullColumns columns that must not be null
  */
 public record ScanSpec(
     List<EventColumn> columns,
@@ -33,11 +35,13 @@ public record ScanSpec(
     long recordedFrom,
     long recordedTo,
     String entityId,
-    String eventType,
+    Set<String> eventTypes,
     long seqMin,
     long seqMax,
     long globalSeqMin,
-    long globalSeqMax) {
+    long globalSeqMax,
+    Set<EventColumn> nullColumns,
+    Set<EventColumn> notNullColumns) {
 
   public ScanSpec {
     columns = List.copyOf(columns);
@@ -45,6 +49,9 @@ public record ScanSpec(
       throw new IllegalArgumentException("a scan needs at least one column");
     }
     streams = streams == null ? null : Set.copyOf(streams);
+    eventTypes = eventTypes == null ? null : Set.copyOf(eventTypes);
+    nullColumns = nullColumns.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nullColumns));
+    notNullColumns = notNullColumns.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(notNullColumns));
   }
 
   public static Builder builder() {
@@ -58,20 +65,37 @@ public record ScanSpec(
 
   /** The same predicates, returning other columns. */
   public ScanSpec withColumns(List<EventColumn> newColumns) {
-    return new ScanSpec(newColumns, streams, recordedFrom, recordedTo, entityId, eventType, seqMin,
-        seqMax, globalSeqMin, globalSeqMax);
+    return new ScanSpec(newColumns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
+        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
   }
 
   /** The same scan without the stream condition, for a source already known to match it. */
   public ScanSpec withAnyStream() {
-    return new ScanSpec(columns, null, recordedFrom, recordedTo, entityId, eventType, seqMin,
-        seqMax, globalSeqMin, globalSeqMax);
+    return new ScanSpec(columns, null, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
+        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
+  }
+
+  /**
+   * The same scan for the rows of one file: without the stream condition (the manifest already
+   * matched it) and without every range the file's statistics show it lies within, so that rows
+   * are tested, and columns read, only for conditions that can still fail.
+   */
+  public ScanSpec narrowedTo(DataFile f) {
+    boolean recorded = recordedFrom <= f.minRecordedAt() && f.maxRecordedAt() < recordedTo;
+    boolean seq = seqMin <= f.minSeq() && f.maxSeq() <= seqMax;
+    boolean global = globalSeqMin <= f.minGlobalSeq() && f.maxGlobalSeq() <= globalSeqMax;
+    return new ScanSpec(columns, null,
+        recorded ? Long.MIN_VALUE : recordedFrom, recorded ? Long.MAX_VALUE : recordedTo,
+        entityId, eventTypes,
+        seq ? Long.MIN_VALUE : seqMin, seq ? Long.MAX_VALUE : seqMax,
+        global ? Long.MIN_VALUE : globalSeqMin, global ? Long.MAX_VALUE : globalSeqMax,
+        nullColumns, notNullColumns);
   }
 
   /** The same scan, further limited to global_seq at most {@code max}. */
   public ScanSpec withGlobalSeqAtMost(long max) {
-    return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventType, seqMin,
-        seqMax, globalSeqMin, Math.min(globalSeqMax, max));
+    return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
+        seqMax, globalSeqMin, Math.min(globalSeqMax, max), nullColumns, notNullColumns);
   }
 
   /** The wanted columns plus those the predicates read. */
@@ -81,7 +105,8 @@ public record ScanSpec(
     return List.copyOf(needed);
   }
 
-  private Set<EventColumn> predicateColumns() {
+  /** The columns the predicates read; empty when every row matches. */
+  Set<EventColumn> predicateColumns() {
     Set<EventColumn> cols = EnumSet.noneOf(EventColumn.class);
     if (streams != null) {
       cols.add(EventColumn.STREAM_NAME);
@@ -92,7 +117,7 @@ public record ScanSpec(
     if (entityId != null) {
       cols.add(EventColumn.ENTITY_ID);
     }
-    if (eventType != null) {
+    if (eventTypes != null) {
       cols.add(EventColumn.EVENT_TYPE);
     }
     if (seqMin != Long.MIN_VALUE || seqMax != Long.MAX_VALUE) {
@@ -101,12 +126,16 @@ public record ScanSpec(
     if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE) {
       cols.add(EventColumn.GLOBAL_SEQ);
     }
+    cols.addAll(nullColumns);
+    cols.addAll(notNullColumns);
     return cols;
   }
 
   /** Whether the predicates can match nothing at all (an empty range or stream set). */
   public boolean matchesNothing() {
-    return (streams != null && streams.isEmpty()) || recordedFrom >= recordedTo
+    return (streams != null && streams.isEmpty()) || (eventTypes != null && eventTypes.isEmpty())
+        || nullColumns.stream().anyMatch(c -> !c.nullable() || notNullColumns.contains(c))
+        || recordedFrom >= recordedTo
         || seqMin > seqMax || globalSeqMin > globalSeqMax;
   }
 
@@ -117,6 +146,7 @@ public record ScanSpec(
   /** Whether a committed file can hold a matching row, judged from the manifest alone. */
   public boolean mayMatch(DataFile f) {
     return mayMatchStream(f.streamName())
+        && !(notNullColumns.contains(EventColumn.ENTITY_ID) && f.minEntityId() == null)
         && PartitionPath.dayOverlaps(f.date(), recordedFrom, recordedTo)
         && f.maxRecordedAt() >= recordedFrom && f.minRecordedAt() < recordedTo
         && f.maxSeq() >= seqMin && f.minSeq() <= seqMax
@@ -157,18 +187,56 @@ public record ScanSpec(
         || !Arrays.equals(encoded.entityId(), row.getBytes(EventColumn.ENTITY_ID)))) {
       return false;
     }
-    return eventType == null || Arrays.equals(encoded.eventType(), row.getBytes(EventColumn.EVENT_TYPE));
+    for (EventColumn c : nullColumns) {
+      if (!row.isNull(c)) {
+        return false;
+      }
+    }
+    for (EventColumn c : notNullColumns) {
+      if (row.isNull(c)) {
+        return false;
+      }
+    }
+    return eventTypes == null || encoded.isEventType(row.getBytes(EventColumn.EVENT_TYPE));
+  }
+
+  /**
+   * Whether every row of a committed file satisfies the predicates, judged from the manifest
+   * alone, so that a count or a minimum needs no row of it read.
+   */
+  public boolean coversWhole(DataFile f) {
+    return mayMatchStream(f.streamName()) && entityId == null && eventTypes == null
+        && nullColumns.isEmpty() && notNullColumns.isEmpty()
+        && recordedFrom <= f.minRecordedAt() && f.maxRecordedAt() < recordedTo
+        && seqMin <= f.minSeq() && f.maxSeq() <= seqMax
+        && globalSeqMin <= f.minGlobalSeq() && f.maxGlobalSeq() <= globalSeqMax;
   }
 
   /** The predicate constants as UTF-8, computed once per scan rather than once per row. */
   public Encoded encoded() {
-    return new Encoded(streams,
-        entityId == null ? null : entityId.getBytes(StandardCharsets.UTF_8),
-        eventType == null ? null : eventType.getBytes(StandardCharsets.UTF_8));
+    byte[][] types = null;
+    if (eventTypes != null) {
+      types = new byte[eventTypes.size()][];
+      int i = 0;
+      for (String t : eventTypes) {
+        types[i++] = t.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return new Encoded(streams, entityId == null ? null : entityId.getBytes(StandardCharsets.UTF_8),
+        types);
   }
 
   /** See {@link #encoded()}. */
-  public record Encoded(Set<String> streams, byte[] entityId, byte[] eventType) {}
+  public record Encoded(Set<String> streams, byte[] entityId, byte[][] eventTypes) {
+    boolean isEventType(byte[] value) {
+      for (byte[] t : eventTypes) {
+        if (Arrays.equals(t, value)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   /** Builds a spec; every predicate is optional. */
   public static final class Builder {
@@ -177,11 +245,13 @@ public record ScanSpec(
     private long recordedFrom = Long.MIN_VALUE;
     private long recordedTo = Long.MAX_VALUE;
     private String entityId;
-    private String eventType;
+    private Set<String> eventTypes;
     private long seqMin = Long.MIN_VALUE;
     private long seqMax = Long.MAX_VALUE;
     private long globalSeqMin = Long.MIN_VALUE;
     private long globalSeqMax = Long.MAX_VALUE;
+    private final Set<EventColumn> nullColumns = EnumSet.noneOf(EventColumn.class);
+    private final Set<EventColumn> notNullColumns = EnumSet.noneOf(EventColumn.class);
 
     public Builder columns(List<EventColumn> value) {
       this.columns = value;
@@ -214,7 +284,12 @@ public record ScanSpec(
     }
 
     public Builder eventType(String value) {
-      this.eventType = value;
+      return eventTypes(value == null ? null : Set.of(value));
+    }
+
+    /** event_type one of these; null for any. */
+    public Builder eventTypes(Set<String> value) {
+      this.eventTypes = value;
       return this;
     }
 
@@ -232,9 +307,21 @@ public record ScanSpec(
       return this;
     }
 
+    /** The column must be null ({@code IS NULL}). */
+    public Builder isNull(EventColumn column) {
+      nullColumns.add(column);
+      return this;
+    }
+
+    /** The column must not be null ({@code IS NOT NULL}). */
+    public Builder isNotNull(EventColumn column) {
+      notNullColumns.add(column);
+      return this;
+    }
+
     public ScanSpec build() {
-      return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventType,
-          seqMin, seqMax, globalSeqMin, globalSeqMax);
+      return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes,
+          seqMin, seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
     }
   }
 }

@@ -10,6 +10,8 @@ public final class ScanStats {
   long rowGroupsRead;
   long rowGroupsSkippedByStatistics;
   long rowGroupsSkippedByBloomFilter;
+  long rowGroupsSkippedByPageIndex;
+  long filesAnsweredByManifest;
   long fileRowsDecoded;
   long memtableRowsRead;
   long rowsReturned;
@@ -34,6 +36,16 @@ public final class ScanStats {
     return rowGroupsSkippedByBloomFilter;
   }
 
+  /** Row groups whose page index showed no page that can hold the looked-up entity. */
+  public long rowGroupsSkippedByPageIndex() {
+    return rowGroupsSkippedByPageIndex;
+  }
+
+  /** Files an aggregate took from the manifest's statistics, without opening them. */
+  public long filesAnsweredByManifest() {
+    return filesAnsweredByManifest;
+  }
+
   public long fileRowsDecoded() {
     return fileRowsDecoded;
   }
@@ -50,7 +62,8 @@ public final class ScanStats {
   public String toString() {
     return "files " + filesOpened + "/" + filesListed + " opened, row groups " + rowGroupsRead
         + " read, " + rowGroupsSkippedByStatistics + " skipped by statistics, "
-        + rowGroupsSkippedByBloomFilter + " by bloom filter; " + fileRowsDecoded
+        + rowGroupsSkippedByBloomFilter + " by bloom filter, " + rowGroupsSkippedByPageIndex
+        + " by page index; " + filesAnsweredByManifest + " files answered by the manifest; " + fileRowsDecoded
         + " file rows decoded, " + memtableRowsRead + " memtable rows read, " + rowsReturned
         + " rows returned";
   }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
@@ -24,20 +25,24 @@ public final class Snapshot implements AutoCloseable {
   /** Rows per Arrow batch: thousands, so per-batch costs vanish, yet small enough for memory. */
   public static final int BATCH_ROWS = 4096;
 
+  private static final BooleanSupplier NEVER = () -> false;
+
   private final Manifest manifest;
   private final PinnedRows memtable;
   private final DataFolder folder;
   private final Configuration conf;
   private final BufferAllocator allocator;
+  private final FooterCache footers;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public Snapshot(Manifest manifest, PinnedRows memtable, DataFolder folder, Configuration conf,
-      BufferAllocator allocator) {
+      BufferAllocator allocator, FooterCache footers) {
     this.manifest = manifest;
     this.memtable = memtable;
     this.folder = folder;
     this.conf = conf;
     this.allocator = allocator;
+    this.footers = footers;
   }
 
   public Manifest manifest() {
@@ -56,28 +61,72 @@ public final class Snapshot implements AutoCloseable {
 
   /** Starts a scan; the caller closes the scanner. */
   public EventScanner scan(ScanSpec spec) {
-    if (closed.get()) {
-      throw new IllegalStateException("the snapshot is closed");
-    }
+    return scan(spec, NEVER);
+  }
+
+  /**
+   * Starts a scan that stops with a {@link java.util.concurrent.CancellationException} once
+   * {@code cancelled} says so (it is asked between sources and batches); the caller closes the
+   * scanner.
+   */
+  public EventScanner scan(ScanSpec spec, BooleanSupplier cancelled) {
+    checkOpen();
     ScanStats stats = new ScanStats();
     List<RowSource> sources = new ArrayList<>();
     if (!spec.matchesNothing()) {
       ScanSpec.Encoded encoded = spec.encoded();
-      // A file holds one stream, matched here, so its rows need no stream check or column.
-      ScanSpec fileSpec = spec.withAnyStream();
-      ScanSpec.Encoded fileEncoded = fileSpec.encoded();
       for (DataFile f : manifest.files()) {
         stats.filesListed++;
         if (spec.mayMatch(f)) {
-          sources.add(new ParquetFileSource(folder.resolve(f.path()), conf, fileSpec, fileEncoded,
-              stats));
+          ScanSpec fileSpec = spec.narrowedTo(f);
+          sources.add(new ParquetFileSource(folder.resolve(f.path()), conf, fileSpec,
+              fileSpec.encoded(), footers, stats));
         }
       }
       for (PinnedRows.Part part : memtable.parts()) {
         sources.add(new MemtableSource(part, manifest.coveredGlobalSeq(), spec, encoded, stats));
       }
     }
-    return new EventScanner(sources, new BatchBuilder(spec.columns(), allocator, BATCH_ROWS), stats);
+    return new EventScanner(sources, new BatchBuilder(spec.columns(), allocator, BATCH_ROWS), stats,
+        cancelled);
+  }
+
+  /**
+   * Computes an aggregate over the rows a spec selects (its columns are ignored) and returns one
+   * row per group: the keys, then the measures (see {@link AggregateSpec}). Files whose manifest
+   * entry answers for them are not opened.
+   *
+   * @param stats receives what the aggregate read, pruned and took from the manifest
+   */
+  public List<Object[]> aggregate(ScanSpec spec, AggregateSpec aggregate, BooleanSupplier cancelled,
+      ScanStats stats) throws IOException {
+    checkOpen();
+    Aggregation aggregation = new Aggregation(aggregate, spec, stats, cancelled);
+    if (spec.matchesNothing()) {
+      return aggregation.rows();
+    }
+    for (DataFile f : manifest.files()) {
+      stats.filesListed++;
+      if (!spec.mayMatch(f) || aggregation.addFromManifest(f)) {
+        continue;
+      }
+      ScanSpec fileSpec = spec.narrowedTo(f);
+      try (ParquetRowGroups groups = new ParquetRowGroups(folder.resolve(f.path()), conf, fileSpec,
+          aggregation.neededColumns(fileSpec), footers, stats)) {
+        aggregation.addParquet(groups, fileSpec);
+      }
+    }
+    for (PinnedRows.Part part : memtable.parts()) {
+      int from = MemtableSource.firstRow(part, manifest.coveredGlobalSeq(), spec);
+      aggregation.addMemtable(part.chunk(), from, part.rows());
+    }
+    return aggregation.rows();
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the snapshot is closed");
+    }
   }
 
   @Override

@@ -1,0 +1,61 @@
+package org.annals.engine.sql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.annals.storage.event.EventColumn;
+import org.apache.calcite.plan.Convention;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexPermuteInputsShuttle;
+import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.mapping.Mappings;
+
+/**
+ * Pushes the conjuncts of a filter that storage applies exactly ({@link FilterTranslator#isPushable})
+ * into the scan below it; the rest stays a filter above. The scan keeps its filters over the
+ * table's full row, so a filter over a scan of fewer columns is renumbered first.
+ */
+final class EventFilterRule extends RelOptRule {
+  EventFilterRule() {
+    super(operand(LogicalFilter.class, operand(EventTableScan.class, Convention.NONE, none())), "EventFilterRule");
+  }
+
+  @Override
+  public void onMatch(RelOptRuleCall call) {
+    LogicalFilter filter = call.rel(0);
+    EventTableScan scan = call.rel(1);
+    EventQuery query = scan.query();
+    if (query.aggregate() != null) {
+      return;
+    }
+    Map<Integer, Integer> toTable = new HashMap<>();
+    for (int i = 0; i < query.columns().size(); i++) {
+      toTable.put(i, query.columns().get(i).ordinal());
+    }
+    RexPermuteInputsShuttle tableRow = RexPermuteInputsShuttle.of(
+        Mappings.target(toTable, query.columns().size(), EventColumn.ALL.size()));
+    List<RexNode> pushed = new ArrayList<>(query.filters());
+    List<RexNode> rest = new ArrayList<>();
+    for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
+      RexNode overTable = conjunct.accept(tableRow);
+      if (FilterTranslator.isPushable(overTable)) {
+        pushed.add(overTable);
+      } else {
+        rest.add(conjunct);
+      }
+    }
+    if (pushed.size() == query.filters().size()) {
+      return;
+    }
+    RelBuilder b = call.builder().push(scan.with(query.withFilters(pushed)));
+    if (!rest.isEmpty()) {
+      b.filter(rest);
+    }
+    call.transformTo(b.build());
+  }
+}

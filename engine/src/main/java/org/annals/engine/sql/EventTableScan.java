@@ -1,0 +1,200 @@
+package org.annals.engine.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.scan.AggregateSpec;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.JavaRowFormat;
+import org.apache.calcite.adapter.enumerable.PhysType;
+import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.tree.Blocks;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.linq4j.tree.Types;
+import org.apache.calcite.plan.Convention;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptCost;
+import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelWriter;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * Annals' scan relation: reads an events table through storage, with whatever the rules in
+ * {@link EventRules} pushed into it (columns, filters, an aggregate), and runs as generated code
+ * calling {@link PushedScan#run}. {@code EXPLAIN} shows what was pushed: {@code columns=[...]},
+ * {@code filters=[...]} with column names, {@code aggregate=[...]}. Immutable.
+ */
+public final class EventTableScan extends TableScan implements EnumerableRel {
+  private static final java.lang.reflect.Method RUN =
+      Types.lookupMethod(PushedScan.class, "run", DataContext.class);
+  private static final java.lang.reflect.Method RUN_SCALAR =
+      Types.lookupMethod(PushedScan.class, "runScalar", DataContext.class);
+  private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
+
+  private final EventTable eventTable;
+  private final EventQuery query;
+  private final RelDataType aggregateRowType;
+
+  EventTableScan(RelOptCluster cluster, RelTraitSet traits, RelOptTable table, EventTable eventTable,
+      EventQuery query, RelDataType aggregateRowType) {
+    super(cluster, traits, List.of(), table);
+    this.eventTable = eventTable;
+    this.query = query;
+    this.aggregateRowType = aggregateRowType;
+  }
+
+  /** The logical scan of a whole table, as the planner first sees it. */
+  static EventTableScan of(RelOptCluster cluster, RelOptTable table, EventTable eventTable) {
+    return new EventTableScan(cluster, cluster.traitSetOf(Convention.NONE), table, eventTable,
+        EventQuery.all(), null);
+  }
+
+  EventQuery query() {
+    return query;
+  }
+
+  /** The same scan asking storage for something else. */
+  EventTableScan with(EventQuery newQuery) {
+    return new EventTableScan(getCluster(), getTraitSet(), getTable(), eventTable, newQuery, aggregateRowType);
+  }
+
+  /** The same scan with an aggregate computed in storage, producing {@code rowType}. */
+  EventTableScan withAggregate(AggregateSpec aggregate, RelDataType rowType) {
+    return new EventTableScan(getCluster(), getTraitSet(), getTable(), eventTable,
+        query.withAggregate(aggregate), rowType);
+  }
+
+  @Override
+  public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
+    return new EventTableScan(getCluster(), traitSet, getTable(), eventTable, query, aggregateRowType);
+  }
+
+  @Override
+  public void register(RelOptPlanner planner) {
+    if (eventTable.pushdown()) {
+      EventRules.ALL.forEach(planner::addRule);
+    } else {
+      planner.addRule(EventEnumerableRule.INSTANCE);
+    }
+  }
+
+  @Override
+  public RelDataType deriveRowType() {
+    if (query.aggregate() != null) {
+      return aggregateRowType;
+    }
+    RelDataType full = getTable().getRowType();
+    RelDataTypeFactory.Builder b = getCluster().getTypeFactory().builder();
+    for (EventColumn c : query.columns()) {
+      b.add(full.getFieldList().get(c.ordinal()));
+    }
+    return b.build();
+  }
+
+  @Override
+  public RelWriter explainTerms(RelWriter pw) {
+    pw = super.explainTerms(pw)
+        .itemIf("columns", names(query.columns()), query.aggregate() == null && !query.columns().equals(EventColumn.ALL))
+        .itemIf("filters", describe(query.filters()), !query.filters().isEmpty());
+    return query.aggregate() == null ? pw : pw.item("aggregate", describe(query.aggregate()));
+  }
+
+  private static List<String> names(List<EventColumn> columns) {
+    return columns.stream().map(EventColumn::columnName).toList();
+  }
+
+  /** Filters with column names in place of Calcite's {@code $n}, so a plan reads as SQL does. */
+  private static List<String> describe(List<RexNode> filters) {
+    List<String> out = new ArrayList<>();
+    for (RexNode f : filters) {
+      Matcher m = INPUT_REF.matcher(f.toString());
+      StringBuilder sb = new StringBuilder();
+      while (m.find()) {
+        m.appendReplacement(sb, EventColumn.ALL.get(Integer.parseInt(m.group(1))).columnName());
+      }
+      m.appendTail(sb);
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  private static String describe(AggregateSpec aggregate) {
+    List<String> parts = new ArrayList<>();
+    for (AggregateSpec.GroupKey k : aggregate.keys()) {
+      parts.add(k.bucketMillis() == 0 ? k.column().columnName()
+          : "FLOOR(" + k.column().columnName() + ", " + k.bucketMillis() + " ms)");
+    }
+    List<String> measures = new ArrayList<>();
+    for (AggregateSpec.Measure m : aggregate.measures()) {
+      measures.add(m.function() + "(" + (m.column() == null ? "*" : m.column().columnName()) + ")");
+    }
+    return "group " + parts + " " + measures;
+  }
+
+  @Override
+  public double estimateRowCount(RelMetadataQuery mq) {
+    double rows = eventTable.estimatedRows();
+    for (RexNode f : query.filters()) {
+      rows *= selectivity(f);
+    }
+    if (query.aggregate() != null) {
+      return query.aggregate().keys().isEmpty() ? 1 : Math.max(1, Math.min(rows / 10, 10_000));
+    }
+    return Math.max(1, rows);
+  }
+
+  /** Rough: an entity is a handful of rows, a type or stream a tenth, a range a half. */
+  private static double selectivity(RexNode filter) {
+    if (!filter.isA(SqlKind.EQUALS) && !filter.isA(SqlKind.SEARCH)) {
+      return 0.5;
+    }
+    for (RexNode operand : ((RexCall) filter).getOperands()) {
+      if (operand instanceof RexInputRef ref && ref.getIndex() == EventColumn.ENTITY_ID.ordinal()) {
+        return 1e-5;
+      }
+    }
+    return 0.1;
+  }
+
+  /**
+   * The work of the scan: rows times the share of columns decoded, less for every pushed filter
+   * (pruning) and far less for an aggregate storage answers; Calcite's Volcano planner compares
+   * the first figure, so the pushed forms win.
+   */
+  @Override
+  public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
+    double rows = eventTable.estimatedRows();
+    double work = rows * Math.max(1, query.columns().size()) / EventColumn.ALL.size();
+    work *= Math.pow(0.5, query.filters().size());
+    if (query.aggregate() != null) {
+      work = rows * Math.max(1, query.aggregate().columns().size()) / EventColumn.ALL.size() * 0.01
+          * Math.pow(0.5, query.filters().size());
+    }
+    return planner.getCostFactory().makeCost(work, work, 0);
+  }
+
+  @Override
+  public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+    boolean scalar = getRowType().getFieldCount() == 1;
+    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
+        scalar ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
+    Expression scan = implementor.stash(new PushedScan(eventTable, query), PushedScan.class);
+    return implementor.result(physType, Blocks.toBlock(
+        Expressions.call(scan, scalar ? RUN_SCALAR : RUN, DataContext.ROOT)));
+  }
+}

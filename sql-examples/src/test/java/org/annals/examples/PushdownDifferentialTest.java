@@ -1,0 +1,246 @@
+package org.annals.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Properties;
+import java.util.TimeZone;
+import org.annals.engine.demo.ShopHistoryGenerator;
+import org.annals.engine.demo.SimulatedClock;
+import org.annals.engine.jdbc.StoreRegistry;
+import org.annals.storage.EventStore;
+import org.annals.storage.StoreOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every operator the planner pushes into storage, checked three ways: the plan shows it pushed
+ * ({@code EXPLAIN}), the answer equals the same query's with pushdown off (Calcite filtering and
+ * aggregating every row itself), and, once everything is in Parquet, DuckDB's answer over the
+ * same files. The store is queried in three states: only in the memtable, half flushed, and
+ * fully flushed; a few events without an entity make nulls to group and count.
+ */
+class PushdownDifferentialTest {
+  private static final String DAY = "recorded_at >= TIMESTAMP '2026-10-15 00:00:00'"
+      + " AND recorded_at < TIMESTAMP '2026-10-16 00:00:00'";
+  private static final String DUCK_DAY = "recorded_at >= TIMESTAMPTZ '2026-10-15 00:00:00+00'"
+      + " AND recorded_at < TIMESTAMPTZ '2026-10-16 00:00:00+00'";
+
+  /**
+   * One query: Annals' SQL, what its plan must show, and DuckDB's SQL over view {@code t} (null
+   * where DuckDB has no equivalent worth writing).
+   */
+  private record Case(String sql, String pushed, String duck) {}
+
+  private static final List<Case> CASES = List.of(
+      new Case("SELECT COUNT(*) FROM events", "aggregate=[group [] [COUNT(*)]]", "SELECT COUNT(*) FROM t"),
+      new Case("SELECT COUNT(*) FROM events WHERE stream_name = 'orders' AND " + DAY,
+          "aggregate=", "SELECT COUNT(*) FROM t WHERE stream_name = 'orders' AND " + DUCK_DAY),
+      new Case("SELECT COUNT(*) FROM events WHERE event_type IN ('OrderPlaced', 'Captured', 'ItemAdded')",
+          "filters=[[SEARCH(event_type", "SELECT COUNT(*) FROM t WHERE event_type IN ('OrderPlaced', 'Captured', 'ItemAdded')"),
+      new Case("SELECT event_type, COUNT(*) AS n FROM events GROUP BY event_type ORDER BY event_type",
+          "aggregate=[group [event_type] [COUNT(*)]]",
+          "SELECT event_type, COUNT(*) AS n FROM t GROUP BY event_type ORDER BY event_type"),
+      new Case("SELECT FLOOR(recorded_at TO HOUR) AS h, COUNT(*) AS n FROM events"
+          + " GROUP BY FLOOR(recorded_at TO HOUR) ORDER BY h", "aggregate=[group [FLOOR(recorded_at, 3600000 ms)]",
+          "SELECT date_trunc('hour', recorded_at) AS h, COUNT(*) AS n FROM t GROUP BY 1 ORDER BY h"),
+      new Case("SELECT stream_name, FLOOR(recorded_at TO DAY) AS d, COUNT(*) AS n, MIN(seq) AS a, MAX(seq) AS b,"
+          + " MIN(recorded_at) AS c, MAX(global_seq) AS e FROM events GROUP BY stream_name, FLOOR(recorded_at TO DAY)"
+          + " ORDER BY stream_name, d", "aggregate=[group [stream_name, FLOOR(recorded_at, 86400000 ms)]",
+          "SELECT stream_name, date_trunc('day', recorded_at) AS d, COUNT(*) AS n, MIN(seq), MAX(seq),"
+              + " MIN(recorded_at), MAX(global_seq) FROM t GROUP BY 1, 2 ORDER BY stream_name, d"),
+      new Case("SELECT SUM(seq) AS s, SUM(version) AS v, COUNT(entity_id) AS e, COUNT(version) AS c, COUNT(*) AS n"
+          + " FROM events WHERE seq BETWEEN 100 AND 5000", "aggregate=[group [] [SUM(seq), SUM(version)",
+          "SELECT SUM(seq), SUM(version), COUNT(entity_id), COUNT(version), COUNT(*) FROM t WHERE seq BETWEEN 100 AND 5000"),
+      new Case("SELECT version, COUNT(*) AS n FROM events WHERE global_seq >= 1000 AND global_seq < 30000"
+          + " GROUP BY version ORDER BY version", "aggregate=[group [version] [COUNT(*)]]",
+          "SELECT version, COUNT(*) FROM t WHERE global_seq >= 1000 AND global_seq < 30000 GROUP BY version"
+              + " ORDER BY version NULLS FIRST"),
+      new Case("SELECT entity_id, COUNT(*) AS n, MAX(version) AS v FROM orders WHERE " + DAY
+          + " GROUP BY entity_id ORDER BY entity_id", "aggregate=[group [entity_id] [COUNT(*), MAX(version)]]",
+          "SELECT entity_id, COUNT(*), MAX(version) FROM t WHERE stream_name = 'orders' AND " + DUCK_DAY
+              + " GROUP BY entity_id ORDER BY entity_id"),
+      new Case("SELECT * FROM orders WHERE entity_id = 'order-0000042' ORDER BY version",
+          "filters=[[=(entity_id, 'order-0000042')]]",
+          "SELECT * EXCLUDE (date) FROM t WHERE stream_name = 'orders' AND entity_id = 'order-0000042' ORDER BY version"),
+      new Case("SELECT version, event_type FROM events WHERE stream_name IN ('orders', 'payments')"
+          + " AND entity_id = 'pay-0000042' ORDER BY version", "columns=[[version, event_type]], filters=[[",
+          "SELECT version, event_type FROM t WHERE stream_name IN ('orders', 'payments')"
+              + " AND entity_id = 'pay-0000042' ORDER BY version"),
+      new Case("SELECT COUNT(*) FROM events WHERE entity_id = 'order-0000042' AND entity_id = 'order-0000043'",
+          "EnumerableValues(tuples=[[]])", "SELECT 0"),
+      new Case("SELECT COUNT(*) FROM events WHERE seq >= 10 AND seq < 10", "EnumerableValues(tuples=[[]])", "SELECT 0"),
+      new Case("SELECT COUNT(*) AS n FROM (SELECT 1 FROM orders WHERE event_type = 'OrderPlaced' AND seq > 10)",
+          "aggregate=", "SELECT COUNT(*) FROM t WHERE stream_name = 'orders' AND event_type = 'OrderPlaced' AND seq > 10"),
+      new Case("SELECT seq, event_type FROM payments WHERE seq < 20 AND event_type <> 'Failed' ORDER BY seq",
+          "filters=[[<(seq, 20)]]",
+          "SELECT seq, event_type FROM t WHERE stream_name = 'payments' AND seq < 20 AND event_type <> 'Failed' ORDER BY seq"),
+      new Case("SELECT stream_name, COUNT(*) AS n FROM events WHERE entity_id IS NULL GROUP BY stream_name"
+          + " ORDER BY stream_name", "aggregate=", "SELECT stream_name, COUNT(*) FROM t WHERE entity_id IS NULL"
+          + " GROUP BY stream_name ORDER BY stream_name"));
+
+  @TempDir Path dir;
+  @TempDir Path memtableDir;
+
+  @Test
+  void pushedQueriesAnswerAsUnpushedOnesAndAsDuckDbDoInEveryState() throws Exception {
+    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
+    EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
+    StoreRegistry.register(store);
+    try {
+      long events = ShopHistoryGenerator.Size.SMALL.events;
+      new ShopHistoryGenerator(store, clock, events, ShopHistoryGenerator.SEED).run(events / 2);
+      clock.release();
+      try (Connection c = embedded(dir, true); Statement s = c.createStatement()) {
+        s.executeUpdate("INSERT INTO events (stream_name, event_type, payload) VALUES"
+            + " ('audit', 'Checked', '{}'), ('audit', 'Checked', '{}')");
+        s.executeUpdate("INSERT INTO orders (event_type, payload) VALUES ('Note', '{}')");
+      }
+      assertTrue(store.status().memtableRows() > 0 && store.status().flushedRows() > 0, "half flushed");
+      compareWithoutPushdown(dir, "half flushed");
+      store.flush();
+      assertEquals(0, store.status().memtableRows());
+      List<List<String>> flushed = compareWithoutPushdown(dir, "flushed");
+      compareWithDuckDb(dir, flushed);
+    } finally {
+      StoreRegistry.release(dir);
+    }
+
+    SimulatedClock clock2 = new SimulatedClock(ShopHistoryGenerator.START);
+    EventStore memtableOnly = EventStore.open(StoreOptions.builder(memtableDir).clock(clock2)
+        .backgroundFlush(false).build());
+    StoreRegistry.register(memtableOnly);
+    try {
+      new ShopHistoryGenerator(memtableOnly, clock2, 8_000, ShopHistoryGenerator.SEED).run(Long.MAX_VALUE);
+      clock2.release();
+      assertEquals(0, memtableOnly.status().flushedRows());
+      compareWithoutPushdown(memtableDir, "memtable only");
+    } finally {
+      StoreRegistry.release(memtableDir);
+    }
+  }
+
+  @Test
+  void preparedParametersArePushedAndAnswerAsUnpushed() throws Exception {
+    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
+    EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
+    StoreRegistry.register(store);
+    try {
+      new ShopHistoryGenerator(store, clock, 20_000, ShopHistoryGenerator.SEED).run(10_000);
+      clock.release();
+      String sql = "SELECT COUNT(*), MIN(seq) FROM events WHERE stream_name = ? AND recorded_at >= ?"
+          + " AND recorded_at < ? AND global_seq > ?";
+      List<String> answers = new ArrayList<>();
+      for (boolean pushdown : new boolean[] {true, false}) {
+        try (Connection c = embedded(dir, pushdown); PreparedStatement p = c.prepareStatement(sql)) {
+          for (String stream : new String[] {"orders", "carts", "nope"}) {
+            p.setString(1, stream);
+            p.setTimestamp(2, Timestamp.valueOf("2026-10-02 00:00:00"), utc());
+            p.setTimestamp(3, Timestamp.valueOf("2026-10-03 12:00:00"), utc());
+            p.setLong(4, 500);
+            answers.add(pushdown + " " + rows(p.executeQuery()));
+          }
+        }
+      }
+      assertEquals(answers.subList(0, 3).stream().map(a -> a.substring(5)).toList(),
+          answers.subList(3, 6).stream().map(a -> a.substring(6)).toList());
+      assertTrue(!answers.get(0).endsWith("[[0 | null]]"), "orders has events that day: " + answers);
+      assertTrue(answers.get(2).endsWith("[[0 | null]]"), "no stream 'nope': " + answers);
+    } finally {
+      StoreRegistry.release(dir);
+    }
+  }
+
+  private List<List<String>> compareWithoutPushdown(Path folder, String state) throws Exception {
+    List<List<String>> pushedAnswers = new ArrayList<>();
+    try (Connection pushed = embedded(folder, true); Connection plain = embedded(folder, false);
+         Statement p = pushed.createStatement(); Statement q = plain.createStatement()) {
+      for (Case c : CASES) {
+        String plan = plan(p, c.sql());
+        assertTrue(plan.contains(c.pushed()), state + ": expected " + c.pushed() + " in the plan of "
+            + c.sql() + "\n" + plan);
+        assertTrue(!plan(q, c.sql()).contains("filters=") && !plan(q, c.sql()).contains("aggregate="),
+            "with pushdown off nothing is pushed: " + plan(q, c.sql()));
+        List<String> a = rows(p.executeQuery(c.sql()));
+        List<String> b = rows(q.executeQuery(c.sql()));
+        assertEquals(b, a, state + ": " + c.sql());
+        pushedAnswers.add(a);
+      }
+    }
+    return pushedAnswers;
+  }
+
+  private void compareWithDuckDb(Path folder, List<List<String>> answers) throws Exception {
+    String files = folder.resolve("events").toString().replace("'", "''") + "/**/*.parquet";
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement s = duck.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+      s.execute("CREATE VIEW t AS SELECT * FROM read_parquet('" + files + "', hive_partitioning = true)");
+      for (int i = 0; i < CASES.size(); i++) {
+        assertEquals(answers.get(i), rows(s.executeQuery(CASES.get(i).duck())), "DuckDB: " + CASES.get(i).sql());
+      }
+    }
+  }
+
+  private static Connection embedded(Path folder, boolean pushdown) throws Exception {
+    Class.forName("org.annals.engine.jdbc.EmbeddedDriver");
+    Properties p = new Properties();
+    p.setProperty("pushdown", Boolean.toString(pushdown));
+    return DriverManager.getConnection("jdbc:annals:embedded:" + folder, p);
+  }
+
+  private static String plan(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static Calendar utc() {
+    return Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+  }
+
+  /**
+   * Rows as text, the same whoever answered: numbers as integers where they are whole, times as
+   * epoch milliseconds, NULL for null.
+   */
+  private static List<String> rows(ResultSet rs) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (rs) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          values.add(value(rs, md, i));
+        }
+        out.add(values.toString().replace(", ", " | "));
+      }
+    }
+    return out;
+  }
+
+  private static String value(ResultSet rs, ResultSetMetaData md, int i) throws Exception {
+    Object v = rs.getObject(i);
+    if (v == null) {
+      return "null";
+    }
+    return switch (md.getColumnType(i)) {
+      case Types.TIMESTAMP -> Long.toString(rs.getTimestamp(i, utc()).getTime());
+      case Types.TIMESTAMP_WITH_TIMEZONE -> Long.toString(rs.getObject(i, OffsetDateTime.class).toInstant().toEpochMilli());
+      case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> Long.toString(rs.getLong(i));
+      default -> v instanceof Number n ? new java.math.BigDecimal(n.toString()).stripTrailingZeros().toPlainString() : v.toString();
+    };
+  }
+}

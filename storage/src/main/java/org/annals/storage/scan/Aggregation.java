@@ -1,0 +1,336 @@
+package org.annals.storage.scan;
+
+import it.unimi.dsi.fastutil.bytes.ByteArrays;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenCustomHashMap;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventRow;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.memtable.MemtableChunk;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Dictionary;
+
+/**
+ * Computes an {@link AggregateSpec} over the rows a {@link ScanSpec} selects, source by source:
+ * a file the predicates cover whole, and whose groups and measures its manifest entry already
+ * knows (a count per stream or per day, the least global_seq), adds those without being opened;
+ * any other file is decoded column by column, text keys told apart by dictionary id where the
+ * column is dictionary-encoded; the memtable's rows are read in place. No row becomes an object.
+ * Not thread-safe: one per query.
+ */
+final class Aggregation {
+  /** Rows between two looks at the cancel flag. */
+  private static final int CANCEL_CHECK_ROWS = 4096;
+
+  private final AggregateSpec aggregate;
+  private final ScanSpec spec;
+  private final ScanStats stats;
+  private final BooleanSupplier cancelled;
+  private final EventColumn[] keyColumns;
+  private final AggregateSpec.GroupKey[] keySpecs;
+  private final AggregateSpec.Measure[] measures;
+  private final GroupTable groups;
+  private final long[] key;
+  private final Object2IntOpenCustomHashMap<byte[]> textIds =
+      new Object2IntOpenCustomHashMap<>(ByteArrays.HASH_STRATEGY);
+  private final List<byte[]> texts = new ArrayList<>();
+  private long[] values = new long[64];
+  /** Per group, a bit per measure that has seen a value (SUM, MIN and MAX of none are null). */
+  private long[] seen = new long[64];
+
+  Aggregation(AggregateSpec aggregate, ScanSpec spec, ScanStats stats, BooleanSupplier cancelled) {
+    this.aggregate = aggregate;
+    this.spec = spec;
+    this.stats = stats;
+    this.cancelled = cancelled;
+    this.keySpecs = aggregate.keys().toArray(new AggregateSpec.GroupKey[0]);
+    this.keyColumns = new EventColumn[keySpecs.length];
+    for (int i = 0; i < keySpecs.length; i++) {
+      keyColumns[i] = keySpecs[i].column();
+    }
+    this.measures = aggregate.measures().toArray(new AggregateSpec.Measure[0]);
+    if (measures.length > 64) {
+      throw new IllegalArgumentException("an aggregate computes at most 64 measures, not " + measures.length);
+    }
+    // The last key word holds a bit per key that is null, so a null never equals a value.
+    this.groups = new GroupTable(keySpecs.length + 1);
+    this.key = new long[keySpecs.length + 1];
+    textIds.defaultReturnValue(-1);
+  }
+
+  /** The columns a file must provide: the predicates' and the aggregate's. */
+  List<EventColumn> neededColumns(ScanSpec sourceSpec) {
+    Set<EventColumn> needed = new LinkedHashSet<>(sourceSpec.predicateColumns());
+    needed.addAll(aggregate.columns());
+    return List.copyOf(needed);
+  }
+
+  /**
+   * Adds a committed file's rows from its manifest entry alone, if the predicates cover the file
+   * whole and every key and measure is known there.
+   *
+   * @return false if the file must be read
+   */
+  boolean addFromManifest(DataFile f) {
+    if (!spec.coversWhole(f)) {
+      return false;
+    }
+    long nulls = 0;
+    for (int i = 0; i < keySpecs.length; i++) {
+      switch (keyColumns[i]) {
+        case STREAM_NAME -> key[i] = textId(f.streamName().getBytes(StandardCharsets.UTF_8));
+        case RECORDED_AT -> {
+          long lo = keySpecs[i].apply(f.minRecordedAt());
+          if (keySpecs[i].bucketMillis() == 0 || lo != keySpecs[i].apply(f.maxRecordedAt())) {
+            return false;
+          }
+          key[i] = lo;
+        }
+        default -> {
+          return false;
+        }
+      }
+    }
+    for (AggregateSpec.Measure m : measures) {
+      if (!knownFromManifest(m)) {
+        return false;
+      }
+    }
+    key[keySpecs.length] = nulls;
+    int slot = slot();
+    for (int j = 0; j < measures.length; j++) {
+      AggregateSpec.Measure m = measures[j];
+      switch (m.function()) {
+        case COUNT -> values[slot * measures.length + j] += f.rows();
+        case MIN -> accumulate(slot, j, manifestValue(f, m.column(), true));
+        case MAX -> accumulate(slot, j, manifestValue(f, m.column(), false));
+        case SUM -> throw new IllegalStateException("a sum is never known from the manifest");
+      }
+    }
+    stats.filesAnsweredByManifest++;
+    return true;
+  }
+
+  private static boolean knownFromManifest(AggregateSpec.Measure m) {
+    return switch (m.function()) {
+      case COUNT -> m.column() == null || !m.column().nullable();
+      case MIN, MAX -> m.column() == EventColumn.SEQ || m.column() == EventColumn.GLOBAL_SEQ
+          || m.column() == EventColumn.RECORDED_AT;
+      case SUM -> false;
+    };
+  }
+
+  private static long manifestValue(DataFile f, EventColumn c, boolean min) {
+    return switch (c) {
+      case SEQ -> min ? f.minSeq() : f.maxSeq();
+      case GLOBAL_SEQ -> min ? f.minGlobalSeq() : f.maxGlobalSeq();
+      case RECORDED_AT -> min ? f.minRecordedAt() : f.maxRecordedAt();
+      default -> throw new IllegalArgumentException(c + " has no manifest statistics");
+    };
+  }
+
+  /** Adds the matching rows of a file's row groups. */
+  void addParquet(ParquetRowGroups file, ScanSpec fileSpec) throws IOException {
+    ScanSpec.Encoded encoded = fileSpec.encoded();
+    boolean testRows = !fileSpec.predicateColumns().isEmpty();
+    while (file.next()) {
+      checkCancelled();
+      ParquetRowGroups.ColumnRow row = file.row();
+      DictionaryKeys dictionaries = new DictionaryKeys(file, row);
+      long rows = file.rows();
+      for (long r = 0; r < rows; r++) {
+        if ((r & (CANCEL_CHECK_ROWS - 1)) == 0) {
+          checkCancelled();
+        }
+        stats.fileRowsDecoded++;
+        if (!testRows || fileSpec.test(row, encoded)) {
+          add(row, dictionaries);
+        }
+        row.consume();
+      }
+    }
+  }
+
+  /** Adds the matching rows of a memtable chunk, rows [from, to). */
+  void addMemtable(MemtableChunk chunk, int from, int to) {
+    ScanSpec.Encoded encoded = spec.encoded();
+    chunk.read(from, to, row -> {
+      if ((row.index() & (CANCEL_CHECK_ROWS - 1)) == 0) {
+        checkCancelled();
+      }
+      stats.memtableRowsRead++;
+      if (spec.test(row, encoded)) {
+        add(row, null);
+      }
+      return true;
+    });
+  }
+
+  private void checkCancelled() {
+    if (cancelled.getAsBoolean()) {
+      throw new CancellationException("the query was cancelled");
+    }
+  }
+
+  private void add(EventRow row, DictionaryKeys dictionaries) {
+    long nulls = 0;
+    for (int i = 0; i < keyColumns.length; i++) {
+      EventColumn c = keyColumns[i];
+      if (c.nullable() && row.isNull(c)) {
+        nulls |= 1L << i;
+        key[i] = 0;
+      } else if (c.kind().isLong()) {
+        key[i] = keySpecs[i].apply(row.getLong(c));
+      } else if (dictionaries != null && dictionaries.has(i)) {
+        key[i] = dictionaries.id(i);
+      } else {
+        key[i] = textId(row.getBytes(c));
+      }
+    }
+    key[keyColumns.length] = nulls;
+    int slot = slot();
+    for (int j = 0; j < measures.length; j++) {
+      AggregateSpec.Measure m = measures[j];
+      EventColumn c = m.column();
+      if (c == null) {
+        values[slot * measures.length + j]++;
+      } else if (!(c.nullable() && row.isNull(c))) {
+        if (m.function() == AggregateSpec.Function.COUNT) {
+          values[slot * measures.length + j]++;
+        } else {
+          accumulate(slot, j, row.getLong(c));
+        }
+      }
+    }
+    stats.rowsReturned++;
+  }
+
+  private int slot() {
+    int before = groups.size();
+    int slot = groups.slotOf(key);
+    if (slot == before) {
+      int need = (slot + 1) * Math.max(1, measures.length);
+      if (need > values.length) {
+        values = Arrays.copyOf(values, Math.max(need, values.length * 2));
+      }
+      if (slot >= seen.length) {
+        seen = Arrays.copyOf(seen, seen.length * 2);
+      }
+    }
+    return slot;
+  }
+
+  private void accumulate(int slot, int j, long v) {
+    int at = slot * measures.length + j;
+    long bit = 1L << j;
+    if ((seen[slot] & bit) == 0) {
+      values[at] = v;
+      seen[slot] |= bit;
+      return;
+    }
+    values[at] = switch (measures[j].function()) {
+      case SUM -> addExact(values[at], v);
+      case MIN -> Math.min(values[at], v);
+      case MAX -> Math.max(values[at], v);
+      case COUNT -> throw new IllegalStateException("counts are not accumulated by value");
+    };
+  }
+
+  private long addExact(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException("a SUM overflowed the range of BIGINT");
+    }
+  }
+
+  private int textId(byte[] utf8) {
+    int id = textIds.getInt(utf8);
+    if (id < 0) {
+      id = texts.size();
+      byte[] copy = utf8.clone();
+      texts.add(copy);
+      textIds.put(copy, id);
+    }
+    return id;
+  }
+
+  /**
+   * The answer: one row per group, the keys (String or Long, null for null) then the measures
+   * (Long; null for a SUM, MIN or MAX that saw no value). With no keys there is always one row,
+   * as SQL has it: a count of nothing is 0.
+   */
+  List<Object[]> rows() {
+    if (keySpecs.length == 0 && groups.size() == 0) {
+      slot();
+    }
+    List<Object[]> rows = new ArrayList<>(groups.size());
+    for (int slot = 0; slot < groups.size(); slot++) {
+      Object[] row = new Object[keySpecs.length + measures.length];
+      long nulls = groups.key(slot, keySpecs.length);
+      for (int i = 0; i < keySpecs.length; i++) {
+        long k = groups.key(slot, i);
+        if ((nulls & (1L << i)) != 0) {
+          row[i] = null;
+        } else if (keyColumns[i].kind().isLong()) {
+          row[i] = k;
+        } else {
+          row[i] = new String(texts.get((int) k), StandardCharsets.UTF_8);
+        }
+      }
+      for (int j = 0; j < measures.length; j++) {
+        boolean valued = measures[j].function() == AggregateSpec.Function.COUNT
+            || (seen[slot] & (1L << j)) != 0;
+        row[keySpecs.length + j] = valued ? values[slot * measures.length + j] : null;
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /**
+   * The text keys of one row group that are dictionary-encoded on every page: each dictionary id
+   * is looked up once, then every row's key is an array index.
+   */
+  private final class DictionaryKeys {
+    private final Dictionary[] dictionaries = new Dictionary[keyColumns.length];
+    private final int[][] ids = new int[keyColumns.length][];
+    private final ColumnReader[] readers = new ColumnReader[keyColumns.length];
+
+    DictionaryKeys(ParquetRowGroups file, ParquetRowGroups.ColumnRow row) throws IOException {
+      for (int i = 0; i < keyColumns.length; i++) {
+        if (!keyColumns[i].kind().isLong()) {
+          Dictionary d = file.dictionary(keyColumns[i]);
+          if (d != null) {
+            dictionaries[i] = d;
+            ids[i] = new int[d.getMaxId() + 1];
+            Arrays.fill(ids[i], -1);
+            readers[i] = row.reader(keyColumns[i]);
+          }
+        }
+      }
+    }
+
+    boolean has(int key) {
+      return dictionaries[key] != null;
+    }
+
+    int id(int key) {
+      int d = readers[key].getCurrentValueDictionaryID();
+      int id = ids[key][d];
+      if (id < 0) {
+        id = textId(dictionaries[key].decodeToBinary(d).getBytes());
+        ids[key][d] = id;
+      }
+      return id;
+    }
+  }
+}

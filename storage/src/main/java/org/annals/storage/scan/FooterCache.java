@@ -1,0 +1,106 @@
+package org.annals.storage.scan;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.InputFile;
+
+/**
+ * The footers and entity_id bloom filters of committed Parquet files, kept in memory. A committed
+ * file never changes (files are replaced through the manifest, never edited), so what was read
+ * once stays true for as long as its path is listed. Without this an entity lookup re-read the
+ * footer and bloom filter of every file of its stream on every call. Bounded by a count of files,
+ * least recently used first out. Thread-safe.
+ */
+public final class FooterCache {
+  /** Files whose footers stay: far more than a store keeps while compaction bounds its files. */
+  public static final int DEFAULT_FILES = 8192;
+
+  private final int maxFiles;
+  private final Map<String, Entry> entries;
+
+  public FooterCache(int maxFiles) {
+    if (maxFiles < 1) {
+      throw new IllegalArgumentException("a footer cache needs room for at least one file, not " + maxFiles);
+    }
+    this.maxFiles = maxFiles;
+    this.entries = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /** What is cached of one file. Bloom filters are read on first use, one per row group. */
+  static final class Entry {
+    final ParquetMetadata footer;
+    private final BloomFilter[] blooms;
+    private final boolean[] bloomRead;
+
+    Entry(ParquetMetadata footer) {
+      this.footer = footer;
+      int groups = footer.getBlocks().size();
+      this.blooms = new BloomFilter[groups];
+      this.bloomRead = new boolean[groups];
+    }
+
+    /**
+     * The bloom filter of a column in a row group, or null if it has none. The reader is opened
+     * only the first time a row group's filter is asked for.
+     */
+    synchronized BloomFilter bloom(int rowGroup, String column, ReaderSupplier reader) throws IOException {
+      if (!bloomRead[rowGroup]) {
+        BlockMetaData block = footer.getBlocks().get(rowGroup);
+        for (ColumnChunkMetaData c : block.getColumns()) {
+          if (c.getPath().toDotString().equals(column)) {
+            blooms[rowGroup] = reader.get().getBloomFilterDataReader(block).readBloomFilter(c);
+          }
+        }
+        bloomRead[rowGroup] = true;
+      }
+      return blooms[rowGroup];
+    }
+  }
+
+  /** Opens (or returns the open) reader of a file. */
+  @FunctionalInterface
+  interface ReaderSupplier {
+    ParquetFileReader get() throws IOException;
+  }
+
+  /** The file's cached entry, reading its footer if it is not cached yet. */
+  Entry entry(String key, InputFile file, ParquetReadOptions options) throws IOException {
+    Entry e;
+    synchronized (this) {
+      e = entries.get(key);
+    }
+    if (e != null) {
+      return e;
+    }
+    ParquetMetadata footer;
+    try (var in = file.newStream()) {
+      footer = ParquetFileReader.readFooter(file, options, in);
+    }
+    Entry read = new Entry(footer);
+    synchronized (this) {
+      Entry raced = entries.putIfAbsent(key, read);
+      if (entries.size() > maxFiles) {
+        var eldest = entries.keySet().iterator();
+        eldest.next();
+        eldest.remove();
+      }
+      return raced == null ? read : raced;
+    }
+  }
+
+  /** Forgets a file, for one that is no longer listed. */
+  public synchronized void forget(String key) {
+    entries.remove(key);
+  }
+
+  synchronized int size() {
+    return entries.size();
+  }
+}

@@ -1,0 +1,345 @@
+package org.annals.storage.scan;
+
+import java.io.IOException;
+import java.util.List;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.event.EventRow;
+import org.annals.storage.parquet.EventParquetSchema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.DictionaryPageReadStore;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * The row groups of one Parquet file that may hold rows a scan wants, one at a time, with a
+ * column reader per needed column. Row groups are skipped by their statistics and the entity_id
+ * bloom filter (both from the {@link FooterCache}, so a skipped file is never opened); for an
+ * entity lookup, the page index narrows a row group to the pages whose entity_id range holds the
+ * entity, and only those pages of every column are read and decoded. The schema is flat, so the
+ * column readers are used directly, without record assembly. Not thread-safe.
+ */
+final class ParquetRowGroups implements AutoCloseable {
+  private final java.nio.file.Path path;
+  private final String cacheKey;
+  private final Configuration conf;
+  private final ScanSpec spec;
+  private final FooterCache footers;
+  private final ScanStats stats;
+  private final List<EventColumn> needed;
+  private final MessageType projection;
+  private final ColumnRow row = new ColumnRow();
+
+  private InputFile file;
+  private FooterCache.Entry entry;
+  private ParquetFileReader reader;
+  private int nextRowGroup;
+  private BlockMetaData current;
+  private long rows;
+
+  ParquetRowGroups(java.nio.file.Path path, Configuration conf, ScanSpec spec, List<EventColumn> needed,
+      FooterCache footers, ScanStats stats) {
+    this.path = path;
+    this.cacheKey = path.toString();
+    this.conf = conf;
+    this.spec = spec;
+    this.footers = footers;
+    this.stats = stats;
+    this.needed = needed;
+    this.projection = EventParquetSchema.projection(needed);
+  }
+
+  /**
+   * Moves to the next row group that may hold a match and reads its needed columns.
+   *
+   * @return false when no row group is left
+   */
+  boolean next() throws IOException {
+    if (entry == null) {
+      try {
+        file = HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(path.toUri()), conf);
+        entry = footers.entry(cacheKey, file, options());
+      } catch (IOException e) {
+        throw new IOException("reading the footer of Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
+      }
+    }
+    List<BlockMetaData> groups = entry.footer.getBlocks();
+    while (nextRowGroup < groups.size()) {
+      int index = nextRowGroup++;
+      BlockMetaData block = groups.get(index);
+      if (!statisticsMayMatch(block)) {
+        stats.rowGroupsSkippedByStatistics++;
+        continue;
+      }
+      if (spec.entityId() != null) {
+        BloomFilter bloom = entry.bloom(index, EventColumn.ENTITY_ID.columnName(), this::reader);
+        if (bloom != null && !bloom.findHash(bloom.hash(Binary.fromString(spec.entityId())))) {
+          stats.rowGroupsSkippedByBloomFilter++;
+          continue;
+        }
+      }
+      PageReadStore pages = spec.entityId() == null ? reader().readRowGroup(index)
+          : reader().readFilteredRowGroup(index);
+      if (pages == null || pages.getRowCount() == 0) {
+        stats.rowGroupsSkippedByPageIndex++;
+        continue;
+      }
+      ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringConverter(needed.size()),
+          projection, entry.footer.getFileMetaData().getCreatedBy());
+      ColumnReader[] readers = new ColumnReader[EventColumn.ALL.size()];
+      int[] maxDefinition = new int[EventColumn.ALL.size()];
+      for (EventColumn c : needed) {
+        ColumnDescriptor d = descriptor(c);
+        readers[c.ordinal()] = store.getColumnReader(d);
+        maxDefinition[c.ordinal()] = d.getMaxDefinitionLevel();
+      }
+      row.reset(readers, maxDefinition);
+      current = block;
+      rows = pages.getRowCount();
+      stats.rowGroupsRead++;
+      return true;
+    }
+    current = null;
+    return false;
+  }
+
+  /** The current row group's rows (those of its read pages, for a lookup). */
+  long rows() {
+    return rows;
+  }
+
+  /** The current row, moved forward by {@link ColumnRow#consume()}. */
+  ColumnRow row() {
+    return row;
+  }
+
+  /**
+   * The dictionary of a text column in the current row group if every data page of it is
+   * dictionary-encoded, so that values can be told apart by dictionary id; otherwise null.
+   */
+  Dictionary dictionary(EventColumn column) throws IOException {
+    for (ColumnChunkMetaData c : current.getColumns()) {
+      if (c.getPath().toDotString().equals(column.columnName())) {
+        EncodingStats encodings = c.getEncodingStats();
+        if (encodings == null || !encodings.hasDictionaryPages() || encodings.hasNonDictionaryEncodedPages()) {
+          return null;
+        }
+        ColumnDescriptor d = descriptor(column);
+        DictionaryPageReadStore store = reader().getDictionaryReader(current);
+        DictionaryPage page = store.readDictionaryPage(d);
+        return page == null ? null : page.getEncoding().initDictionary(d, page);
+      }
+    }
+    return null;
+  }
+
+  private ColumnDescriptor descriptor(EventColumn c) {
+    return projection.getColumnDescription(new String[] {c.columnName()});
+  }
+
+  private ParquetFileReader reader() throws IOException {
+    if (reader == null) {
+      try {
+        reader = ParquetFileReader.open(file, entry.footer, options(), file.newStream());
+      } catch (IOException e) {
+        throw new IOException("opening Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
+      }
+      reader.setRequestedSchema(projection);
+      stats.filesOpened++;
+    }
+    return reader;
+  }
+
+  /**
+   * Options per reader (each holds a codec factory that is not thread-safe), built from the
+   * store's configuration: ParquetReadOptions.builder() would make a default Hadoop configuration,
+   * parsing Hadoop's XML defaults, about 10 ms per file opened. Only the page index filter is
+   * parquet-java's; statistics and bloom filters are checked here, with the cached footer.
+   */
+  private ParquetReadOptions options() {
+    HadoopReadOptions.Builder b = HadoopReadOptions.builder(conf);
+    b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false);
+    if (spec.entityId() != null) {
+      b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(FilterApi.eq(
+          FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), Binary.fromString(spec.entityId()))));
+    } else {
+      b.useColumnIndexFilter(false);
+    }
+    return b.build();
+  }
+
+  private boolean statisticsMayMatch(BlockMetaData block) {
+    for (ColumnChunkMetaData column : block.getColumns()) {
+      String name = column.getPath().toDotString();
+      Statistics<?> s = column.getStatistics();
+      if (s != null && s.isNumNullsSet() && !nullsMayMatch(name, s.getNumNulls(), block.getRowCount())) {
+        return false;
+      }
+      if (s == null || s.isEmpty() || !s.hasNonNullValue()) {
+        continue;
+      }
+      boolean may = switch (name) {
+        case "seq" -> overlaps(s, spec.seqMin(), spec.seqMax());
+        case "global_seq" -> overlaps(s, spec.globalSeqMin(), spec.globalSeqMax());
+        case "recorded_at" -> spec.recordedFrom() < spec.recordedTo()
+            && overlaps(s, spec.recordedFrom(), spec.recordedTo() - 1);
+        case "entity_id" -> spec.entityId() == null || binaryWithin(s, spec.entityId());
+        case "event_type" -> spec.eventTypes() == null || anyWithin(s, spec.eventTypes());
+        default -> true;
+      };
+      if (!may) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean nullsMayMatch(String column, long nulls, long rows) {
+    for (EventColumn c : spec.nullColumns()) {
+      if (c.columnName().equals(column) && nulls == 0) {
+        return false;
+      }
+    }
+    for (EventColumn c : spec.notNullColumns()) {
+      if (c.columnName().equals(column) && nulls == rows) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean overlaps(Statistics<?> s, long min, long max) {
+    long lo = ((Number) s.genericGetMin()).longValue();
+    long hi = ((Number) s.genericGetMax()).longValue();
+    return hi >= min && lo <= max;
+  }
+
+  private static boolean anyWithin(Statistics<?> s, Iterable<String> values) {
+    for (String v : values) {
+      if (binaryWithin(s, v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean binaryWithin(Statistics<?> s, String value) {
+    Binary v = Binary.fromString(value);
+    @SuppressWarnings("unchecked")
+    Statistics<Binary> b = (Statistics<Binary>) s;
+    return b.comparator().compare(v, b.genericGetMin()) >= 0 && b.comparator().compare(v, b.genericGetMax()) <= 0;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (reader != null) {
+      reader.close();
+    }
+  }
+
+  /** The current row of the column readers, exposed as an {@link EventRow}. */
+  static final class ColumnRow implements EventRow {
+    private ColumnReader[] readers;
+    private int[] maxDefinition;
+
+    void reset(ColumnReader[] newReaders, int[] newMaxDefinition) {
+      this.readers = newReaders;
+      this.maxDefinition = newMaxDefinition;
+    }
+
+    /**
+     * Moves every reader to the next row. A defined value that was never read must be skipped
+     * first: consume() advances the levels but not the values.
+     */
+    void consume() {
+      for (int i = 0; i < readers.length; i++) {
+        ColumnReader r = readers[i];
+        if (r != null) {
+          if (r.getCurrentDefinitionLevel() == maxDefinition[i]) {
+            r.skip();
+          }
+          r.consume();
+        }
+      }
+    }
+
+    /** The reader of a needed column, positioned on the current row. */
+    ColumnReader reader(EventColumn column) {
+      return readers[column.ordinal()];
+    }
+
+    @Override
+    public boolean isNull(EventColumn column) {
+      return readers[column.ordinal()].getCurrentDefinitionLevel() < maxDefinition[column.ordinal()];
+    }
+
+    @Override
+    public long getLong(EventColumn column) {
+      return readers[column.ordinal()].getLong();
+    }
+
+    @Override
+    public byte[] getBytes(EventColumn column) {
+      if (isNull(column)) {
+        return null;
+      }
+      return readers[column.ordinal()].getBinary().getBytesUnsafe();
+    }
+  }
+
+  /**
+   * The record converter {@link ColumnReadStoreImpl} requires. Values are read straight from the
+   * column readers, so it receives nothing; it claims dictionary support so that a reader keeps
+   * dictionary ids (and decodes a value only when asked), which lets an aggregate group text by id.
+   */
+  private static final class IgnoringConverter extends GroupConverter {
+    private final PrimitiveConverter primitive = new PrimitiveConverter() {
+      @Override
+      public boolean hasDictionarySupport() {
+        return true;
+      }
+
+      @Override
+      public void setDictionary(Dictionary dictionary) {}
+    };
+    private final int fields;
+
+    IgnoringConverter(int fields) {
+      this.fields = fields;
+    }
+
+    @Override
+    public Converter getConverter(int fieldIndex) {
+      if (fieldIndex >= fields) {
+        throw new IllegalArgumentException("no field " + fieldIndex);
+      }
+      return primitive;
+    }
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void end() {}
+  }
+}
