@@ -1,13 +1,12 @@
 package org.annals.engine.sql;
 
-import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.convert.ConverterRule;
 
 /**
- * Makes an executable copy of a logical {@link EventTableScan}. The scan starts logical (no
+ * Makes the executable {@link EnumerableEventTableScan} of a logical {@link EventTableScan}. The scan starts logical (no
  * convention) so that the pushdown rules see every variant of it beneath the logical filters,
  * projections and aggregates above; only the variant the planner picks runs.
  */
@@ -24,6 +23,6 @@ final class EventEnumerableRule extends ConverterRule {
 
   @Override
   public RelNode convert(RelNode rel) {
-    return rel.copy(rel.getTraitSet().replace(EnumerableConvention.INSTANCE), List.of());
+    return ((EventTableScan) rel).toEnumerable();
   }
 }

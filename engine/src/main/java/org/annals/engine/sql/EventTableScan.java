@@ -6,16 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
-import org.apache.calcite.DataContext;
-import org.apache.calcite.adapter.enumerable.EnumerableRel;
-import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.JavaRowFormat;
-import org.apache.calcite.adapter.enumerable.PhysType;
-import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
-import org.apache.calcite.linq4j.tree.Blocks;
-import org.apache.calcite.linq4j.tree.Expression;
-import org.apache.calcite.linq4j.tree.Expressions;
-import org.apache.calcite.linq4j.tree.Types;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -34,21 +25,17 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
 
 /**
- * Annals' scan relation: reads an events table through storage, with whatever the rules in
- * {@link EventRules} pushed into it (columns, filters, an aggregate), and runs as generated code
- * calling {@link PushedScan#run}. {@code EXPLAIN} shows what was pushed: {@code columns=[...]},
+ * Annals' logical scan relation: reads an events table through storage, with whatever the rules
+ * in {@link EventRules} pushed into it (columns, filters, an aggregate). Its executable form is
+ * {@link EnumerableEventTableScan}. {@code EXPLAIN} shows what was pushed: {@code columns=[...]},
  * {@code filters=[...]} with column names, {@code aggregate=[...]}. Immutable.
  */
-public final class EventTableScan extends TableScan implements EnumerableRel {
-  private static final java.lang.reflect.Method RUN =
-      Types.lookupMethod(PushedScan.class, "run", DataContext.class);
-  private static final java.lang.reflect.Method RUN_SCALAR =
-      Types.lookupMethod(PushedScan.class, "runScalar", DataContext.class);
+public class EventTableScan extends TableScan {
   private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
 
-  private final EventTable eventTable;
-  private final EventQuery query;
-  private final RelDataType aggregateRowType;
+  final EventTable eventTable;
+  final EventQuery query;
+  final RelDataType aggregateRowType;
 
   EventTableScan(RelOptCluster cluster, RelTraitSet traits, RelOptTable table, EventTable eventTable,
       EventQuery query, RelDataType aggregateRowType) {
@@ -82,6 +69,12 @@ public final class EventTableScan extends TableScan implements EnumerableRel {
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
     return new EventTableScan(getCluster(), traitSet, getTable(), eventTable, query, aggregateRowType);
+  }
+
+  /** The executable form of this scan. */
+  EnumerableEventTableScan toEnumerable() {
+    return new EnumerableEventTableScan(getCluster(), getTraitSet().replace(EnumerableConvention.INSTANCE),
+        getTable(), eventTable, query, aggregateRowType);
   }
 
   @Override
@@ -186,15 +179,5 @@ public final class EventTableScan extends TableScan implements EnumerableRel {
           * Math.pow(0.5, query.filters().size());
     }
     return planner.getCostFactory().makeCost(work, work, 0);
-  }
-
-  @Override
-  public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    boolean scalar = getRowType().getFieldCount() == 1;
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
-        scalar ? JavaRowFormat.SCALAR : JavaRowFormat.ARRAY);
-    Expression scan = implementor.stash(new PushedScan(eventTable, query), PushedScan.class);
-    return implementor.result(physType, Blocks.toBlock(
-        Expressions.call(scan, scalar ? RUN_SCALAR : RUN, DataContext.ROOT)));
   }
 }
