@@ -3,10 +3,9 @@ package org.annals.storage;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.memtable.Memtable;
-import org.annals.storage.scan.FooterCache;
+import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * The current manifest and the memtable, changed together: a flush publishes its manifest and
@@ -16,17 +15,16 @@ import org.apache.hadoop.conf.Configuration;
 final class CommittedState {
   private final Memtable memtable;
   private final DataFolder folder;
-  private final Configuration conf;
   private final BufferAllocator allocator;
-  private final FooterCache footers = new FooterCache(FooterCache.DEFAULT_FILES);
+  private final ParquetFiles files;
   private Manifest manifest;
 
-  CommittedState(Manifest manifest, Memtable memtable, DataFolder folder, Configuration conf,
+  CommittedState(Manifest manifest, Memtable memtable, DataFolder folder, ParquetFiles files,
       BufferAllocator allocator) {
     this.manifest = manifest;
     this.memtable = memtable;
     this.folder = folder;
-    this.conf = conf;
+    this.files = files;
     this.allocator = allocator;
   }
 
@@ -35,7 +33,7 @@ final class CommittedState {
   }
 
   synchronized Snapshot snapshot() {
-    return new Snapshot(manifest, memtable.pin(), folder, conf, allocator, footers);
+    return new Snapshot(manifest, memtable.pin(), folder, allocator, files);
   }
 
   synchronized void publish(Manifest next) {

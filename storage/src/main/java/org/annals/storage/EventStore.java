@@ -40,6 +40,7 @@ import org.annals.storage.parquet.LocalHadoop;
 import org.annals.storage.parquet.PartitionFileWriter;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
 import org.annals.storage.wal.WalRecordFormat;
 import org.annals.storage.wal.WalSegments;
@@ -75,6 +76,7 @@ public final class EventStore implements AutoCloseable {
   private final Memtable memtable;
   private final WalWriter wal;
   private final CommittedState state;
+  private final ParquetFiles parquetFiles;
   private final MemtableFlusher flusher;
   private final ScheduledExecutorService background;
 
@@ -102,7 +104,8 @@ public final class EventStore implements AutoCloseable {
     this.lastRecordedAt = recovered.lastRecordedAt();
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
         options.walSegmentBytes(), memtable::insert);
-    this.state = new CommittedState(recovered.manifest(), memtable, folder, conf, allocator);
+    this.parquetFiles = new ParquetFiles(conf, ParquetFiles.DEFAULT_FILES);
+    this.state = new CommittedState(recovered.manifest(), memtable, folder, parquetFiles, allocator);
     this.flusher = new MemtableFlusher(folder, memtable, wal, manifests,
         new PartitionFileWriter(folder, conf), state, options.flushThreads());
     if (options.backgroundFlush()) {
@@ -474,6 +477,11 @@ public final class EventStore implements AutoCloseable {
       error = addTo(error, e);
     }
     memtable.close();
+    try {
+      parquetFiles.close();
+    } catch (IOException e) {
+      error = addTo(error, e);
+    }
     try {
       allocator.close();
     } catch (RuntimeException e) {

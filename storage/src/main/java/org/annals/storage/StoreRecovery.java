@@ -25,7 +25,7 @@ import org.annals.storage.memtable.Memtable;
 import org.annals.storage.memtable.PinnedRows;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
-import org.annals.storage.scan.FooterCache;
+import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
 import org.annals.storage.wal.WalRecovery;
 import org.annals.storage.wal.WalSegments;
@@ -179,8 +179,8 @@ final class StoreRecovery {
     for (DataFile f : manifest.files()) {
       streams.add(f.streamName());
     }
-    try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, conf, allocator,
-        new FooterCache(1))) {
+    try (ParquetFiles parquet = new ParquetFiles(conf, 1);
+         Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, allocator, parquet)) {
       for (String stream : streams) {
         StreamIndex.StreamState state = index.getOrCreate(stream);
         ScanSpec versions = ScanSpec.builder().stream(stream)

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.engine.sql.SqlErrors;
+import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.prepare.CalcitePrepareImpl;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -16,7 +17,8 @@ import org.apache.calcite.sql.parser.SqlParser;
 /**
  * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
  * DELETE and MERGE (events are immutable) and DDL (streams appear with their first event). The
- * refusal names the statement and what to do instead, with SQLState 0A000.
+ * refusal names the statement and what to do instead, with SQLState 0A000. A SELECT's plan is
+ * kept for the connection's next use of the same text ({@link PlanCache}).
  */
 final class AnnalsPrepare extends CalcitePrepareImpl {
   private static final Pattern DDL = Pattern.compile(
@@ -25,9 +27,25 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
   @Override
   public <T> CalciteSignature<T> prepareSql(Context context, Query<T> query, Type elementType,
       long maxRowCount) {
-    if (query.sql != null) {
-      refuseUnsupported(query.sql, context);
+    if (query.sql == null) {
+      return prepareUncached(context, query, elementType, maxRowCount);
     }
+    PlanCache cache = PlanCache.of(context.getMutableRootSchema());
+    PlanCache.Key key = new PlanCache.Key(query.sql, context.getDefaultSchemaPath(), elementType, maxRowCount);
+    CalciteSignature<T> cached = cache.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    refuseUnsupported(query.sql, context);
+    CalciteSignature<T> plan = prepareUncached(context, query, elementType, maxRowCount);
+    if (plan.statementType == Meta.StatementType.SELECT) {
+      cache.put(key, plan);
+    }
+    return plan;
+  }
+
+  private <T> CalciteSignature<T> prepareUncached(Context context, Query<T> query, Type elementType,
+      long maxRowCount) {
     try {
       return super.prepareSql(context, query, elementType, maxRowCount);
     } catch (RuntimeException e) {

@@ -36,6 +36,12 @@ import org.apache.parquet.io.OutputFile;
 public final class PartitionFileWriter {
   /** Row group size in bytes: large enough for good compression, small enough to prune. */
   static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
+  /**
+   * Rows per page at most. Rows are sorted by entity_id, so the page index narrows an entity
+   * lookup to the pages whose entity_id range holds it; with parquet-java's default of 20,000
+   * rows a whole file was one page and a lookup decoded all of it.
+   */
+  static final int PAGE_ROWS = 1000;
 
   private final DataFolder folder;
   private final Configuration conf;
@@ -146,6 +152,7 @@ public final class PartitionFileWriter {
       withWriteMode(ParquetFileWriter.Mode.CREATE);
       withCompressionCodec(CompressionCodecName.ZSTD);
       withRowGroupSize(ROW_GROUP_BYTES);
+      withPageRowCountLimit(PAGE_ROWS);
       withDictionaryEncoding(true);
       // Columns whose values (nearly) never repeat: a dictionary only costs a hash per value.
       withDictionaryEncoding(EventColumn.SEQ.columnName(), false);

@@ -1,7 +1,6 @@
 package org.annals.storage.scan;
 
 import java.io.IOException;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * Reads the matching rows of one Parquet file for a scan, through {@link ParquetRowGroups}: the
@@ -16,12 +15,12 @@ final class ParquetFileSource implements RowSource {
   private long rowsLeftInGroup;
   private boolean done;
 
-  ParquetFileSource(java.nio.file.Path file, Configuration conf, ScanSpec spec,
-      ScanSpec.Encoded encoded, FooterCache footers, ScanStats stats) {
+  ParquetFileSource(java.nio.file.Path file, long length, ScanSpec spec, ScanSpec.Encoded encoded,
+      ParquetFiles files, ScanStats stats) {
     this.spec = spec;
     this.encoded = encoded;
     this.stats = stats;
-    this.groups = new ParquetRowGroups(file, conf, spec, spec.neededColumns(), footers, stats);
+    this.groups = new ParquetRowGroups(file, length, spec, spec.neededColumns(), files, stats);
   }
 
   @Override

@@ -2,10 +2,10 @@ package org.annals.storage.scan;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.PrimitiveIterator;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.parquet.EventParquetSchema;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -18,12 +18,12 @@ import org.apache.parquet.column.page.DictionaryPageReadStore;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
+import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
@@ -34,36 +34,36 @@ import org.apache.parquet.schema.MessageType;
 /**
  * The row groups of one Parquet file that may hold rows a scan wants, one at a time, with a
  * column reader per needed column. Row groups are skipped by their statistics and the entity_id
- * bloom filter (both from the {@link FooterCache}, so a skipped file is never opened); for an
+ * bloom filter (both from {@link ParquetFiles}, so a skipped file is never opened); for an
  * entity lookup, the page index narrows a row group to the pages whose entity_id range holds the
- * entity, and only those pages of every column are read and decoded. The schema is flat, so the
+ * entity, and only the entity's own rows are decoded from them ({@link #entityRows}). The schema is flat, so the
  * column readers are used directly, without record assembly. Not thread-safe.
  */
 final class ParquetRowGroups implements AutoCloseable {
-  private final java.nio.file.Path path;
   private final String cacheKey;
-  private final Configuration conf;
+  private final InputFile file;
   private final ScanSpec spec;
-  private final FooterCache footers;
+  private final ParquetFiles files;
   private final ScanStats stats;
   private final List<EventColumn> needed;
   private final MessageType projection;
+  private static final MessageType ENTITY_ID_ONLY = EventParquetSchema.projection(List.of(EventColumn.ENTITY_ID));
+
   private final ColumnRow row = new ColumnRow();
 
-  private InputFile file;
-  private FooterCache.Entry entry;
+  private ParquetFiles.Entry entry;
   private ParquetFileReader reader;
   private int nextRowGroup;
   private BlockMetaData current;
   private long rows;
 
-  ParquetRowGroups(java.nio.file.Path path, Configuration conf, ScanSpec spec, List<EventColumn> needed,
-      FooterCache footers, ScanStats stats) {
-    this.path = path;
+  /** @param length the file's length in bytes, as the manifest lists it */
+  ParquetRowGroups(java.nio.file.Path path, long length, ScanSpec spec, List<EventColumn> needed,
+      ParquetFiles files, ScanStats stats) {
     this.cacheKey = path.toString();
-    this.conf = conf;
+    this.file = files.input(path, length);
     this.spec = spec;
-    this.footers = footers;
+    this.files = files;
     this.stats = stats;
     this.needed = needed;
     this.projection = EventParquetSchema.projection(needed);
@@ -77,8 +77,7 @@ final class ParquetRowGroups implements AutoCloseable {
   boolean next() throws IOException {
     if (entry == null) {
       try {
-        file = HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(path.toUri()), conf);
-        entry = footers.entry(cacheKey, file, options());
+        entry = files.entry(cacheKey, file, options());
       } catch (IOException e) {
         throw new IOException("reading the footer of Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
       }
@@ -98,8 +97,7 @@ final class ParquetRowGroups implements AutoCloseable {
           continue;
         }
       }
-      PageReadStore pages = spec.entityId() == null ? reader().readRowGroup(index)
-          : reader().readFilteredRowGroup(index);
+      PageReadStore pages = spec.entityId() == null ? reader().readRowGroup(index) : entityRows(index);
       if (pages == null || pages.getRowCount() == 0) {
         stats.rowGroupsSkippedByPageIndex++;
         continue;
@@ -121,6 +119,47 @@ final class ParquetRowGroups implements AutoCloseable {
     }
     current = null;
     return false;
+  }
+
+  /**
+   * The pages of a row group that hold one entity's rows, in two steps: the page index narrows
+   * entity_id to the pages whose range may hold the entity, those entity_id values are compared to
+   * find the exact rows, and only then are the other columns read, for those rows alone (their
+   * pages are still decompressed whole, but no other row is decoded). Null when no row matches.
+   */
+  private PageReadStore entityRows(int index) throws IOException {
+    ParquetFileReader r = reader();
+    RowRanges candidates = r.getRowRanges(index);
+    if (candidates.rowCount() == 0) {
+      return null;
+    }
+    r.setRequestedSchema(ENTITY_ID_ONLY);
+    RowRanges.Builder exact = RowRanges.builder();
+    try {
+      PageReadStore idPages = r.readFilteredRowGroup(index, candidates);
+      ColumnDescriptor d = ENTITY_ID_ONLY.getColumns().get(0);
+      ColumnReader ids = new ColumnReadStoreImpl(idPages, new IgnoringConverter(1), ENTITY_ID_ONLY,
+          entry.footer.getFileMetaData().getCreatedBy()).getColumnReader(d);
+      PrimitiveIterator.OfLong rowIndexes = idPages.getRowIndexes().orElseThrow();
+      Binary wanted = Binary.fromString(spec.entityId());
+      boolean any = false;
+      for (long i = 0, n = idPages.getRowCount(); i < n; i++) {
+        long rowIndex = rowIndexes.nextLong();
+        if (ids.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel()) {
+          if (ids.getBinary().equals(wanted)) {
+            exact.addSelectedRow(rowIndex);
+            any = true;
+          }
+        }
+        ids.consume();
+      }
+      if (!any) {
+        return null;
+      }
+    } finally {
+      r.setRequestedSchema(projection);
+    }
+    return r.readFilteredRowGroup(index, exact.build());
   }
 
   /** The current row group's rows (those of its read pages, for a lookup). */
@@ -177,8 +216,9 @@ final class ParquetRowGroups implements AutoCloseable {
    * parquet-java's; statistics and bloom filters are checked here, with the cached footer.
    */
   private ParquetReadOptions options() {
-    HadoopReadOptions.Builder b = HadoopReadOptions.builder(conf);
-    b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false);
+    HadoopReadOptions.Builder b = HadoopReadOptions.builder(files.conf());
+    b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false)
+        .withUseHadoopVectoredIo(false);
     if (spec.entityId() != null) {
       b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(FilterApi.eq(
           FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), Binary.fromString(spec.entityId()))));

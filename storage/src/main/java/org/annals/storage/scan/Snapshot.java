@@ -10,7 +10,6 @@ import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.memtable.PinnedRows;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * What one query reads: one manifest version plus the memtable rows that were acknowledged when
@@ -30,19 +29,17 @@ public final class Snapshot implements AutoCloseable {
   private final Manifest manifest;
   private final PinnedRows memtable;
   private final DataFolder folder;
-  private final Configuration conf;
   private final BufferAllocator allocator;
-  private final FooterCache footers;
+  private final ParquetFiles files;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public Snapshot(Manifest manifest, PinnedRows memtable, DataFolder folder, Configuration conf,
-      BufferAllocator allocator, FooterCache footers) {
+  public Snapshot(Manifest manifest, PinnedRows memtable, DataFolder folder, BufferAllocator allocator,
+      ParquetFiles files) {
     this.manifest = manifest;
     this.memtable = memtable;
     this.folder = folder;
-    this.conf = conf;
     this.allocator = allocator;
-    this.footers = footers;
+    this.files = files;
   }
 
   public Manifest manifest() {
@@ -79,8 +76,8 @@ public final class Snapshot implements AutoCloseable {
         stats.filesListed++;
         if (spec.mayMatch(f)) {
           ScanSpec fileSpec = spec.narrowedTo(f);
-          sources.add(new ParquetFileSource(folder.resolve(f.path()), conf, fileSpec,
-              fileSpec.encoded(), footers, stats));
+          sources.add(new ParquetFileSource(folder.resolve(f.path()), f.bytes(), fileSpec,
+              fileSpec.encoded(), files, stats));
         }
       }
       for (PinnedRows.Part part : memtable.parts()) {
@@ -111,8 +108,8 @@ public final class Snapshot implements AutoCloseable {
         continue;
       }
       ScanSpec fileSpec = spec.narrowedTo(f);
-      try (ParquetRowGroups groups = new ParquetRowGroups(folder.resolve(f.path()), conf, fileSpec,
-          aggregation.neededColumns(fileSpec), footers, stats)) {
+      try (ParquetRowGroups groups = new ParquetRowGroups(folder.resolve(f.path()), f.bytes(), fileSpec,
+          aggregation.neededColumns(fileSpec), files, stats)) {
         aggregation.addParquet(groups, fileSpec);
       }
     }

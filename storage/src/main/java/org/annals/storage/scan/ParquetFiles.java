@@ -1,36 +1,73 @@
 package org.annals.storage.scan;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 
 /**
- * The footers and entity_id bloom filters of committed Parquet files, kept in memory. A committed
- * file never changes (files are replaced through the manifest, never edited), so what was read
- * once stays true for as long as its path is listed. Without this an entity lookup re-read the
- * footer and bloom filter of every file of its stream on every call. Bounded by a count of files,
- * least recently used first out. Thread-safe.
+ * How scans reach a store's committed Parquet files: through one Hadoop file system (local by
+ * default) opened once, with each file's length taken from the manifest rather than asked of the
+ * file system, and with footers and entity_id bloom filters kept in memory. A committed file
+ * never changes (files are replaced through the manifest, never edited), so what was read once
+ * stays true for as long as its path is listed. Without this an entity lookup re-read the footer
+ * and bloom filter of every file of its stream on every call, and made a file system per file.
+ * The cache is bounded by a count of files, least recently used first out. Thread-safe.
  */
-public final class FooterCache {
+public final class ParquetFiles implements AutoCloseable {
   /** Files whose footers stay: far more than a store keeps while compaction bounds its files. */
   public static final int DEFAULT_FILES = 8192;
 
+  private final Configuration conf;
+  private final FileSystem fs;
   private final int maxFiles;
   private final Map<String, Entry> entries;
 
-  public FooterCache(int maxFiles) {
+  public ParquetFiles(Configuration conf, int maxFiles) throws IOException {
     if (maxFiles < 1) {
       throw new IllegalArgumentException("a footer cache needs room for at least one file, not " + maxFiles);
     }
+    this.conf = conf;
+    this.fs = FileSystem.get(URI.create("file:///"), conf);
     this.maxFiles = maxFiles;
     this.entries = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  Configuration conf() {
+    return conf;
+  }
+
+  /** A committed file whose length the manifest gives, opened only when read. */
+  InputFile input(java.nio.file.Path path, long length) {
+    Path hadoopPath = new Path(path.toUri());
+    return new InputFile() {
+      @Override
+      public long getLength() {
+        return length;
+      }
+
+      @Override
+      public SeekableInputStream newStream() throws IOException {
+        return HadoopStreams.wrap(fs.open(hadoopPath));
+      }
+
+      @Override
+      public String toString() {
+        return path.toString();
+      }
+    };
   }
 
   /** What is cached of one file. Bloom filters are read on first use, one per row group. */
@@ -100,7 +137,8 @@ public final class FooterCache {
     entries.remove(key);
   }
 
-  synchronized int size() {
-    return entries.size();
+  @Override
+  public void close() throws IOException {
+    fs.close();
   }
 }
