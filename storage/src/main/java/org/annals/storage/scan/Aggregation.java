@@ -17,6 +17,7 @@ import org.annals.storage.manifest.DataFile;
 import org.annals.storage.memtable.MemtableChunk;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.page.PageReadStore;
 
 /**
  * Computes an {@link AggregateSpec} over the rows a {@link ScanSpec} selects, source by source:
@@ -137,12 +138,27 @@ final class Aggregation {
     };
   }
 
-  /** Adds the matching rows of a file's row groups. */
+  /**
+   * Adds the matching rows of a file's row groups: as vectors where every column the aggregate
+   * and its predicates read decodes to arrays ({@link ColumnChunkDecoder}), row by row otherwise.
+   */
   void addParquet(ParquetRowGroups file, ScanSpec fileSpec) throws IOException {
     ScanSpec.Encoded encoded = fileSpec.encoded();
+    List<EventColumn> needed = neededColumns(fileSpec);
     boolean testRows = !fileSpec.predicateColumns().isEmpty();
-    while (file.next()) {
+    while (file.nextGroup()) {
       checkCancelled();
+      if (vectorizable(file, fileSpec, needed)) {
+        PageReadStore pages = file.readPages();
+        if (pages == null || addVectors(file, pages, fileSpec, encoded, needed)) {
+          continue;
+        }
+      }
+      PageReadStore pages = file.readPages();
+      if (pages == null) {
+        continue;
+      }
+      file.startRows(pages);
       ParquetRowGroups.ColumnRow row = file.row();
       DictionaryKeys dictionaries = new DictionaryKeys(file, row);
       long rows = file.rows();
@@ -157,6 +173,199 @@ final class Aggregation {
         row.consume();
       }
     }
+  }
+
+  /** Whether every needed column of the current row group decodes to ids or longs. */
+  private static boolean vectorizable(ParquetRowGroups file, ScanSpec fileSpec, List<EventColumn> needed) {
+    if (fileSpec.entityId() != null) {
+      return false;
+    }
+    for (EventColumn c : needed) {
+      if (c.kind() == EventColumn.Kind.JSON || c.kind() == EventColumn.Kind.STRING && !file.fullyDictionaryEncoded(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Aggregates one row group from decoded column vectors: the predicates become a selection, text
+   * keys are dictionary ids until a group is first seen, and a count by one text key is a count
+   * per dictionary id.
+   *
+   * @return false if a chunk used an encoding the decoder does not read (nothing was added)
+   */
+  private boolean addVectors(ParquetRowGroups file, PageReadStore pages, ScanSpec fileSpec,
+      ScanSpec.Encoded encoded, List<EventColumn> needed) throws IOException {
+    int rows = Math.toIntExact(pages.getRowCount());
+    ColumnChunkDecoder.Chunk[] chunks = new ColumnChunkDecoder.Chunk[EventColumn.ALL.size()];
+    for (EventColumn c : needed) {
+      ColumnChunkDecoder.Chunk chunk = ColumnChunkDecoder.decode(pages.getPageReader(file.descriptor(c)),
+          file.descriptor(c), rows, !c.kind().isLong());
+      if (chunk == null) {
+        return false;
+      }
+      chunks[c.ordinal()] = chunk;
+    }
+    checkCancelled();
+    stats.fileRowsDecoded += rows;
+    int[] selected = select(fileSpec, encoded, chunks, rows);
+    int count = selected == null ? rows : selected.length;
+    if (keySpecs.length == 1 && !keyColumns[0].kind().isLong() && onlyRowCounts()) {
+      ColumnChunkDecoder.Chunk keys = chunks[keyColumns[0].ordinal()];
+      long[] perId = new long[keys.dictionary().getMaxId() + 1];
+      long nulls = 0;
+      for (int i = 0; i < count; i++) {
+        int r = selected == null ? i : selected[i];
+        if (keys.nulls() != null && keys.nulls()[r]) {
+          nulls++;
+        } else {
+          perId[keys.ids()[r]]++;
+        }
+      }
+      for (int id = 0; id < perId.length; id++) {
+        if (perId[id] > 0) {
+          key[0] = textId(keys.dictionary().decodeToBinary(id).getBytes());
+          addRowCounts(perId[id], 0);
+        }
+      }
+      if (nulls > 0) {
+        key[0] = 0;
+        addRowCounts(nulls, 1);
+      }
+      stats.rowsReturned += count;
+      return true;
+    }
+    int[][] textIdsById = new int[keySpecs.length][];
+    for (int i = 0; i < count; i++) {
+      int r = selected == null ? i : selected[i];
+      long nullMask = 0;
+      for (int k = 0; k < keySpecs.length; k++) {
+        ColumnChunkDecoder.Chunk chunk = chunks[keyColumns[k].ordinal()];
+        if (chunk.nulls() != null && chunk.nulls()[r]) {
+          nullMask |= 1L << k;
+          key[k] = 0;
+        } else if (chunk.longs() != null) {
+          key[k] = keySpecs[k].apply(chunk.longs()[r]);
+        } else {
+          key[k] = textIdOf(chunk, r, textIdsById, k);
+        }
+      }
+      key[keySpecs.length] = nullMask;
+      int slot = slot();
+      for (int j = 0; j < measures.length; j++) {
+        EventColumn c = measures[j].column();
+        if (c == null) {
+          values[slot * measures.length + j]++;
+          continue;
+        }
+        ColumnChunkDecoder.Chunk chunk = chunks[c.ordinal()];
+        if (chunk.nulls() != null && chunk.nulls()[r]) {
+          continue;
+        }
+        if (measures[j].function() == AggregateSpec.Function.COUNT) {
+          values[slot * measures.length + j]++;
+        } else {
+          accumulate(slot, j, chunk.longs()[r]);
+        }
+      }
+    }
+    stats.rowsReturned += count;
+    return true;
+  }
+
+  private boolean onlyRowCounts() {
+    for (AggregateSpec.Measure m : measures) {
+      if (m.function() != AggregateSpec.Function.COUNT || m.column() != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Adds {@code rows} to every (row count) measure of the group in {@link #key}. */
+  private void addRowCounts(long rows, long nullMask) {
+    key[keySpecs.length] = nullMask;
+    int slot = slot();
+    for (int j = 0; j < measures.length; j++) {
+      values[slot * measures.length + j] += rows;
+    }
+  }
+
+  private int textIdOf(ColumnChunkDecoder.Chunk chunk, int row, int[][] memo, int k) {
+    int id = chunk.ids()[row];
+    if (memo[k] == null) {
+      memo[k] = new int[chunk.dictionary().getMaxId() + 1];
+      Arrays.fill(memo[k], -1);
+    }
+    int text = memo[k][id];
+    if (text < 0) {
+      text = textId(chunk.dictionary().decodeToBinary(id).getBytes());
+      memo[k][id] = text;
+    }
+    return text;
+  }
+
+  /**
+   * The rows of a row group the predicates keep, or null for all of them. Only what the file's
+   * statistics did not already settle is left in the spec ({@link ScanSpec#narrowedTo}).
+   */
+  private static int[] select(ScanSpec spec, ScanSpec.Encoded encoded, ColumnChunkDecoder.Chunk[] chunks, int rows) {
+    if (spec.predicateColumns().isEmpty()) {
+      return null;
+    }
+    boolean[] typeOk = null;
+    if (spec.eventTypes() != null) {
+      ColumnChunkDecoder.Chunk types = chunks[EventColumn.EVENT_TYPE.ordinal()];
+      typeOk = new boolean[types.dictionary().getMaxId() + 1];
+      for (int id = 0; id < typeOk.length; id++) {
+        typeOk[id] = encoded.isEventType(types.dictionary().decodeToBinary(id).getBytes());
+      }
+    }
+    long[] recorded = longsOf(chunks, EventColumn.RECORDED_AT);
+    long[] seq = longsOf(chunks, EventColumn.SEQ);
+    long[] global = longsOf(chunks, EventColumn.GLOBAL_SEQ);
+    int[] out = new int[rows];
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+      if (typeOk != null && !typeOk[chunks[EventColumn.EVENT_TYPE.ordinal()].ids()[r]]) {
+        continue;
+      }
+      if (recorded != null && (recorded[r] < spec.recordedFrom() || recorded[r] >= spec.recordedTo())) {
+        continue;
+      }
+      if (seq != null && (seq[r] < spec.seqMin() || seq[r] > spec.seqMax())) {
+        continue;
+      }
+      if (global != null && (global[r] < spec.globalSeqMin() || global[r] > spec.globalSeqMax())) {
+        continue;
+      }
+      if (!nullsMatch(spec, chunks, r)) {
+        continue;
+      }
+      out[n++] = r;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static long[] longsOf(ColumnChunkDecoder.Chunk[] chunks, EventColumn c) {
+    return chunks[c.ordinal()] == null ? null : chunks[c.ordinal()].longs();
+  }
+
+  private static boolean nullsMatch(ScanSpec spec, ColumnChunkDecoder.Chunk[] chunks, int r) {
+    for (EventColumn c : spec.nullColumns()) {
+      boolean[] nulls = chunks[c.ordinal()].nulls();
+      if (nulls == null || !nulls[r]) {
+        return false;
+      }
+    }
+    for (EventColumn c : spec.notNullColumns()) {
+      boolean[] nulls = chunks[c.ordinal()].nulls();
+      if (nulls != null && nulls[r]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Adds the matching rows of a memtable chunk, rows [from, to). */

@@ -3,6 +3,7 @@ package org.annals.storage.scan;
 import java.io.IOException;
 import java.util.List;
 import java.util.PrimitiveIterator;
+import java.util.stream.LongStream;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.parquet.EventParquetSchema;
@@ -55,6 +56,7 @@ final class ParquetRowGroups implements AutoCloseable {
   private ParquetFileReader reader;
   private int nextRowGroup;
   private BlockMetaData current;
+  private int currentIndex;
   private long rows;
 
   /** @param length the file's length in bytes, as the manifest lists it */
@@ -70,11 +72,29 @@ final class ParquetRowGroups implements AutoCloseable {
   }
 
   /**
-   * Moves to the next row group that may hold a match and reads its needed columns.
+   * Moves to the next row group that may hold a match and reads its needed columns for row by
+   * row reading through {@link #row()}.
    *
    * @return false when no row group is left
    */
   boolean next() throws IOException {
+    while (nextGroup()) {
+      PageReadStore pages = readPages();
+      if (pages != null) {
+        startRows(pages);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Moves to the next row group that its statistics and bloom filter do not rule out, without
+   * reading it.
+   *
+   * @return false when no row group is left
+   */
+  boolean nextGroup() throws IOException {
     if (entry == null) {
       try {
         entry = files.entry(cacheKey, file, options());
@@ -97,27 +117,51 @@ final class ParquetRowGroups implements AutoCloseable {
           continue;
         }
       }
-      PageReadStore pages = spec.entityId() == null ? reader().readRowGroup(index) : entityRows(index);
-      if (pages == null || pages.getRowCount() == 0) {
-        stats.rowGroupsSkippedByPageIndex++;
-        continue;
-      }
-      ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringConverter(needed.size()),
-          projection, entry.footer.getFileMetaData().getCreatedBy());
-      ColumnReader[] readers = new ColumnReader[EventColumn.ALL.size()];
-      int[] maxDefinition = new int[EventColumn.ALL.size()];
-      for (EventColumn c : needed) {
-        ColumnDescriptor d = descriptor(c);
-        readers[c.ordinal()] = store.getColumnReader(d);
-        maxDefinition[c.ordinal()] = d.getMaxDefinitionLevel();
-      }
-      row.reset(readers, maxDefinition);
       current = block;
-      rows = pages.getRowCount();
-      stats.rowGroupsRead++;
+      currentIndex = index;
       return true;
     }
     current = null;
+    return false;
+  }
+
+  /**
+   * Reads the current row group's needed columns (for a lookup, only the entity's rows), or
+   * returns null when no row of it can match. May be called again to read the group anew.
+   */
+  PageReadStore readPages() throws IOException {
+    PageReadStore pages = spec.entityId() == null ? reader().readRowGroup(currentIndex) : entityRows(currentIndex);
+    if (pages == null || pages.getRowCount() == 0) {
+      stats.rowGroupsSkippedByPageIndex++;
+      return null;
+    }
+    stats.rowGroupsRead++;
+    return pages;
+  }
+
+  /** Sets up {@link #row()} over pages from {@link #readPages()}. */
+  void startRows(PageReadStore pages) {
+    ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new IgnoringConverter(needed.size()),
+        projection, entry.footer.getFileMetaData().getCreatedBy());
+    ColumnReader[] readers = new ColumnReader[EventColumn.ALL.size()];
+    int[] maxDefinition = new int[EventColumn.ALL.size()];
+    for (EventColumn c : needed) {
+      ColumnDescriptor d = descriptor(c);
+      readers[c.ordinal()] = store.getColumnReader(d);
+      maxDefinition[c.ordinal()] = d.getMaxDefinitionLevel();
+    }
+    row.reset(readers, maxDefinition);
+    rows = pages.getRowCount();
+  }
+
+  /** Whether every data page of a column in the current row group is dictionary-encoded. */
+  boolean fullyDictionaryEncoded(EventColumn column) {
+    for (ColumnChunkMetaData c : current.getColumns()) {
+      if (c.getPath().toDotString().equals(column.columnName())) {
+        EncodingStats encodings = c.getEncodingStats();
+        return encodings != null && encodings.hasDictionaryPages() && !encodings.hasNonDictionaryEncodedPages();
+      }
+    }
     return false;
   }
 
@@ -140,7 +184,9 @@ final class ParquetRowGroups implements AutoCloseable {
       ColumnDescriptor d = ENTITY_ID_ONLY.getColumns().get(0);
       ColumnReader ids = new ColumnReadStoreImpl(idPages, new IgnoringConverter(1), ENTITY_ID_ONLY,
           entry.footer.getFileMetaData().getCreatedBy()).getColumnReader(d);
-      PrimitiveIterator.OfLong rowIndexes = idPages.getRowIndexes().orElseThrow();
+      // Without row indexes the pages are the whole row group, rows 0, 1, 2, ...
+      PrimitiveIterator.OfLong rowIndexes = idPages.getRowIndexes()
+          .orElseGet(() -> LongStream.range(0, idPages.getRowCount()).iterator());
       Binary wanted = Binary.fromString(spec.entityId());
       boolean any = false;
       for (long i = 0, n = idPages.getRowCount(); i < n; i++) {
@@ -177,22 +223,16 @@ final class ParquetRowGroups implements AutoCloseable {
    * dictionary-encoded, so that values can be told apart by dictionary id; otherwise null.
    */
   Dictionary dictionary(EventColumn column) throws IOException {
-    for (ColumnChunkMetaData c : current.getColumns()) {
-      if (c.getPath().toDotString().equals(column.columnName())) {
-        EncodingStats encodings = c.getEncodingStats();
-        if (encodings == null || !encodings.hasDictionaryPages() || encodings.hasNonDictionaryEncodedPages()) {
-          return null;
-        }
-        ColumnDescriptor d = descriptor(column);
-        DictionaryPageReadStore store = reader().getDictionaryReader(current);
-        DictionaryPage page = store.readDictionaryPage(d);
-        return page == null ? null : page.getEncoding().initDictionary(d, page);
-      }
+    if (!fullyDictionaryEncoded(column)) {
+      return null;
     }
-    return null;
+    ColumnDescriptor d = descriptor(column);
+    DictionaryPageReadStore store = reader().getDictionaryReader(current);
+    DictionaryPage page = store.readDictionaryPage(d);
+    return page == null ? null : page.getEncoding().initDictionary(d, page);
   }
 
-  private ColumnDescriptor descriptor(EventColumn c) {
+  ColumnDescriptor descriptor(EventColumn c) {
     return projection.getColumnDescription(new String[] {c.columnName()});
   }
 
