@@ -190,8 +190,8 @@ final class Aggregation {
 
   /**
    * Aggregates one row group from decoded column vectors: the predicates become a selection, text
-   * keys are dictionary ids until a group is first seen, and a count by one text key is a count
-   * per dictionary id.
+   * keys are dictionary ids until a group is first seen, and a count by one dictionary-encoded
+   * key (an event type, an hour of recorded_at) is a count per dictionary id.
    *
    * @return false if a chunk used an encoding the decoder does not read (nothing was added)
    */
@@ -211,7 +211,7 @@ final class Aggregation {
     stats.fileRowsDecoded += rows;
     int[] selected = select(fileSpec, encoded, chunks, rows);
     int count = selected == null ? rows : selected.length;
-    if (keySpecs.length == 1 && !keyColumns[0].kind().isLong() && onlyRowCounts()) {
+    if (keySpecs.length == 1 && chunks[keyColumns[0].ordinal()].ids() != null && onlyRowCounts()) {
       ColumnChunkDecoder.Chunk keys = chunks[keyColumns[0].ordinal()];
       long[] perId = new long[keys.dictionary().getMaxId() + 1];
       long nulls = 0;
@@ -225,7 +225,8 @@ final class Aggregation {
       }
       for (int id = 0; id < perId.length; id++) {
         if (perId[id] > 0) {
-          key[0] = textId(keys.dictionary().decodeToBinary(id).getBytes());
+          key[0] = keys.longs() != null ? keySpecs[0].apply(keys.dictionary().decodeToLong(id))
+              : textId(keys.dictionary().decodeToBinary(id).getBytes());
           addRowCounts(perId[id], 0);
         }
       }

@@ -30,8 +30,9 @@ final class ColumnChunkDecoder {
   /**
    * One decoded chunk: for every row, either a dictionary id or a long, and whether it is null.
    *
-   * @param ids dictionary ids per row (0 where null), or null when the chunk is decoded to longs
-   * @param longs values per row (0 where null), or null when the chunk is decoded to ids
+   * @param ids dictionary ids per row (0 where null), or null unless every page was
+   *     dictionary-encoded
+   * @param longs values per row (0 where null), or null for text
    * @param nulls per row, or null when the column has no nulls
    * @param dictionary the chunk's dictionary when {@code ids} is set
    */
@@ -40,8 +41,8 @@ final class ColumnChunkDecoder {
   /**
    * Decodes {@code rows} rows of a chunk.
    *
-   * @param asIds true to keep dictionary ids (every page must then be dictionary-encoded); false
-   *     for INT64 values
+   * @param asIds true for text, kept as dictionary ids (every page must then be
+   *     dictionary-encoded); false for INT64 values, with their ids too where every page has them
    * @return the chunk, or null if it uses an encoding or page kind this decoder does not read
    */
   static Chunk decode(PageReader pages, ColumnDescriptor column, int rows, boolean asIds) throws IOException {
@@ -57,6 +58,7 @@ final class ColumnChunkDecoder {
     boolean[] nulls = column.getMaxDefinitionLevel() == 0 ? null : new boolean[rows];
     int[] scratch = new int[Math.min(rows, 1 << 16)];
     int row = 0;
+    boolean allDictionary = dictionary != null;
     for (DataPage page = pages.readPage(); page != null; page = pages.readPage()) {
       if (!(page instanceof DataPageV1 v1) || row + page.getValueCount() > rows) {
         return null;
@@ -101,6 +103,7 @@ final class ColumnChunkDecoder {
           }
         }
       } else if (encoding == Encoding.PLAIN && longs != null) {
+        allDictionary = false;
         for (int i = row; i < row + count; i++) {
           if (nulls == null || !nulls[i]) {
             longs[i] = in.getLong();
@@ -114,7 +117,7 @@ final class ColumnChunkDecoder {
     if (row != rows) {
       return null;
     }
-    return new Chunk(asIds ? ids : null, longs, nulls, asIds ? dictionary : null);
+    return allDictionary ? new Chunk(ids, longs, nulls, dictionary) : new Chunk(null, longs, nulls, null);
   }
 
   /** Places the defined values in order on the rows that are not null. */

@@ -258,7 +258,7 @@ final class ParquetRowGroups implements AutoCloseable {
   private ParquetReadOptions options() {
     HadoopReadOptions.Builder b = HadoopReadOptions.builder(files.conf());
     b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false)
-        .withUseHadoopVectoredIo(false);
+        .withUseHadoopVectoredIo(false).withCodecFactory(new PageCodecs(files.conf()));
     if (spec.entityId() != null) {
       b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(FilterApi.eq(
           FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), Binary.fromString(spec.entityId()))));
