@@ -93,6 +93,20 @@ class PushdownDifferentialTest {
       new Case("SELECT seq, event_type FROM payments WHERE seq < 20 AND event_type <> 'Failed' ORDER BY seq",
           "filters=[[<(seq, 20)]]",
           "SELECT seq, event_type FROM t WHERE stream_name = 'payments' AND seq < 20 AND event_type <> 'Failed' ORDER BY seq"),
+      new Case("SELECT JSON_VALUE(payload, '$.currency') AS currency,"
+          + " SUM(CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12, 2))) AS total FROM payments"
+          + " WHERE event_type IN ('Captured', 'Refunded') GROUP BY JSON_VALUE(payload, '$.currency') ORDER BY currency",
+          "json=[[payload $.currency, payload $.amount]]",
+          "SELECT json_extract_string(payload, '$.currency') AS currency,"
+              + " SUM(CAST(json_extract_string(payload, '$.amount') AS DECIMAL(12, 2))) FROM t"
+              + " WHERE stream_name = 'payments' AND event_type IN ('Captured', 'Refunded') GROUP BY 1 ORDER BY currency"),
+      new Case("SELECT entity_id, JSON_VALUE(payload, '$.customer_id') AS c, JSON_VALUE(metadata, '$.source') AS s,"
+          + " JSON_VALUE(payload, 'lax $.items') AS a, CAST(JSON_VALUE(payload, '$.total') AS DECIMAL(12, 2)) AS t,"
+          + " JSON_VALUE(payload, '$.nothing.here') AS n FROM orders WHERE event_type = 'OrderPlaced'"
+          + " ORDER BY entity_id LIMIT 300", "json=[[payload $.customer_id, metadata $.source, payload lax $.items",
+          "SELECT entity_id, json_extract_string(payload, '$.customer_id'), json_extract_string(metadata, '$.source'),"
+              + " NULL, CAST(json_extract_string(payload, '$.total') AS DECIMAL(12, 2)), NULL FROM t"
+              + " WHERE stream_name = 'orders' AND event_type = 'OrderPlaced' ORDER BY entity_id LIMIT 300"),
       new Case("SELECT stream_name, COUNT(*) AS n FROM events WHERE entity_id IS NULL GROUP BY stream_name"
           + " ORDER BY stream_name", "aggregate=", "SELECT stream_name, COUNT(*) FROM t WHERE entity_id IS NULL"
           + " GROUP BY stream_name ORDER BY stream_name"));
@@ -177,7 +191,8 @@ class PushdownDifferentialTest {
         String plan = plan(p, c.sql());
         assertTrue(plan.contains(c.pushed()), state + ": expected " + c.pushed() + " in the plan of "
             + c.sql() + "\n" + plan);
-        assertTrue(!plan(q, c.sql()).contains("filters=") && !plan(q, c.sql()).contains("aggregate="),
+        assertTrue(!plan(q, c.sql()).contains("filters=") && !plan(q, c.sql()).contains("aggregate=")
+            && !plan(q, c.sql()).contains("json="),
             "with pushdown off nothing is pushed: " + plan(q, c.sql()));
         List<String> a = inOrder(c.sql(), rows(p.executeQuery(c.sql())));
         List<String> b = inOrder(c.sql(), rows(q.executeQuery(c.sql())));

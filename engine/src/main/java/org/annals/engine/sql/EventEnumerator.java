@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.vector.BigIntVector;
@@ -17,7 +15,7 @@ import org.apache.calcite.linq4j.Enumerator;
 
 /**
  * Walks the Arrow batches of a storage scan as Calcite rows: VARCHAR as String, BIGINT and
- * TIMESTAMP as Long (Calcite's internal form for timestamps). Owns its snapshot and scanner and
+ * TIMESTAMP as Long (Calcite's internal form for timestamps), then any JSON fields. Owns its snapshot and scanner and
  * closes both. Calcite does not close an enumerator when a query fails part-way (a division by
  * zero in a filter, say), so a {@link Cleaner} releases the snapshot's pinned memory once an
  * abandoned enumerator is garbage: a failing query can delay the release, never leak it. Not
@@ -28,14 +26,20 @@ final class EventEnumerator implements Enumerator<Object[]> {
 
   private final EventScanner scanner;
   private final Cleaner.Cleanable release;
-  private final List<EventColumn> columns;
+  private final int columns;
+  private final JsonFieldReader json;
   private VectorSchemaRoot batch;
   private int row = -1;
   private Object[] current;
 
-  EventEnumerator(Snapshot snapshot, EventScanner scanner, List<EventColumn> columns) {
+  /**
+   * @param columns how many of the scan's leading columns a row returns
+   * @param json the JSON fields a row returns after them, or null for none
+   */
+  EventEnumerator(Snapshot snapshot, EventScanner scanner, int columns, JsonFieldReader json) {
     this.scanner = scanner;
     this.columns = columns;
+    this.json = json;
     this.release = CLEANER.register(this, new Release(snapshot, scanner));
   }
 
@@ -69,9 +73,12 @@ final class EventEnumerator implements Enumerator<Object[]> {
     } catch (IOException e) {
       throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
     }
-    Object[] values = new Object[columns.size()];
-    for (int i = 0; i < values.length; i++) {
+    Object[] values = new Object[columns + (json == null ? 0 : json.size())];
+    for (int i = 0; i < columns; i++) {
       values[i] = value(batch.getVector(i), row);
+    }
+    if (json != null) {
+      json.read(batch, row, values, columns);
     }
     current = values;
     return true;

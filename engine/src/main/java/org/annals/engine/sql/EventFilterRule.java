@@ -13,6 +13,7 @@ import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexPermuteInputsShuttle;
 import org.apache.calcite.tools.RelBuilder;
+import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.mapping.Mappings;
 
 /**
@@ -37,13 +38,16 @@ final class EventFilterRule extends RelOptRule {
     for (int i = 0; i < query.columns().size(); i++) {
       toTable.put(i, query.columns().get(i).ordinal());
     }
-    RexPermuteInputsShuttle tableRow = RexPermuteInputsShuttle.of(
-        Mappings.target(toTable, query.columns().size(), EventColumn.ALL.size()));
+    RexPermuteInputsShuttle tableRow = RexPermuteInputsShuttle.of(Mappings.target(toTable,
+        query.columns().size() + query.jsonFields().size(), EventColumn.ALL.size()));
     List<RexNode> pushed = new ArrayList<>(query.filters());
     List<RexNode> rest = new ArrayList<>();
+    ImmutableBitSet columns = ImmutableBitSet.range(query.columns().size());
     for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
-      RexNode overTable = conjunct.accept(tableRow);
-      if (FilterTranslator.isPushable(overTable)) {
+      // A condition on a JSON field of the scan stays above it.
+      boolean onColumns = columns.contains(RelOptUtil.InputFinder.bits(conjunct));
+      RexNode overTable = onColumns ? conjunct.accept(tableRow) : null;
+      if (overTable != null && FilterTranslator.isPushable(overTable)) {
         pushed.add(overTable);
       } else {
         rest.add(conjunct);

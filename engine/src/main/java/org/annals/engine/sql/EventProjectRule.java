@@ -10,13 +10,20 @@ import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexPermuteInputsShuttle;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.mapping.Mappings;
 
 /**
- * Narrows a scan to the columns the projection above it uses, so storage decodes no other; the
+ * Narrows a scan to what the projection above it uses: the columns it reads, so storage decodes
+ * no other, and each {@code JSON_VALUE(payload, '$.a.b')} at a simple path, which the scan reads
+ * while it passes ({@link JsonScalars}) instead of Calcite parsing the document per call. The
  * projection stays above unless it only passes the columns through. A projection that uses no
  * column ({@code SELECT 1 FROM orders}) still needs the row count, so the scan keeps seq, the
  * cheapest column to decode.
@@ -31,31 +38,81 @@ final class EventProjectRule extends RelOptRule {
     LogicalProject project = call.rel(0);
     EventTableScan scan = call.rel(1);
     EventQuery query = scan.query();
-    if (query.aggregate() != null) {
+    if (query.aggregate() != null || !query.jsonFields().isEmpty()) {
       return;
     }
-    ImmutableBitSet used = RelOptUtil.InputFinder.bits(project.getProjects(), null);
+    int fields = query.columns().size();
+    List<EventQuery.JsonField> json = new ArrayList<>();
+    List<RexNode> rewritten = new ArrayList<>();
+    for (RexNode e : project.getProjects()) {
+      rewritten.add(e.accept(new JsonValues(query.columns(), json, fields)));
+    }
+    ImmutableBitSet used = RelOptUtil.InputFinder.bits(rewritten, null).intersect(ImmutableBitSet.range(fields));
     List<EventColumn> columns = new ArrayList<>();
     for (int i : used) {
       columns.add(query.columns().get(i));
     }
-    if (columns.isEmpty()) {
+    if (columns.isEmpty() && json.isEmpty()) {
       columns.add(EventColumn.SEQ);
     }
-    if (columns.equals(query.columns())) {
+    if (columns.equals(query.columns()) && json.isEmpty()) {
       return;
     }
     Map<Integer, Integer> positions = new HashMap<>();
     for (int i : used) {
       positions.put(i, positions.size());
     }
-    Mappings.TargetMapping mapping = Mappings.target(positions, query.columns().size(), columns.size());
-    EventTableScan narrowed = scan.with(query.withColumns(columns));
+    for (int j = 0; j < json.size(); j++) {
+      positions.put(fields + j, columns.size() + j);
+    }
+    Mappings.TargetMapping mapping = Mappings.target(positions, fields + json.size(), columns.size() + json.size());
+    EventTableScan narrowed = scan.with(query.withColumns(columns).withJsonFields(json));
     List<RexNode> projects = new ArrayList<>();
-    for (RexNode e : project.getProjects()) {
+    for (RexNode e : rewritten) {
       projects.add(e.accept(new RexPermuteInputsShuttle(mapping, narrowed)));
     }
     call.transformTo(call.builder().push(narrowed)
         .project(projects, project.getRowType().getFieldNames()).build());
+  }
+
+  /**
+   * Replaces each {@code JSON_VALUE(column, 'simple path')} over a JSON column by a reference to
+   * a JSON field of the scan, numbered after the scan's columns; the same field asked twice is
+   * read once.
+   */
+  private static final class JsonValues extends RexShuttle {
+    private final List<EventColumn> columns;
+    private final List<EventQuery.JsonField> json;
+    private final int fields;
+
+    JsonValues(List<EventColumn> columns, List<EventQuery.JsonField> json, int fields) {
+      this.columns = columns;
+      this.json = json;
+      this.fields = fields;
+    }
+
+    @Override
+    public RexNode visitCall(RexCall call) {
+      if (call.getOperator() == SqlStdOperatorTable.JSON_VALUE && call.getOperands().size() == 2
+          && call.getOperands().get(0) instanceof RexInputRef ref
+          && columns.get(ref.getIndex()).kind() == EventColumn.Kind.JSON
+          && call.getOperands().get(1) instanceof RexLiteral literal
+          && literal.getValueAs(String.class) != null
+          && JsonScalars.simplePath(literal.getValueAs(String.class)) != null
+          && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.VARCHAR
+          && call.getType().getPrecision() == EventTableScan.JSON_VALUE_LENGTH
+          && call.getType().isNullable()) {
+        String text = literal.getValueAs(String.class);
+        EventQuery.JsonField field = new EventQuery.JsonField(columns.get(ref.getIndex()),
+            JsonScalars.simplePath(text), text);
+        int index = json.indexOf(field);
+        if (index < 0) {
+          index = json.size();
+          json.add(field);
+        }
+        return new RexInputRef(fields + index, call.getType());
+      }
+      return super.visitCall(call);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package org.annals.engine.sql;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
@@ -7,33 +8,64 @@ import org.apache.calcite.rex.RexNode;
 
 /**
  * What an {@link EventTableScan} asks of storage: the columns it returns, the filters storage
- * applies (over the full event row, each one {@link FilterTranslator#isPushable}), and
- * optionally an aggregate computed in storage instead of rows. Immutable.
+ * applies (over the full event row, each one {@link FilterTranslator#isPushable}), JSON fields
+ * read from JSON columns as the scan goes, and optionally an aggregate computed in storage
+ * instead of rows. A row of the scan is its columns, then its JSON fields. Immutable.
  *
  * @param columns the columns returned, in order; ignored when there is an aggregate
  * @param aggregate null for rows
+ * @param jsonFields {@code JSON_VALUE(column, path)} values returned after the columns
  */
-record EventQuery(List<EventColumn> columns, List<RexNode> filters, AggregateSpec aggregate) {
+record EventQuery(List<EventColumn> columns, List<RexNode> filters, AggregateSpec aggregate,
+    List<JsonField> jsonFields) {
+
+  /**
+   * One {@code JSON_VALUE} of a JSON column at a simple path.
+   *
+   * @param path the field names, outermost first
+   * @param text the path as the query wrote it, for EXPLAIN
+   */
+  record JsonField(EventColumn source, List<String> path, String text) {
+    JsonField {
+      path = List.copyOf(path);
+    }
+  }
 
   EventQuery {
     columns = List.copyOf(columns);
     filters = List.copyOf(filters);
+    jsonFields = List.copyOf(jsonFields);
   }
 
   /** Every column of every row of the table. */
   static EventQuery all() {
-    return new EventQuery(EventColumn.ALL, List.of(), null);
+    return new EventQuery(EventColumn.ALL, List.of(), null, List.of());
+  }
+
+  /** What storage reads: the returned columns, then the JSON columns only the JSON fields need. */
+  List<EventColumn> readColumns() {
+    List<EventColumn> read = new ArrayList<>(columns);
+    for (JsonField f : jsonFields) {
+      if (!read.contains(f.source())) {
+        read.add(f.source());
+      }
+    }
+    return read;
   }
 
   EventQuery withColumns(List<EventColumn> newColumns) {
-    return new EventQuery(newColumns, filters, aggregate);
+    return new EventQuery(newColumns, filters, aggregate, jsonFields);
   }
 
   EventQuery withFilters(List<RexNode> newFilters) {
-    return new EventQuery(columns, newFilters, aggregate);
+    return new EventQuery(columns, newFilters, aggregate, jsonFields);
   }
 
   EventQuery withAggregate(AggregateSpec newAggregate) {
-    return new EventQuery(columns, filters, newAggregate);
+    return new EventQuery(columns, filters, newAggregate, jsonFields);
+  }
+
+  EventQuery withJsonFields(List<JsonField> newJsonFields) {
+    return new EventQuery(columns, filters, aggregate, newJsonFields);
   }
 }

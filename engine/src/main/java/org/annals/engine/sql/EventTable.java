@@ -92,7 +92,7 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
    * rows (or computes the aggregate) from a snapshot. The snapshot is taken when enumeration starts.
    */
   Enumerable<Object[]> query(DataContext root, EventQuery query) {
-    List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.columns();
+    List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.readColumns();
     ScanSpec spec = new FilterTranslator(root).translate(query.filters(), columns, streamName);
     BooleanSupplier cancelled = cancelFlag(root);
     return new AbstractEnumerable<>() {
@@ -108,7 +108,8 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
               return Linq4j.enumerator(snapshot.aggregate(bounded, query.aggregate(), cancelled, new ScanStats()));
             }
           }
-          return new EventEnumerator(snapshot, snapshot.scan(bounded, cancelled), columns);
+          return new EventEnumerator(snapshot, snapshot.scan(bounded, cancelled), query.columns().size(),
+              query.jsonFields().isEmpty() ? null : new JsonFieldReader(columns, query.jsonFields()));
         } catch (CancellationException e) {
           throw closing(snapshot, SqlErrors.of(SqlErrors.CANCELLED, "the query was cancelled"));
         } catch (IOException e) {

@@ -23,15 +23,18 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Annals' logical scan relation: reads an events table through storage, with whatever the rules
  * in {@link EventRules} pushed into it (columns, filters, an aggregate). Its executable form is
  * {@link EnumerableEventTableScan}. {@code EXPLAIN} shows what was pushed: {@code columns=[...]},
- * {@code filters=[...]} with column names, {@code aggregate=[...]}. Immutable.
+ * {@code filters=[...]} with column names, {@code json=[...]}, {@code aggregate=[...]}. Immutable.
  */
 public class EventTableScan extends TableScan {
   private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
+  /** The length of what JSON_VALUE returns when no RETURNING clause says otherwise. */
+  static final int JSON_VALUE_LENGTH = 2000;
 
   final EventTable eventTable;
   final EventQuery query;
@@ -96,6 +99,11 @@ public class EventTableScan extends TableScan {
     for (EventColumn c : query.columns()) {
       b.add(full.getFieldList().get(c.ordinal()));
     }
+    RelDataType text = getCluster().getTypeFactory().createTypeWithNullability(
+        getCluster().getTypeFactory().createSqlType(SqlTypeName.VARCHAR, JSON_VALUE_LENGTH), true);
+    for (int i = 0; i < query.jsonFields().size(); i++) {
+      b.add("$json" + i, text);
+    }
     return b.build();
   }
 
@@ -103,7 +111,9 @@ public class EventTableScan extends TableScan {
   public RelWriter explainTerms(RelWriter pw) {
     pw = super.explainTerms(pw)
         .itemIf("columns", names(query.columns()), query.aggregate() == null && !query.columns().equals(EventColumn.ALL))
-        .itemIf("filters", describe(query.filters()), !query.filters().isEmpty());
+        .itemIf("filters", describe(query.filters()), !query.filters().isEmpty())
+        .itemIf("json", query.jsonFields().stream().map(f -> f.source().columnName() + " " + f.text()).toList(),
+            !query.jsonFields().isEmpty());
     return query.aggregate() == null ? pw : pw.item("aggregate", describe(query.aggregate()));
   }
 

@@ -1,0 +1,293 @@
+package org.annals.engine.sql;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Reads the scalar values at several simple paths ({@code $.a}, {@code $.a.b}) of a UTF-8 JSON
+ * document in one pass, building no tree: what {@code JSON_VALUE(payload, '$.a.b')} returns for
+ * each path, as Calcite computes it (lax mode, NULL on empty and on error): a string's text, a
+ * number as Java prints the Integer, Long, BigInteger or Double that Jackson reads, true or
+ * false; null for a JSON null, an object, an array, a missing field or a document that does not
+ * parse. A key that appears twice counts as its last occurrence, as when Jackson reads a map.
+ * Calcite parses the document into a tree for every call; a query asking for two fields of a
+ * million payloads built two million trees. Not thread-safe: one per scan; it reuses its state.
+ */
+final class JsonScalars {
+  private static final int MAX_DEPTH = 64;
+
+  /** Per path, the UTF-8 bytes of each field name. */
+  private final byte[][][] paths;
+  private String[] out;
+  private byte[] json;
+  private int pos;
+  private int end;
+
+  /** @param paths each path's field names, outermost first */
+  JsonScalars(List<List<String>> paths) {
+    if (paths.size() > 64) {
+      throw new IllegalArgumentException("at most 64 paths per document, not " + paths.size());
+    }
+    this.paths = new byte[paths.size()][][];
+    for (int i = 0; i < paths.size(); i++) {
+      List<String> names = paths.get(i);
+      this.paths[i] = new byte[names.size()][];
+      for (int j = 0; j < names.size(); j++) {
+        this.paths[i][j] = names.get(j).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  /**
+   * The field names of a simple JSON path ({@code $.a.b}, optionally after {@code lax}), or null
+   * for anything else (strict mode, array steps, wildcards, quoted names).
+   */
+  static List<String> simplePath(String path) {
+    String p = path.strip();
+    if (p.regionMatches(true, 0, "lax ", 0, 4)) {
+      p = p.substring(4).strip();
+    }
+    if (!p.startsWith("$.") || !p.substring(2).matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) {
+      return null;
+    }
+    return List.of(p.substring(2).split("\\."));
+  }
+
+  /** Fills {@code values[i]} with path i's value in the document {@code bytes[offset, offset+length)}. */
+  void read(byte[] bytes, int offset, int length, String[] values) {
+    java.util.Arrays.fill(values, null);
+    this.json = bytes;
+    this.pos = offset;
+    this.end = offset + length;
+    this.out = values;
+    long all = paths.length == 64 ? -1L : (1L << paths.length) - 1;
+    try {
+      skipSpace();
+      value(all, 0);
+    } catch (RuntimeException malformed) {
+      // NULL ON ERROR: a document that does not parse yields no value at any path.
+      java.util.Arrays.fill(values, null);
+    }
+  }
+
+  /**
+   * Reads one value at depth {@code depth}; {@code active} are the paths whose first
+   * {@code depth} names led here.
+   */
+  private void value(long active, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("too deep");
+    }
+    byte b = json[pos];
+    if (b == '{') {
+      object(active, depth);
+      return;
+    }
+    if (b == '[') {
+      skipArray(depth);
+      return;
+    }
+    String scalar = scalar();
+    for (int i = 0; i < paths.length; i++) {
+      if ((active & (1L << i)) != 0 && paths[i].length == depth) {
+        out[i] = scalar;
+      }
+    }
+  }
+
+  private void object(long active, int depth) {
+    pos++;
+    skipSpace();
+    if (json[pos] == '}') {
+      pos++;
+      return;
+    }
+    while (true) {
+      expect('"');
+      int keyStart = pos;
+      boolean escaped = skipString();
+      int keyEnd = pos - 1;
+      skipSpace();
+      expect(':');
+      skipSpace();
+      long next = 0;
+      for (int i = 0; i < paths.length; i++) {
+        if ((active & (1L << i)) != 0 && paths[i].length > depth
+            && nameEquals(paths[i][depth], keyStart, keyEnd, escaped)) {
+          next |= 1L << i;
+          out[i] = null;
+        }
+      }
+      if (next == 0) {
+        skipValue(depth + 1);
+      } else {
+        value(next, depth + 1);
+      }
+      skipSpace();
+      if (json[pos] == ',') {
+        pos++;
+        skipSpace();
+        continue;
+      }
+      expect('}');
+      return;
+    }
+  }
+
+  private boolean nameEquals(byte[] name, int from, int to, boolean escaped) {
+    if (escaped) {
+      return new String(name, StandardCharsets.UTF_8).equals(decode(from, to));
+    }
+    if (to - from != name.length) {
+      return false;
+    }
+    for (int i = 0; i < name.length; i++) {
+      if (json[from + i] != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void skipValue(int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("too deep");
+    }
+    byte b = json[pos];
+    if (b == '{') {
+      object(0, depth);
+    } else if (b == '[') {
+      skipArray(depth);
+    } else if (b == '"') {
+      pos++;
+      skipString();
+    } else {
+      while (pos < end && "+-.0123456789eEtrufalsn".indexOf(json[pos]) >= 0) {
+        pos++;
+      }
+    }
+  }
+
+  private void skipArray(int depth) {
+    pos++;
+    skipSpace();
+    if (json[pos] == ']') {
+      pos++;
+      return;
+    }
+    while (true) {
+      skipValue(depth + 1);
+      skipSpace();
+      if (json[pos] == ',') {
+        pos++;
+        skipSpace();
+        continue;
+      }
+      expect(']');
+      return;
+    }
+  }
+
+  /** A scalar's JSON_VALUE text, or null for JSON null. */
+  private String scalar() {
+    byte b = json[pos];
+    if (b == '"') {
+      pos++;
+      int start = pos;
+      boolean escaped = skipString();
+      return escaped ? decode(start, pos - 1) : new String(json, start, pos - 1 - start, StandardCharsets.UTF_8);
+    }
+    if (matches("true")) {
+      return "true";
+    }
+    if (matches("false")) {
+      return "false";
+    }
+    if (matches("null")) {
+      return null;
+    }
+    int start = pos;
+    boolean fraction = false;
+    while (pos < end && "+-.0123456789eE".indexOf(json[pos]) >= 0) {
+      fraction |= json[pos] == '.' || json[pos] == 'e' || json[pos] == 'E';
+      pos++;
+    }
+    String number = new String(json, start, pos - start, StandardCharsets.US_ASCII);
+    if (number.isEmpty()) {
+      throw new IllegalArgumentException("not a value");
+    }
+    if (fraction) {
+      return Double.toString(Double.parseDouble(number));
+    }
+    return new BigInteger(number).toString();
+  }
+
+  private boolean matches(String literal) {
+    if (end - pos < literal.length()) {
+      return false;
+    }
+    for (int i = 0; i < literal.length(); i++) {
+      if (json[pos + i] != literal.charAt(i)) {
+        return false;
+      }
+    }
+    pos += literal.length();
+    return true;
+  }
+
+  /** Moves past a string whose opening quote is behind; true if it holds an escape. */
+  private boolean skipString() {
+    boolean escaped = false;
+    while (true) {
+      byte b = json[pos++];
+      if (b == '"') {
+        return escaped;
+      }
+      if (b == '\\') {
+        escaped = true;
+        pos++;
+      }
+    }
+  }
+
+  /** The text of string content [from, to) with its escapes resolved. */
+  private String decode(int from, int to) {
+    String raw = new String(json, from, to - from, StandardCharsets.UTF_8);
+    StringBuilder sb = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      char e = raw.charAt(++i);
+      switch (e) {
+        case 'n' -> sb.append('\n');
+        case 't' -> sb.append('\t');
+        case 'r' -> sb.append('\r');
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'u' -> {
+          sb.append((char) Integer.parseInt(raw.substring(i + 1, i + 5), 16));
+          i += 4;
+        }
+        default -> sb.append(e);
+      }
+    }
+    return sb.toString();
+  }
+
+  private void expect(char c) {
+    if (json[pos] != c) {
+      throw new IllegalArgumentException("expected " + c);
+    }
+    pos++;
+  }
+
+  private void skipSpace() {
+    while (pos < end && (json[pos] == ' ' || json[pos] == '\n' || json[pos] == '\r' || json[pos] == '\t')) {
+      pos++;
+    }
+  }
+}
