@@ -1,7 +1,9 @@
 package org.annals.storage;
 
 import static org.annals.storage.HistoryAssertions.sorted;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -10,14 +12,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.parquet.PartitionPath;
+import org.annals.storage.scan.AggregateSpec;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ScanStats;
@@ -186,6 +193,83 @@ class ScanTest {
       Set<Long> expected = new HashSet<>();
       appended.stream().filter(e -> e.eventType().equals("Type1")).forEach(e -> expected.add(e.globalSeq()));
       assertEquals(expected, seen);
+    }
+  }
+
+  @Test
+  void aCancelledScanOrAggregateStopsReading() throws Exception {
+    try (Snapshot snapshot = store.snapshot()) {
+      AtomicBoolean cancelled = new AtomicBoolean();
+      try (EventScanner scan = snapshot.scan(ScanSpec.builder().columns(EventColumn.SEQ).build(), cancelled::get)) {
+        assertTrue(scan.next());
+        cancelled.set(true);
+        assertThrows(CancellationException.class, scan::next);
+        assertTrue(scan.stats().rowsReturned() < EVENTS / 10, scan.stats().toString());
+      }
+      ScanStats stats = new ScanStats();
+      assertThrows(CancellationException.class, () -> snapshot.aggregate(ScanSpec.builder().eventType("Type2").build(),
+          new AggregateSpec(List.of(AggregateSpec.GroupKey.of(EventColumn.EVENT_TYPE)),
+              List.of(AggregateSpec.Measure.countRows())), cancelled::get, stats));
+      assertEquals(0, stats.fileRowsDecoded() + stats.memtableRowsRead(), stats.toString());
+    }
+  }
+
+  @Test
+  void aggregatesAnswerAsTheRowsDo() throws Exception {
+    long day1 = START.plus(Duration.ofDays(1)).toEpochMilli();
+    long hour = 3_600_000;
+    try (Snapshot snapshot = store.snapshot()) {
+      AggregateSpec perTypeAndHour = new AggregateSpec(
+          List.of(AggregateSpec.GroupKey.of(EventColumn.EVENT_TYPE), new AggregateSpec.GroupKey(EventColumn.RECORDED_AT, hour)),
+          List.of(AggregateSpec.Measure.countRows(), new AggregateSpec.Measure(AggregateSpec.Function.COUNT, EventColumn.ENTITY_ID),
+              new AggregateSpec.Measure(AggregateSpec.Function.SUM, EventColumn.VERSION),
+              new AggregateSpec.Measure(AggregateSpec.Function.MAX, EventColumn.GLOBAL_SEQ)));
+      ScanSpec someDays = ScanSpec.builder().streams(Set.of("orders", "carts")).recordedBetween(day1, day1 + 3 * 86_400_000L).build();
+      Map<List<Object>, long[]> expected = new HashMap<>();
+      for (StoredEvent e : appended) {
+        if (!Set.of("orders", "carts").contains(e.streamName()) || e.recordedAt() < day1 || e.recordedAt() >= day1 + 3 * 86_400_000L) {
+          continue;
+        }
+        long[] m = expected.computeIfAbsent(List.of(e.eventType(), Math.floorDiv(e.recordedAt(), hour) * hour),
+            k -> new long[] {0, 0, 0, Long.MIN_VALUE});
+        m[0]++;
+        m[1] += e.entityId() == null ? 0 : 1;
+        m[2] += e.version() == null ? 0 : e.version();
+        m[3] = Math.max(m[3], e.globalSeq());
+      }
+      Map<List<Object>, long[]> actual = new HashMap<>();
+      for (Object[] row : snapshot.aggregate(someDays, perTypeAndHour, () -> false, new ScanStats())) {
+        actual.put(List.of(row[0], row[1]), new long[] {(Long) row[2], (Long) row[3], (Long) row[4], (Long) row[5]});
+      }
+      assertEquals(expected.keySet(), actual.keySet());
+      expected.forEach((k, v) -> assertArrayEquals(v, actual.get(k), k.toString()));
+
+      // Counts per stream of whole files come from the manifest; the memtable's are counted.
+      ScanStats stats = new ScanStats();
+      List<Object[]> perStream = snapshot.aggregate(ScanSpec.all(), new AggregateSpec(
+          List.of(AggregateSpec.GroupKey.of(EventColumn.STREAM_NAME)), List.of(AggregateSpec.Measure.countRows(),
+              new AggregateSpec.Measure(AggregateSpec.Function.MIN, EventColumn.SEQ))), () -> false, stats);
+      assertEquals(snapshot.manifest().files().size(), stats.filesAnsweredByManifest(), stats.toString());
+      assertEquals(0, stats.fileRowsDecoded(), stats.toString());
+      for (Object[] row : perStream) {
+        assertEquals(appended.stream().filter(e -> e.streamName().equals(row[0])).count(), row[1]);
+        assertEquals(0L, row[2]);
+      }
+      List<Object[]> none = snapshot.aggregate(ScanSpec.builder().entityId("nobody").build(), new AggregateSpec(List.of(),
+          List.of(AggregateSpec.Measure.countRows(), new AggregateSpec.Measure(AggregateSpec.Function.SUM, EventColumn.SEQ))),
+          () -> false, new ScanStats());
+      assertArrayEquals(new Object[] {0L, null}, none.get(0), "a count of nothing is 0, a sum of nothing null");
+    }
+  }
+
+  @Test
+  void anEntityLookupDecodesOnlyTheEntitysRowsFromFiles() throws Exception {
+    try (Snapshot snapshot = store.snapshot()) {
+      ScanStats stats = drain(snapshot, ScanSpec.builder().stream("orders").entityId("e-13").build());
+      long inFiles = appended.stream().filter(e -> e.streamName().equals("orders") && "e-13".equals(e.entityId())
+          && e.globalSeq() < snapshot.manifest().coveredGlobalSeq()).count();
+      assertTrue(inFiles > 0);
+      assertEquals(inFiles, stats.fileRowsDecoded(), stats.toString());
     }
   }
 
