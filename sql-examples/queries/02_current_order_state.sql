@@ -1,5 +1,6 @@
 -- The current state of every order: the latest event of each order (ROW_NUMBER over its
 -- versions, newest first), counted by what that latest event is.
+-- plan: columns=[[entity_id, version, event_type]]
 SELECT event_type AS current_state, COUNT(*) AS orders
 FROM (
   SELECT entity_id, event_type,

@@ -1,5 +1,6 @@
 -- The daily order funnel: of the orders placed each day, how many were paid and how many were
 -- shipped, with conversion rates.
+-- plan: columns=[[entity_id, event_type, recorded_at]]
 WITH per_order AS (
   SELECT entity_id,
          MIN(CASE WHEN event_type = 'OrderPlaced' THEN recorded_at END) AS placed_at,

@@ -1,4 +1,5 @@
 -- Revenue by currency, read from the JSON payloads: captured payments, refunds, and what remains.
+-- plan: json=[[payload $.currency, payload $.amount]]
 SELECT JSON_VALUE(payload, '$.currency') AS currency,
        SUM(CASE WHEN event_type = 'Captured'
                 THEN CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12, 2)) ELSE 0 END) AS captured,

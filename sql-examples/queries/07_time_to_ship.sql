@@ -1,6 +1,7 @@
 -- How long does it take from OrderPlaced to OrderShipped? The median and the 95th percentile, in
 -- hours, over every shipped order (LAG finds the placing before each shipping; the percentiles
 -- are picked by rank).
+-- plan: filters=[[SEARCH(event_type, Sarg['OrderPlaced':VARCHAR, 'OrderShipped':VARCHAR]:VARCHAR)]]
 WITH steps AS (
   SELECT entity_id, event_type, recorded_at,
          LAG(recorded_at) OVER (PARTITION BY entity_id ORDER BY version) AS previous_at,

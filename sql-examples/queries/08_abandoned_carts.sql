@@ -1,5 +1,6 @@
 -- Abandoned carts per day: carts that had an ItemAdded but no CheckedOut within 24 hours of the
 -- first item (carts started in the last day of the history are left out: their 24 hours are not over).
+-- plan: columns=[[entity_id, event_type, recorded_at]]
 WITH carts AS (
   SELECT entity_id,
          MIN(CASE WHEN event_type = 'ItemAdded' THEN recorded_at END) AS started_at,

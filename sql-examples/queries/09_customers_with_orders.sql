@@ -1,5 +1,6 @@
 -- Customers with their orders, joined across streams by entity id: the first 20 customers who
 -- registered, their country, how many orders they placed and when the first one was.
+-- plan: json=[[payload $.customer_id]]
 SELECT c.entity_id AS customer,
        JSON_VALUE(c.payload, '$.country') AS country,
        COUNT(o.entity_id) AS orders,

@@ -1,4 +1,5 @@
 -- The top 10 customers by spend: the totals of their orders whose payment was captured.
+-- plan: aggregate=[group [entity_id] []]
 WITH placed AS (
   SELECT entity_id AS order_id,
          JSON_VALUE(payload, '$.customer_id') AS customer,

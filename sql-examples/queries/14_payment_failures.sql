@@ -1,4 +1,5 @@
 -- Which payment methods fail most? Authorizations per method and how many of those payments failed.
+-- plan: json=[[payload $.method]]
 WITH payments_by_id AS (
   SELECT entity_id,
          MAX(CASE WHEN event_type = 'Authorized' THEN JSON_VALUE(payload, '$.method') END) AS pay_method,

@@ -112,6 +112,31 @@ class ExampleQueriesTest {
     }
   }
 
+  /**
+   * Each example's plan shows the work its file says is pushed into the storage scan, and no
+   * plan falls back to Calcite's interpreter: losing a pushdown fails here, not only in a
+   * benchmark.
+   */
+  @Test
+  @Order(3)
+  void everyExamplePushesItsWorkIntoTheScan() throws Exception {
+    List<String> failures = new ArrayList<>();
+    try (Connection c = driver.connect(server.jdbcUrl())) {
+      for (ExampleQuery q : ExampleQuery.loadAll(QUERIES)) {
+        String plan = q.explain(c);
+        for (String pushed : q.plan()) {
+          if (!plan.contains(pushed)) {
+            failures.add(q.name() + ": expected " + pushed + " in\n" + plan);
+          }
+        }
+        if (plan.contains("Interpreter") || plan.contains("Bindable")) {
+          failures.add(q.name() + " runs interpreted:\n" + plan);
+        }
+      }
+    }
+    assertTrue(failures.isEmpty(), String.join("\n\n", failures));
+  }
+
   private static List<String> expectedRows(String name) throws Exception {
     List<String> lines = Files.readAllLines(QUERIES.resolve(name + ".expected"), StandardCharsets.UTF_8);
     return lines.subList(1, lines.size());

@@ -17,12 +17,13 @@ import java.util.stream.Stream;
 
 /**
  * One example: {@code NN_name.sql} opens with {@code --} comment lines that state the question,
- * may declare {@code ?} parameters as {@code -- param: string|long|timestamp <value>}, and is
+ * may declare {@code ?} parameters as {@code -- param: string|long|timestamp <value>} and what its
+ * plan must show as {@code -- plan: <text of EXPLAIN>} (the work pushed into the scan), and is
  * followed by one SQL statement. Its answer lives beside it in {@code NN_name.expected}: a header
  * line and one line per row, values separated by " | ", NULL for null. An example whose answer
  * depends on what is flushed (the system tables) has a second answer in {@code NN_name.wal.expected}.
  */
-record ExampleQuery(Path file, String question, String sql, List<Object> parameters) {
+record ExampleQuery(Path file, String question, String sql, List<Object> parameters, List<String> plan) {
   static final String SEPARATOR = " | ";
 
   static List<ExampleQuery> loadAll(Path folder) throws IOException {
@@ -39,8 +40,11 @@ record ExampleQuery(Path file, String question, String sql, List<Object> paramet
     StringBuilder question = new StringBuilder();
     StringBuilder sql = new StringBuilder();
     List<Object> parameters = new ArrayList<>();
+    List<String> plan = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (line.startsWith("-- param:")) {
+      if (line.startsWith("-- plan:")) {
+        plan.add(line.substring("-- plan:".length()).trim());
+      } else if (line.startsWith("-- param:")) {
         parameters.add(parameter(file, line.substring("-- param:".length()).trim()));
       } else if (line.startsWith("--") && sql.isEmpty()) {
         question.append(question.isEmpty() ? "" : " ").append(line.substring(2).trim());
@@ -52,7 +56,7 @@ record ExampleQuery(Path file, String question, String sql, List<Object> paramet
     if (statement.endsWith(";")) {
       statement = statement.substring(0, statement.length() - 1);
     }
-    return new ExampleQuery(file, question.toString(), statement, parameters);
+    return new ExampleQuery(file, question.toString(), statement, parameters, plan);
   }
 
   private static Object parameter(Path file, String spec) {
@@ -74,6 +78,22 @@ record ExampleQuery(Path file, String question, String sql, List<Object> paramet
   /** The file beside this one with the same name and another extension. */
   Path expectedFile(String extension) {
     return file.resolveSibling(name() + "." + extension);
+  }
+
+  /** The query's plan, as EXPLAIN PLAN FOR gives it with the parameters bound. */
+  String explain(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("EXPLAIN PLAN FOR " + sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        ps.setObject(i + 1, parameters.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        StringBuilder plan = new StringBuilder();
+        while (rs.next()) {
+          plan.append(rs.getString(1));
+        }
+        return plan.toString();
+      }
+    }
   }
 
   /** Runs the query and renders its result as the expected file's lines. */

@@ -57,6 +57,21 @@ class EmbeddedJdbcTest {
     }
   }
 
+  /** Plans are reused for the same text; what they read is not. */
+  @Test
+  void aRepeatedQuerySeesWhatWasAppendedSinceItsLastRun() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      SQLException unknown = assertThrows(SQLException.class, () -> count(s, "SELECT COUNT(*) FROM later"));
+      assertEquals("42000", unknown.getSQLState());
+      for (int i = 1; i <= 3; i++) {
+        s.executeUpdate("INSERT INTO events (stream_name, event_type, payload) VALUES ('later', 'T', '{\"i\": " + i + "}')");
+        assertEquals(i, count(s, "SELECT COUNT(*) FROM later"));
+        assertEquals(i, count(s, "SELECT COUNT(*) FROM events WHERE stream_name = 'later'"));
+        assertEquals(i, count(s, "SELECT MAX(CAST(JSON_VALUE(payload, '$.i') AS INTEGER)) FROM later"));
+      }
+    }
+  }
+
   private static long count(Statement s, String sql) throws SQLException {
     try (ResultSet rs = s.executeQuery(sql)) {
       assertTrue(rs.next());
