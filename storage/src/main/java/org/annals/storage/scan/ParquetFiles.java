@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -13,6 +15,8 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.internal.column.columnindex.ColumnIndex;
+import org.apache.parquet.internal.column.columnindex.OffsetIndex;
 import org.apache.parquet.hadoop.util.HadoopStreams;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -70,11 +74,16 @@ public final class ParquetFiles implements AutoCloseable {
     };
   }
 
-  /** What is cached of one file. Bloom filters are read on first use, one per row group. */
+  /**
+   * What is cached of one file. Bloom filters and page indexes are read on first use; a column
+   * chunk is known by where it starts in the file.
+   */
   static final class Entry {
     final ParquetMetadata footer;
     private final BloomFilter[] blooms;
     private final boolean[] bloomRead;
+    private final Map<Long, Optional<OffsetIndex>> offsetIndexes = new ConcurrentHashMap<>();
+    private final Map<Long, Optional<ColumnIndex>> columnIndexes = new ConcurrentHashMap<>();
 
     Entry(ParquetMetadata footer) {
       this.footer = footer;
@@ -99,6 +108,32 @@ public final class ParquetFiles implements AutoCloseable {
       }
       return blooms[rowGroup];
     }
+
+    /** A column chunk's offset index (null if it has none), read once. */
+    OffsetIndex offsetIndex(ColumnChunkMetaData column, IndexRead<OffsetIndex> read) throws IOException {
+      return cached(offsetIndexes, column, read);
+    }
+
+    /** A column chunk's column index (null if it has none), read once. */
+    ColumnIndex columnIndex(ColumnChunkMetaData column, IndexRead<ColumnIndex> read) throws IOException {
+      return cached(columnIndexes, column, read);
+    }
+
+    private static <T> T cached(Map<Long, Optional<T>> cache, ColumnChunkMetaData column, IndexRead<T> read)
+        throws IOException {
+      Optional<T> known = cache.get(column.getStartingPos());
+      if (known == null) {
+        known = Optional.ofNullable(read.read(column));
+        cache.put(column.getStartingPos(), known);
+      }
+      return known.orElse(null);
+    }
+  }
+
+  /** Reads one of a file's column chunk indexes. */
+  @FunctionalInterface
+  interface IndexRead<T> {
+    T read(ColumnChunkMetaData column) throws IOException;
   }
 
   /** Opens (or returns the open) reader of a file. */

@@ -239,7 +239,7 @@ final class ParquetRowGroups implements AutoCloseable {
   private ParquetFileReader reader() throws IOException {
     if (reader == null) {
       try {
-        reader = ParquetFileReader.open(file, entry.footer, options(), file.newStream());
+        reader = new IndexCachingReader(file, entry, options());
       } catch (IOException e) {
         throw new IOException("opening Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
       }
