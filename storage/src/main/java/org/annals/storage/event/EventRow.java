@@ -15,6 +15,15 @@ public interface EventRow {
   byte[] getBytes(EventColumn column);
 
   /**
+   * Whether a STRING or JSON column holds exactly these UTF-8 bytes (false when null). A source
+   * that can compare in place overrides this, so a predicate allocates nothing per row.
+   */
+  default boolean bytesEqual(EventColumn column, byte[] utf8) {
+    byte[] value = getBytes(column);
+    return value != null && java.util.Arrays.equals(value, utf8);
+  }
+
+  /**
    * Copies the UTF-8 bytes of a non-null STRING or JSON column to the start of {@code into} if
    * they fit, and returns their length either way; a caller given a length beyond its array
    * retries with a larger one. Lets a writer reuse one buffer instead of an array per value.

@@ -10,6 +10,7 @@ import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventIds;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.event.SequencedBatch;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -221,6 +222,26 @@ public final class MemtableChunk {
     @Override
     public byte[] getBytes(EventColumn column) {
       return ((VarCharVector) vectors[column.ordinal()]).get(index);
+    }
+
+    /** Compares in the vector's buffer, copying nothing. */
+    @Override
+    public boolean bytesEqual(EventColumn column, byte[] utf8) {
+      VarCharVector v = (VarCharVector) vectors[column.ordinal()];
+      if (v.isNull(index)) {
+        return false;
+      }
+      long start = v.getStartOffset(index);
+      if (v.getEndOffset(index) - start != utf8.length) {
+        return false;
+      }
+      ArrowBuf data = v.getDataBuffer();
+      for (int i = 0; i < utf8.length; i++) {
+        if (data.getByte(start + i) != utf8[i]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 

@@ -161,8 +161,7 @@ public record ScanSpec(
 
   /** A row's exact verdict, reading only the predicate columns. */
   public boolean test(EventRow row, Encoded encoded) {
-    if (streams != null && !encoded.streams().contains(new String(row.getBytes(EventColumn.STREAM_NAME),
-        StandardCharsets.UTF_8))) {
+    if (streams != null && !encoded.isOneOf(encoded.streams(), row, EventColumn.STREAM_NAME)) {
       return false;
     }
     if (recordedFrom != Long.MIN_VALUE || recordedTo != Long.MAX_VALUE) {
@@ -184,7 +183,7 @@ public record ScanSpec(
       }
     }
     if (entityId != null && (row.isNull(EventColumn.ENTITY_ID)
-        || !Arrays.equals(encoded.entityId(), row.getBytes(EventColumn.ENTITY_ID)))) {
+        || !row.bytesEqual(EventColumn.ENTITY_ID, encoded.entityId()))) {
       return false;
     }
     for (EventColumn c : nullColumns) {
@@ -197,7 +196,7 @@ public record ScanSpec(
         return false;
       }
     }
-    return eventTypes == null || encoded.isEventType(row.getBytes(EventColumn.EVENT_TYPE));
+    return eventTypes == null || encoded.isOneOf(encoded.eventTypes(), row, EventColumn.EVENT_TYPE);
   }
 
   /**
@@ -214,20 +213,34 @@ public record ScanSpec(
 
   /** The predicate constants as UTF-8, computed once per scan rather than once per row. */
   public Encoded encoded() {
-    byte[][] types = null;
-    if (eventTypes != null) {
-      types = new byte[eventTypes.size()][];
-      int i = 0;
-      for (String t : eventTypes) {
-        types[i++] = t.getBytes(StandardCharsets.UTF_8);
-      }
+    return new Encoded(utf8(streams), entityId == null ? null : entityId.getBytes(StandardCharsets.UTF_8),
+        utf8(eventTypes));
+  }
+
+  private static byte[][] utf8(Set<String> values) {
+    if (values == null) {
+      return null;
     }
-    return new Encoded(streams, entityId == null ? null : entityId.getBytes(StandardCharsets.UTF_8),
-        types);
+    byte[][] out = new byte[values.size()][];
+    int i = 0;
+    for (String v : values) {
+      out[i++] = v.getBytes(StandardCharsets.UTF_8);
+    }
+    return out;
   }
 
   /** See {@link #encoded()}. */
-  public record Encoded(Set<String> streams, byte[] entityId, byte[][] eventTypes) {
+  public record Encoded(byte[][] streams, byte[] entityId, byte[][] eventTypes) {
+    /** Whether the row's text column is one of the values, compared as bytes. */
+    boolean isOneOf(byte[][] values, EventRow row, EventColumn column) {
+      for (byte[] v : values) {
+        if (row.bytesEqual(column, v)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     boolean isEventType(byte[] value) {
       for (byte[] t : eventTypes) {
         if (Arrays.equals(t, value)) {
