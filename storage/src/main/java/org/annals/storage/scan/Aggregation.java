@@ -238,6 +238,11 @@ final class Aggregation {
       stats.rowsReturned += count;
       return true;
     }
+    if (keySpecs.length == 1 && keySpecs[0].bucketMillis() > 0 && onlyRowCounts()
+        && addBucketCounts(chunks[keyColumns[0].ordinal()], selected, count)) {
+      stats.rowsReturned += count;
+      return true;
+    }
     int[][] textIdsById = new int[keySpecs.length][];
     for (int i = 0; i < count; i++) {
       int r = selected == null ? i : selected[i];
@@ -273,6 +278,42 @@ final class Aggregation {
       }
     }
     stats.rowsReturned += count;
+    return true;
+  }
+
+  /**
+   * Counts rows per time bucket (an hour of recorded_at, say) in an array indexed by bucket, for
+   * a row group whose times span few buckets (a file holds one day); false, adding nothing, if
+   * they span too many.
+   */
+  private boolean addBucketCounts(ColumnChunkDecoder.Chunk times, int[] selected, int count) {
+    if (count == 0) {
+      return true;
+    }
+    long bucket = keySpecs[0].bucketMillis();
+    long[] values = times.longs();
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (int i = 0; i < count; i++) {
+      long v = values[selected == null ? i : selected[i]];
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    long first = Math.floorDiv(min, bucket);
+    long span = Math.floorDiv(max, bucket) - first + 1;
+    if (span > 4096) {
+      return false;
+    }
+    long[] perBucket = new long[(int) span];
+    for (int i = 0; i < count; i++) {
+      perBucket[(int) (Math.floorDiv(values[selected == null ? i : selected[i]], bucket) - first)]++;
+    }
+    for (int b = 0; b < perBucket.length; b++) {
+      if (perBucket[b] > 0) {
+        key[0] = (first + b) * bucket;
+        addRowCounts(perBucket[b], 0);
+      }
+    }
     return true;
   }
 
@@ -324,6 +365,7 @@ final class Aggregation {
         typeOk[id] = encoded.isEventType(types.dictionary().decodeToBinary(id).getBytes());
       }
     }
+    boolean checkNulls = !spec.nullColumns().isEmpty() || !spec.notNullColumns().isEmpty();
     long[] recorded = longsOf(chunks, EventColumn.RECORDED_AT);
     long[] seq = longsOf(chunks, EventColumn.SEQ);
     long[] global = longsOf(chunks, EventColumn.GLOBAL_SEQ);
@@ -342,7 +384,7 @@ final class Aggregation {
       if (global != null && (global[r] < spec.globalSeqMin() || global[r] > spec.globalSeqMax())) {
         continue;
       }
-      if (!nullsMatch(spec, chunks, r)) {
+      if (checkNulls && !nullsMatch(spec, chunks, r)) {
         continue;
       }
       out[n++] = r;
