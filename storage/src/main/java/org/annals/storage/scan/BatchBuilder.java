@@ -13,6 +13,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Fills one reusable Arrow batch with the wanted columns of matching rows. Not thread-safe.
  */
 final class BatchBuilder implements AutoCloseable {
+  /**
+   * Rows the vectors first have room for; they grow as rows arrive. A lookup returns a handful of
+   * rows, and allocating (and zeroing) room for a full batch of every column cost it more than
+   * reading its pages.
+   */
+  private static final int INITIAL_ROWS = 64;
+
   private final List<EventColumn> columns;
   private final FieldVector[] vectors;
   private final VectorSchemaRoot root;
@@ -26,7 +33,7 @@ final class BatchBuilder implements AutoCloseable {
     List<FieldVector> list = new ArrayList<>(columns.size());
     for (int i = 0; i < columns.size(); i++) {
       vectors[i] = EventVectors.newVector(columns.get(i), allocator);
-      vectors[i].setInitialCapacity(capacity);
+      vectors[i].setInitialCapacity(Math.min(capacity, INITIAL_ROWS));
       vectors[i].allocateNew();
       list.add(vectors[i]);
     }
