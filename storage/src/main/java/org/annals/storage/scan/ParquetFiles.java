@@ -167,11 +167,6 @@ public final class ParquetFiles implements AutoCloseable {
     }
   }
 
-  /** Forgets a file, for one that is no longer listed. */
-  public synchronized void forget(String key) {
-    entries.remove(key);
-  }
-
   @Override
   public void close() throws IOException {
     fs.close();
