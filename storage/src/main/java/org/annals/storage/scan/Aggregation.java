@@ -1,10 +1,7 @@
 package org.annals.storage.scan;
 
-import it.unimi.dsi.fastutil.bytes.ByteArrays;
-import it.unimi.dsi.fastutil.objects.Object2IntOpenCustomHashMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -25,8 +22,8 @@ import org.apache.parquet.column.page.PageReadStore;
  * a file the predicates cover whole, and whose groups and measures its manifest entry already
  * knows (a count per stream or per day, the least global_seq), adds those without being opened;
  * any other file is decoded column by column, text keys told apart by dictionary id where the
- * column is dictionary-encoded; the memtable's rows are read in place. No row becomes an object.
- * Not thread-safe: one per query.
+ * column is dictionary-encoded; the memtable's rows are read in place. No row becomes an object;
+ * the groups and their measures are kept in {@link Groups}. Not thread-safe: one per query.
  */
 final class Aggregation {
   /** Rows between two looks at the cancel flag. */
@@ -39,14 +36,8 @@ final class Aggregation {
   private final EventColumn[] keyColumns;
   private final AggregateSpec.GroupKey[] keySpecs;
   private final AggregateSpec.Measure[] measures;
-  private final GroupTable groups;
+  private final Groups groups;
   private final long[] key;
-  private final Object2IntOpenCustomHashMap<byte[]> textIds =
-      new Object2IntOpenCustomHashMap<>(ByteArrays.HASH_STRATEGY);
-  private final List<byte[]> texts = new ArrayList<>();
-  private long[] values = new long[64];
-  /** Per group, a bit per measure that has seen a value (SUM, MIN and MAX of none are null). */
-  private long[] seen = new long[64];
 
   Aggregation(AggregateSpec aggregate, ScanSpec spec, ScanStats stats, BooleanSupplier cancelled) {
     this.aggregate = aggregate;
@@ -59,13 +50,8 @@ final class Aggregation {
       keyColumns[i] = keySpecs[i].column();
     }
     this.measures = aggregate.measures().toArray(new AggregateSpec.Measure[0]);
-    if (measures.length > 64) {
-      throw new IllegalArgumentException("an aggregate computes at most 64 measures, not " + measures.length);
-    }
-    // The last key word holds a bit per key that is null, so a null never equals a value.
-    this.groups = new GroupTable(keySpecs.length + 1);
-    this.key = new long[keySpecs.length + 1];
-    textIds.defaultReturnValue(-1);
+    this.groups = new Groups(aggregate);
+    this.key = groups.key();
   }
 
   /** The columns a file must provide: the predicates' and the aggregate's. */
@@ -85,10 +71,9 @@ final class Aggregation {
     if (!spec.coversWhole(f)) {
       return false;
     }
-    long nulls = 0;
     for (int i = 0; i < keySpecs.length; i++) {
       switch (keyColumns[i]) {
-        case STREAM_NAME -> key[i] = textId(f.streamName().getBytes(StandardCharsets.UTF_8));
+        case STREAM_NAME -> key[i] = groups.textId(f.streamName().getBytes(StandardCharsets.UTF_8));
         case RECORDED_AT -> {
           long lo = keySpecs[i].apply(f.minRecordedAt());
           if (keySpecs[i].bucketMillis() == 0 || lo != keySpecs[i].apply(f.maxRecordedAt())) {
@@ -106,14 +91,13 @@ final class Aggregation {
         return false;
       }
     }
-    key[keySpecs.length] = nulls;
-    int slot = slot();
+    int slot = groups.slot(0);
     for (int j = 0; j < measures.length; j++) {
       AggregateSpec.Measure m = measures[j];
       switch (m.function()) {
-        case COUNT -> values[slot * measures.length + j] += f.rows();
-        case MIN -> accumulate(slot, j, manifestValue(f, m.column(), true));
-        case MAX -> accumulate(slot, j, manifestValue(f, m.column(), false));
+        case COUNT -> groups.count(slot, j, f.rows());
+        case MIN -> groups.accumulate(slot, j, manifestValue(f, m.column(), true));
+        case MAX -> groups.accumulate(slot, j, manifestValue(f, m.column(), false));
         case SUM -> throw new IllegalStateException("a sum is never known from the manifest");
       }
     }
@@ -210,7 +194,7 @@ final class Aggregation {
     }
     checkCancelled();
     stats.fileRowsDecoded += rows;
-    int[] selected = select(fileSpec, encoded, chunks, rows);
+    int[] selected = ChunkSelection.select(fileSpec, encoded, chunks, rows);
     int count = selected == null ? rows : selected.length;
     if (keySpecs.length == 1 && chunks[keyColumns[0].ordinal()].ids() != null && onlyRowCounts()) {
       ColumnChunkDecoder.Chunk keys = chunks[keyColumns[0].ordinal()];
@@ -227,13 +211,13 @@ final class Aggregation {
       for (int id = 0; id < perId.length; id++) {
         if (perId[id] > 0) {
           key[0] = keys.longs() != null ? keySpecs[0].apply(keys.dictionary().decodeToLong(id))
-              : textId(keys.dictionary().decodeToBinary(id).getBytes());
-          addRowCounts(perId[id], 0);
+              : groups.textId(keys.dictionary().decodeToBinary(id).getBytes());
+          groups.addRowCounts(perId[id], 0);
         }
       }
       if (nulls > 0) {
         key[0] = 0;
-        addRowCounts(nulls, 1);
+        groups.addRowCounts(nulls, 1);
       }
       stats.rowsReturned += count;
       return true;
@@ -258,12 +242,11 @@ final class Aggregation {
           key[k] = textIdOf(chunk, r, textIdsById, k);
         }
       }
-      key[keySpecs.length] = nullMask;
-      int slot = slot();
+      int slot = groups.slot(nullMask);
       for (int j = 0; j < measures.length; j++) {
         EventColumn c = measures[j].column();
         if (c == null) {
-          values[slot * measures.length + j]++;
+          groups.count(slot, j, 1);
           continue;
         }
         ColumnChunkDecoder.Chunk chunk = chunks[c.ordinal()];
@@ -271,9 +254,9 @@ final class Aggregation {
           continue;
         }
         if (measures[j].function() == AggregateSpec.Function.COUNT) {
-          values[slot * measures.length + j]++;
+          groups.count(slot, j, 1);
         } else {
-          accumulate(slot, j, chunk.longs()[r]);
+          groups.accumulate(slot, j, chunk.longs()[r]);
         }
       }
     }
@@ -311,7 +294,7 @@ final class Aggregation {
     for (int b = 0; b < perBucket.length; b++) {
       if (perBucket[b] > 0) {
         key[0] = (first + b) * bucket;
-        addRowCounts(perBucket[b], 0);
+        groups.addRowCounts(perBucket[b], 0);
       }
     }
     return true;
@@ -326,15 +309,6 @@ final class Aggregation {
     return true;
   }
 
-  /** Adds {@code rows} to every (row count) measure of the group in {@link #key}. */
-  private void addRowCounts(long rows, long nullMask) {
-    key[keySpecs.length] = nullMask;
-    int slot = slot();
-    for (int j = 0; j < measures.length; j++) {
-      values[slot * measures.length + j] += rows;
-    }
-  }
-
   private int textIdOf(ColumnChunkDecoder.Chunk chunk, int row, int[][] memo, int k) {
     int id = chunk.ids()[row];
     if (memo[k] == null) {
@@ -343,73 +317,10 @@ final class Aggregation {
     }
     int text = memo[k][id];
     if (text < 0) {
-      text = textId(chunk.dictionary().decodeToBinary(id).getBytes());
+      text = groups.textId(chunk.dictionary().decodeToBinary(id).getBytes());
       memo[k][id] = text;
     }
     return text;
-  }
-
-  /**
-   * The rows of a row group the predicates keep, or null for all of them. Only what the file's
-   * statistics did not already settle is left in the spec ({@link ScanSpec#narrowedTo}).
-   */
-  private static int[] select(ScanSpec spec, ScanSpec.Encoded encoded, ColumnChunkDecoder.Chunk[] chunks, int rows) {
-    if (spec.predicateColumns().isEmpty()) {
-      return null;
-    }
-    boolean[] typeOk = null;
-    if (spec.eventTypes() != null) {
-      ColumnChunkDecoder.Chunk types = chunks[EventColumn.EVENT_TYPE.ordinal()];
-      typeOk = new boolean[types.dictionary().getMaxId() + 1];
-      for (int id = 0; id < typeOk.length; id++) {
-        typeOk[id] = encoded.isEventType(types.dictionary().decodeToBinary(id).getBytes());
-      }
-    }
-    boolean checkNulls = !spec.nullColumns().isEmpty() || !spec.notNullColumns().isEmpty();
-    long[] recorded = longsOf(chunks, EventColumn.RECORDED_AT);
-    long[] seq = longsOf(chunks, EventColumn.SEQ);
-    long[] global = longsOf(chunks, EventColumn.GLOBAL_SEQ);
-    int[] out = new int[rows];
-    int n = 0;
-    for (int r = 0; r < rows; r++) {
-      if (typeOk != null && !typeOk[chunks[EventColumn.EVENT_TYPE.ordinal()].ids()[r]]) {
-        continue;
-      }
-      if (recorded != null && (recorded[r] < spec.recordedFrom() || recorded[r] >= spec.recordedTo())) {
-        continue;
-      }
-      if (seq != null && (seq[r] < spec.seqMin() || seq[r] > spec.seqMax())) {
-        continue;
-      }
-      if (global != null && (global[r] < spec.globalSeqMin() || global[r] > spec.globalSeqMax())) {
-        continue;
-      }
-      if (checkNulls && !nullsMatch(spec, chunks, r)) {
-        continue;
-      }
-      out[n++] = r;
-    }
-    return Arrays.copyOf(out, n);
-  }
-
-  private static long[] longsOf(ColumnChunkDecoder.Chunk[] chunks, EventColumn c) {
-    return chunks[c.ordinal()] == null ? null : chunks[c.ordinal()].longs();
-  }
-
-  private static boolean nullsMatch(ScanSpec spec, ColumnChunkDecoder.Chunk[] chunks, int r) {
-    for (EventColumn c : spec.nullColumns()) {
-      boolean[] nulls = chunks[c.ordinal()].nulls();
-      if (nulls == null || !nulls[r]) {
-        return false;
-      }
-    }
-    for (EventColumn c : spec.notNullColumns()) {
-      boolean[] nulls = chunks[c.ordinal()].nulls();
-      if (nulls != null && nulls[r]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Adds the matching rows of a memtable chunk, rows [from, to). */
@@ -420,7 +331,7 @@ final class Aggregation {
       long first = Math.max(chunk.firstGlobalSeq() + from, spec.globalSeqMin());
       long last = Math.min(chunk.firstGlobalSeq() + to - 1, spec.globalSeqMax());
       if (last >= first) {
-        addRowCounts(last - first + 1, 0);
+        groups.addRowCounts(last - first + 1, 0);
       }
       return;
     }
@@ -455,108 +366,29 @@ final class Aggregation {
       } else if (dictionaries != null && dictionaries.has(i)) {
         key[i] = dictionaries.id(i);
       } else {
-        key[i] = textId(row.getBytes(c));
+        key[i] = groups.textId(row.getBytes(c));
       }
     }
-    key[keyColumns.length] = nulls;
-    int slot = slot();
+    int slot = groups.slot(nulls);
     for (int j = 0; j < measures.length; j++) {
       AggregateSpec.Measure m = measures[j];
       EventColumn c = m.column();
       if (c == null) {
-        values[slot * measures.length + j]++;
+        groups.count(slot, j, 1);
       } else if (!(c.nullable() && row.isNull(c))) {
         if (m.function() == AggregateSpec.Function.COUNT) {
-          values[slot * measures.length + j]++;
+          groups.count(slot, j, 1);
         } else {
-          accumulate(slot, j, row.getLong(c));
+          groups.accumulate(slot, j, row.getLong(c));
         }
       }
     }
     stats.rowsReturned++;
   }
 
-  private int slot() {
-    int before = groups.size();
-    int slot = groups.slotOf(key);
-    if (slot == before) {
-      int need = (slot + 1) * Math.max(1, measures.length);
-      if (need > values.length) {
-        values = Arrays.copyOf(values, Math.max(need, values.length * 2));
-      }
-      if (slot >= seen.length) {
-        seen = Arrays.copyOf(seen, seen.length * 2);
-      }
-    }
-    return slot;
-  }
-
-  private void accumulate(int slot, int j, long v) {
-    int at = slot * measures.length + j;
-    long bit = 1L << j;
-    if ((seen[slot] & bit) == 0) {
-      values[at] = v;
-      seen[slot] |= bit;
-      return;
-    }
-    values[at] = switch (measures[j].function()) {
-      case SUM -> addExact(values[at], v);
-      case MIN -> Math.min(values[at], v);
-      case MAX -> Math.max(values[at], v);
-      case COUNT -> throw new IllegalStateException("counts are not accumulated by value");
-    };
-  }
-
-  private long addExact(long a, long b) {
-    try {
-      return Math.addExact(a, b);
-    } catch (ArithmeticException e) {
-      throw new ArithmeticException("a SUM overflowed the range of BIGINT");
-    }
-  }
-
-  private int textId(byte[] utf8) {
-    int id = textIds.getInt(utf8);
-    if (id < 0) {
-      id = texts.size();
-      byte[] copy = utf8.clone();
-      texts.add(copy);
-      textIds.put(copy, id);
-    }
-    return id;
-  }
-
-  /**
-   * The answer: one row per group, the keys (String or Long, null for null) then the measures
-   * (Long; null for a SUM, MIN or MAX that saw no value). With no keys there is always one row,
-   * as SQL has it: a count of nothing is 0.
-   */
+  /** The answer, one row per group: see {@link Groups#rows()}. */
   List<Object[]> rows() {
-    if (keySpecs.length == 0 && groups.size() == 0) {
-      slot();
-    }
-    List<Object[]> rows = new ArrayList<>(groups.size());
-    for (int slot = 0; slot < groups.size(); slot++) {
-      Object[] row = new Object[keySpecs.length + measures.length];
-      long nulls = groups.key(slot, keySpecs.length);
-      for (int i = 0; i < keySpecs.length; i++) {
-        long k = groups.key(slot, i);
-        if ((nulls & (1L << i)) != 0) {
-          row[i] = null;
-        } else if (keyColumns[i].kind().isLong()) {
-          row[i] = k;
-        } else {
-          row[i] = new String(texts.get((int) k), StandardCharsets.UTF_8);
-        }
-      }
-      for (int j = 0; j < measures.length; j++) {
-        boolean valued = measures[j].function() == AggregateSpec.Function.COUNT
-            || (seen[slot] & (1L << j)) != 0;
-        row[keySpecs.length + j] = valued ? values[slot * measures.length + j] : null;
-      }
-      rows.add(row);
-    }
-    return rows;
+    return groups.rows();
   }
 
   /**
@@ -590,7 +422,7 @@ final class Aggregation {
       int d = readers[key].getCurrentValueDictionaryID();
       int id = ids[key][d];
       if (id < 0) {
-        id = textId(dictionaries[key].decodeToBinary(d).getBytes());
+        id = groups.textId(dictionaries[key].decodeToBinary(d).getBytes());
         ids[key][d] = id;
       }
       return id;

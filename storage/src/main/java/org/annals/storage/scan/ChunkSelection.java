@@ -1,0 +1,79 @@
+package org.annals.storage.scan;
+
+import java.util.Arrays;
+import org.annals.storage.event.EventColumn;
+
+/**
+ * Which rows of a row group decoded to arrays ({@link ColumnChunkDecoder}) a scan's predicates
+ * keep. An event type condition is decided once per dictionary id, not once per row. Stateless.
+ */
+final class ChunkSelection {
+  private ChunkSelection() {}
+
+  /**
+   * The kept rows, in order, or null for all of them. Only what the file's statistics did not
+   * already settle is left in the spec ({@link ScanSpec#narrowedTo}).
+   *
+   * @param chunks decoded chunks by column ordinal: at least every column the predicates read
+   */
+  static int[] select(ScanSpec spec, ScanSpec.Encoded encoded, ColumnChunkDecoder.Chunk[] chunks, int rows) {
+    if (spec.predicateColumns().isEmpty()) {
+      return null;
+    }
+    boolean[] typeOk = null;
+    int[] typeIds = null;
+    if (spec.eventTypes() != null) {
+      ColumnChunkDecoder.Chunk types = chunks[EventColumn.EVENT_TYPE.ordinal()];
+      typeIds = types.ids();
+      typeOk = new boolean[types.dictionary().getMaxId() + 1];
+      for (int id = 0; id < typeOk.length; id++) {
+        typeOk[id] = encoded.isEventType(types.dictionary().decodeToBinary(id).getBytes());
+      }
+    }
+    boolean checkNulls = !spec.nullColumns().isEmpty() || !spec.notNullColumns().isEmpty();
+    long[] recorded = longsOf(chunks, EventColumn.RECORDED_AT);
+    long[] seq = longsOf(chunks, EventColumn.SEQ);
+    long[] global = longsOf(chunks, EventColumn.GLOBAL_SEQ);
+    int[] out = new int[rows];
+    int n = 0;
+    for (int r = 0; r < rows; r++) {
+      if (typeOk != null && !typeOk[typeIds[r]]) {
+        continue;
+      }
+      if (recorded != null && (recorded[r] < spec.recordedFrom() || recorded[r] >= spec.recordedTo())) {
+        continue;
+      }
+      if (seq != null && (seq[r] < spec.seqMin() || seq[r] > spec.seqMax())) {
+        continue;
+      }
+      if (global != null && (global[r] < spec.globalSeqMin() || global[r] > spec.globalSeqMax())) {
+        continue;
+      }
+      if (checkNulls && !nullsMatch(spec, chunks, r)) {
+        continue;
+      }
+      out[n++] = r;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  private static long[] longsOf(ColumnChunkDecoder.Chunk[] chunks, EventColumn c) {
+    return chunks[c.ordinal()] == null ? null : chunks[c.ordinal()].longs();
+  }
+
+  private static boolean nullsMatch(ScanSpec spec, ColumnChunkDecoder.Chunk[] chunks, int r) {
+    for (EventColumn c : spec.nullColumns()) {
+      boolean[] nulls = chunks[c.ordinal()].nulls();
+      if (nulls == null || !nulls[r]) {
+        return false;
+      }
+    }
+    for (EventColumn c : spec.notNullColumns()) {
+      boolean[] nulls = chunks[c.ordinal()].nulls();
+      if (nulls != null && nulls[r]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
