@@ -1,20 +1,25 @@
 package org.annals.jdbc;
 
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 
 /**
- * A parsed {@code jdbc:annals://host:port[/][?serialization=protobuf|json]}: where the Annals
- * server listens and which of Avatica's serializations to speak (protobuf unless the URL says
- * json).
+ * A parsed {@code jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]}:
+ * where the Annals server listens, which of Avatica's serializations to speak (protobuf unless
+ * the URL says json), and whether the server pushes work into its storage scans (the server's
+ * {@code pushdown} connection property, for tools that take only a URL).
  *
  * @param host a host name, an IPv4 address or a bracketed IPv6 address, as written in the URL
+ * @param pushdown "true" or "false" as the URL gives it, or null when it does not
  */
-record AnnalsUrl(String host, int port, Serialization serialization) {
+record AnnalsUrl(String host, int port, Serialization serialization, String pushdown) {
   static final String PREFIX = "jdbc:annals://";
-  static final String FORM = PREFIX + "host:port[/][?serialization=protobuf|json]";
+  static final String FORM = PREFIX + "host:port[/][?serialization=protobuf|json][&pushdown=true|false]";
+  static final String PUSHDOWN = "pushdown";
 
   /** Host names as DNS and container runtimes write them (underscores included), or IPv4. */
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -50,9 +55,9 @@ record AnnalsUrl(String host, int port, Serialization serialization) {
       throw invalid(url, "there is no port");
     }
     int port = port(url, address.substring(colon + 1));
-    Serialization serialization = question < 0
-        ? Serialization.PROTOBUF : serialization(url, rest.substring(question + 1));
-    return new AnnalsUrl(host, port, serialization);
+    Map<String, String> query = question < 0 ? Map.of() : query(url, rest.substring(question + 1));
+    return new AnnalsUrl(host, port, serialization(url, query.get(SERIALIZATION)),
+        pushdown(url, query.get(PUSHDOWN)));
   }
 
   /** The server's address as Avatica's {@code url} property wants it. */
@@ -80,27 +85,43 @@ record AnnalsUrl(String host, int port, Serialization serialization) {
     return port;
   }
 
-  private static Serialization serialization(String url, String query) throws SQLException {
-    Serialization serialization = null;
+  /** The query's parameters by name; an unknown or repeated one is refused. */
+  private static Map<String, String> query(String url, String query) throws SQLException {
+    Map<String, String> values = new HashMap<>();
     for (String parameter : query.split("&", -1)) {
       int equals = parameter.indexOf('=');
       String name = equals < 0 ? parameter : parameter.substring(0, equals);
-      if (!name.equals(SERIALIZATION)) {
-        throw invalid(url, "'" + name + "' is not a known query parameter; the only one is '"
-            + SERIALIZATION + "'");
+      if (!name.equals(SERIALIZATION) && !name.equals(PUSHDOWN)) {
+        throw invalid(url, "'" + name + "' is not a known query parameter; the known ones are '"
+            + SERIALIZATION + "' and '" + PUSHDOWN + "'");
       }
-      if (serialization != null) {
-        throw invalid(url, "'" + SERIALIZATION + "' is given more than once");
+      if (values.put(name, equals < 0 ? "" : parameter.substring(equals + 1)) != null) {
+        throw invalid(url, "'" + name + "' is given more than once");
       }
-      String value = equals < 0 ? "" : parameter.substring(equals + 1);
-      serialization = switch (value.toLowerCase(Locale.ROOT)) {
-        case "protobuf" -> Serialization.PROTOBUF;
-        case "json" -> Serialization.JSON;
-        default -> throw invalid(url,
-            "'" + value + "' is not a serialization; use protobuf or json");
-      };
     }
-    return serialization;
+    return values;
+  }
+
+  private static Serialization serialization(String url, String value) throws SQLException {
+    if (value == null) {
+      return Serialization.PROTOBUF;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "protobuf" -> Serialization.PROTOBUF;
+      case "json" -> Serialization.JSON;
+      default -> throw invalid(url, "'" + value + "' is not a serialization; use protobuf or json");
+    };
+  }
+
+  private static String pushdown(String url, String value) throws SQLException {
+    if (value == null) {
+      return null;
+    }
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (!lower.equals("true") && !lower.equals("false")) {
+      throw invalid(url, "'" + value + "' is not a pushdown setting; use true or false");
+    }
+    return lower;
   }
 
   private static SQLException invalid(String url, String problem) {

@@ -11,7 +11,7 @@ import org.apache.calcite.avatica.Helper;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
- * The thin JDBC driver: {@code jdbc:annals://host:port[/][?serialization=protobuf|json]} is
+ * The thin JDBC driver: {@code jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]} is
  * Avatica's remote client talking to an Annals server over HTTP. It registers itself with
  * DriverManager when loaded and is listed in {@code META-INF/services/java.sql.Driver}. URLs of the
  * in-process driver ({@code jdbc:annals:embedded:}) are not its own. Thread-safe.
@@ -79,6 +79,9 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
         server.serialization().name());
     properties.setProperty(BuiltInConnectionProperty.HTTP_CLIENT_FACTORY.camelName(),
         WireNameClientFactory.class.getName());
+    if (server.pushdown() != null) {
+      properties.setProperty(AnnalsUrl.PUSHDOWN, server.pushdown());
+    }
     return properties;
   }
 }

@@ -13,19 +13,21 @@ class AnnalsUrlTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "jdbc:annals://localhost:8765                        | localhost     | 8765  | PROTOBUF",
-      "jdbc:annals://localhost:8765/                       | localhost     | 8765  | PROTOBUF",
-      "jdbc:annals://127.0.0.1:1                           | 127.0.0.1     | 1     | PROTOBUF",
-      "jdbc:annals://annals_server.example-1.org:65535     | annals_server.example-1.org | 65535 | PROTOBUF",
-      "jdbc:annals://[::1]:8765                            | [::1]         | 8765  | PROTOBUF",
-      "jdbc:annals://h:8765?serialization=json             | h             | 8765  | JSON",
-      "jdbc:annals://h:8765/?serialization=json            | h             | 8765  | JSON",
-      "jdbc:annals://h:8765/?serialization=JSON            | h             | 8765  | JSON",
-      "jdbc:annals://h:8765/?serialization=protobuf        | h             | 8765  | PROTOBUF",
+      "jdbc:annals://localhost:8765                        | localhost     | 8765  | PROTOBUF |",
+      "jdbc:annals://localhost:8765/                       | localhost     | 8765  | PROTOBUF |",
+      "jdbc:annals://127.0.0.1:1                           | 127.0.0.1     | 1     | PROTOBUF |",
+      "jdbc:annals://annals_server.example-1.org:65535     | annals_server.example-1.org | 65535 | PROTOBUF |",
+      "jdbc:annals://[::1]:8765                            | [::1]         | 8765  | PROTOBUF |",
+      "jdbc:annals://h:8765?serialization=json             | h             | 8765  | JSON |",
+      "jdbc:annals://h:8765/?serialization=json            | h             | 8765  | JSON |",
+      "jdbc:annals://h:8765/?serialization=JSON            | h             | 8765  | JSON |",
+      "jdbc:annals://h:8765/?serialization=protobuf        | h             | 8765  | PROTOBUF |",
+      "jdbc:annals://h:8765?pushdown=false                 | h             | 8765  | PROTOBUF | false",
+      "jdbc:annals://h:8765?serialization=json&pushdown=TRUE | h           | 8765  | JSON     | true",
   })
-  void parsesGoodForms(String url, String host, int port, Serialization serialization)
+  void parsesGoodForms(String url, String host, int port, Serialization serialization, String pushdown)
       throws SQLException {
-    assertEquals(new AnnalsUrl(host, port, serialization), AnnalsUrl.parse(url));
+    assertEquals(new AnnalsUrl(host, port, serialization, pushdown), AnnalsUrl.parse(url));
   }
 
   @ParameterizedTest
@@ -53,7 +55,9 @@ class AnnalsUrlTest {
       "jdbc:annals://user@localhost:8765             | 'user@localhost' is not a host name",
       "jdbc:annals://::1:8765                        | '::1' is not a host name",
       "jdbc:annals://localhost:8765/annals           | a path ('/annals') is not allowed after host:port",
-      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the only one is 'serialization'",
+      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the known ones are 'serialization' and 'pushdown'",
+      "jdbc:annals://h:1?pushdown=maybe              | 'maybe' is not a pushdown setting; use true or false",
+      "jdbc:annals://h:1?pushdown=false&pushdown=true | 'pushdown' is given more than once",
       "jdbc:annals://localhost:8765/?                | '' is not a known query parameter",
       "jdbc:annals://h:1?serialization=xml           | 'xml' is not a serialization; use protobuf or json",
       "jdbc:annals://h:1?serialization               | '' is not a serialization; use protobuf or json",
@@ -65,6 +69,6 @@ class AnnalsUrlTest {
     assertTrue(e.getMessage().startsWith("Invalid Annals JDBC URL '" + url + "': " + problem),
         e.getMessage());
     assertTrue(e.getMessage().endsWith(
-        ". Expected jdbc:annals://host:port[/][?serialization=protobuf|json]"), e.getMessage());
+        ". Expected jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]"), e.getMessage());
   }
 }

@@ -73,7 +73,7 @@ class DriverTest {
     info.setProperty("httpclient_factory", "com.example.Factory");
 
     Properties avatica = Driver.avaticaProperties(
-        new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF), info);
+        new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF, null), info);
 
     assertEquals("ann", avatica.getProperty("user"));
     assertEquals("http://localhost:8765", avatica.getProperty("url"));

@@ -118,6 +118,29 @@ class ServerEndToEndTest {
     }
   }
 
+  /** A BI tool that takes only a URL can still turn pushdown off; the answers stay the same. */
+  @Test
+  void pushdownCanBeTurnedOffFromTheUrl() throws Exception {
+    assertEquals(200, post("orders", "[{\"event_type\":\"A\",\"entity_id\":\"o-1\",\"payload\":{}},"
+        + "{\"event_type\":\"B\",\"entity_id\":\"o-1\",\"payload\":{}}]").statusCode());
+    String sql = "SELECT COUNT(*) FROM events WHERE event_type = 'B'";
+    try (Connection pushed = connect(null); Connection plain = driver.connect(server.jdbcUrl() + "?pushdown=false")) {
+      assertEquals(1, count(pushed, sql));
+      assertEquals(1, count(plain, sql));
+      assertTrue(plan(pushed, sql).contains("aggregate=[group [] [COUNT(*)]]"), plan(pushed, sql));
+      assertTrue(!plan(plain, sql).contains("aggregate=") && !plan(plain, sql).contains("filters="), plan(plain, sql));
+    }
+    SQLException bad = assertThrows(SQLException.class, () -> driver.connect(server.jdbcUrl() + "?pushdown=maybe"));
+    assertEquals("08001", bad.getSQLState());
+  }
+
+  private static String plan(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+      assertTrue(rs.next());
+      return rs.getString(1);
+    }
+  }
+
   @Test
   void batchesAndSessionSettingsFailCleanly() throws Exception {
     try (Connection c = connect(null)) {

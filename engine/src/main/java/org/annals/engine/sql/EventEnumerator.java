@@ -3,6 +3,7 @@ package org.annals.engine.sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.util.concurrent.CancellationException;
 import java.nio.charset.StandardCharsets;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.Snapshot;
@@ -72,6 +73,8 @@ final class EventEnumerator implements Enumerator<Object[]> {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
+    } catch (CancellationException e) {
+      throw SqlErrors.of(SqlErrors.CANCELLED, "the query was cancelled");
     }
     Object[] values = new Object[columns + (json == null ? 0 : json.size())];
     for (int i = 0; i < columns; i++) {

@@ -110,7 +110,8 @@ public class EventTableScan extends TableScan {
   @Override
   public RelWriter explainTerms(RelWriter pw) {
     pw = super.explainTerms(pw)
-        .itemIf("columns", names(query.columns()), query.aggregate() == null && !query.columns().equals(EventColumn.ALL))
+        .itemIf("columns", names(query.columns()), query.aggregate() == null && !query.columns().isEmpty()
+            && !query.columns().equals(EventColumn.ALL))
         .itemIf("filters", describe(query.filters()), !query.filters().isEmpty())
         .itemIf("json", query.jsonFields().stream().map(f -> f.source().columnName() + " " + f.text()).toList(),
             !query.jsonFields().isEmpty());

@@ -196,6 +196,11 @@ final class Aggregation {
     stats.fileRowsDecoded += rows;
     int[] selected = ChunkSelection.select(fileSpec, encoded, chunks, rows);
     int count = selected == null ? rows : selected.length;
+    if (keySpecs.length == 0 && onlyRowCounts()) {
+      groups.addRowCounts(count, 0);
+      stats.rowsReturned += count;
+      return true;
+    }
     if (keySpecs.length == 1 && chunks[keyColumns[0].ordinal()].ids() != null && onlyRowCounts()) {
       ColumnChunkDecoder.Chunk keys = chunks[keyColumns[0].ordinal()];
       long[] perId = new long[keys.dictionary().getMaxId() + 1];
