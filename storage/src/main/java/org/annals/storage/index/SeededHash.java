@@ -14,7 +14,7 @@ import java.security.SecureRandom;
  * at a time, then its finalizer from fastutil), so every input bit reaches the low bits a table
  * indexes by.
  */
-final class SeededHash {
+public final class SeededHash {
   private static final long SEED = new SecureRandom().nextLong();
   private static final long C1 = 0x87c37b91114253d5L;
   private static final long C2 = 0x4cf5ad432745937fL;
@@ -24,7 +24,7 @@ final class SeededHash {
   private SeededHash() {}
 
   /** The hash of {@code bytes[from, to)}. */
-  static long of(byte[] bytes, int from, int to) {
+  public static long of(byte[] bytes, int from, int to) {
     long h = SEED ^ (to - from);
     int i = from;
     for (; i + 8 <= to; i += 8) {

@@ -32,6 +32,8 @@ public final class MemtableChunk {
   private final long createdAtNanos = System.nanoTime();
   private volatile int rowCount;
   private volatile boolean sealed;
+  /** Rows by entity id, once a lookup has needed them; only for a sealed chunk. */
+  private volatile EntityRows entityRows;
   /** Where {@link #append} writes each event id's text; only the WAL writer thread appends. */
   private final byte[] idText = new byte[EventIds.TEXT_BYTES];
 
@@ -163,6 +165,41 @@ public final class MemtableChunk {
         total += v.getBufferSize();
       }
       return total;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Visits the rows in [from, to) whose entity_id is these bytes, in order, under the read lock.
+   * A sealed chunk finds them through its {@link EntityRows}, built on the first call; an active
+   * one, still growing, is read row by row.
+   */
+  public void readEntity(byte[] entityIdUtf8, int from, int to, RowVisitor visitor) {
+    if (!sealed) {
+      read(from, to, row -> !row.bytesEqual(EventColumn.ENTITY_ID, entityIdUtf8) || visitor.visit(row));
+      return;
+    }
+    lock.readLock().lock();
+    try {
+      EntityRows index = entityRows;
+      if (index == null) {
+        synchronized (this) {
+          if (entityRows == null) {
+            entityRows = new EntityRows((VarCharVector) vectors[EventColumn.ENTITY_ID.ordinal()], rowCount);
+          }
+          index = entityRows;
+        }
+      }
+      Row row = new Row();
+      for (int r = index.first(entityIdUtf8); r >= 0 && r < to; r = index.next(r)) {
+        if (r >= from) {
+          row.index = r;
+          if (!visitor.visit(row)) {
+            return;
+          }
+        }
+      }
     } finally {
       lock.readLock().unlock();
     }

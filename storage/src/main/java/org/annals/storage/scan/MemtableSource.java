@@ -37,6 +37,27 @@ final class MemtableSource implements RowSource {
 
   @Override
   public boolean fill(BatchBuilder batch) {
+    if (encoded.entityId() != null) {
+      // An entity's rows come from the chunk's index; there are few, so one pass takes them all
+      // unless the batch fills first.
+      int[] resume = {next};
+      chunk.readEntity(encoded.entityId(), next, end, row -> {
+        if (batch.isFull()) {
+          resume[0] = row.index();
+          return false;
+        }
+        stats.memtableRowsRead++;
+        if (spec.test(row, encoded)) {
+          batch.add(row);
+          stats.rowsReturned++;
+        }
+        resume[0] = row.index() + 1;
+        return true;
+      });
+      boolean stopped = batch.isFull() && resume[0] < end;
+      next = stopped ? resume[0] : end;
+      return next >= end;
+    }
     chunk.read(next, end, row -> {
       next = row.index() + 1;
       stats.memtableRowsRead++;
