@@ -15,14 +15,14 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.annals.engine.demo.ShopHistoryGenerator;
 import org.annals.engine.demo.SimulatedClock;
-import org.annals.engine.server.AnnalsServer;
-import org.annals.engine.server.ServerConfig;
 import org.annals.examples.ThinDriver;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreOptions;
 
 /**
  * Query speed through the thin driver against DuckDB reading the same Parquet files, in one run.
+ * Annals is {@code annals serve} in a process of its own ({@link ServerProcess}), as users run
+ * it; DuckDB runs in this process, as its users run it.
  * Each query runs on both sides in turn (Annals, DuckDB, Annals, ...), and the medians and their
  * ratio are printed; then one entity's history, prepared, a different entity each time (p50 and
  * p99 per lookup); then, up to 2 M events, rows per second for {@code SELECT * FROM events}
@@ -102,13 +102,17 @@ public final class QueryBenchmark {
   }
 
   private static void run(Path dir, long target) throws Exception {
-    EventStore store = open(dir, target);
+    fill(dir, target);
     String parquet = dir.resolve("events").toString().replace("'", "''") + "/**/*.parquet";
     ThinDriver driver = ThinDriver.load();
-    try (store;
-         AnnalsServer server = AnnalsServer.start(store, ServerConfig.defaults("127.0.0.1", 0));
+    try (ServerProcess server = ServerProcess.start(dir, driver);
          Connection duck = DriverManager.getConnection("jdbc:duckdb:");
          Connection annals = driver.connect(server.jdbcUrl())) {
+      try (Statement s = annals.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM events")) {
+        rs.next();
+        System.out.printf(Locale.ROOT, "%s: %,d events, served by annals serve in a process of its own%n",
+            dir, rs.getLong(1));
+      }
       try (Statement s = duck.createStatement()) {
         s.execute("SET TimeZone = 'UTC'");
         s.execute("CREATE VIEW t AS SELECT * FROM read_parquet('" + parquet + "', hive_partitioning = true)");
@@ -145,27 +149,23 @@ public final class QueryBenchmark {
     }
   }
 
-  private static EventStore open(Path dir, long target) throws Exception {
+  /** Fills an empty folder with the shop history, flushed; a folder with events is left as it is. */
+  private static void fill(Path dir, long target) throws Exception {
     Files.createDirectories(dir);
-    boolean empty;
     try (Stream<Path> entries = Files.list(dir)) {
-      empty = entries.findAny().isEmpty();
-    }
-    if (!empty) {
-      EventStore store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
-      System.out.printf(Locale.ROOT, "using %s: %,d events in %d files%n", dir,
-          store.status().nextGlobalSeq(), store.status().flushedFiles());
-      return store;
+      if (entries.findAny().isPresent()) {
+        return;
+      }
     }
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
-    long start = System.nanoTime();
-    long events = new ShopHistoryGenerator(store, clock, target, ShopHistoryGenerator.SEED).run();
-    store.flush();
-    clock.release();
-    System.out.printf(Locale.ROOT, "generated and flushed %,d events in %.1f s (%d files)%n", events,
-        (System.nanoTime() - start) / 1e9, store.status().flushedFiles());
-    return store;
+    try (EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build())) {
+      long start = System.nanoTime();
+      long events = new ShopHistoryGenerator(store, clock, target, ShopHistoryGenerator.SEED).run();
+      store.flush();
+      clock.release();
+      System.out.printf(Locale.ROOT, "generated and flushed %,d events in %.1f s (%d files)%n", events,
+          (System.nanoTime() - start) / 1e9, store.status().flushedFiles());
+    }
   }
 
   /**
