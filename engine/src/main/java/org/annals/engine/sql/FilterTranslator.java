@@ -188,7 +188,13 @@ final class FilterTranslator {
     if (isTextColumn(column)) {
       return v.toString();
     }
-    if (v instanceof Number n) {
+    if (column == EventColumn.RECORDED_AT) {
+      // A timestamp parameter arrives as its milliseconds; a DATE arrives as an Integer count of
+      // days, which must not be taken for milliseconds.
+      if (v instanceof Long millis) {
+        return millis;
+      }
+    } else if (v instanceof Number n) {
       return n.longValue();
     }
     if (v instanceof java.util.Date d) {

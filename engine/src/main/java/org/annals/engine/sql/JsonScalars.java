@@ -15,7 +15,11 @@ import java.util.List;
  * million payloads built two million trees. Not thread-safe: one per scan; it reuses its state.
  */
 final class JsonScalars {
-  private static final int MAX_DEPTH = 64;
+  /**
+   * Containers nested in each other at most, as Jackson reads them (its default limit): Calcite's
+   * JSON_VALUE gives NULL for a deeper document, and so does this.
+   */
+  private static final int MAX_NESTING = 1000;
 
   /** Per path, the UTF-8 bytes of each field name. */
   private final byte[][][] paths;
@@ -76,15 +80,14 @@ final class JsonScalars {
    * {@code depth} names led here.
    */
   private void value(long active, int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("too deep");
-    }
-    byte b = json[pos];
+    byte b = peek();
     if (b == '{') {
+      checkNesting(depth);
       object(active, depth);
       return;
     }
     if (b == '[') {
+      checkNesting(depth);
       skipArray(depth);
       return;
     }
@@ -99,7 +102,7 @@ final class JsonScalars {
   private void object(long active, int depth) {
     pos++;
     skipSpace();
-    if (json[pos] == '}') {
+    if (peek() == '}') {
       pos++;
       return;
     }
@@ -125,7 +128,7 @@ final class JsonScalars {
         value(next, depth + 1);
       }
       skipSpace();
-      if (json[pos] == ',') {
+      if (peek() == ',') {
         pos++;
         skipSpace();
         continue;
@@ -150,14 +153,20 @@ final class JsonScalars {
     return true;
   }
 
-  private void skipValue(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("too deep");
+  /** A container opened at {@code depth} (the document itself at 0) is nested depth + 1 deep. */
+  private static void checkNesting(int depth) {
+    if (depth + 1 > MAX_NESTING) {
+      throw new IllegalArgumentException("nested deeper than " + MAX_NESTING);
     }
-    byte b = json[pos];
+  }
+
+  private void skipValue(int depth) {
+    byte b = peek();
     if (b == '{') {
+      checkNesting(depth);
       object(0, depth);
     } else if (b == '[') {
+      checkNesting(depth);
       skipArray(depth);
     } else if (b == '"') {
       pos++;
@@ -172,14 +181,14 @@ final class JsonScalars {
   private void skipArray(int depth) {
     pos++;
     skipSpace();
-    if (json[pos] == ']') {
+    if (peek() == ']') {
       pos++;
       return;
     }
     while (true) {
       skipValue(depth + 1);
       skipSpace();
-      if (json[pos] == ',') {
+      if (peek() == ',') {
         pos++;
         skipSpace();
         continue;
@@ -191,7 +200,7 @@ final class JsonScalars {
 
   /** A scalar's JSON_VALUE text, or null for JSON null. */
   private String scalar() {
-    byte b = json[pos];
+    byte b = peek();
     if (b == '"') {
       pos++;
       int start = pos;
@@ -240,7 +249,8 @@ final class JsonScalars {
   private boolean skipString() {
     boolean escaped = false;
     while (true) {
-      byte b = json[pos++];
+      byte b = peek();
+      pos++;
       if (b == '"') {
         return escaped;
       }
@@ -279,10 +289,18 @@ final class JsonScalars {
   }
 
   private void expect(char c) {
-    if (json[pos] != c) {
+    if (peek() != c) {
       throw new IllegalArgumentException("expected " + c);
     }
     pos++;
+  }
+
+  /** The byte at the read position; a document that ends early does not parse. */
+  private byte peek() {
+    if (pos >= end) {
+      throw new IllegalArgumentException("the document ends early");
+    }
+    return json[pos];
   }
 
   private void skipSpace() {

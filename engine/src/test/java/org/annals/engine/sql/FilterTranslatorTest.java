@@ -126,6 +126,12 @@ class FilterTranslatorTest {
     assertEquals(1_792_022_400_000L, spec.recordedFrom());
     parameters.put("?1", null);
     assertTrue(translate(byStream, since).matchesNothing(), "recorded_at >= NULL is never true");
+    parameters.put("?1", 20_376);
+    AvaticaClientRuntimeException days = assertThrows(AvaticaClientRuntimeException.class, () -> translate(byStream, since));
+    assertTrue(days.getMessage().contains("Integer") && days.getMessage().contains("java.sql.Timestamp"),
+        "a DATE's count of days is not taken for milliseconds: " + days.getMessage());
+    parameters.put("?1", 1_792_022_400_000L);
+    assertEquals(1_792_022_400_000L, translate(byStream, since).recordedFrom());
     parameters.put("?1", "yesterday");
     AvaticaClientRuntimeException e = assertThrows(AvaticaClientRuntimeException.class, () -> translate(byStream, since));
     assertEquals(SqlErrors.INVALID_PARAMETER, e.getSqlState());

@@ -53,6 +53,31 @@ class JsonScalarsTest {
     }
   }
 
+  /** Jackson reads 1,000 nested containers and refuses 1,001; JSON_VALUE is then NULL. */
+  @Test
+  void deepDocumentsAnswerAsCalciteDoesAtJacksonsNestingLimit() throws Exception {
+    JsonScalars scalars = new JsonScalars(List.of(List.of("a")));
+    String[] values = new String[1];
+    try (Connection c = DriverManager.getConnection("jdbc:annals:embedded:" + dir)) {
+      for (int nesting : new int[] {70, 999, 1000, 1001}) {
+        String doc = "{\"a\":1,\"deep\":" + "[".repeat(nesting - 1) + "]".repeat(nesting - 1) + "}";
+        byte[] utf8 = doc.getBytes(StandardCharsets.UTF_8);
+        scalars.read(utf8, 0, utf8.length, values);
+        assertEquals(calcite(c, doc, "$.a"), values[0], "nesting " + nesting);
+      }
+    }
+    assertEquals("1", valueAt(70), "a deep part the path never visits does not hide the value");
+    assertNull(valueAt(1001));
+  }
+
+  private static String valueAt(int nesting) {
+    String doc = "{\"a\":1,\"deep\":" + "[".repeat(nesting - 1) + "]".repeat(nesting - 1) + "}";
+    byte[] utf8 = doc.getBytes(StandardCharsets.UTF_8);
+    String[] values = new String[1];
+    new JsonScalars(List.of(List.of("a"))).read(utf8, 0, utf8.length, values);
+    return values[0];
+  }
+
   @Test
   void aMalformedDocumentHasNoValueAtAnyPath() {
     JsonScalars scalars = new JsonScalars(List.of(List.of("a"), List.of("b")));
