@@ -55,30 +55,46 @@ final class FilterTranslator {
     if (filter.isA(SqlKind.IS_NULL) || filter.isA(SqlKind.IS_NOT_NULL)) {
       return ((RexCall) filter).getOperands().get(0) instanceof RexInputRef;
     }
-    if (!(filter instanceof RexCall call) || call.getOperands().size() != 2) {
+    Comparison c = Comparison.of(filter);
+    if (c == null) {
       return false;
     }
-    RexNode left = call.getOperands().get(0);
-    RexNode right = call.getOperands().get(1);
-    if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
-      RexNode swap = left;
-      left = right;
-      right = swap;
+    if (c.kind() == SqlKind.SEARCH) {
+      return c.operand() instanceof RexLiteral lit && pushableSarg(c.column(), lit.getValueAs(Sarg.class));
     }
-    if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)) {
-      return false;
-    }
-    EventColumn column = EventColumn.ALL.get(ref.getIndex());
-    if (call.getKind() == SqlKind.SEARCH) {
-      return right instanceof RexLiteral lit && pushableSarg(column, lit.getValueAs(Sarg.class));
-    }
-    RelDataType type = right.getType();
-    return switch (call.getKind()) {
-      case EQUALS -> isTextColumn(column) ? isText(type) : isRangeColumn(column) && isWhole(column, type);
+    RelDataType type = c.operand().getType();
+    return switch (c.kind()) {
+      case EQUALS -> isTextColumn(c.column()) ? isText(type) : isRangeColumn(c.column()) && isWhole(c.column(), type);
       case LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
-          isRangeColumn(column) && isWhole(column, type);
+          isRangeColumn(c.column()) && isWhole(c.column(), type);
       default -> false;
     };
+  }
+
+  /**
+   * A two-operand condition between a column and a literal or {@code ?}, written column first
+   * ({@code 5 < seq} becomes {@code seq > 5}).
+   */
+  private record Comparison(EventColumn column, SqlKind kind, RexNode operand) {
+    /** The comparison a filter is, or null if it compares anything else. */
+    static Comparison of(RexNode filter) {
+      if (!(filter instanceof RexCall call) || call.getOperands().size() != 2) {
+        return null;
+      }
+      RexNode left = call.getOperands().get(0);
+      RexNode right = call.getOperands().get(1);
+      SqlKind kind = call.getKind();
+      if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
+        RexNode swap = left;
+        left = right;
+        right = swap;
+        kind = kind.reverse();
+      }
+      if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)) {
+        return null;
+      }
+      return new Comparison(EventColumn.ALL.get(ref.getIndex()), kind, right);
+    }
   }
 
   private static boolean pushableSarg(EventColumn column, Sarg<?> sarg) {
@@ -151,21 +167,14 @@ final class FilterTranslator {
       (call.isA(SqlKind.IS_NULL) ? nullColumns : notNullColumns).add(column);
       return;
     }
-    RexNode left = call.getOperands().get(0);
-    RexNode right = call.getOperands().get(1);
-    SqlKind kind = call.getKind();
-    if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
-      RexNode swap = left;
-      left = right;
-      right = swap;
-      kind = kind.reverse();
-    }
-    EventColumn column = EventColumn.ALL.get(((RexInputRef) left).getIndex());
+    Comparison c = Comparison.of(call);
+    EventColumn column = c.column();
+    SqlKind kind = c.kind();
     if (kind == SqlKind.SEARCH) {
-      applySarg(column, ((RexLiteral) right).getValueAs(Sarg.class));
+      applySarg(column, ((RexLiteral) c.operand()).getValueAs(Sarg.class));
       return;
     }
-    Object value = valueOf(right, column);
+    Object value = valueOf(c.operand(), column);
     if (value == null) {
       // A comparison with NULL is never true.
       contradiction = true;

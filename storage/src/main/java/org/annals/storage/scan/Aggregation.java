@@ -129,7 +129,7 @@ final class Aggregation {
    */
   void addParquet(ParquetRowGroups file, ScanSpec fileSpec) throws IOException {
     ScanSpec.Encoded encoded = fileSpec.encoded();
-    List<EventColumn> needed = neededColumns(fileSpec);
+    List<EventColumn> needed = file.needed();
     boolean testRows = !fileSpec.predicateColumns().isEmpty();
     while (file.nextGroup()) {
       checkCancelled();

@@ -52,6 +52,10 @@ final class ParquetRowGroups implements AutoCloseable {
 
   private final ColumnRow row = new ColumnRow();
 
+  /** The looked-up entity id, or null for a scan that looks up none. */
+  private final Binary wantedEntity;
+  /** Built once; holds the codec factory the reader releases when it closes. */
+  private ParquetReadOptions options;
   private ParquetFiles.Entry entry;
   private ParquetFileReader reader;
   private int nextRowGroup;
@@ -69,6 +73,12 @@ final class ParquetRowGroups implements AutoCloseable {
     this.stats = stats;
     this.needed = needed;
     this.projection = EventParquetSchema.projection(needed);
+    this.wantedEntity = spec.entityId() == null ? null : Binary.fromString(spec.entityId());
+  }
+
+  /** The columns this reads: what the scan returns and what its predicates test. */
+  List<EventColumn> needed() {
+    return needed;
   }
 
   /**
@@ -112,7 +122,7 @@ final class ParquetRowGroups implements AutoCloseable {
       }
       if (spec.entityId() != null) {
         BloomFilter bloom = entry.bloom(index, EventColumn.ENTITY_ID.columnName(), this::reader);
-        if (bloom != null && !bloom.findHash(bloom.hash(Binary.fromString(spec.entityId())))) {
+        if (bloom != null && !bloom.findHash(bloom.hash(wantedEntity))) {
           stats.rowGroupsSkippedByBloomFilter++;
           continue;
         }
@@ -187,12 +197,11 @@ final class ParquetRowGroups implements AutoCloseable {
       // Without row indexes the pages are the whole row group, rows 0, 1, 2, ...
       PrimitiveIterator.OfLong rowIndexes = idPages.getRowIndexes()
           .orElseGet(() -> LongStream.range(0, idPages.getRowCount()).iterator());
-      Binary wanted = Binary.fromString(spec.entityId());
       boolean any = false;
       for (long i = 0, n = idPages.getRowCount(); i < n; i++) {
         long rowIndex = rowIndexes.nextLong();
         if (ids.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel()) {
-          if (ids.getBinary().equals(wanted)) {
+          if (ids.getBinary().equals(wantedEntity)) {
             exact.addSelectedRow(rowIndex);
             any = true;
           }
@@ -256,12 +265,19 @@ final class ParquetRowGroups implements AutoCloseable {
    * parquet-java's; statistics and bloom filters are checked here, with the cached footer.
    */
   private ParquetReadOptions options() {
+    if (options == null) {
+      options = buildOptions();
+    }
+    return options;
+  }
+
+  private ParquetReadOptions buildOptions() {
     HadoopReadOptions.Builder b = HadoopReadOptions.builder(files.conf());
     b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false)
         .withUseHadoopVectoredIo(false).withCodecFactory(new PageCodecs(files.conf()));
     if (spec.entityId() != null) {
       b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(FilterApi.eq(
-          FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), Binary.fromString(spec.entityId()))));
+          FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), wantedEntity)));
     } else {
       b.useColumnIndexFilter(false);
     }

@@ -69,12 +69,6 @@ public record ScanSpec(
         seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
   }
 
-  /** The same scan without the stream condition, for a source already known to match it. */
-  public ScanSpec withAnyStream() {
-    return new ScanSpec(columns, null, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
-        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
-  }
-
   /**
    * The same scan for the rows of one file: without the stream condition (the manifest already
    * matched it) and without every range the file's statistics show it lies within, so that rows
@@ -204,11 +198,7 @@ public record ScanSpec(
    * alone, so that a count or a minimum needs no row of it read.
    */
   public boolean coversWhole(DataFile f) {
-    return mayMatchStream(f.streamName()) && entityId == null && eventTypes == null
-        && nullColumns.isEmpty() && notNullColumns.isEmpty()
-        && recordedFrom <= f.minRecordedAt() && f.maxRecordedAt() < recordedTo
-        && seqMin <= f.minSeq() && f.maxSeq() <= seqMax
-        && globalSeqMin <= f.minGlobalSeq() && f.maxGlobalSeq() <= globalSeqMax;
+    return mayMatchStream(f.streamName()) && narrowedTo(f).predicateColumns().isEmpty();
   }
 
   /** The predicate constants as UTF-8, computed once per scan rather than once per row. */
