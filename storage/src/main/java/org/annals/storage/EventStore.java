@@ -90,7 +90,7 @@ public final class EventStore implements AutoCloseable {
 
   private EventStore(StoreOptions options, DataFolder folder, DataFolderLock lock,
       BufferAllocator allocator, ManifestStore manifests, StoreRecovery.Recovered recovered,
-      Configuration conf) throws IOException {
+      Configuration conf, ParquetFiles parquetFiles) throws IOException {
     this.options = options;
     this.folder = folder;
     this.lock = lock;
@@ -104,7 +104,7 @@ public final class EventStore implements AutoCloseable {
     this.lastRecordedAt = recovered.lastRecordedAt();
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
         options.walSegmentBytes(), memtable::insert);
-    this.parquetFiles = new ParquetFiles(conf, ParquetFiles.DEFAULT_FILES);
+    this.parquetFiles = parquetFiles;
     this.state = new CommittedState(recovered.manifest(), memtable, folder, parquetFiles, allocator);
     this.flusher = new MemtableFlusher(folder, memtable, wal, manifests,
         new PartitionFileWriter(folder, conf), state, options.flushThreads());
@@ -130,14 +130,23 @@ public final class EventStore implements AutoCloseable {
     DataFolderLock lock = DataFolderLock.acquire(folder.lockFile());
     BufferAllocator allocator = new RootAllocator();
     StoreRecovery.Recovered recovered = null;
+    ParquetFiles parquetFiles = null;
     try {
       Configuration conf = LocalHadoop.configuration();
       ManifestStore manifests = new ManifestStore(folder.manifests());
-      recovered = StoreRecovery.recover(options, folder, manifests, conf, allocator);
-      return new EventStore(options, folder, lock, allocator, manifests, recovered, conf);
+      parquetFiles = new ParquetFiles(conf, ParquetFiles.DEFAULT_FILES);
+      recovered = StoreRecovery.recover(options, folder, manifests, parquetFiles, allocator);
+      return new EventStore(options, folder, lock, allocator, manifests, recovered, conf, parquetFiles);
     } catch (IOException | RuntimeException e) {
       if (recovered != null) {
         recovered.memtable().close();
+      }
+      if (parquetFiles != null) {
+        try {
+          parquetFiles.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
       }
       try {
         allocator.close();

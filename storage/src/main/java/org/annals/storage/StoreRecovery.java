@@ -34,7 +34,6 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +65,7 @@ final class StoreRecovery {
   private StoreRecovery() {}
 
   static Recovered recover(StoreOptions options, DataFolder folder, ManifestStore manifests,
-      Configuration conf, BufferAllocator allocator) throws IOException {
+      ParquetFiles parquet, BufferAllocator allocator) throws IOException {
     manifests.deleteTemporaryFiles();
     Manifest manifest = manifests.loadNewest();
     verifyFiles(folder, manifest);
@@ -76,7 +75,7 @@ final class StoreRecovery {
     long now = options.clock().millis();
     RecentEventIds ids = new RecentEventIds(options.idempotencyWindow().toMillis(),
         options.idempotencyMaxEntries());
-    long lastRecordedAt = rebuildFromFiles(options, folder, manifest, conf, allocator, index, ids, now);
+    long lastRecordedAt = rebuildFromFiles(options, folder, manifest, parquet, allocator, index, ids, now);
 
     Memtable memtable = new Memtable(allocator, manifest.coveredGlobalSeq(), options.memtableChunkRows());
     long[] maxRecordedAt = {lastRecordedAt};
@@ -162,7 +161,7 @@ final class StoreRecovery {
 
   /** Rebuilds versions from every file and ids from recent files; returns the newest recorded_at. */
   private static long rebuildFromFiles(StoreOptions options, DataFolder folder, Manifest manifest,
-      Configuration conf, BufferAllocator allocator, StreamIndex index, RecentEventIds ids, long now)
+      ParquetFiles parquet, BufferAllocator allocator, StreamIndex index, RecentEventIds ids, long now)
       throws IOException {
     long newest = Long.MIN_VALUE;
     for (DataFile f : manifest.files()) {
@@ -179,8 +178,8 @@ final class StoreRecovery {
     for (DataFile f : manifest.files()) {
       streams.add(f.streamName());
     }
-    try (ParquetFiles parquet = new ParquetFiles(conf, 1);
-         Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, allocator, parquet)) {
+    // The store's own file cache: the footers read here serve the first queries too.
+    try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, allocator, parquet)) {
       for (String stream : streams) {
         StreamIndex.StreamState state = index.getOrCreate(stream);
         ScanSpec versions = ScanSpec.builder().stream(stream)

@@ -74,7 +74,7 @@ final class EventEnumerator implements Enumerator<Object[]> {
     } catch (IOException e) {
       throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
     } catch (CancellationException e) {
-      throw SqlErrors.of(SqlErrors.CANCELLED, "the query was cancelled");
+      throw SqlErrors.cancelled();
     }
     Object[] values = new Object[columns + (json == null ? 0 : json.size())];
     for (int i = 0; i < columns; i++) {

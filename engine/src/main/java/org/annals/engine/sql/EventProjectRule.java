@@ -17,6 +17,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexPermuteInputsShuttle;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.mapping.Mappings;
 
@@ -93,26 +94,35 @@ final class EventProjectRule extends RelOptRule {
 
     @Override
     public RexNode visitCall(RexCall call) {
-      if (call.getOperator() == SqlStdOperatorTable.JSON_VALUE && call.getOperands().size() == 2
-          && call.getOperands().get(0) instanceof RexInputRef ref
-          && columns.get(ref.getIndex()).kind() == EventColumn.Kind.JSON
-          && call.getOperands().get(1) instanceof RexLiteral literal
-          && literal.getValueAs(String.class) != null
-          && JsonScalars.simplePath(literal.getValueAs(String.class)) != null
-          && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.VARCHAR
-          && call.getType().getPrecision() == EventTableScan.JSON_VALUE_LENGTH
-          && call.getType().isNullable()) {
-        String text = literal.getValueAs(String.class);
-        EventQuery.JsonField field = new EventQuery.JsonField(columns.get(ref.getIndex()),
-            JsonScalars.simplePath(text), text);
-        int index = json.indexOf(field);
-        if (index < 0) {
-          index = json.size();
-          json.add(field);
-        }
-        return new RexInputRef(fields + index, call.getType());
+      EventQuery.JsonField field = jsonField(call);
+      if (field == null) {
+        return super.visitCall(call);
       }
-      return super.visitCall(call);
+      int index = json.indexOf(field);
+      if (index < 0) {
+        index = json.size();
+        json.add(field);
+      }
+      return new RexInputRef(fields + index, call.getType());
+    }
+
+    /**
+     * The JSON field a call reads, if it is {@code JSON_VALUE(json column, 'simple path')} with
+     * no RETURNING clause (VARCHAR(2000), nullable, as the scan returns it); otherwise null.
+     */
+    private EventQuery.JsonField jsonField(RexCall call) {
+      if (call.getOperator() != SqlStdOperatorTable.JSON_VALUE || call.getOperands().size() != 2
+          || !(call.getOperands().get(0) instanceof RexInputRef ref)
+          || columns.get(ref.getIndex()).kind() != EventColumn.Kind.JSON
+          || !(call.getOperands().get(1) instanceof RexLiteral literal)
+          || call.getType().getSqlTypeName() != SqlTypeName.VARCHAR
+          || call.getType().getPrecision() != EventTableScan.JSON_VALUE_LENGTH
+          || !call.getType().isNullable()) {
+        return null;
+      }
+      String text = literal.getValueAs(String.class);
+      List<String> path = text == null ? null : JsonScalars.simplePath(text);
+      return path == null ? null : new EventQuery.JsonField(columns.get(ref.getIndex()), path, text);
     }
   }
 }

@@ -92,6 +92,7 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
    * rows (or computes the aggregate) from a snapshot. The snapshot is taken when enumeration starts.
    */
   Enumerable<Object[]> query(DataContext root, EventQuery query) {
+    // A spec names at least one column; an aggregate returns its groups, none of the columns.
     List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.readColumns();
     ScanSpec spec = new FilterTranslator(root).translate(query.filters(), columns, streamName);
     BooleanSupplier cancelled = cancelFlag(root);
@@ -111,7 +112,7 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
           return new EventEnumerator(snapshot, snapshot.scan(bounded, cancelled), query.columns().size(),
               query.jsonFields().isEmpty() ? null : new JsonFieldReader(columns, query.jsonFields()));
         } catch (CancellationException e) {
-          throw closing(snapshot, SqlErrors.of(SqlErrors.CANCELLED, "the query was cancelled"));
+          throw closing(snapshot, SqlErrors.cancelled());
         } catch (IOException e) {
           throw closing(snapshot, new UncheckedIOException("reading events failed: " + e.getMessage(), e));
         } catch (RuntimeException e) {

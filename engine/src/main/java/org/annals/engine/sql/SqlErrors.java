@@ -37,6 +37,11 @@ public final class SqlErrors {
     return new AvaticaClientRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR, List.of(), null);
   }
 
+  /** A statement cancelled while storage was reading for it. */
+  static AvaticaClientRuntimeException cancelled() {
+    return of(CANCELLED, "the query was cancelled while it read events");
+  }
+
   public static AvaticaClientRuntimeException immutable(String operation) {
     return of(NOT_SUPPORTED, operation + " is not supported: events are immutable; append new"
         + " events with INSERT instead");

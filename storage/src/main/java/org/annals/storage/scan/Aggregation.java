@@ -196,42 +196,49 @@ final class Aggregation {
     stats.fileRowsDecoded += rows;
     int[] selected = ChunkSelection.select(fileSpec, encoded, chunks, rows);
     int count = selected == null ? rows : selected.length;
-    if (keySpecs.length == 0 && onlyRowCounts()) {
+    stats.rowsReturned += count;
+    boolean rowCountsOnly = onlyRowCounts();
+    ColumnChunkDecoder.Chunk oneKey = keySpecs.length == 1 ? chunks[keyColumns[0].ordinal()] : null;
+    if (keySpecs.length == 0 && rowCountsOnly) {
       groups.addRowCounts(count, 0);
-      stats.rowsReturned += count;
-      return true;
-    }
-    if (keySpecs.length == 1 && chunks[keyColumns[0].ordinal()].ids() != null && onlyRowCounts()) {
-      ColumnChunkDecoder.Chunk keys = chunks[keyColumns[0].ordinal()];
-      long[] perId = new long[keys.dictionary().getMaxId() + 1];
-      long nulls = 0;
-      for (int i = 0; i < count; i++) {
-        int r = selected == null ? i : selected[i];
-        if (keys.nulls() != null && keys.nulls()[r]) {
-          nulls++;
-        } else {
-          perId[keys.ids()[r]]++;
-        }
+    } else if (oneKey != null && rowCountsOnly && oneKey.ids() != null) {
+      addCountsById(oneKey, selected, count);
+    } else {
+      boolean byBucket = oneKey != null && rowCountsOnly && keySpecs[0].bucketMillis() > 0;
+      if (!(byBucket && addBucketCounts(oneKey, selected, count))) {
+        addSelectedRows(chunks, selected, count);
       }
-      for (int id = 0; id < perId.length; id++) {
-        if (perId[id] > 0) {
-          key[0] = keys.longs() != null ? keySpecs[0].apply(keys.dictionary().decodeToLong(id))
-              : groups.textId(keys.dictionary().decodeToBinary(id).getBytes());
-          groups.addRowCounts(perId[id], 0);
-        }
-      }
-      if (nulls > 0) {
-        key[0] = 0;
-        groups.addRowCounts(nulls, 1);
-      }
-      stats.rowsReturned += count;
-      return true;
     }
-    if (keySpecs.length == 1 && keySpecs[0].bucketMillis() > 0 && onlyRowCounts()
-        && addBucketCounts(chunks[keyColumns[0].ordinal()], selected, count)) {
-      stats.rowsReturned += count;
-      return true;
+    return true;
+  }
+
+  /** Counts the selected rows per dictionary id of the one key, then adds each id's group once. */
+  private void addCountsById(ColumnChunkDecoder.Chunk keys, int[] selected, int count) {
+    long[] perId = new long[keys.dictionary().getMaxId() + 1];
+    long nulls = 0;
+    for (int i = 0; i < count; i++) {
+      int r = selected == null ? i : selected[i];
+      if (keys.nulls() != null && keys.nulls()[r]) {
+        nulls++;
+      } else {
+        perId[keys.ids()[r]]++;
+      }
     }
+    for (int id = 0; id < perId.length; id++) {
+      if (perId[id] > 0) {
+        key[0] = keys.longs() != null ? keySpecs[0].apply(keys.dictionary().decodeToLong(id))
+            : groups.textId(keys.dictionary().decodeToBinary(id).getBytes());
+        groups.addRowCounts(perId[id], 0);
+      }
+    }
+    if (nulls > 0) {
+      key[0] = 0;
+      groups.addRowCounts(nulls, 1);
+    }
+  }
+
+  /** Adds the selected rows one by one: any keys, any measures. */
+  private void addSelectedRows(ColumnChunkDecoder.Chunk[] chunks, int[] selected, int count) {
     int[][] textIdsById = new int[keySpecs.length][];
     for (int i = 0; i < count; i++) {
       int r = selected == null ? i : selected[i];
@@ -250,12 +257,8 @@ final class Aggregation {
       int slot = groups.slot(nullMask);
       for (int j = 0; j < measures.length; j++) {
         EventColumn c = measures[j].column();
-        if (c == null) {
-          groups.count(slot, j, 1);
-          continue;
-        }
-        ColumnChunkDecoder.Chunk chunk = chunks[c.ordinal()];
-        if (chunk.nulls() != null && chunk.nulls()[r]) {
+        ColumnChunkDecoder.Chunk chunk = c == null ? null : chunks[c.ordinal()];
+        if (chunk != null && chunk.nulls() != null && chunk.nulls()[r]) {
           continue;
         }
         if (measures[j].function() == AggregateSpec.Function.COUNT) {
@@ -265,8 +268,6 @@ final class Aggregation {
         }
       }
     }
-    stats.rowsReturned += count;
-    return true;
   }
 
   /**
