@@ -22,9 +22,10 @@ import org.annals.storage.StoreOptions;
 /**
  * Query speed through the thin driver against DuckDB reading the same Parquet files, in one run.
  * Annals is {@code annals serve} in a process of its own ({@link ServerProcess}), as users run
- * it; DuckDB runs in this process, as its users run it.
- * Each query runs on both sides in turn (Annals, DuckDB, Annals, ...), and the medians and their
- * ratio are printed; then one entity's history, prepared, a different entity each time (p50 and
+ * it; DuckDB runs in this process, as its users run it; PostgreSQL, where installed and up to
+ * 2 M events, holds the same rows ({@link PostgresServer}).
+ * Each query runs on the engines in turn (Annals, DuckDB, PostgreSQL, Annals, ...), and the
+ * medians and their ratios are printed; then one entity's history, prepared, a different entity each time (p50 and
  * p99 per lookup); then, up to 2 M events, rows per second for {@code SELECT * FROM events}
  * (protobuf and JSON). DuckDB's time buckets are integer division of {@code epoch_ms(recorded_at)}:
  * on the TIMESTAMPTZ it reads from the files, {@code date_trunc} and casts go through time zone
@@ -36,41 +37,55 @@ import org.annals.storage.StoreOptions;
  */
 public final class QueryBenchmark {
   private static final int RUNS = 5;
+  private static final int WARMUP_ROUNDS = 3;
   private static final long SELECT_ALL_MAX_EVENTS = 2_000_000;
+  private static final long POSTGRES_MAX_EVENTS = 2_000_000;
   private static final int LOOKUPS = 300;
   private static final int LOOKUP_WARMUP = 50;
   private static final String DAY_FROM = "2026-10-15 00:00:00";
   private static final String DAY_TO = "2026-10-16 00:00:00";
 
-  /** One query in both dialects: Annals' SQL and DuckDB's over {@code t}, the Parquet files. */
-  private record Query(String name, String annals, String duck) {}
+  /**
+   * One query in each dialect: Annals' SQL, DuckDB's over {@code t} (the Parquet files), and
+   * PostgreSQL's over its table {@code events} (payloads as jsonb).
+   */
+  private record Query(String name, String annals, String duck, String postgres) {}
 
   private static final List<Query> QUERIES = List.of(
-      new Query("COUNT(*)", "SELECT COUNT(*) FROM events", "SELECT COUNT(*) FROM t"),
+      new Query("COUNT(*)", "SELECT COUNT(*) FROM events", "SELECT COUNT(*) FROM t",
+          "SELECT COUNT(*) FROM events"),
       new Query("count of one stream, one day",
           "SELECT COUNT(*) FROM events WHERE stream_name = 'orders' AND recorded_at >= TIMESTAMP '"
               + DAY_FROM + "' AND recorded_at < TIMESTAMP '" + DAY_TO + "'",
           "SELECT COUNT(*) FROM t WHERE stream_name = 'orders' AND recorded_at >= TIMESTAMPTZ '"
+              + DAY_FROM + "+00' AND recorded_at < TIMESTAMPTZ '" + DAY_TO + "+00'",
+          "SELECT COUNT(*) FROM events WHERE stream_name = 'orders' AND recorded_at >= TIMESTAMPTZ '"
               + DAY_FROM + "+00' AND recorded_at < TIMESTAMPTZ '" + DAY_TO + "+00'"),
       new Query("count of one event type",
           "SELECT COUNT(*) FROM events WHERE event_type = 'OrderPlaced'",
-          "SELECT COUNT(*) FROM t WHERE event_type = 'OrderPlaced'"),
+          "SELECT COUNT(*) FROM t WHERE event_type = 'OrderPlaced'",
+          "SELECT COUNT(*) FROM events WHERE event_type = 'OrderPlaced'"),
       new Query("GROUP BY event_type",
           "SELECT event_type, COUNT(*) FROM events GROUP BY event_type",
-          "SELECT event_type, COUNT(*) FROM t GROUP BY event_type"),
+          "SELECT event_type, COUNT(*) FROM t GROUP BY event_type",
+          "SELECT event_type, COUNT(*) FROM events GROUP BY event_type"),
       new Query("hourly counts",
           "SELECT FLOOR(recorded_at TO HOUR), COUNT(*) FROM events GROUP BY FLOOR(recorded_at TO HOUR)",
-          "SELECT epoch_ms(recorded_at) // 3600000, COUNT(*) FROM t GROUP BY 1"),
+          "SELECT epoch_ms(recorded_at) // 3600000, COUNT(*) FROM t GROUP BY 1",
+          "SELECT date_trunc('hour', recorded_at), COUNT(*) FROM events GROUP BY 1"),
       new Query("daily counts per stream",
           "SELECT stream_name, FLOOR(recorded_at TO DAY), COUNT(*) FROM events"
               + " GROUP BY stream_name, FLOOR(recorded_at TO DAY)",
-          "SELECT stream_name, epoch_ms(recorded_at) // 86400000, COUNT(*) FROM t GROUP BY 1, 2"),
+          "SELECT stream_name, epoch_ms(recorded_at) // 86400000, COUNT(*) FROM t GROUP BY 1, 2",
+          "SELECT stream_name, date_trunc('day', recorded_at), COUNT(*) FROM events GROUP BY 1, 2"),
       new Query("revenue by currency (JSON_VALUE)",
           "SELECT JSON_VALUE(payload, '$.currency'),"
               + " SUM(CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12, 2))) FROM payments"
               + " WHERE event_type = 'Captured' GROUP BY JSON_VALUE(payload, '$.currency')",
           "SELECT json_extract_string(payload, '$.currency'),"
               + " SUM(CAST(json_extract_string(payload, '$.amount') AS DECIMAL(12, 2))) FROM t"
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1",
+          "SELECT payload ->> 'currency', SUM((payload ->> 'amount')::numeric(12, 2)) FROM events"
               + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"));
 
   private QueryBenchmark() {}
@@ -117,36 +132,103 @@ public final class QueryBenchmark {
         s.execute("SET TimeZone = 'UTC'");
         s.execute("CREATE VIEW t AS SELECT * FROM read_parquet('" + parquet + "', hive_partitioning = true)");
       }
-      System.out.printf(Locale.ROOT, "%-34s %12s %12s %14s%n", "query (medians of " + RUNS + ")",
-          "Annals ms", "DuckDB ms", "Annals/DuckDB");
-      for (Query q : QUERIES) {
-        double[] a = new double[RUNS];
-        double[] d = new double[RUNS];
-        timeQuery(annals, q.annals());
-        timeQuery(duck, q.duck());
-        for (int run = 0; run < RUNS; run++) {
-          a[run] = timeQuery(annals, q.annals());
-          d[run] = timeQuery(duck, q.duck());
+      try (PostgresServer postgres = startPostgres(target, duck, dir);
+           Connection pg = postgres == null ? null : postgres.connect()) {
+        compare(annals, duck, pg);
+        entityLookups(annals, duck, pg);
+        if (target > SELECT_ALL_MAX_EVENTS) {
+          System.out.printf(Locale.ROOT, "SELECT * FROM events skipped above %,d events (rows/s does not change with size)%n",
+              SELECT_ALL_MAX_EVENTS);
+          return;
         }
-        double am = median(a);
-        double dm = median(d);
-        System.out.printf(Locale.ROOT, "%-34s %12.1f %12.1f %14.2f%n", q.name(), am, dm, am / dm);
-      }
-      entityLookups(annals, duck);
-      if (target > SELECT_ALL_MAX_EVENTS) {
-        System.out.printf(Locale.ROOT, "SELECT * FROM events skipped above %,d events (rows/s does not change with size)%n",
-            SELECT_ALL_MAX_EVENTS);
-        return;
-      }
-      for (String serialization : new String[] {"protobuf", "json"}) {
-        try (Connection c = driver.connect(server.jdbcUrl() + "?serialization=" + serialization)) {
-          double scan = rowsPerSecond(c, "SELECT * FROM events");
-          double duckScan = rowsPerSecond(duck, "SELECT * EXCLUDE (date) FROM t");
-          System.out.printf(Locale.ROOT, "SELECT * FROM events, %-8s  Annals %,12.0f rows/s   DuckDB %,12.0f rows/s   Annals/DuckDB %.3f%n",
-              serialization, scan, duckScan, scan / duckScan);
+        double duckScan = rowsPerSecond(duck, "SELECT * EXCLUDE (date) FROM t");
+        double pgScan = pg == null ? Double.NaN : rowsPerSecond(pg, "SELECT * FROM events");
+        for (String serialization : new String[] {"protobuf", "json"}) {
+          try (Connection c = driver.connect(server.jdbcUrl() + "?serialization=" + serialization)) {
+            double scan = rowsPerSecond(c, "SELECT * FROM events");
+            System.out.printf(Locale.ROOT, "SELECT * FROM events, %-8s  Annals %,10.0f rows/s   DuckDB %,10.0f"
+                + "   PostgreSQL %,10.0f   Annals/DuckDB %.3f   Annals/PostgreSQL %.3f%n",
+                serialization, scan, duckScan, pgScan, scan / duckScan, scan / pgScan);
+          }
         }
       }
     }
+  }
+
+  /**
+   * PostgreSQL with the same rows (exported by DuckDB from the files), or null when it is not
+   * installed or the history is over {@link #POSTGRES_MAX_EVENTS} (loading takes minutes).
+   */
+  private static PostgresServer startPostgres(long target, Connection duck, Path dir) throws Exception {
+    Path bin = PostgresServer.binaries();
+    if (bin == null || target > POSTGRES_MAX_EVENTS) {
+      System.out.printf(Locale.ROOT, "PostgreSQL %s%n", bin == null ? "is not installed: its column is left out"
+          : String.format(Locale.ROOT, "left out above %,d events: loading it takes minutes", POSTGRES_MAX_EVENTS));
+      return null;
+    }
+    long start = System.nanoTime();
+    Path csv = Files.createTempFile("annals-bench-", ".csv");
+    try {
+      try (Statement s = duck.createStatement()) {
+        s.execute("COPY (SELECT stream_name, seq, global_seq, entity_id, version, event_id, event_type,"
+            + " recorded_at, payload, metadata FROM t) TO '" + csv.toString().replace("'", "''")
+            + "' (FORMAT csv, HEADER false)");
+      }
+      PostgresServer postgres = PostgresServer.start(bin);
+      try (Connection c = postgres.connect()) {
+        postgres.load(c, csv);
+      } catch (Exception e) {
+        postgres.close();
+        throw e;
+      }
+      System.out.printf(Locale.ROOT, "PostgreSQL %s loaded with the same rows and an index on (stream_name,"
+          + " entity_id, version) in %.1f s%n", bin.getParent().getFileName(), (System.nanoTime() - start) / 1e9);
+      return postgres;
+    } finally {
+      Files.deleteIfExists(csv);
+    }
+  }
+
+  /**
+   * Each query on each engine in turn (Annals, DuckDB, PostgreSQL, Annals, ...), so that the
+   * machine's drift falls on all alike: medians and ratios. First every query runs
+   * {@link #WARMUP_ROUNDS} times on every engine, as a server that has been up for a while has
+   * seen them: with one warm-up run each, the first query that decoded column chunks ran in the
+   * server's interpreter and was timed at three to four times its steady speed.
+   */
+  private static void compare(Connection annals, Connection duck, Connection pg) throws Exception {
+    for (int round = 0; round < WARMUP_ROUNDS; round++) {
+      for (Query q : QUERIES) {
+        timeQuery(annals, q.annals());
+        timeQuery(duck, q.duck());
+        if (pg != null) {
+          timeQuery(pg, q.postgres());
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "%-34s %10s %10s %12s %14s %18s%n", "query (medians of " + RUNS + ")",
+        "Annals ms", "DuckDB ms", "PostgreSQL ms", "Annals/DuckDB", "Annals/PostgreSQL");
+    for (Query q : QUERIES) {
+      double[] a = new double[RUNS];
+      double[] d = new double[RUNS];
+      double[] p = new double[RUNS];
+      timeQuery(annals, q.annals());
+      timeQuery(duck, q.duck());
+      if (pg != null) {
+        timeQuery(pg, q.postgres());
+      }
+      for (int run = 0; run < RUNS; run++) {
+        a[run] = timeQuery(annals, q.annals());
+        d[run] = timeQuery(duck, q.duck());
+        p[run] = pg == null ? Double.NaN : timeQuery(pg, q.postgres());
+      }
+      print(q.name(), median(a), median(d), median(p), "%10.1f");
+    }
+  }
+
+  private static void print(String name, double annals, double duck, double pg, String format) {
+    System.out.printf(Locale.ROOT, "%-34s " + format + " " + format + "   " + format + " %14.3f %18.3f%n",
+        name, annals, duck, pg, annals / duck, annals / pg);
   }
 
   /** Fills an empty folder with the shop history, flushed; a folder with events is left as it is. */
@@ -172,7 +254,7 @@ public final class QueryBenchmark {
    * One order's history per lookup, prepared once, a different order each time (the same orders,
    * in the same order, on both sides), as an application rebuilding entities would ask.
    */
-  private static void entityLookups(Connection annals, Connection duck) throws Exception {
+  private static void entityLookups(Connection annals, Connection duck, Connection pg) throws Exception {
     List<String> ids = new ArrayList<>();
     try (Statement s = duck.createStatement();
          ResultSet rs = s.executeQuery("SELECT entity_id FROM (SELECT DISTINCT entity_id FROM t"
@@ -185,15 +267,18 @@ public final class QueryBenchmark {
     String sql = "SELECT * FROM events WHERE stream_name = ? AND entity_id = ? ORDER BY version";
     String duckSql = "SELECT * EXCLUDE (date) FROM t WHERE stream_name = ? AND entity_id = ? ORDER BY version";
     try (PreparedStatement a = annals.prepareStatement(sql);
-         PreparedStatement d = duck.prepareStatement(duckSql)) {
-      // Each side's lookups run as a series of their own, as an application's would; DuckDB's
-      // worker threads and full-file reads between two of Annals' lookups would only add noise.
+         PreparedStatement d = duck.prepareStatement(duckSql);
+         PreparedStatement p = pg == null ? null : pg.prepareStatement(sql)) {
+      // Each peer's lookups run as a series of their own, as an application's would; another
+      // engine's worker threads and full-file reads between two lookups would only add noise.
       double[] at = lookups(a, ids);
       double[] dt = lookups(d, ids);
-      System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %14.3f%n", "entity history p50 (" + LOOKUPS + ")",
-          at[LOOKUPS / 2], dt[LOOKUPS / 2], at[LOOKUPS / 2] / dt[LOOKUPS / 2]);
-      System.out.printf(Locale.ROOT, "%-34s %12.2f %12.2f %14.3f%n", "entity history p99",
-          at[LOOKUPS * 99 / 100], dt[LOOKUPS * 99 / 100], at[LOOKUPS * 99 / 100] / dt[LOOKUPS * 99 / 100]);
+      double[] pt = p == null ? null : lookups(p, ids);
+      for (int percentile : new int[] {50, 99}) {
+        int i = LOOKUPS * percentile / 100;
+        print("entity history p" + percentile + " (" + LOOKUPS + ")", at[i], dt[i], pt == null ? Double.NaN : pt[i],
+            "%10.2f");
+      }
     }
   }
 
