@@ -147,8 +147,9 @@ public final class QueryBenchmark {
           try (Connection c = driver.connect(server.jdbcUrl() + "?serialization=" + serialization)) {
             double scan = rowsPerSecond(c, "SELECT * FROM events");
             System.out.printf(Locale.ROOT, "SELECT * FROM events, %-8s  Annals %,10.0f rows/s   DuckDB %,10.0f"
-                + "   PostgreSQL %,10.0f   Annals/DuckDB %.3f   Annals/PostgreSQL %.3f%n",
-                serialization, scan, duckScan, pgScan, scan / duckScan, scan / pgScan);
+                + "   Annals/DuckDB %.3f%s%n", serialization, scan, duckScan, scan / duckScan,
+                pg == null ? "" : String.format(Locale.ROOT, "   PostgreSQL %,10.0f   Annals/PostgreSQL %.3f",
+                    pgScan, scan / pgScan));
           }
         }
       }
@@ -226,9 +227,12 @@ public final class QueryBenchmark {
     }
   }
 
+  /** One row of figures; PostgreSQL's are a dash where it was left out (NaN). */
   private static void print(String name, double annals, double duck, double pg, String format) {
-    System.out.printf(Locale.ROOT, "%-34s " + format + " " + format + "   " + format + " %14.3f %18.3f%n",
-        name, annals, duck, pg, annals / duck, annals / pg);
+    boolean noPg = Double.isNaN(pg);
+    System.out.printf(Locale.ROOT, "%-34s " + format + " " + format + "   %10s %14.3f %18s%n", name, annals,
+        duck, noPg ? "-" : String.format(Locale.ROOT, format, pg), annals / duck,
+        noPg ? "-" : String.format(Locale.ROOT, "%.3f", annals / pg));
   }
 
   /** Fills an empty folder with the shop history, flushed; a folder with events is left as it is. */
