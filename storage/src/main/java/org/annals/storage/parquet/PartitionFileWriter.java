@@ -34,6 +34,11 @@ import org.apache.parquet.io.OutputFile;
  * that one entity's events sit together and row-group statistics on entity_id are narrow.
  */
 public final class PartitionFileWriter {
+  /**
+   * ZSTD level 1 rather than the default 3: on the shop history the flush took about 8% less CPU
+   * and the files came out 2.5% smaller (pages are small, so level 3 finds little more).
+   */
+  public static final int ZSTD_LEVEL = 1;
   /** Row group size in bytes: large enough for good compression, small enough to prune. */
   static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
   /**
@@ -48,10 +53,7 @@ public final class PartitionFileWriter {
 
   public PartitionFileWriter(DataFolder folder, Configuration conf) {
     this.folder = folder;
-    this.conf = new Configuration(conf);
-    // Level 1 rather than the default 3: on the shop history the flush took about 8% less CPU
-    // and the files came out 2.5% smaller (pages are small, so level 3 finds little more).
-    this.conf.setInt("parquet.compression.codec.zstd.level", 1);
+    this.conf = conf;
   }
 
   /**
@@ -151,6 +153,7 @@ public final class PartitionFileWriter {
       withConf(conf);
       withWriteMode(ParquetFileWriter.Mode.CREATE);
       withCompressionCodec(CompressionCodecName.ZSTD);
+      withCodecFactory(new PageCodecs(conf, ZSTD_LEVEL));
       withRowGroupSize(ROW_GROUP_BYTES);
       withPageRowCountLimit(PAGE_ROWS);
       withDictionaryEncoding(true);

@@ -7,6 +7,8 @@ import java.util.stream.LongStream;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.parquet.EventParquetSchema;
+import org.annals.storage.parquet.PageCodecs;
+import org.annals.storage.parquet.PartitionFileWriter;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -274,7 +276,7 @@ final class ParquetRowGroups implements AutoCloseable {
   private ParquetReadOptions buildOptions() {
     HadoopReadOptions.Builder b = HadoopReadOptions.builder(files.conf());
     b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false)
-        .withUseHadoopVectoredIo(false).withCodecFactory(new PageCodecs(files.conf()));
+        .withUseHadoopVectoredIo(false).withCodecFactory(new PageCodecs(files.conf(), PartitionFileWriter.ZSTD_LEVEL));
     if (spec.entityId() != null) {
       b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(FilterApi.eq(
           FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), wantedEntity)));
