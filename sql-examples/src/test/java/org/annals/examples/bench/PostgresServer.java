@@ -2,7 +2,6 @@ package org.annals.examples.bench;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,10 +44,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   static PostgresServer start(Path bin) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = ServerProcess.freePort();
     Path data = Files.createTempDirectory("annals-bench-pg-");
     PostgresServer server = new PostgresServer(bin, data, port);
     if (isRoot()) {

@@ -28,10 +28,7 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts a server on the folder and waits until the thin driver can connect to it. */
   static ServerProcess start(Path data, ThinDriver driver) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = freePort();
     Path log = Files.createTempFile("annals-bench-server-", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process process = new ProcessBuilder(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -51,6 +48,13 @@ final class ServerProcess implements AutoCloseable {
         }
         Thread.sleep(200);
       }
+    }
+  }
+
+  /** A port of 127.0.0.1 free a moment ago, for a server process the benchmark starts. */
+  static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
     }
   }
 
