@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.ParquetReadOptions;
@@ -17,7 +18,7 @@ import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.internal.column.columnindex.ColumnIndex;
 import org.apache.parquet.internal.column.columnindex.OffsetIndex;
-import org.apache.parquet.hadoop.util.HadoopStreams;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
@@ -33,11 +34,17 @@ import org.apache.parquet.io.SeekableInputStream;
 public final class ParquetFiles implements AutoCloseable {
   /** Files whose footers stay: far more than a store keeps while compaction bounds its files. */
   public static final int DEFAULT_FILES = 8192;
+  /**
+   * Open streams kept between reads: enough for the files a few concurrent entity lookups touch
+   * (an entity's events span a few day files per stream), far below a process's descriptor limit.
+   */
+  static final int IDLE_STREAMS = 256;
 
   private final Configuration conf;
   private final FileSystem fs;
   private final int maxFiles;
   private final Map<String, Entry> entries;
+  private final StreamPool streams = new StreamPool(IDLE_STREAMS);
 
   public ParquetFiles(Configuration conf, int maxFiles) throws IOException {
     if (maxFiles < 1) {
@@ -53,9 +60,12 @@ public final class ParquetFiles implements AutoCloseable {
     return conf;
   }
 
-  /** A committed file whose length the manifest gives, opened only when read. */
+  /**
+   * A committed file whose length the manifest gives, opened only when read. Its streams go back
+   * to the {@link StreamPool} when closed, for the next reader of the file.
+   */
   InputFile input(java.nio.file.Path path, long length) {
-    Path hadoopPath = new Path(path.toUri());
+    String key = path.toString();
     return new InputFile() {
       @Override
       public long getLength() {
@@ -64,7 +74,11 @@ public final class ParquetFiles implements AutoCloseable {
 
       @Override
       public SeekableInputStream newStream() throws IOException {
-        return HadoopStreams.wrap(fs.open(hadoopPath));
+        FSDataInputStream in = streams.take(key);
+        if (in == null) {
+          in = fs.open(new Path(path.toUri()));
+        }
+        return new PooledStream(key, in);
       }
 
       @Override
@@ -167,8 +181,43 @@ public final class ParquetFiles implements AutoCloseable {
     }
   }
 
+  /** A borrowed stream that goes back to the pool, not shut, when its reader closes it. */
+  private final class PooledStream extends DelegatingSeekableInputStream {
+    private final String key;
+    private final FSDataInputStream in;
+    private boolean returned;
+
+    PooledStream(String key, FSDataInputStream in) {
+      super(in);
+      this.key = key;
+      this.in = in;
+    }
+
+    @Override
+    public long getPos() throws IOException {
+      return in.getPos();
+    }
+
+    @Override
+    public void seek(long newPos) throws IOException {
+      in.seek(newPos);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!returned) {
+        returned = true;
+        streams.giveBack(key, in);
+      }
+    }
+  }
+
   @Override
   public void close() throws IOException {
-    fs.close();
+    try {
+      streams.close();
+    } finally {
+      fs.close();
+    }
   }
 }
