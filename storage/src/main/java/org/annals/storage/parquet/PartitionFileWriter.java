@@ -47,6 +47,14 @@ public final class PartitionFileWriter {
    * rows a whole file was one page and a lookup decoded all of it.
    */
   static final int PAGE_ROWS = 1000;
+  /**
+   * Bytes per page at most, before compression, so that the wide columns (payload, metadata,
+   * event_id, 40 to 65 bytes a row in the shop history) get pages of 130 to 200 rows while the
+   * narrow ones keep 1,000. A lookup decompresses and skips through whole pages of every column
+   * it returns: on 1.07 M events this took its p50 from 1.30 to 1.05 ms (embedded), for files 8%
+   * larger and no measurable change in generate's time.
+   */
+  static final int PAGE_BYTES = 8 * 1024;
 
   private final DataFolder folder;
   private final Configuration conf;
@@ -156,6 +164,7 @@ public final class PartitionFileWriter {
       withCodecFactory(new PageCodecs(conf, ZSTD_LEVEL));
       withRowGroupSize(ROW_GROUP_BYTES);
       withPageRowCountLimit(PAGE_ROWS);
+      withPageSize(PAGE_BYTES);
       withDictionaryEncoding(true);
       // Columns whose values (nearly) never repeat: a dictionary only costs a hash per value.
       withDictionaryEncoding(EventColumn.SEQ.columnName(), false);
