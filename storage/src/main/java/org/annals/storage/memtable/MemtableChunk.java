@@ -34,6 +34,10 @@ public final class MemtableChunk {
   private volatile boolean sealed;
   /** Rows by entity id, once a lookup has needed them; only for a sealed chunk. */
   private volatile EntityRows entityRows;
+  /** Text columns as dictionary ids, once an aggregate has needed them; only for a sealed chunk. */
+  private final TextDictionary[] dictionaries = new TextDictionary[EventColumn.ALL.size()];
+  /** Text columns found to have too many distinct values for a dictionary. */
+  private final boolean[] tooManyValues = new boolean[EventColumn.ALL.size()];
   /** Where {@link #append} writes each event id's text; only the WAL writer thread appends. */
   private final byte[] idText = new byte[EventIds.TEXT_BYTES];
 
@@ -199,6 +203,30 @@ public final class MemtableChunk {
             return;
           }
         }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * A sealed chunk's text column as dictionary ids (built on the first call), or null if the
+   * chunk is still growing or the column has too many distinct values.
+   */
+  public TextDictionary dictionary(EventColumn column) {
+    int c = column.ordinal();
+    if (!sealed || !(vectors[c] instanceof VarCharVector text)) {
+      return null;
+    }
+    // The read lock first, then the monitor, as readEntity takes them.
+    lock.readLock().lock();
+    try {
+      synchronized (this) {
+        if (dictionaries[c] == null && !tooManyValues[c]) {
+          dictionaries[c] = TextDictionary.build(text, rowCount);
+          tooManyValues[c] = dictionaries[c] == null;
+        }
+        return dictionaries[c];
       }
     } finally {
       lock.readLock().unlock();

@@ -13,6 +13,7 @@ import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.memtable.MemtableChunk;
+import org.annals.storage.memtable.TextDictionary;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.Dictionary;
 import org.apache.parquet.column.page.PageReadStore;
@@ -342,13 +343,15 @@ final class Aggregation {
       return;
     }
     ScanSpec.Encoded encoded = spec.encoded();
+    MemtableKeys keys = new MemtableKeys(chunk);
     chunk.read(from, to, row -> {
       if ((row.index() & (CANCEL_CHECK_ROWS - 1)) == 0) {
         checkCancelled();
       }
       stats.memtableRowsRead++;
       if (spec.test(row, encoded)) {
-        add(row, null);
+        keys.row = row.index();
+        add(row, keys);
       }
       return true;
     });
@@ -360,7 +363,7 @@ final class Aggregation {
     }
   }
 
-  private void add(EventRow row, DictionaryKeys dictionaries) {
+  private void add(EventRow row, TextKeys dictionaries) {
     long nulls = 0;
     for (int i = 0; i < keyColumns.length; i++) {
       EventColumn c = keyColumns[i];
@@ -397,11 +400,20 @@ final class Aggregation {
     return groups.rows();
   }
 
+  /** Text keys read as dictionary ids, each id looked up in the groups once. */
+  private interface TextKeys {
+    /** Whether a key column is read through a dictionary. */
+    boolean has(int key);
+
+    /** The group text id of the current row's value of a key column that {@link #has} one. */
+    int id(int key);
+  }
+
   /**
    * The text keys of one row group that are dictionary-encoded on every page: each dictionary id
    * is looked up once, then every row's key is an array index.
    */
-  private final class DictionaryKeys {
+  private final class DictionaryKeys implements TextKeys {
     private final Dictionary[] dictionaries = new Dictionary[keyColumns.length];
     private final int[][] ids = new int[keyColumns.length][];
     private final ColumnReader[] readers = new ColumnReader[keyColumns.length];
@@ -420,15 +432,54 @@ final class Aggregation {
       }
     }
 
-    boolean has(int key) {
+    @Override
+    public boolean has(int key) {
       return dictionaries[key] != null;
     }
 
-    int id(int key) {
+    @Override
+    public int id(int key) {
       int d = readers[key].getCurrentValueDictionaryID();
       int id = ids[key][d];
       if (id < 0) {
         id = groups.textId(dictionaries[key].decodeToBinary(d).getBytes());
+        ids[key][d] = id;
+      }
+      return id;
+    }
+  }
+
+  /** The text keys of a sealed memtable chunk, through the chunk's {@link TextDictionary}s. */
+  private final class MemtableKeys implements TextKeys {
+    private final TextDictionary[] dictionaries = new TextDictionary[keyColumns.length];
+    private final int[][] ids = new int[keyColumns.length][];
+    /** The row whose keys {@link #id} returns. */
+    int row;
+
+    MemtableKeys(MemtableChunk chunk) {
+      for (int i = 0; i < keyColumns.length; i++) {
+        if (!keyColumns[i].kind().isLong()) {
+          TextDictionary d = chunk.dictionary(keyColumns[i]);
+          if (d != null) {
+            dictionaries[i] = d;
+            ids[i] = new int[d.size()];
+            Arrays.fill(ids[i], -1);
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean has(int key) {
+      return dictionaries[key] != null;
+    }
+
+    @Override
+    public int id(int key) {
+      int d = dictionaries[key].id(row);
+      int id = ids[key][d];
+      if (id < 0) {
+        id = groups.textId(dictionaries[key].value(d));
         ids[key][d] = id;
       }
       return id;
