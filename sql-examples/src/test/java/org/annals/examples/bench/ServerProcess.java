@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.annals.examples.ThinDriver;
@@ -15,7 +16,7 @@ import org.annals.examples.ThinDriver;
  * server's JVM then holds the store alone, not the benchmark's client and DuckDB beside it.
  * Closing it sends SIGTERM, which flushes and stops the server.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final String url;
@@ -28,13 +29,23 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts a server on the folder and waits until the thin driver can connect to it. */
   static ServerProcess start(Path data, ThinDriver driver) throws Exception {
+    return start(data, driver, List.of());
+  }
+
+  /**
+   * Starts a server on the folder, its JVM given these options as well, and waits until the thin
+   * driver can connect to it.
+   */
+  public static ServerProcess start(Path data, ThinDriver driver, List<String> jvmOptions) throws Exception {
     int port = freePort();
     Path log = Files.createTempFile("annals-bench-server-", ".log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(List.of(java, "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "org.annals.engine.cli.Main", "serve",
-        "--data", data.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.annals.engine.cli.Main", "serve",
+        "--data", data.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServerProcess server = new ServerProcess(process, log, "jdbc:annals://127.0.0.1:" + port);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (true) {
@@ -58,13 +69,18 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return url;
   }
 
   private static List<String> tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log);
     return lines.subList(Math.max(0, lines.size() - 20), lines.size());
+  }
+
+  /** The last lines the server wrote. */
+  public List<String> logTail() throws IOException {
+    return tail(log);
   }
 
   @Override
