@@ -109,7 +109,20 @@ class PushdownDifferentialTest {
               + " WHERE stream_name = 'orders' AND event_type = 'OrderPlaced' ORDER BY entity_id LIMIT 300"),
       new Case("SELECT stream_name, COUNT(*) AS n FROM events WHERE entity_id IS NULL GROUP BY stream_name"
           + " ORDER BY stream_name", "aggregate=", "SELECT stream_name, COUNT(*) FROM t WHERE entity_id IS NULL"
-          + " GROUP BY stream_name ORDER BY stream_name"));
+          + " GROUP BY stream_name ORDER BY stream_name"),
+      new Case("SELECT * FROM events WHERE entity_id LIKE 'order-00001%' ORDER BY global_seq",
+          "filters=[[LIKE(entity_id, 'order-00001%')]]",
+          "SELECT * EXCLUDE (date) FROM t WHERE entity_id LIKE 'order-00001%' ORDER BY global_seq"),
+      new Case("SELECT stream_name, event_type, COUNT(*) AS n FROM events WHERE event_type LIKE 'Order%'"
+          + " AND stream_name LIKE 'o%' GROUP BY stream_name, event_type ORDER BY stream_name, event_type",
+          "filters=[[LIKE(event_type, 'Order%'), LIKE(stream_name, 'o%')]]",
+          "SELECT stream_name, event_type, COUNT(*) FROM t WHERE event_type LIKE 'Order%' AND stream_name LIKE 'o%'"
+              + " GROUP BY 1, 2 ORDER BY 1, 2"),
+      new Case("SELECT COUNT(*) AS n, COUNT(entity_id) AS e FROM events WHERE entity_id LIKE '%'"
+          + " AND event_type LIKE 'Item%'", "filters=[[LIKE(event_type, 'Item%'), IS NOT NULL(entity_id)]]",
+          "SELECT COUNT(*), COUNT(entity_id) FROM t WHERE entity_id LIKE '%' AND event_type LIKE 'Item%'"),
+      new Case("SELECT COUNT(*) FROM events WHERE entity_id LIKE 'zzz%'", "filters=[[LIKE(entity_id, 'zzz%')]]",
+          "SELECT COUNT(*) FROM t WHERE entity_id LIKE 'zzz%'"));
 
   @TempDir Path dir;
   @TempDir Path memtableDir;

@@ -2,9 +2,11 @@ package org.annals.engine.sql;
 
 import com.google.common.collect.BoundType;
 import com.google.common.collect.Range;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.ScanSpec;
@@ -17,6 +19,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUnknownAs;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
@@ -30,8 +33,9 @@ import org.apache.calcite.util.TimestampString;
  * {@code IN} on stream_name and event_type, {@code =} on entity_id, {@code IS [NOT] NULL} on
  * any column, and {@code =, <, <=, >, >=},
  * {@code BETWEEN} and one range on seq, global_seq and recorded_at; the other side a literal or a
- * {@code ?} of a matching type. Ranges end up half-open, [from, to), as the storage layer takes
- * them. Not thread-safe: one per scan.
+ * {@code ?} of a matching type; and {@code LIKE 'prefix%'} on any text column, the pattern a
+ * literal whose only wildcard is the one {@code %} at its end. Ranges end up half-open,
+ * [from, to), as the storage layer takes them. Not thread-safe: one per scan.
  */
 final class FilterTranslator {
   private final DataContext context;
@@ -45,6 +49,7 @@ final class FilterTranslator {
   private final long[] globalSeq = {Long.MIN_VALUE, Long.MAX_VALUE};
   /** recorded_at bounds, both inclusive here; the spec's upper bound is exclusive. */
   private final long[] recordedAt = {Long.MIN_VALUE, Long.MAX_VALUE};
+  private final Map<EventColumn, String> prefixes = new EnumMap<>(EventColumn.class);
 
   FilterTranslator(DataContext context) {
     this.context = context;
@@ -54,6 +59,9 @@ final class FilterTranslator {
   static boolean isPushable(RexNode filter) {
     if (filter.isA(SqlKind.IS_NULL) || filter.isA(SqlKind.IS_NOT_NULL)) {
       return ((RexCall) filter).getOperands().get(0) instanceof RexInputRef;
+    }
+    if (filter instanceof RexCall call && call.getOperator() == SqlStdOperatorTable.LIKE) {
+      return likePrefix(call) != null;
     }
     Comparison c = Comparison.of(filter);
     if (c == null) {
@@ -95,6 +103,26 @@ final class FilterTranslator {
       }
       return new Comparison(EventColumn.ALL.get(ref.getIndex()), kind, right);
     }
+  }
+
+  /**
+   * The prefix a {@code column LIKE 'prefix%'} asks for, or null for any other LIKE: an escape
+   * clause, a pattern that is not a literal, a wildcard ({@code %} or {@code _}) anywhere but one
+   * {@code %} at the end, or a backslash, which some engines take for an escape.
+   */
+  private static String likePrefix(RexCall like) {
+    if (like.getOperands().size() != 2 || !(like.getOperands().get(0) instanceof RexInputRef ref)
+        || EventColumn.ALL.get(ref.getIndex()).kind() != EventColumn.Kind.STRING
+        || !(like.getOperands().get(1) instanceof RexLiteral literal)
+        || !(literal.getValue4() instanceof NlsString pattern)) {
+      return null;
+    }
+    String p = pattern.getValue();
+    if (!p.endsWith("%")) {
+      return null;
+    }
+    String prefix = p.substring(0, p.length() - 1);
+    return prefix.indexOf('%') >= 0 || prefix.indexOf('_') >= 0 || prefix.indexOf('\\') >= 0 ? null : prefix;
   }
 
   private static boolean pushableSarg(EventColumn column, Sarg<?> sarg) {
@@ -154,6 +182,7 @@ final class FilterTranslator {
         .seqBetween(seq[0], seq[1]).globalSeqBetween(globalSeq[0], globalSeq[1]);
     nullColumns.forEach(b::isNull);
     notNullColumns.forEach(b::isNotNull);
+    prefixes.forEach(b::prefix);
     if (recordedAt[0] != Long.MIN_VALUE || recordedAt[1] != Long.MAX_VALUE) {
       b.recordedBetween(recordedAt[0], recordedAt[1] == Long.MAX_VALUE ? Long.MAX_VALUE : recordedAt[1] + 1);
     }
@@ -165,6 +194,10 @@ final class FilterTranslator {
     if (call.isA(SqlKind.IS_NULL) || call.isA(SqlKind.IS_NOT_NULL)) {
       EventColumn column = EventColumn.ALL.get(((RexInputRef) call.getOperands().get(0)).getIndex());
       (call.isA(SqlKind.IS_NULL) ? nullColumns : notNullColumns).add(column);
+      return;
+    }
+    if (call.getOperator() == SqlStdOperatorTable.LIKE) {
+      startsWith(EventColumn.ALL.get(((RexInputRef) call.getOperands().get(0)).getIndex()), likePrefix(call));
       return;
     }
     Comparison c = Comparison.of(call);
@@ -255,6 +288,16 @@ final class FilterTranslator {
         entityId = s;
       }
       default -> throw new IllegalArgumentException("no equality pushdown on " + column.columnName());
+    }
+  }
+
+  /** Two prefixes on one column: the longer, if it starts with the other; else nothing matches. */
+  private void startsWith(EventColumn column, String prefix) {
+    String known = prefixes.get(column);
+    if (known == null || prefix.startsWith(known)) {
+      prefixes.put(column, prefix);
+    } else if (!known.startsWith(prefix)) {
+      contradiction = true;
     }
   }
 

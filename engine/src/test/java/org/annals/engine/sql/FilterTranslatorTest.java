@@ -79,7 +79,7 @@ class FilterTranslatorTest {
         "no text ranges");
     assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.GREATER_THAN, column(EventColumn.SEQ),
         rex.makeExactLiteral(new BigDecimal("5.5")))), "a fraction would be rounded");
-    assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.EVENT_TYPE), text("Order%"))));
+    assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.EVENT_TYPE), text("%Placed"))));
     assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.EQUALS, column(EventColumn.SEQ), column(EventColumn.VERSION))));
   }
 
@@ -112,6 +112,32 @@ class FilterTranslatorTest {
         call(SqlStdOperatorTable.EQUALS, column(EventColumn.ENTITY_ID), text("b"))).matchesNothing());
     assertTrue(translate(call(SqlStdOperatorTable.GREATER_THAN, column(EventColumn.SEQ), number(9)),
         call(SqlStdOperatorTable.LESS_THAN, column(EventColumn.SEQ), number(10))).matchesNothing());
+  }
+
+  @Test
+  void likeWithOnlyATrailingPercentIsAPrefixAndEveryOtherLikeIsLeftToCalcite() {
+    assertTrue(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("order-1%"))));
+    assertTrue(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.EVENT_ID), text("%"))));
+    for (String pattern : List.of("%-1", "order-1", "ord%er%", "or_er%", "a\\%b%")) {
+      assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text(pattern))),
+          pattern);
+    }
+    assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("a%"),
+        text("!"))), "an ESCAPE clause");
+    assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.PAYLOAD), text("{%"))),
+        "a JSON column");
+    assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID),
+        parameter(0, SqlTypeName.VARCHAR))), "a pattern known only when the query runs");
+    assertFalse(FilterTranslator.isPushable(call(SqlStdOperatorTable.NOT,
+        call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("a%")))), "NOT LIKE");
+
+    ScanSpec spec = translate(call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("order-%")),
+        call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("order-12%")),
+        call(SqlStdOperatorTable.LIKE, column(EventColumn.EVENT_TYPE), text("Order%")));
+    assertEquals(Map.of(EventColumn.ENTITY_ID, "order-12", EventColumn.EVENT_TYPE, "Order"), spec.prefixes());
+    assertFalse(spec.matchesNothing());
+    assertTrue(translate(call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("order-%")),
+        call(SqlStdOperatorTable.LIKE, column(EventColumn.ENTITY_ID), text("cart-%"))).matchesNothing());
   }
 
   @Test

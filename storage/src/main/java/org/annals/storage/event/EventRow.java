@@ -24,6 +24,16 @@ public interface EventRow {
   }
 
   /**
+   * Whether a STRING or JSON column starts with these UTF-8 bytes (false when null), compared in
+   * place where {@link #bytesEqual} is.
+   */
+  default boolean bytesStartWith(EventColumn column, byte[] prefix) {
+    byte[] value = getBytes(column);
+    return value != null && value.length >= prefix.length
+        && java.util.Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /**
    * Copies the UTF-8 bytes of a non-null STRING or JSON column to the start of {@code into} if
    * they fit, and returns their length either way; a caller given a length beyond its array
    * retries with a larger one. Lets a writer reuse one buffer instead of an array per value.

@@ -292,12 +292,23 @@ public final class MemtableChunk {
     /** Compares in the vector's buffer, copying nothing. */
     @Override
     public boolean bytesEqual(EventColumn column, byte[] utf8) {
+      return startsWith(column, utf8, true);
+    }
+
+    /** Compares in the vector's buffer, copying nothing. */
+    @Override
+    public boolean bytesStartWith(EventColumn column, byte[] prefix) {
+      return startsWith(column, prefix, false);
+    }
+
+    private boolean startsWith(EventColumn column, byte[] utf8, boolean whole) {
       VarCharVector v = (VarCharVector) vectors[column.ordinal()];
       if (v.isNull(index)) {
         return false;
       }
       long start = v.getStartOffset(index);
-      if (v.getEndOffset(index) - start != utf8.length) {
+      long length = v.getEndOffset(index) - start;
+      if (whole ? length != utf8.length : length < utf8.length) {
         return false;
       }
       ArrowBuf data = v.getDataBuffer();

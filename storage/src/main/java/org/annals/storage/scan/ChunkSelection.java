@@ -5,7 +5,8 @@ import org.annals.storage.event.EventColumn;
 
 /**
  * Which rows of a row group decoded to arrays ({@link ColumnChunkDecoder}) a scan's predicates
- * keep. An event type condition is decided once per dictionary id, not once per row. Stateless.
+ * keep. An event type or prefix condition is decided once per dictionary id, not once per row.
+ * Stateless.
  */
 final class ChunkSelection {
   private ChunkSelection() {}
@@ -30,6 +31,20 @@ final class ChunkSelection {
         typeOk[id] = encoded.isEventType(types.dictionary().decodeToBinary(id).getBytes());
       }
     }
+    // A prefix condition, like an event type one, is decided per dictionary id; null rows fail it.
+    int prefixCount = encoded.prefixColumns().length;
+    boolean[][] prefixOk = new boolean[prefixCount][];
+    ColumnChunkDecoder.Chunk[] prefixed = new ColumnChunkDecoder.Chunk[prefixCount];
+    for (int p = 0; p < prefixCount; p++) {
+      prefixed[p] = chunks[encoded.prefixColumns()[p].ordinal()];
+      byte[] prefix = encoded.prefixes()[p];
+      prefixOk[p] = new boolean[prefixed[p].dictionary().getMaxId() + 1];
+      for (int id = 0; id < prefixOk[p].length; id++) {
+        byte[] value = prefixed[p].dictionary().decodeToBinary(id).getBytes();
+        prefixOk[p][id] = value.length >= prefix.length
+            && Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
+      }
+    }
     boolean checkNulls = !spec.nullColumns().isEmpty() || !spec.notNullColumns().isEmpty();
     long[] recorded = longsOf(chunks, EventColumn.RECORDED_AT);
     long[] seq = longsOf(chunks, EventColumn.SEQ);
@@ -52,6 +67,9 @@ final class ChunkSelection {
       if (checkNulls && !nullsMatch(spec, chunks, r)) {
         continue;
       }
+      if (prefixCount > 0 && !prefixesMatch(prefixed, prefixOk, r)) {
+        continue;
+      }
       out[n++] = r;
     }
     return Arrays.copyOf(out, n);
@@ -59,6 +77,16 @@ final class ChunkSelection {
 
   private static long[] longsOf(ColumnChunkDecoder.Chunk[] chunks, EventColumn c) {
     return chunks[c.ordinal()] == null ? null : chunks[c.ordinal()].longs();
+  }
+
+  private static boolean prefixesMatch(ColumnChunkDecoder.Chunk[] prefixed, boolean[][] prefixOk, int r) {
+    for (int p = 0; p < prefixed.length; p++) {
+      boolean[] nulls = prefixed[p].nulls();
+      if (nulls != null && nulls[r] || !prefixOk[p][prefixed[p].ids()[r]]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean nullsMatch(ScanSpec spec, ColumnChunkDecoder.Chunk[] chunks, int r) {

@@ -1,6 +1,7 @@
 package org.annals.storage.scan;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
@@ -305,11 +306,24 @@ final class ParquetRowGroups implements AutoCloseable {
         case "event_type" -> spec.eventTypes() == null || anyWithin(s, spec.eventTypes());
         default -> true;
       };
-      if (!may) {
+      EventColumn prefixed = prefixColumn(name);
+      if (!may || prefixed != null && !ScanSpec.prefixMayBeWithin(
+          spec.prefixes().get(prefixed).getBytes(StandardCharsets.UTF_8),
+          ((Binary) s.genericGetMin()).getBytes(), ((Binary) s.genericGetMax()).getBytes())) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The column of this name if the spec wants it to start with a prefix, else null. */
+  private EventColumn prefixColumn(String name) {
+    for (EventColumn c : spec.prefixes().keySet()) {
+      if (c.columnName().equals(name)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private boolean nullsMayMatch(String column, long nulls, long rows) {

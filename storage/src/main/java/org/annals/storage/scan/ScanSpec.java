@@ -2,9 +2,12 @@ package org.annals.storage.scan;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
@@ -28,6 +31,7 @@ import org.annals.storage.parquet.PartitionPath;
  * @param globalSeqMin global_seq lower bound, inclusive; globalSeqMax upper bound, inclusive
  * @param nullColumns columns that must be null
  * @param notNullColumns columns that must not be null
+ * @param prefixes text columns that must start with these values ({@code LIKE 'prefix%'})
  */
 public record ScanSpec(
     List<EventColumn> columns,
@@ -41,7 +45,8 @@ public record ScanSpec(
     long globalSeqMin,
     long globalSeqMax,
     Set<EventColumn> nullColumns,
-    Set<EventColumn> notNullColumns) {
+    Set<EventColumn> notNullColumns,
+    Map<EventColumn, String> prefixes) {
 
   public ScanSpec {
     columns = List.copyOf(columns);
@@ -52,6 +57,12 @@ public record ScanSpec(
     eventTypes = eventTypes == null ? null : Set.copyOf(eventTypes);
     nullColumns = nullColumns.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(nullColumns));
     notNullColumns = notNullColumns.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(notNullColumns));
+    for (EventColumn c : prefixes.keySet()) {
+      if (c.kind() != EventColumn.Kind.STRING) {
+        throw new IllegalArgumentException("a prefix condition needs a text column, not " + c.columnName());
+      }
+    }
+    prefixes = prefixes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(prefixes));
   }
 
   public static Builder builder() {
@@ -66,7 +77,7 @@ public record ScanSpec(
   /** The same predicates, returning other columns. */
   public ScanSpec withColumns(List<EventColumn> newColumns) {
     return new ScanSpec(newColumns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
-        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
+        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes);
   }
 
   /**
@@ -78,18 +89,23 @@ public record ScanSpec(
     boolean recorded = recordedFrom <= f.minRecordedAt() && f.maxRecordedAt() < recordedTo;
     boolean seq = seqMin <= f.minSeq() && f.maxSeq() <= seqMax;
     boolean global = globalSeqMin <= f.minGlobalSeq() && f.maxGlobalSeq() <= globalSeqMax;
+    Map<EventColumn, String> left = prefixes;
+    if (prefixes.containsKey(EventColumn.STREAM_NAME)) {
+      left = new EnumMap<>(prefixes);
+      left.remove(EventColumn.STREAM_NAME);
+    }
     return new ScanSpec(columns, null,
         recorded ? Long.MIN_VALUE : recordedFrom, recorded ? Long.MAX_VALUE : recordedTo,
         entityId, eventTypes,
         seq ? Long.MIN_VALUE : seqMin, seq ? Long.MAX_VALUE : seqMax,
         global ? Long.MIN_VALUE : globalSeqMin, global ? Long.MAX_VALUE : globalSeqMax,
-        nullColumns, notNullColumns);
+        nullColumns, notNullColumns, left);
   }
 
   /** The same scan, further limited to global_seq at most {@code max}. */
   public ScanSpec withGlobalSeqAtMost(long max) {
     return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
-        seqMax, globalSeqMin, Math.min(globalSeqMax, max), nullColumns, notNullColumns);
+        seqMax, globalSeqMin, Math.min(globalSeqMax, max), nullColumns, notNullColumns, prefixes);
   }
 
   /** The wanted columns plus those the predicates read. */
@@ -122,6 +138,7 @@ public record ScanSpec(
     }
     cols.addAll(nullColumns);
     cols.addAll(notNullColumns);
+    cols.addAll(prefixes.keySet());
     return cols;
   }
 
@@ -134,7 +151,8 @@ public record ScanSpec(
   }
 
   public boolean mayMatchStream(String stream) {
-    return streams == null || streams.contains(stream);
+    String prefix = prefixes.get(EventColumn.STREAM_NAME);
+    return (streams == null || streams.contains(stream)) && (prefix == null || stream.startsWith(prefix));
   }
 
   /** Whether a committed file can hold a matching row, judged from the manifest alone. */
@@ -146,11 +164,25 @@ public record ScanSpec(
         && f.maxSeq() >= seqMin && f.minSeq() <= seqMax
         && f.maxGlobalSeq() >= globalSeqMin && f.minGlobalSeq() <= globalSeqMax
         && (entityId == null || (f.minEntityId() != null
-            && compareUtf8(entityId, f.minEntityId()) >= 0 && compareUtf8(entityId, f.maxEntityId()) <= 0));
+            && compareUtf8(entityId, f.minEntityId()) >= 0 && compareUtf8(entityId, f.maxEntityId()) <= 0))
+        && (!prefixes.containsKey(EventColumn.ENTITY_ID) || (f.minEntityId() != null
+            && prefixMayBeWithin(prefixes.get(EventColumn.ENTITY_ID).getBytes(StandardCharsets.UTF_8),
+                f.minEntityId().getBytes(StandardCharsets.UTF_8), f.maxEntityId().getBytes(StandardCharsets.UTF_8))));
   }
 
   private static int compareUtf8(String a, String b) {
     return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Whether a value starting with {@code prefix} may lie in [min, max] (UTF-8 bytes, compared
+   * unsigned, as Parquet orders text): such values run from the prefix itself up to, not
+   * including, the next prefix, so they meet [min, max] when max is not below the prefix and min
+   * cut to the prefix's length is not above it.
+   */
+  static boolean prefixMayBeWithin(byte[] prefix, byte[] min, byte[] max) {
+    return Arrays.compareUnsigned(max, prefix) >= 0
+        && Arrays.compareUnsigned(min, 0, Math.min(min.length, prefix.length), prefix, 0, prefix.length) <= 0;
   }
 
   /** A row's exact verdict, reading only the predicate columns. */
@@ -180,6 +212,11 @@ public record ScanSpec(
         || !row.bytesEqual(EventColumn.ENTITY_ID, encoded.entityId()))) {
       return false;
     }
+    for (int i = 0; i < encoded.prefixColumns().length; i++) {
+      if (!row.bytesStartWith(encoded.prefixColumns()[i], encoded.prefixes()[i])) {
+        return false;
+      }
+    }
     for (EventColumn c : nullColumns) {
       if (!row.isNull(c)) {
         return false;
@@ -203,8 +240,13 @@ public record ScanSpec(
 
   /** The predicate constants as UTF-8, computed once per scan rather than once per row. */
   public Encoded encoded() {
+    EventColumn[] prefixColumns = prefixes.keySet().toArray(new EventColumn[0]);
+    byte[][] prefixBytes = new byte[prefixColumns.length][];
+    for (int i = 0; i < prefixColumns.length; i++) {
+      prefixBytes[i] = prefixes.get(prefixColumns[i]).getBytes(StandardCharsets.UTF_8);
+    }
     return new Encoded(utf8(streams), entityId == null ? null : entityId.getBytes(StandardCharsets.UTF_8),
-        utf8(eventTypes));
+        utf8(eventTypes), prefixColumns, prefixBytes);
   }
 
   private static byte[][] utf8(Set<String> values) {
@@ -220,7 +262,8 @@ public record ScanSpec(
   }
 
   /** See {@link #encoded()}. */
-  public record Encoded(byte[][] streams, byte[] entityId, byte[][] eventTypes) {
+  public record Encoded(byte[][] streams, byte[] entityId, byte[][] eventTypes, EventColumn[] prefixColumns,
+      byte[][] prefixes) {
     /** Whether the row's text column is one of the values, compared as bytes. */
     boolean isOneOf(byte[][] values, EventRow row, EventColumn column) {
       for (byte[] v : values) {
@@ -255,6 +298,7 @@ public record ScanSpec(
     private long globalSeqMax = Long.MAX_VALUE;
     private final Set<EventColumn> nullColumns = EnumSet.noneOf(EventColumn.class);
     private final Set<EventColumn> notNullColumns = EnumSet.noneOf(EventColumn.class);
+    private final Map<EventColumn, String> prefixes = new EnumMap<>(EventColumn.class);
 
     public Builder columns(List<EventColumn> value) {
       this.columns = value;
@@ -322,9 +366,15 @@ public record ScanSpec(
       return this;
     }
 
+    /** The text column must start with the value ({@code LIKE 'value%'}); one per column. */
+    public Builder prefix(EventColumn column, String value) {
+      prefixes.put(column, value);
+      return this;
+    }
+
     public ScanSpec build() {
       return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes,
-          seqMin, seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns);
+          seqMin, seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes);
     }
   }
 }
