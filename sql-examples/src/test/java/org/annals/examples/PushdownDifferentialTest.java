@@ -122,7 +122,17 @@ class PushdownDifferentialTest {
           + " AND event_type LIKE 'Item%'", "filters=[[LIKE(event_type, 'Item%'), IS NOT NULL(entity_id)]]",
           "SELECT COUNT(*), COUNT(entity_id) FROM t WHERE entity_id LIKE '%' AND event_type LIKE 'Item%'"),
       new Case("SELECT COUNT(*) FROM events WHERE entity_id LIKE 'zzz%'", "filters=[[LIKE(entity_id, 'zzz%')]]",
-          "SELECT COUNT(*) FROM t WHERE entity_id LIKE 'zzz%'"));
+          "SELECT COUNT(*) FROM t WHERE entity_id LIKE 'zzz%'"),
+      new Case("SELECT * FROM events ORDER BY global_seq DESC LIMIT 25", "top=[global_seq DESC 25]",
+          "SELECT * EXCLUDE (date) FROM t ORDER BY global_seq DESC LIMIT 25"),
+      // Rows tied on recorded_at may be either; the values returned may not.
+      new Case("SELECT recorded_at FROM events WHERE event_type = 'OrderPlaced' ORDER BY recorded_at DESC LIMIT 30",
+          "top=[recorded_at DESC 30]",
+          "SELECT recorded_at FROM t WHERE event_type = 'OrderPlaced' ORDER BY recorded_at DESC LIMIT 30"),
+      new Case("SELECT seq, entity_id, payload FROM payments ORDER BY seq LIMIT 7 OFFSET 3", "top=[seq ASC 10]",
+          "SELECT seq, entity_id, payload FROM t WHERE stream_name = 'payments' ORDER BY seq LIMIT 7 OFFSET 3"),
+      new Case("SELECT recorded_at FROM events WHERE " + DAY + " ORDER BY recorded_at LIMIT 3",
+          "top=[recorded_at ASC 3]", "SELECT recorded_at FROM t WHERE " + DUCK_DAY + " ORDER BY recorded_at LIMIT 3"));
 
   @TempDir Path dir;
   @TempDir Path memtableDir;

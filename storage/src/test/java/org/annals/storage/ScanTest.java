@@ -215,6 +215,48 @@ class ScanTest {
   }
 
   @Test
+  void aTopNReturnsTheRowsWithTheGreatestOrLeastPositionsFromFilesAndMemtable() throws Exception {
+    try (Snapshot snapshot = store.snapshot()) {
+      // global_seq is unique, so the rows themselves are known; the newest half is in the memtable.
+      List<Long> newest = appended.stream().map(StoredEvent::globalSeq).sorted(Comparator.reverseOrder()).limit(50).toList();
+      assertEquals(Set.copyOf(newest), Set.copyOf(topGlobalSeqs(snapshot, ScanSpec.all(), EventColumn.GLOBAL_SEQ, true, 50)));
+      List<Long> oldest = appended.stream().map(StoredEvent::globalSeq).sorted().limit(70).toList();
+      assertEquals(Set.copyOf(oldest), Set.copyOf(topGlobalSeqs(snapshot, ScanSpec.all(), EventColumn.GLOBAL_SEQ, false, 70)));
+      // recorded_at has ties: the values are fixed, not which tied rows carry them.
+      ScanSpec carts = ScanSpec.builder().stream("carts").eventType("Type3").build();
+      Predicate<StoredEvent> isCart = e -> e.streamName().equals("carts") && e.eventType().equals("Type3");
+      List<Long> earliest = appended.stream().filter(isCart).map(StoredEvent::recordedAt).sorted().limit(40).toList();
+      Map<Long, Long> recordedAt = new HashMap<>();
+      appended.forEach(e -> recordedAt.put(e.globalSeq(), e.recordedAt()));
+      List<Long> got = topGlobalSeqs(snapshot, carts, EventColumn.RECORDED_AT, false, 40);
+      assertEquals(40, got.size());
+      assertEquals(earliest, got.stream().map(recordedAt::get).sorted().toList());
+      for (long g : got) {
+        StoredEvent e = appended.stream().filter(x -> x.globalSeq() == g).findFirst().orElseThrow();
+        assertTrue(isCart.test(e), "a returned row satisfies the filters: " + e);
+      }
+      assertEquals(List.of(), topGlobalSeqs(snapshot, ScanSpec.builder().stream("nope").build(), EventColumn.SEQ, true, 5));
+      assertEquals(appended.size(), topGlobalSeqs(snapshot, ScanSpec.all(), EventColumn.SEQ, true, EVENTS * 2).size(),
+          "a limit beyond the rows returns them all");
+    }
+  }
+
+  private static List<Long> topGlobalSeqs(Snapshot snapshot, ScanSpec spec, EventColumn column, boolean descending, int n)
+      throws Exception {
+    List<Long> out = new ArrayList<>();
+    try (EventScanner scan = snapshot.top(spec.withColumns(List.of(EventColumn.GLOBAL_SEQ)), column, descending, n,
+        () -> false)) {
+      while (scan.next()) {
+        BigIntVector v = (BigIntVector) scan.batch().getVector(0);
+        for (int i = 0; i < scan.batch().getRowCount(); i++) {
+          out.add(v.get(i));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
   void aggregatesAnswerAsTheRowsDo() throws Exception {
     long day1 = START.plus(Duration.ofDays(1)).toEpochMilli();
     long hour = 3_600_000;

@@ -44,7 +44,7 @@ final class EventAggregateRule extends RelOptRule {
     LogicalAggregate aggregate = call.rel(0);
     LogicalProject project = throughProject ? call.rel(1) : null;
     EventTableScan scan = call.rel(throughProject ? 2 : 1);
-    if (scan.query().aggregate() != null || !scan.query().jsonFields().isEmpty()
+    if (scan.query().aggregate() != null || scan.query().top() != null || !scan.query().jsonFields().isEmpty()
         || aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
       return;
     }

@@ -31,7 +31,8 @@ final class EventFilterRule extends RelOptRule {
     LogicalFilter filter = call.rel(0);
     EventTableScan scan = call.rel(1);
     EventQuery query = scan.query();
-    if (query.aggregate() != null) {
+    // Rows a top-n kept are not the rows a filter would keep first.
+    if (query.aggregate() != null || query.top() != null) {
       return;
     }
     Map<Integer, Integer> toTable = new HashMap<>();

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.EventColumn;
+import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ScanStats;
 import org.annals.storage.scan.Snapshot;
@@ -109,7 +110,10 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
               return Linq4j.enumerator(snapshot.aggregate(bounded, query.aggregate(), cancelled, new ScanStats()));
             }
           }
-          return new EventEnumerator(snapshot, snapshot.scan(bounded, cancelled), query.columns().size(),
+          EventQuery.Top top = query.top();
+          EventScanner scan = top == null ? snapshot.scan(bounded, cancelled)
+              : snapshot.top(bounded, top.column(), top.descending(), top.n(), cancelled);
+          return new EventEnumerator(snapshot, scan, query.columns().size(),
               query.jsonFields().isEmpty() ? null : new JsonFieldReader(columns, query.jsonFields()));
         } catch (CancellationException e) {
           throw closing(snapshot, SqlErrors.cancelled());

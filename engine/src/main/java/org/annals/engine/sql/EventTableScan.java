@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
@@ -29,7 +30,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Annals' logical scan relation: reads an events table through storage, with whatever the rules
  * in {@link EventRules} pushed into it (columns, filters, an aggregate). Its executable form is
  * {@link EnumerableEventTableScan}. {@code EXPLAIN} shows what was pushed: {@code columns=[...]},
- * {@code filters=[...]} with column names, {@code json=[...]}, {@code aggregate=[...]}. Immutable.
+ * {@code filters=[...]} with column names, {@code json=[...]}, {@code aggregate=[...]},
+ * {@code top=[recorded_at DESC 10]}. Immutable.
  */
 public class EventTableScan extends TableScan {
   private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
@@ -85,7 +87,9 @@ public class EventTableScan extends TableScan {
     if (eventTable.pushdown()) {
       EventRules.ALL.forEach(planner::addRule);
     } else {
+      // Nothing pushed into storage, but a LIMIT still sorts in bounded memory.
       planner.addRule(EventEnumerableRule.INSTANCE);
+      planner.addRule(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
     }
   }
 
@@ -114,7 +118,9 @@ public class EventTableScan extends TableScan {
             && !query.columns().equals(EventColumn.ALL))
         .itemIf("filters", describe(query.filters()), !query.filters().isEmpty())
         .itemIf("json", query.jsonFields().stream().map(f -> f.source().columnName() + " " + f.text()).toList(),
-            !query.jsonFields().isEmpty());
+            !query.jsonFields().isEmpty())
+        .itemIf("top", query.top() == null ? "" : query.top().column().columnName()
+            + (query.top().descending() ? " DESC " : " ASC ") + query.top().n(), query.top() != null);
     return query.aggregate() == null ? pw : pw.item("aggregate", describe(query.aggregate()));
   }
 
@@ -159,6 +165,9 @@ public class EventTableScan extends TableScan {
     if (query.aggregate() != null) {
       return query.aggregate().keys().isEmpty() ? 1 : Math.max(1, Math.min(rows / 10, 10_000));
     }
+    if (query.top() != null) {
+      rows = Math.min(rows, query.top().n());
+    }
     return Math.max(1, rows);
   }
 
@@ -188,6 +197,9 @@ public class EventTableScan extends TableScan {
     if (query.aggregate() != null) {
       work = rows * Math.max(1, query.aggregate().columns().size()) / EventColumn.ALL.size() * 0.01
           * Math.pow(0.5, query.filters().size());
+    } else if (query.top() != null) {
+      // Two columns of a few files, then the kept rows alone.
+      work = work * 0.01 + query.top().n();
     }
     return planner.getCostFactory().makeCost(work, work, 0);
   }

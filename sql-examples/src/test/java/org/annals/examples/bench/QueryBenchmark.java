@@ -91,7 +91,11 @@ public final class QueryBenchmark {
               + " SUM(CAST(json_extract_string(payload, '$.amount') AS DECIMAL(12, 2))) FROM t"
               + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1",
           "SELECT payload ->> 'currency', SUM((payload ->> 'amount')::numeric(12, 2)) FROM events"
-              + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"));
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"),
+      new Query("latest 10 events (ORDER BY recorded_at DESC LIMIT 10)",
+          "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10",
+          "SELECT * EXCLUDE (date) FROM t ORDER BY recorded_at DESC LIMIT 10",
+          "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10"));
 
   private QueryBenchmark() {}
 

@@ -332,7 +332,7 @@ final class Aggregation {
 
   /** Adds the matching rows of a memtable chunk, rows [from, to). */
   void addMemtable(MemtableChunk chunk, int from, int to) {
-    if (keySpecs.length == 0 && onlyRowCounts()
+    if (keySpecs.length == 0 && onlyRowCounts() && spec.globalSeqs() == null
         && EnumSet.of(EventColumn.GLOBAL_SEQ).containsAll(spec.predicateColumns())) {
       // Rows are consecutive global_seqs: a count needs no row read.
       long first = Math.max(chunk.firstGlobalSeq() + from, spec.globalSeqMin());

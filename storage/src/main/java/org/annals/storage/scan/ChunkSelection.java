@@ -49,6 +49,7 @@ final class ChunkSelection {
     long[] recorded = longsOf(chunks, EventColumn.RECORDED_AT);
     long[] seq = longsOf(chunks, EventColumn.SEQ);
     long[] global = longsOf(chunks, EventColumn.GLOBAL_SEQ);
+    long[] globalSeqs = spec.globalSeqs();
     int[] out = new int[rows];
     int n = 0;
     for (int r = 0; r < rows; r++) {
@@ -61,7 +62,8 @@ final class ChunkSelection {
       if (seq != null && (seq[r] < spec.seqMin() || seq[r] > spec.seqMax())) {
         continue;
       }
-      if (global != null && (global[r] < spec.globalSeqMin() || global[r] > spec.globalSeqMax())) {
+      if (global != null && (global[r] < spec.globalSeqMin() || global[r] > spec.globalSeqMax()
+          || globalSeqs != null && Arrays.binarySearch(globalSeqs, global[r]) < 0)) {
         continue;
       }
       if (checkNulls && !nullsMatch(spec, chunks, r)) {

@@ -32,6 +32,7 @@ import org.annals.storage.parquet.PartitionPath;
  * @param nullColumns columns that must be null
  * @param notNullColumns columns that must not be null
  * @param prefixes text columns that must start with these values ({@code LIKE 'prefix%'})
+ * @param globalSeqs global_seq must be one of these (sorted, no repeats), or null for no condition
  */
 public record ScanSpec(
     List<EventColumn> columns,
@@ -46,7 +47,8 @@ public record ScanSpec(
     long globalSeqMax,
     Set<EventColumn> nullColumns,
     Set<EventColumn> notNullColumns,
-    Map<EventColumn, String> prefixes) {
+    Map<EventColumn, String> prefixes,
+    long[] globalSeqs) {
 
   public ScanSpec {
     columns = List.copyOf(columns);
@@ -63,6 +65,13 @@ public record ScanSpec(
       }
     }
     prefixes = prefixes.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(prefixes));
+    globalSeqs = globalSeqs == null ? null : globalSeqs.clone();
+  }
+
+  /** See the record's {@code globalSeqs}; a copy, as the spec is immutable. */
+  @Override
+  public long[] globalSeqs() {
+    return globalSeqs == null ? null : globalSeqs.clone();
   }
 
   public static Builder builder() {
@@ -77,7 +86,7 @@ public record ScanSpec(
   /** The same predicates, returning other columns. */
   public ScanSpec withColumns(List<EventColumn> newColumns) {
     return new ScanSpec(newColumns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
-        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes);
+        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes, globalSeqs);
   }
 
   /**
@@ -99,13 +108,25 @@ public record ScanSpec(
         entityId, eventTypes,
         seq ? Long.MIN_VALUE : seqMin, seq ? Long.MAX_VALUE : seqMax,
         global ? Long.MIN_VALUE : globalSeqMin, global ? Long.MAX_VALUE : globalSeqMax,
-        nullColumns, notNullColumns, left);
+        nullColumns, notNullColumns, left, globalSeqs);
+  }
+
+  /**
+   * The same scan, further limited to rows whose global_seq is one of these (sorted ascending,
+   * no repeats); the range is narrowed to theirs, so that whole files and memtable rows outside it
+   * are passed over.
+   */
+  public ScanSpec withGlobalSeqs(long[] sorted) {
+    long min = sorted.length == 0 ? Long.MAX_VALUE : Math.max(globalSeqMin, sorted[0]);
+    long max = sorted.length == 0 ? Long.MIN_VALUE : Math.min(globalSeqMax, sorted[sorted.length - 1]);
+    return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin, seqMax,
+        min, max, nullColumns, notNullColumns, prefixes, sorted);
   }
 
   /** The same scan, further limited to global_seq at most {@code max}. */
   public ScanSpec withGlobalSeqAtMost(long max) {
     return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes, seqMin,
-        seqMax, globalSeqMin, Math.min(globalSeqMax, max), nullColumns, notNullColumns, prefixes);
+        seqMax, globalSeqMin, Math.min(globalSeqMax, max), nullColumns, notNullColumns, prefixes, globalSeqs);
   }
 
   /** The wanted columns plus those the predicates read. */
@@ -133,7 +154,7 @@ public record ScanSpec(
     if (seqMin != Long.MIN_VALUE || seqMax != Long.MAX_VALUE) {
       cols.add(EventColumn.SEQ);
     }
-    if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE) {
+    if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE || globalSeqs != null) {
       cols.add(EventColumn.GLOBAL_SEQ);
     }
     cols.addAll(nullColumns);
@@ -163,11 +184,18 @@ public record ScanSpec(
         && f.maxRecordedAt() >= recordedFrom && f.minRecordedAt() < recordedTo
         && f.maxSeq() >= seqMin && f.minSeq() <= seqMax
         && f.maxGlobalSeq() >= globalSeqMin && f.minGlobalSeq() <= globalSeqMax
+        && (globalSeqs == null || anyGlobalSeqWithin(f.minGlobalSeq(), f.maxGlobalSeq()))
         && (entityId == null || (f.minEntityId() != null
             && compareUtf8(entityId, f.minEntityId()) >= 0 && compareUtf8(entityId, f.maxEntityId()) <= 0))
         && (!prefixes.containsKey(EventColumn.ENTITY_ID) || (f.minEntityId() != null
             && prefixMayBeWithin(prefixes.get(EventColumn.ENTITY_ID).getBytes(StandardCharsets.UTF_8),
                 f.minEntityId().getBytes(StandardCharsets.UTF_8), f.maxEntityId().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private boolean anyGlobalSeqWithin(long min, long max) {
+    int at = Arrays.binarySearch(globalSeqs, min);
+    int next = at >= 0 ? at : -at - 1;
+    return next < globalSeqs.length && globalSeqs[next] <= max;
   }
 
   private static int compareUtf8(String a, String b) {
@@ -202,9 +230,9 @@ public record ScanSpec(
         return false;
       }
     }
-    if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE) {
+    if (globalSeqMin != Long.MIN_VALUE || globalSeqMax != Long.MAX_VALUE || globalSeqs != null) {
       long g = row.getLong(EventColumn.GLOBAL_SEQ);
-      if (g < globalSeqMin || g > globalSeqMax) {
+      if (g < globalSeqMin || g > globalSeqMax || globalSeqs != null && Arrays.binarySearch(globalSeqs, g) < 0) {
         return false;
       }
     }
@@ -374,7 +402,7 @@ public record ScanSpec(
 
     public ScanSpec build() {
       return new ScanSpec(columns, streams, recordedFrom, recordedTo, entityId, eventTypes,
-          seqMin, seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes);
+          seqMin, seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes, null);
     }
   }
 }

@@ -2,14 +2,19 @@ package org.annals.storage.scan;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.annals.storage.arrow.EventVectors;
+import org.annals.storage.event.EventColumn;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.memtable.PinnedRows;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * What one query reads: one manifest version plus the memtable rows that were acknowledged when
@@ -86,6 +91,80 @@ public final class Snapshot implements AutoCloseable {
     }
     return new EventScanner(sources, new BatchBuilder(spec.columns(), allocator, BATCH_ROWS), stats,
         cancelled);
+  }
+
+  /**
+   * Starts a scan of the {@code n} rows a spec selects with the greatest ({@code descending}) or
+   * least values of a position column (seq, global_seq or recorded_at), in no particular order:
+   * the rows of an {@code ORDER BY column LIMIT n}, which the caller still sorts. A first pass reads
+   * only that column and global_seq, from the memtable and then from the files in the order of
+   * their manifest bound for the column, and stops at the first file whose bound cannot beat the
+   * n rows kept; a second pass reads the wanted columns of those rows alone. Between ties for the
+   * last place, which rows are returned is not defined, as in SQL.
+   */
+  public EventScanner top(ScanSpec spec, EventColumn column, boolean descending, int n, BooleanSupplier cancelled)
+      throws IOException {
+    checkOpen();
+    if (!column.kind().isLong() || column.nullable()) {
+      throw new IllegalArgumentException("a top-n orders by a position column, not " + column.columnName());
+    }
+    TopKeys best = new TopKeys(n, descending);
+    if (!spec.matchesNothing()) {
+      List<EventColumn> read = column == EventColumn.GLOBAL_SEQ ? List.of(column) : List.of(column, EventColumn.GLOBAL_SEQ);
+      ScanSpec keys = spec.withColumns(read);
+      ScanSpec.Encoded encoded = keys.encoded();
+      ScanStats stats = new ScanStats();
+      for (PinnedRows.Part part : memtable.parts()) {
+        offerAll(new MemtableSource(part, manifest.coveredGlobalSeq(), keys, encoded, stats), read, best, stats,
+            cancelled);
+      }
+      List<DataFile> candidates = new ArrayList<>();
+      for (DataFile f : manifest.files()) {
+        if (keys.mayMatch(f)) {
+          candidates.add(f);
+        }
+      }
+      Comparator<DataFile> byBound = Comparator.comparingLong(f -> bound(f, column, descending));
+      candidates.sort(descending ? byBound.reversed() : byBound);
+      for (DataFile f : candidates) {
+        if (!best.mayImprove(bound(f, column, descending))) {
+          break;
+        }
+        ScanSpec fileSpec = keys.narrowedTo(f);
+        offerAll(new ParquetFileSource(folder.resolve(f.path()), f.bytes(), fileSpec, fileSpec.encoded(), files, stats),
+            read, best, stats, cancelled);
+      }
+    }
+    return scan(spec.withGlobalSeqs(best.globalSeqs()), cancelled);
+  }
+
+  /** The most (descending) or least value of a position column a file can hold, from the manifest. */
+  private static long bound(DataFile f, EventColumn column, boolean descending) {
+    return switch (column) {
+      case SEQ -> descending ? f.maxSeq() : f.minSeq();
+      case GLOBAL_SEQ -> descending ? f.maxGlobalSeq() : f.minGlobalSeq();
+      case RECORDED_AT -> descending ? f.maxRecordedAt() : f.minRecordedAt();
+      default -> descending ? Long.MAX_VALUE : Long.MIN_VALUE;
+    };
+  }
+
+  /**
+   * Offers every row of one source to the kept rows, read as batches of the ordering column and
+   * then global_seq (one vector when they are the same).
+   */
+  private void offerAll(RowSource source, List<EventColumn> read, TopKeys best, ScanStats stats,
+      BooleanSupplier cancelled) throws IOException {
+    try (EventScanner scan = new EventScanner(List.of(source), new BatchBuilder(read, allocator, BATCH_ROWS), stats,
+        cancelled)) {
+      while (scan.next()) {
+        VectorSchemaRoot batch = scan.batch();
+        FieldVector values = batch.getVector(0);
+        FieldVector globalSeqs = batch.getVector(read.size() - 1);
+        for (int i = 0, rows = batch.getRowCount(); i < rows; i++) {
+          best.offer(EventVectors.getLong(values, i), EventVectors.getLong(globalSeqs, i));
+        }
+      }
+    }
   }
 
   /**
