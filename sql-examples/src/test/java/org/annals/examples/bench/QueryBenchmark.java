@@ -92,7 +92,7 @@ public final class QueryBenchmark {
               + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1",
           "SELECT payload ->> 'currency', SUM((payload ->> 'amount')::numeric(12, 2)) FROM events"
               + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"),
-      new Query("latest 10 events (ORDER BY recorded_at DESC LIMIT 10)",
+      new Query("latest 10 events",
           "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10",
           "SELECT * EXCLUDE (date) FROM t ORDER BY recorded_at DESC LIMIT 10",
           "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10"));
