@@ -9,10 +9,12 @@ import javax.servlet.ServletInputStream;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletRequestWrapper;
 import javax.servlet.http.HttpServletResponse;
+import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
+import org.apache.calcite.avatica.remote.Handler;
+import org.apache.calcite.avatica.remote.ProtobufHandler;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.server.AvaticaHandler;
 import org.apache.calcite.avatica.server.AvaticaJsonHandler;
-import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 
@@ -20,26 +22,26 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
  * One port for everything: {@code /streams/...} goes to the HTTP append API; every other request
  * is an Avatica RPC, read whole and handed to the JSON handler if it is a JSON document (it starts
  * with '{') or to the protobuf handler otherwise. Avatica's clients post both serializations with
- * the same content type, so the body is the only reliable sign. Thread-safe.
+ * the same content type, so the body is the only reliable sign. Protobuf requests are answered
+ * through {@link ScalarFrameTranslation}, which Avatica's own protobuf handler has no way to take.
+ * Thread-safe.
  */
 final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final AppendHandler appends;
-  private final AvaticaProtobufHandler protobuf;
+  private final ProtobufHandler protobuf;
   private final AvaticaJsonHandler json;
   private final long maxRequestBytes;
 
   RoutingHandler(AppendHandler appends, Service service, long maxRequestBytes) {
     this.appends = appends;
     this.maxRequestBytes = maxRequestBytes;
-    this.protobuf = new AvaticaProtobufHandler(service);
+    this.protobuf = new ProtobufHandler(service, new ScalarFrameTranslation(), NoopMetricsSystem.getInstance());
     this.json = new AvaticaJsonHandler(service);
   }
 
   @Override
   protected void doStart() throws Exception {
-    protobuf.setServer(getServer());
     json.setServer(getServer());
-    protobuf.start();
     json.start();
     super.doStart();
   }
@@ -48,7 +50,6 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   protected void doStop() throws Exception {
     super.doStop();
     json.stop();
-    protobuf.stop();
   }
 
   @Override
@@ -66,12 +67,20 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
           "a JDBC request may be at most " + maxRequestBytes + " bytes");
       return;
     }
-    HttpServletRequest replay = new Replay(request, body);
     if (startsWithBrace(body)) {
-      json.handle(target, baseRequest, replay, response);
-    } else {
-      protobuf.handle(target, baseRequest, replay, response);
+      json.handle(target, baseRequest, new Replay(request, body), response);
+      return;
     }
+    Handler.HandlerResponse<byte[]> answer;
+    try {
+      answer = protobuf.apply(body);
+    } catch (RuntimeException e) {
+      answer = protobuf.convertToErrorResponse(e);
+    }
+    baseRequest.setHandled(true);
+    response.setContentType("application/octet-stream;charset=utf-8");
+    response.setStatus(answer.getStatusCode());
+    response.getOutputStream().write(answer.getResponse());
   }
 
   /** The body, or null if it is larger than the limit (no client gets to fill the heap). */
@@ -99,7 +108,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
 
   @Override
   public void setServerRpcMetadata(Service.RpcMetadataResponse metadata) {
-    protobuf.setServerRpcMetadata(metadata);
+    protobuf.setRpcMetadata(metadata);
     json.setServerRpcMetadata(metadata);
   }
 
