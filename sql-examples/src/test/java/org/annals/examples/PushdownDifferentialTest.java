@@ -131,6 +131,18 @@ class PushdownDifferentialTest {
           "SELECT recorded_at FROM t WHERE event_type = 'OrderPlaced' ORDER BY recorded_at DESC LIMIT 30"),
       new Case("SELECT seq, entity_id, payload FROM payments ORDER BY seq LIMIT 7 OFFSET 3", "top=[seq ASC 10]",
           "SELECT seq, entity_id, payload FROM t WHERE stream_name = 'payments' ORDER BY seq LIMIT 7 OFFSET 3"),
+      // Calcite's week starts on Sunday, DuckDB's (ISO) on Monday.
+      new Case("SELECT FLOOR(recorded_at TO WEEK) AS w, COUNT(*) AS n, MIN(seq) AS s FROM events"
+          + " GROUP BY FLOOR(recorded_at TO WEEK) ORDER BY w", "aggregate=[group [FLOOR(recorded_at, WEEK)]",
+          "SELECT date_trunc('week', recorded_at + INTERVAL 1 DAY) - INTERVAL 1 DAY AS w, COUNT(*), MIN(seq) FROM t"
+              + " GROUP BY 1 ORDER BY w"),
+      new Case("SELECT stream_name, FLOOR(recorded_at TO MONTH) AS m, FLOOR(recorded_at TO QUARTER) AS q,"
+          + " FLOOR(recorded_at TO YEAR) AS y, COUNT(*) AS n FROM events WHERE event_type IN ('OrderPlaced', 'Captured')"
+          + " GROUP BY stream_name, FLOOR(recorded_at TO MONTH), FLOOR(recorded_at TO QUARTER), FLOOR(recorded_at TO YEAR)"
+          + " ORDER BY stream_name, m", "aggregate=[group [stream_name, FLOOR(recorded_at, MONTH), FLOOR(recorded_at, QUARTER)",
+          "SELECT stream_name, date_trunc('month', recorded_at) AS m, date_trunc('quarter', recorded_at),"
+              + " date_trunc('year', recorded_at), COUNT(*) FROM t WHERE event_type IN ('OrderPlaced', 'Captured')"
+              + " GROUP BY 1, 2, 3, 4 ORDER BY stream_name, m"),
       new Case("SELECT recorded_at FROM events WHERE " + DAY + " ORDER BY recorded_at LIMIT 3",
           "top=[recorded_at ASC 3]", "SELECT recorded_at FROM t WHERE " + DUCK_DAY + " ORDER BY recorded_at LIMIT 3"));
 

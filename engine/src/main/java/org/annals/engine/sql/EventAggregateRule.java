@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
+import org.annals.storage.scan.CalendarUnit;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptRule;
@@ -22,7 +23,7 @@ import org.apache.calcite.sql.SqlKind;
 /**
  * Replaces an aggregate over a scan (directly, or through a projection) with a scan that computes
  * the aggregate in storage, when storage can: grouping by stored columns and by
- * {@code FLOOR(recorded_at TO SECOND|MINUTE|HOUR|DAY)}, computing {@code COUNT(*)},
+ * {@code FLOOR(recorded_at TO SECOND|MINUTE|HOUR|DAY|WEEK|MONTH|QUARTER|YEAR)}, computing {@code COUNT(*)},
  * {@code COUNT(column)}, and {@code SUM}, {@code MIN}, {@code MAX} of numbers and timestamps;
  * no DISTINCT, FILTER or GROUPING SETS. Anything else is left to Calcite.
  */
@@ -95,8 +96,26 @@ final class EventAggregateRule extends RelOptRule {
       if (millis > 0) {
         return new AggregateSpec.GroupKey(EventColumn.RECORDED_AT, millis);
       }
+      CalendarUnit calendar = range == null ? null : calendarUnit(range);
+      if (calendar != null) {
+        return AggregateSpec.GroupKey.of(calendar);
+      }
     }
     return null;
+  }
+
+  /**
+   * The calendar period of a FLOOR unit that is not a fixed length, with Calcite's meaning (a
+   * week starts on Sunday); null for any other unit.
+   */
+  private static CalendarUnit calendarUnit(TimeUnitRange unit) {
+    return switch (unit) {
+      case WEEK -> CalendarUnit.WEEK;
+      case MONTH -> CalendarUnit.MONTH;
+      case QUARTER -> CalendarUnit.QUARTER;
+      case YEAR -> CalendarUnit.YEAR;
+      default -> null;
+    };
   }
 
   private static AggregateSpec.Measure measure(AggregateCall c, LogicalProject project, EventTableScan scan) {

@@ -146,8 +146,12 @@ public class EventTableScan extends TableScan {
   private static String describe(AggregateSpec aggregate) {
     List<String> parts = new ArrayList<>();
     for (AggregateSpec.GroupKey k : aggregate.keys()) {
-      parts.add(k.bucketMillis() == 0 ? k.column().columnName()
-          : "FLOOR(" + k.column().columnName() + ", " + k.bucketMillis() + " ms)");
+      if (k.calendar() != null) {
+        parts.add("FLOOR(" + k.column().columnName() + ", " + k.calendar() + ")");
+      } else {
+        parts.add(k.bucketMillis() == 0 ? k.column().columnName()
+            : "FLOOR(" + k.column().columnName() + ", " + k.bucketMillis() + " ms)");
+      }
     }
     List<String> measures = new ArrayList<>();
     for (AggregateSpec.Measure m : aggregate.measures()) {

@@ -9,7 +9,7 @@ import org.annals.storage.event.EventColumn;
 /**
  * An aggregate a scan computes itself instead of returning rows: the rows a {@link ScanSpec}
  * selects, grouped by some columns (recorded_at optionally floored to a whole number of
- * milliseconds, such as an hour), with counts, sums, minimums and maximums per group. The answer
+ * milliseconds, such as an hour, or to a calendar period), with counts, sums, minimums and maximums per group. The answer
  * is one row per group: the keys in order, then the measures. Immutable.
  *
  * @param keys the grouping; empty for one group over every selected row
@@ -27,23 +27,45 @@ public record AggregateSpec(List<GroupKey> keys, List<Measure> measures) {
 
   /**
    * One grouping key: a column's value, or for recorded_at, the value floored to a multiple of
-   * {@code bucketMillis} since the epoch (UTC: an hour, a day).
+   * {@code bucketMillis} since the epoch (UTC: an hour, a day) or to the start of its
+   * {@link CalendarUnit} (a week, a month).
    *
-   * @param bucketMillis 0 for the value as it is
+   * @param bucketMillis 0 for the value as it is, or for a calendar period
+   * @param calendar null for the value as it is, or for a fixed bucket
    */
-  public record GroupKey(EventColumn column, long bucketMillis) {
+  public record GroupKey(EventColumn column, long bucketMillis, CalendarUnit calendar) {
     public GroupKey {
-      if (bucketMillis < 0 || bucketMillis > 0 && column != EventColumn.RECORDED_AT) {
-        throw new IllegalArgumentException("only recorded_at can be grouped by a time bucket, and the"
-            + " bucket must be positive; got " + column.columnName() + " and " + bucketMillis + " ms");
+      if (bucketMillis < 0 || (bucketMillis > 0 || calendar != null) && column != EventColumn.RECORDED_AT
+          || bucketMillis > 0 && calendar != null) {
+        throw new IllegalArgumentException("only recorded_at can be grouped by a time bucket, one of a"
+            + " positive number of milliseconds or a calendar period; got " + column.columnName() + ", "
+            + bucketMillis + " ms and " + calendar);
       }
     }
 
+    /** recorded_at floored to a fixed bucket of milliseconds, or a column as it is for 0. */
+    public GroupKey(EventColumn column, long bucketMillis) {
+      this(column, bucketMillis, null);
+    }
+
     public static GroupKey of(EventColumn column) {
-      return new GroupKey(column, 0);
+      return new GroupKey(column, 0, null);
+    }
+
+    /** recorded_at floored to the start of a calendar period. */
+    public static GroupKey of(CalendarUnit calendar) {
+      return new GroupKey(EventColumn.RECORDED_AT, 0, calendar);
+    }
+
+    /** Whether the key floors its value rather than taking it as it is. */
+    boolean bucketed() {
+      return bucketMillis > 0 || calendar != null;
     }
 
     long apply(long value) {
+      if (calendar != null) {
+        return calendar.floor(value);
+      }
       return bucketMillis == 0 ? value : Math.floorDiv(value, bucketMillis) * bucketMillis;
     }
   }

@@ -77,7 +77,7 @@ final class Aggregation {
         case STREAM_NAME -> key[i] = groups.textId(f.streamName().getBytes(StandardCharsets.UTF_8));
         case RECORDED_AT -> {
           long lo = keySpecs[i].apply(f.minRecordedAt());
-          if (keySpecs[i].bucketMillis() == 0 || lo != keySpecs[i].apply(f.maxRecordedAt())) {
+          if (!keySpecs[i].bucketed() || lo != keySpecs[i].apply(f.maxRecordedAt())) {
             return false;
           }
           key[i] = lo;
