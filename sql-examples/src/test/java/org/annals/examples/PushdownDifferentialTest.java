@@ -131,6 +131,11 @@ class PushdownDifferentialTest {
           "SELECT recorded_at FROM t WHERE event_type = 'OrderPlaced' ORDER BY recorded_at DESC LIMIT 30"),
       new Case("SELECT seq, entity_id, payload FROM payments ORDER BY seq LIMIT 7 OFFSET 3", "top=[seq ASC 10]",
           "SELECT seq, entity_id, payload FROM t WHERE stream_name = 'payments' ORDER BY seq LIMIT 7 OFFSET 3"),
+      new Case("SELECT FLOOR(recorded_at TO DAY) AS d, event_type, COUNT(*) AS n FROM events"
+          + " WHERE recorded_at >= TIMESTAMP '2026-10-14 12:00:00' GROUP BY FLOOR(recorded_at TO DAY), event_type"
+          + " ORDER BY d, event_type", "aggregate=[group [FLOOR(recorded_at, 86400000 ms), event_type] [COUNT(*)]]",
+          "SELECT date_trunc('day', recorded_at) AS d, event_type, COUNT(*) FROM t"
+              + " WHERE recorded_at >= TIMESTAMPTZ '2026-10-14 12:00:00+00' GROUP BY 1, 2 ORDER BY d, event_type"),
       // Calcite's week starts on Sunday, DuckDB's (ISO) on Monday.
       new Case("SELECT FLOOR(recorded_at TO WEEK) AS w, COUNT(*) AS n, MIN(seq) AS s FROM events"
           + " GROUP BY FLOOR(recorded_at TO WEEK) ORDER BY w", "aggregate=[group [FLOOR(recorded_at, WEEK)]",

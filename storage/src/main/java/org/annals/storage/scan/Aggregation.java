@@ -203,18 +203,58 @@ final class Aggregation {
     if (keySpecs.length == 0 && rowCountsOnly) {
       groups.addRowCounts(count, 0);
     } else if (oneKey != null && rowCountsOnly && oneKey.ids() != null) {
-      addCountsById(oneKey, selected, count);
+      addCountsById(oneKey, 0, selected, count);
     } else {
+      int varying = rowCountsOnly && count > 0 && oneKey == null ? oneKeyVaries(chunks, selected, count) : -1;
       boolean byBucket = oneKey != null && rowCountsOnly && keySpecs[0].bucketMillis() > 0;
-      if (!(byBucket && addBucketCounts(oneKey, selected, count))) {
+      if (varying >= 0) {
+        addCountsById(chunks[keyColumns[varying].ordinal()], varying, selected, count);
+      } else if (!(byBucket && addBucketCounts(oneKey, selected, count))) {
         addSelectedRows(chunks, selected, count);
       }
     }
     return true;
   }
 
-  /** Counts the selected rows per dictionary id of the one key, then adds each id's group once. */
-  private void addCountsById(ColumnChunkDecoder.Chunk keys, int[] selected, int count) {
+  /**
+   * For a count grouped by a time bucket of recorded_at and one dictionary-encoded key (events
+   * per day and type, say): the one key that varies over the selected rows, with the others, the
+   * buckets, put in {@link #key} as the one value they take; -1 if a bucket varies or another key
+   * does. A row group is one stream's rows of one UTC day, so a bucket of a day or more is one
+   * value, and the count becomes a count per dictionary id, as for a single key.
+   */
+  private int oneKeyVaries(ColumnChunkDecoder.Chunk[] chunks, int[] selected, int count) {
+    int varying = -1;
+    for (int k = 0; k < keySpecs.length; k++) {
+      ColumnChunkDecoder.Chunk chunk = chunks[keyColumns[k].ordinal()];
+      if (keySpecs[k].bucketed() && chunk.longs() != null && chunk.nulls() == null) {
+        long[] values = chunk.longs();
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+          long v = values[selected == null ? i : selected[i]];
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+        long bucket = keySpecs[k].apply(min);
+        if (bucket != keySpecs[k].apply(max)) {
+          return -1;
+        }
+        key[k] = bucket;
+      } else if (varying < 0 && chunk.ids() != null) {
+        varying = k;
+      } else {
+        return -1;
+      }
+    }
+    return varying;
+  }
+
+  /**
+   * Counts the selected rows per dictionary id of key {@code k}, then adds each id's group once;
+   * any other key must already hold its one value in {@link #key}.
+   */
+  private void addCountsById(ColumnChunkDecoder.Chunk keys, int k, int[] selected, int count) {
     long[] perId = new long[keys.dictionary().getMaxId() + 1];
     long nulls = 0;
     for (int i = 0; i < count; i++) {
@@ -227,14 +267,14 @@ final class Aggregation {
     }
     for (int id = 0; id < perId.length; id++) {
       if (perId[id] > 0) {
-        key[0] = keys.longs() != null ? keySpecs[0].apply(keys.dictionary().decodeToLong(id))
+        key[k] = keys.longs() != null ? keySpecs[k].apply(keys.dictionary().decodeToLong(id))
             : groups.textId(keys.dictionary().decodeToBinary(id).getBytes());
         groups.addRowCounts(perId[id], 0);
       }
     }
     if (nulls > 0) {
-      key[0] = 0;
-      groups.addRowCounts(nulls, 1);
+      key[k] = 0;
+      groups.addRowCounts(nulls, 1L << k);
     }
   }
 
