@@ -53,6 +53,14 @@ public enum EventColumn {
     return nullable;
   }
 
+  /**
+   * Whether the column is one of the positions every event has and the manifest bounds per file
+   * (seq, global_seq, recorded_at): what a scan can take a range or an order on.
+   */
+  public boolean isPosition() {
+    return this == SEQ || this == GLOBAL_SEQ || this == RECORDED_AT;
+  }
+
   /** The lower-case name used in SQL, Arrow fields and Parquet files. */
   public String columnName() {
     return columnName;

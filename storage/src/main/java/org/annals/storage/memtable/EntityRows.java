@@ -2,7 +2,7 @@ package org.annals.storage.memtable;
 
 import java.util.Arrays;
 import org.annals.storage.index.SeededHash;
-import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
@@ -33,7 +33,7 @@ final class EntityRows {
       if (ids.isNull(row)) {
         continue;
       }
-      int length = length(row);
+      int length = ids.getValueLength(row);
       if (length > buffer.length) {
         buffer = new byte[Math.max(length, buffer.length * 2)];
       }
@@ -68,21 +68,9 @@ final class EntityRows {
     return next[row];
   }
 
-  private int length(int row) {
-    return (int) (ids.getEndOffset(row) - ids.getStartOffset(row));
-  }
-
   private boolean sameId(int row, byte[] id, int length) {
-    if (length(row) != length) {
-      return false;
-    }
-    ArrowBuf data = ids.getDataBuffer();
-    long start = ids.getStartOffset(row);
-    for (int i = 0; i < length; i++) {
-      if (data.getByte(start + i) != id[i]) {
-        return false;
-      }
-    }
-    return true;
+    int start = ids.getStartOffset(row);
+    return ids.getValueLength(row) == length
+        && ByteFunctionHelpers.compare(ids.getDataBuffer(), start, start + length, id, 0, length) == 0;
   }
 }

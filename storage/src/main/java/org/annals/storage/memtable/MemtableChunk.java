@@ -10,8 +10,8 @@ import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventIds;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.event.SequencedBatch;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampMilliTZVector;
@@ -306,18 +306,10 @@ public final class MemtableChunk {
       if (v.isNull(index)) {
         return false;
       }
-      long start = v.getStartOffset(index);
-      long length = v.getEndOffset(index) - start;
-      if (whole ? length != utf8.length : length < utf8.length) {
-        return false;
-      }
-      ArrowBuf data = v.getDataBuffer();
-      for (int i = 0; i < utf8.length; i++) {
-        if (data.getByte(start + i) != utf8[i]) {
-          return false;
-        }
-      }
-      return true;
+      int start = v.getStartOffset(index);
+      int length = v.getValueLength(index);
+      return (whole ? length == utf8.length : length >= utf8.length)
+          && ByteFunctionHelpers.compare(v.getDataBuffer(), start, start + utf8.length, utf8, 0, utf8.length) == 0;
     }
   }
 

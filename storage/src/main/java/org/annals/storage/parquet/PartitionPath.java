@@ -2,14 +2,12 @@ package org.annals.storage.parquet;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import org.annals.storage.event.StreamName;
 
 /**
- * Everything about the (stream, UTC day) partition of an event: the day of a timestamp, the
- * Hive-style folder {@code events/stream_name=<stream>/date=<yyyy-mm-dd>} and the day's bounds, so
- * that DuckDB, Spark and Trino read the folder tree as a partitioned table. Stateless.
+ * Everything about the (stream, UTC day) partition of an event: the day of a timestamp and the
+ * Hive-style folder {@code events/stream_name=<stream>/date=<yyyy-mm-dd>}, so that DuckDB, Spark
+ * and Trino read the folder tree as a partitioned table. Stateless.
  */
 public final class PartitionPath {
   public static final long MILLIS_PER_DAY = 86_400_000L;
@@ -31,23 +29,8 @@ public final class PartitionPath {
     return LocalDate.ofEpochDay(epochDay).toString();
   }
 
-  /** The first millisecond of a day. */
-  public static long dayStartMillis(String day) {
-    try {
-      return LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("bad partition day '" + day + "'; expected yyyy-mm-dd", e);
-    }
-  }
-
   /** The folder of a partition under the data folder's {@code events} folder. */
   public static Path folder(Path eventsDir, String streamName, String day) {
     return eventsDir.resolve("stream_name=" + StreamName.check(streamName)).resolve("date=" + day);
-  }
-
-  /** Whether a day's events can have recorded_at within [fromMillis, toMillis). */
-  public static boolean dayOverlaps(String day, long fromMillis, long toMillis) {
-    long start = dayStartMillis(day);
-    return start < toMillis && start + MILLIS_PER_DAY > fromMillis;
   }
 }

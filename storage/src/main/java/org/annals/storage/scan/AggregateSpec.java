@@ -3,6 +3,7 @@ package org.annals.storage.scan;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.annals.storage.event.EventColumn;
 
@@ -35,11 +36,18 @@ public record AggregateSpec(List<GroupKey> keys, List<Measure> measures) {
    */
   public record GroupKey(EventColumn column, long bucketMillis, CalendarUnit calendar) {
     public GroupKey {
-      if (bucketMillis < 0 || (bucketMillis > 0 || calendar != null) && column != EventColumn.RECORDED_AT
-          || bucketMillis > 0 && calendar != null) {
-        throw new IllegalArgumentException("only recorded_at can be grouped by a time bucket, one of a"
-            + " positive number of milliseconds or a calendar period; got " + column.columnName() + ", "
-            + bucketMillis + " ms and " + calendar);
+      Objects.requireNonNull(column, "a group key needs a column");
+      if (bucketMillis < 0) {
+        throw new IllegalArgumentException("a time bucket is a positive number of milliseconds (or 0 for"
+            + " none), not " + bucketMillis);
+      }
+      if (bucketMillis > 0 && calendar != null) {
+        throw new IllegalArgumentException("a group key floors to " + bucketMillis + " ms or to a " + calendar
+            + ", not both");
+      }
+      if ((bucketMillis > 0 || calendar != null) && column != EventColumn.RECORDED_AT) {
+        throw new IllegalArgumentException("only recorded_at can be grouped by a time bucket, not "
+            + column.columnName());
       }
     }
 

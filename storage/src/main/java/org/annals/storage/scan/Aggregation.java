@@ -97,8 +97,8 @@ final class Aggregation {
       AggregateSpec.Measure m = measures[j];
       switch (m.function()) {
         case COUNT -> groups.count(slot, j, f.rows());
-        case MIN -> groups.accumulate(slot, j, manifestValue(f, m.column(), true));
-        case MAX -> groups.accumulate(slot, j, manifestValue(f, m.column(), false));
+        case MIN -> groups.accumulate(slot, j, f.bound(m.column(), false));
+        case MAX -> groups.accumulate(slot, j, f.bound(m.column(), true));
         case SUM -> throw new IllegalStateException("a sum is never known from the manifest");
       }
     }
@@ -109,18 +109,8 @@ final class Aggregation {
   private static boolean knownFromManifest(AggregateSpec.Measure m) {
     return switch (m.function()) {
       case COUNT -> m.column() == null || !m.column().nullable();
-      case MIN, MAX -> m.column() == EventColumn.SEQ || m.column() == EventColumn.GLOBAL_SEQ
-          || m.column() == EventColumn.RECORDED_AT;
+      case MIN, MAX -> m.column().isPosition();
       case SUM -> false;
-    };
-  }
-
-  private static long manifestValue(DataFile f, EventColumn c, boolean min) {
-    return switch (c) {
-      case SEQ -> min ? f.minSeq() : f.maxSeq();
-      case GLOBAL_SEQ -> min ? f.minGlobalSeq() : f.maxGlobalSeq();
-      case RECORDED_AT -> min ? f.minRecordedAt() : f.maxRecordedAt();
-      default -> throw new IllegalArgumentException(c + " has no manifest statistics");
     };
   }
 
@@ -198,56 +188,67 @@ final class Aggregation {
     int[] selected = ChunkSelection.select(fileSpec, encoded, chunks, rows);
     int count = selected == null ? rows : selected.length;
     stats.rowsReturned += count;
-    boolean rowCountsOnly = onlyRowCounts();
-    ColumnChunkDecoder.Chunk oneKey = keySpecs.length == 1 ? chunks[keyColumns[0].ordinal()] : null;
-    if (keySpecs.length == 0 && rowCountsOnly) {
+    if (count == 0) {
+      return true;
+    }
+    if (!onlyRowCounts()) {
+      addSelectedRows(chunks, selected, count);
+      return true;
+    }
+    int varying = constantKeysButOne(chunks, selected, count);
+    if (varying == ALL_KEYS_CONSTANT) {
       groups.addRowCounts(count, 0);
-    } else if (oneKey != null && rowCountsOnly && oneKey.ids() != null) {
-      addCountsById(oneKey, 0, selected, count);
-    } else {
-      int varying = rowCountsOnly && count > 0 && oneKey == null ? oneKeyVaries(chunks, selected, count) : -1;
-      boolean byBucket = oneKey != null && rowCountsOnly && keySpecs[0].bucketMillis() > 0;
-      if (varying >= 0) {
-        addCountsById(chunks[keyColumns[varying].ordinal()], varying, selected, count);
-      } else if (!(byBucket && addBucketCounts(oneKey, selected, count))) {
-        addSelectedRows(chunks, selected, count);
-      }
+    } else if (varying >= 0) {
+      addCountsById(chunks[keyColumns[varying].ordinal()], varying, selected, count);
+    } else if (!(keySpecs.length == 1 && keySpecs[0].bucketMillis() > 0
+        && addBucketCounts(chunks[keyColumns[0].ordinal()], selected, count))) {
+      addSelectedRows(chunks, selected, count);
     }
     return true;
   }
 
+  /** {@link #constantKeysButOne}: every key takes one value over the selected rows. */
+  private static final int ALL_KEYS_CONSTANT = -1;
+  /** {@link #constantKeysButOne}: the rows go through the group table. */
+  private static final int KEYS_VARY = -2;
+
   /**
-   * For a count grouped by a time bucket of recorded_at and one dictionary-encoded key (events
-   * per day and type, say): the one key that varies over the selected rows, with the others, the
-   * buckets, put in {@link #key} as the one value they take; -1 if a bucket varies or another key
-   * does. A row group is one stream's rows of one UTC day, so a bucket of a day or more is one
-   * value, and the count becomes a count per dictionary id, as for a single key.
+   * For a count: puts in {@link #key} every key that takes one value over the selected rows (a
+   * time bucket of recorded_at of a day or more does, as a row group is one stream's rows of one
+   * UTC day) and returns the one other key if it is dictionary-encoded, so that the count is a
+   * count per dictionary id (events per day and type, say); {@link #ALL_KEYS_CONSTANT} if there is
+   * no other key, {@link #KEYS_VARY} if a bucket varies or more keys do.
    */
-  private int oneKeyVaries(ColumnChunkDecoder.Chunk[] chunks, int[] selected, int count) {
-    int varying = -1;
+  private int constantKeysButOne(ColumnChunkDecoder.Chunk[] chunks, int[] selected, int count) {
+    int varying = ALL_KEYS_CONSTANT;
     for (int k = 0; k < keySpecs.length; k++) {
       ColumnChunkDecoder.Chunk chunk = chunks[keyColumns[k].ordinal()];
       if (keySpecs[k].bucketed() && chunk.longs() != null && chunk.nulls() == null) {
-        long[] values = chunk.longs();
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (int i = 0; i < count; i++) {
-          long v = values[selected == null ? i : selected[i]];
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-        long bucket = keySpecs[k].apply(min);
-        if (bucket != keySpecs[k].apply(max)) {
-          return -1;
+        long[] range = range(chunk.longs(), selected, count);
+        long bucket = keySpecs[k].apply(range[0]);
+        if (bucket != keySpecs[k].apply(range[1])) {
+          return KEYS_VARY;
         }
         key[k] = bucket;
-      } else if (varying < 0 && chunk.ids() != null) {
+      } else if (varying == ALL_KEYS_CONSTANT && chunk.ids() != null) {
         varying = k;
       } else {
-        return -1;
+        return KEYS_VARY;
       }
     }
     return varying;
+  }
+
+  /** The least and greatest of the selected values (all of them when {@code selected} is null). */
+  private static long[] range(long[] values, int[] selected, int count) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (int i = 0; i < count; i++) {
+      long v = values[selected == null ? i : selected[i]];
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return new long[] {min, max};
   }
 
   /**
@@ -317,20 +318,11 @@ final class Aggregation {
    * they span too many.
    */
   private boolean addBucketCounts(ColumnChunkDecoder.Chunk times, int[] selected, int count) {
-    if (count == 0) {
-      return true;
-    }
     long bucket = keySpecs[0].bucketMillis();
     long[] values = times.longs();
-    long min = Long.MAX_VALUE;
-    long max = Long.MIN_VALUE;
-    for (int i = 0; i < count; i++) {
-      long v = values[selected == null ? i : selected[i]];
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
-    long first = Math.floorDiv(min, bucket);
-    long span = Math.floorDiv(max, bucket) - first + 1;
+    long[] range = range(values, selected, count);
+    long first = Math.floorDiv(range[0], bucket);
+    long span = Math.floorDiv(range[1], bucket) - first + 1;
     if (span > 4096) {
       return false;
     }

@@ -1,6 +1,7 @@
 package org.annals.storage.scan;
 
 import java.time.LocalDate;
+import org.annals.storage.parquet.PartitionPath;
 
 /**
  * Periods of the UTC calendar that a timestamp can be floored to, each starting at midnight: a
@@ -14,11 +15,9 @@ public enum CalendarUnit {
   QUARTER,
   YEAR;
 
-  private static final long DAY_MILLIS = 86_400_000L;
-
   /** The start of the period holding a timestamp, both in epoch milliseconds. */
   public long floor(long millis) {
-    LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(millis, DAY_MILLIS));
+    LocalDate day = LocalDate.ofEpochDay(PartitionPath.epochDay(millis));
     LocalDate start = switch (this) {
       // DayOfWeek runs from Monday (1) to Sunday (7).
       case WEEK -> day.minusDays(day.getDayOfWeek().getValue() % 7);
@@ -26,6 +25,6 @@ public enum CalendarUnit {
       case QUARTER -> LocalDate.of(day.getYear(), (day.getMonthValue() - 1) / 3 * 3 + 1, 1);
       case YEAR -> LocalDate.of(day.getYear(), 1, 1);
     };
-    return start.toEpochDay() * DAY_MILLIS;
+    return start.toEpochDay() * PartitionPath.MILLIS_PER_DAY;
   }
 }

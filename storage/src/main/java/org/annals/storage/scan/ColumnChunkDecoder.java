@@ -96,7 +96,7 @@ final class ColumnChunkDecoder {
         }
         int bitWidth = in.get() & 0xff;
         hybrid(in, bitWidth, scratch, 0, defined);
-        spread(scratch, defined, nulls, row, count, ids);
+        spread(scratch, nulls, row, count, ids);
         if (longs != null) {
           for (int i = row; i < row + count; i++) {
             longs[i] = nulls != null && nulls[i] ? 0 : dictionary.decodeToLong(ids[i]);
@@ -121,7 +121,7 @@ final class ColumnChunkDecoder {
   }
 
   /** Places the defined values in order on the rows that are not null. */
-  private static void spread(int[] values, int defined, boolean[] nulls, int row, int count, int[] out) {
+  private static void spread(int[] values, boolean[] nulls, int row, int count, int[] out) {
     if (nulls == null) {
       System.arraycopy(values, 0, out, row, count);
       return;
@@ -129,9 +129,6 @@ final class ColumnChunkDecoder {
     int next = 0;
     for (int i = row; i < row + count; i++) {
       out[i] = nulls[i] ? 0 : values[next++];
-    }
-    if (next != defined) {
-      throw new IllegalStateException("a page promised " + defined + " values but held " + next);
     }
   }
 

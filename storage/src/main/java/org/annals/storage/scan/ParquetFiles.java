@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.annals.storage.event.EventColumn;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -107,14 +109,14 @@ public final class ParquetFiles implements AutoCloseable {
     }
 
     /**
-     * The bloom filter of a column in a row group, or null if it has none. The reader is opened
-     * only the first time a row group's filter is asked for.
+     * The entity_id bloom filter of a row group (the only column that has one), or null if it has
+     * none. The reader is opened only the first time a row group's filter is asked for.
      */
-    synchronized BloomFilter bloom(int rowGroup, String column, ReaderSupplier reader) throws IOException {
+    synchronized BloomFilter bloom(int rowGroup, ReaderSupplier reader) throws IOException {
       if (!bloomRead[rowGroup]) {
         BlockMetaData block = footer.getBlocks().get(rowGroup);
         for (ColumnChunkMetaData c : block.getColumns()) {
-          if (c.getPath().toDotString().equals(column)) {
+          if (c.getPath().toDotString().equals(EventColumn.ENTITY_ID.columnName())) {
             blooms[rowGroup] = reader.get().getBloomFilterDataReader(block).readBloomFilter(c);
           }
         }
@@ -156,8 +158,11 @@ public final class ParquetFiles implements AutoCloseable {
     ParquetFileReader get() throws IOException;
   }
 
-  /** The file's cached entry, reading its footer if it is not cached yet. */
-  Entry entry(String key, InputFile file, ParquetReadOptions options) throws IOException {
+  /**
+   * The file's cached entry, reading its footer if it is not cached yet; {@code options} are
+   * built only then, as a cached footer needs none.
+   */
+  Entry entry(String key, InputFile file, Supplier<ParquetReadOptions> options) throws IOException {
     Entry e;
     synchronized (this) {
       e = entries.get(key);
@@ -167,7 +172,7 @@ public final class ParquetFiles implements AutoCloseable {
     }
     ParquetMetadata footer;
     try (var in = file.newStream()) {
-      footer = ParquetFileReader.readFooter(file, options, in);
+      footer = ParquetFileReader.readFooter(file, options.get(), in);
     }
     Entry read = new Entry(footer);
     synchronized (this) {

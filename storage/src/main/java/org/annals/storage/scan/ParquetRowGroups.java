@@ -110,7 +110,7 @@ final class ParquetRowGroups implements AutoCloseable {
   boolean nextGroup() throws IOException {
     if (entry == null) {
       try {
-        entry = files.entry(cacheKey, file, options());
+        entry = files.entry(cacheKey, file, this::options);
       } catch (IOException e) {
         throw new IOException("reading the footer of Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
       }
@@ -124,7 +124,7 @@ final class ParquetRowGroups implements AutoCloseable {
         continue;
       }
       if (spec.entityId() != null) {
-        BloomFilter bloom = entry.bloom(index, EventColumn.ENTITY_ID.columnName(), this::reader);
+        BloomFilter bloom = entry.bloom(index, this::reader);
         if (bloom != null && !bloom.findHash(bloom.hash(wantedEntity))) {
           stats.rowGroupsSkippedByBloomFilter++;
           continue;

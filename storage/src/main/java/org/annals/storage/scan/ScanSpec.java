@@ -12,7 +12,6 @@ import java.util.Set;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.manifest.DataFile;
-import org.annals.storage.parquet.PartitionPath;
 
 /**
  * What a scan reads: the columns wanted and the predicates the storage layer applies itself. A
@@ -180,7 +179,6 @@ public record ScanSpec(
   public boolean mayMatch(DataFile f) {
     return mayMatchStream(f.streamName())
         && !(notNullColumns.contains(EventColumn.ENTITY_ID) && f.minEntityId() == null)
-        && PartitionPath.dayOverlaps(f.date(), recordedFrom, recordedTo)
         && f.maxRecordedAt() >= recordedFrom && f.minRecordedAt() < recordedTo
         && f.maxSeq() >= seqMin && f.minSeq() <= seqMax
         && f.maxGlobalSeq() >= globalSeqMin && f.minGlobalSeq() <= globalSeqMax

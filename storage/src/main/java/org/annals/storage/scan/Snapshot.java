@@ -105,8 +105,8 @@ public final class Snapshot implements AutoCloseable {
   public EventScanner top(ScanSpec spec, EventColumn column, boolean descending, int n, BooleanSupplier cancelled)
       throws IOException {
     checkOpen();
-    if (!column.kind().isLong() || column.nullable()) {
-      throw new IllegalArgumentException("a top-n orders by a position column, not " + column.columnName());
+    if (!column.isPosition()) {
+      throw new IllegalArgumentException("a top-n orders by seq, global_seq or recorded_at, not " + column.columnName());
     }
     TopKeys best = new TopKeys(n, descending);
     if (!spec.matchesNothing()) {
@@ -124,10 +124,10 @@ public final class Snapshot implements AutoCloseable {
           candidates.add(f);
         }
       }
-      Comparator<DataFile> byBound = Comparator.comparingLong(f -> bound(f, column, descending));
+      Comparator<DataFile> byBound = Comparator.comparingLong(f -> f.bound(column, descending));
       candidates.sort(descending ? byBound.reversed() : byBound);
       for (DataFile f : candidates) {
-        if (!best.mayImprove(bound(f, column, descending))) {
+        if (!best.mayImprove(f.bound(column, descending))) {
           break;
         }
         ScanSpec fileSpec = keys.narrowedTo(f);
@@ -136,16 +136,6 @@ public final class Snapshot implements AutoCloseable {
       }
     }
     return scan(spec.withGlobalSeqs(best.globalSeqs()), cancelled);
-  }
-
-  /** The most (descending) or least value of a position column a file can hold, from the manifest. */
-  private static long bound(DataFile f, EventColumn column, boolean descending) {
-    return switch (column) {
-      case SEQ -> descending ? f.maxSeq() : f.minSeq();
-      case GLOBAL_SEQ -> descending ? f.maxGlobalSeq() : f.minGlobalSeq();
-      case RECORDED_AT -> descending ? f.maxRecordedAt() : f.minRecordedAt();
-      default -> descending ? Long.MAX_VALUE : Long.MIN_VALUE;
-    };
   }
 
   /**
