@@ -25,7 +25,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *       and never reach Calcite (JdbcMeta would merge them over the server's: a {@code model} or
  *       {@code schemaFactory} would load files or classes);
  *   <li>result frames carry at least {@link ServerConfig#rowsPerFrame()} rows and at most
- *       {@link #MAX_ROWS_PER_FRAME};
+ *       {@link ServerConfig#MAX_ROWS_PER_FRAME};
  *   <li>a client may not switch to a schema or catalog outside Annals;
  *   <li>every failure reaches the client as an SQL error with an SQLState and no stack trace
  *       ({@link #guarded()}).
@@ -35,16 +35,6 @@ import org.apache.calcite.avatica.remote.TypedValue;
  */
 final class AnnalsMeta extends JdbcMeta {
   private static final List<String> SCHEMAS = List.of(EventSchema.NAME, SystemSchema.NAME);
-
-  /**
-   * The most rows a frame carries, whatever a client asks: a frame is held whole in the server's
-   * memory while it is serialized, and a client whose fetch size was {@code Integer.MAX_VALUE}
-   * (Avatica reads a negative one as no limit at all) would otherwise get the whole result in one
-   * frame and exhaust the heap. 10,000 rows of the shop history are about 6 MB of protobuf, and
-   * several times that as objects while the frame is built; more rows per frame gain nothing
-   * measurable, as a round trip costs well under a millisecond.
-   */
-  static final int MAX_ROWS_PER_FRAME = 10_000;
 
   private final int rowsPerFrame;
 
@@ -108,7 +98,7 @@ final class AnnalsMeta extends JdbcMeta {
   }
 
   private int frame(int requested) {
-    return Math.min(Math.max(requested, rowsPerFrame), MAX_ROWS_PER_FRAME);
+    return Math.min(Math.max(requested, rowsPerFrame), ServerConfig.MAX_ROWS_PER_FRAME);
   }
 
   @Override

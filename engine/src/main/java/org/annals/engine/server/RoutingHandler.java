@@ -71,12 +71,8 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       json.handle(target, baseRequest, new Replay(request, body), response);
       return;
     }
-    Handler.HandlerResponse<byte[]> answer;
-    try {
-      answer = protobuf.apply(body);
-    } catch (RuntimeException e) {
-      answer = protobuf.convertToErrorResponse(e);
-    }
+    // Avatica's handler turns every failure into an error response itself.
+    Handler.HandlerResponse<byte[]> answer = protobuf.apply(body);
     baseRequest.setHandled(true);
     response.setContentType("application/octet-stream;charset=utf-8");
     response.setStatus(answer.getStatusCode());

@@ -16,13 +16,22 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
   public static final int DEFAULT_PORT = 8765;
   public static final int DEFAULT_ROWS_PER_FRAME = 5_000;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  /**
+   * The most rows a frame carries, whatever a client asks: a frame is held whole in the server's
+   * memory while it is serialized, and a client whose fetch size was {@code Integer.MAX_VALUE}
+   * (Avatica reads a negative one as no limit at all) would otherwise get the whole result in one
+   * frame and exhaust the heap. 10,000 rows of the shop history are about 6 MB of protobuf, and
+   * several times that as objects while the frame is built; more rows per frame gain nothing
+   * measurable, as a round trip costs well under a millisecond.
+   */
+  public static final int MAX_ROWS_PER_FRAME = 10_000;
 
   public ServerConfig {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0 to 65535; got " + port);
     }
-    if (rowsPerFrame <= 0) {
-      throw new IllegalArgumentException("rowsPerFrame must be positive; got " + rowsPerFrame);
+    if (rowsPerFrame <= 0 || rowsPerFrame > MAX_ROWS_PER_FRAME) {
+      throw new IllegalArgumentException("rowsPerFrame must be 1 to " + MAX_ROWS_PER_FRAME + "; got " + rowsPerFrame);
     }
     if (maxRequestBytes <= 0) {
       throw new IllegalArgumentException("maxRequestBytes must be positive; got " + maxRequestBytes);

@@ -100,6 +100,10 @@ final class EventProjectRule extends RelOptRule {
       }
       int index = json.indexOf(field);
       if (index < 0) {
+        // One pass over a document reads a bounded number of paths; Calcite reads any more.
+        if (json.stream().filter(f -> f.source() == field.source()).count() == JsonScalars.MAX_PATHS) {
+          return super.visitCall(call);
+        }
         index = json.size();
         json.add(field);
       }

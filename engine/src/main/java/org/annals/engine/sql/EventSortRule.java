@@ -1,6 +1,5 @@
 package org.annals.engine.sql;
 
-import java.util.List;
 import org.annals.storage.event.EventColumn;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptRule;
@@ -22,8 +21,6 @@ final class EventSortRule extends RelOptRule {
   static final EventSortRule INSTANCE = new EventSortRule();
   /** Rows kept at most; a larger limit is a bulk read, which the plain scan streams better. */
   static final int MAX_ROWS = 100_000;
-  private static final List<EventColumn> POSITIONS = List.of(EventColumn.SEQ, EventColumn.GLOBAL_SEQ,
-      EventColumn.RECORDED_AT);
 
   private EventSortRule() {
     super(operand(LogicalSort.class, operand(EventTableScan.class, Convention.NONE, none())), "EventSortRule");
@@ -45,7 +42,7 @@ final class EventSortRule extends RelOptRule {
     }
     long n = fetch + offset;
     EventColumn column = query.columns().get(key.getFieldIndex());
-    if (!POSITIONS.contains(column)) {
+    if (!column.isPosition()) {
       return;
     }
     boolean descending = key.getDirection() == RelFieldCollation.Direction.DESCENDING;

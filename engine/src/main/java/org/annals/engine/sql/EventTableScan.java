@@ -2,8 +2,6 @@ package org.annals.engine.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
@@ -21,7 +19,9 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDigestIncludeType;
 import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -34,7 +34,6 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * {@code top=[recorded_at DESC 10]}. Immutable.
  */
 public class EventTableScan extends TableScan {
-  private static final Pattern INPUT_REF = Pattern.compile("\\$(\\d+)");
   /** The length of what JSON_VALUE returns when no RETURNING clause says otherwise. */
   static final int JSON_VALUE_LENGTH = 2000;
 
@@ -128,19 +127,24 @@ public class EventTableScan extends TableScan {
     return columns.stream().map(EventColumn::columnName).toList();
   }
 
-  /** Filters with column names in place of Calcite's {@code $n}, so a plan reads as SQL does. */
+  /**
+   * Filters with column names in place of Calcite's {@code $n}, so a plan reads as SQL does. The
+   * text is part of the scan's digest, by which the planner tells scans apart, so only input
+   * references are renamed: a literal {@code '$6'} stays as written.
+   */
   private static List<String> describe(List<RexNode> filters) {
-    List<String> out = new ArrayList<>();
-    for (RexNode f : filters) {
-      Matcher m = INPUT_REF.matcher(f.toString());
-      StringBuilder sb = new StringBuilder();
-      while (m.find()) {
-        m.appendReplacement(sb, EventColumn.ALL.get(Integer.parseInt(m.group(1))).columnName());
-      }
-      m.appendTail(sb);
-      out.add(sb.toString());
+    return filters.stream().map(EventTableScan::describe).toList();
+  }
+
+  private static String describe(RexNode node) {
+    if (node instanceof RexInputRef ref) {
+      return EventColumn.ALL.get(ref.getIndex()).columnName();
     }
-    return out;
+    if (node instanceof RexCall call) {
+      return call.getOperator().getName() + "("
+          + String.join(", ", call.getOperands().stream().map(EventTableScan::describe).toList()) + ")";
+    }
+    return node instanceof RexLiteral literal ? literal.computeDigest(RexDigestIncludeType.NO_TYPE) : node.toString();
   }
 
   private static String describe(AggregateSpec aggregate) {

@@ -72,9 +72,9 @@ final class FilterTranslator {
     }
     RelDataType type = c.operand().getType();
     return switch (c.kind()) {
-      case EQUALS -> isTextColumn(c.column()) ? isText(type) : isRangeColumn(c.column()) && isWhole(c.column(), type);
+      case EQUALS -> isTextColumn(c.column()) ? isText(type) : c.column().isPosition() && isWhole(c.column(), type);
       case LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
-          isRangeColumn(c.column()) && isWhole(c.column(), type);
+          c.column().isPosition() && isWhole(c.column(), type);
       default -> false;
     };
   }
@@ -133,7 +133,7 @@ final class FilterTranslator {
       return sarg.isPoints() && sarg.rangeSet.asRanges().stream()
           .allMatch(r -> r.lowerEndpoint() instanceof NlsString);
     }
-    if (!isRangeColumn(column) || sarg.rangeSet.asRanges().size() != 1) {
+    if (!column.isPosition() || sarg.rangeSet.asRanges().size() != 1) {
       return false;
     }
     Range<?> r = sarg.rangeSet.asRanges().iterator().next();
@@ -144,12 +144,6 @@ final class FilterTranslator {
   private static boolean isTextColumn(EventColumn column) {
     return column == EventColumn.STREAM_NAME || column == EventColumn.ENTITY_ID
         || column == EventColumn.EVENT_TYPE;
-  }
-
-  /** The columns a storage scan bounds by range; version, say, is a long the scan cannot bound. */
-  private static boolean isRangeColumn(EventColumn column) {
-    return column == EventColumn.SEQ || column == EventColumn.GLOBAL_SEQ
-        || column == EventColumn.RECORDED_AT;
   }
 
   private static boolean isText(RelDataType type) {
@@ -272,7 +266,7 @@ final class FilterTranslator {
   }
 
   private void equal(EventColumn column, Object value) {
-    if (isRangeColumn(column)) {
+    if (column.isPosition()) {
       bound(column, SqlKind.GREATER_THAN_OR_EQUAL, (Long) value);
       bound(column, SqlKind.LESS_THAN_OR_EQUAL, (Long) value);
       return;

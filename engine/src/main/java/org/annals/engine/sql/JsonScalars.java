@@ -28,10 +28,13 @@ final class JsonScalars {
   private int pos;
   private int end;
 
+  /** Paths one pass reads at most: which of them are still open is a bit each in a long. */
+  static final int MAX_PATHS = 64;
+
   /** @param paths each path's field names, outermost first */
   JsonScalars(List<List<String>> paths) {
-    if (paths.size() > 64) {
-      throw new IllegalArgumentException("at most 64 paths per document, not " + paths.size());
+    if (paths.size() > MAX_PATHS) {
+      throw new IllegalArgumentException("at most " + MAX_PATHS + " paths per document, not " + paths.size());
     }
     this.paths = new byte[paths.size()][][];
     for (int i = 0; i < paths.size(); i++) {
@@ -65,7 +68,7 @@ final class JsonScalars {
     this.pos = offset;
     this.end = offset + length;
     this.out = values;
-    long all = paths.length == 64 ? -1L : (1L << paths.length) - 1;
+    long all = paths.length == MAX_PATHS ? -1L : (1L << paths.length) - 1;
     try {
       skipSpace();
       value(all, 0);
