@@ -85,9 +85,10 @@ class PushdownDifferentialTest {
           + " AND entity_id = 'pay-0000042' ORDER BY version", "columns=[[version, event_type]], filters=[[",
           "SELECT version, event_type FROM t WHERE stream_name IN ('orders', 'payments')"
               + " AND entity_id = 'pay-0000042' ORDER BY version"),
-      new Case("SELECT COUNT(*) FROM events WHERE entity_id = 'order-0000042' AND entity_id = 'order-0000043'",
-          "EnumerableValues(tuples=[[]])", "SELECT 0"),
-      new Case("SELECT COUNT(*) FROM events WHERE seq >= 10 AND seq < 10", "EnumerableValues(tuples=[[]])", "SELECT 0"),
+      // Contradictions Calcite cannot see (it folds equalities and ranges away itself) reach the scan.
+      new Case("SELECT COUNT(*) FROM events WHERE entity_id LIKE 'order-%' AND entity_id LIKE 'cart-%'",
+          "filters=[[LIKE(entity_id, 'order-%'), LIKE(entity_id, 'cart-%')]]",
+          "SELECT COUNT(*) FROM t WHERE entity_id LIKE 'order-%' AND entity_id LIKE 'cart-%'"),
       new Case("SELECT COUNT(*) AS n FROM (SELECT 1 FROM orders WHERE event_type = 'OrderPlaced' AND seq > 10)",
           "aggregate=", "SELECT COUNT(*) FROM t WHERE stream_name = 'orders' AND event_type = 'OrderPlaced' AND seq > 10"),
       new Case("SELECT seq, event_type FROM payments WHERE seq < 20 AND event_type <> 'Failed' ORDER BY seq",
@@ -160,7 +161,9 @@ class PushdownDifferentialTest {
    */
   private static EventStore shopHistory(Path folder, long events, long flushAfter) throws Exception {
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    EventStore store = EventStore.open(StoreOptions.builder(folder).clock(clock).backgroundFlush(false).build());
+    EventStore store = EventStore.open(StoreOptions.builder(folder).clock(clock).backgroundFlush(false)
+        // Small chunks, so that the memtable holds sealed ones (dictionaries, entity indexes) too.
+        .memtableChunkRows(1_000).build());
     StoreRegistry.register(store);
     new ShopHistoryGenerator(store, clock, events, ShopHistoryGenerator.SEED).run(flushAfter);
     clock.release();

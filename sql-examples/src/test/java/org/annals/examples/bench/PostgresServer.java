@@ -2,6 +2,7 @@ package org.annals.examples.bench;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,7 +45,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   static PostgresServer start(Path bin) throws Exception {
-    int port = ServerProcess.freePort();
+    int port = freePort();
     Path data = Files.createTempDirectory("annals-bench-pg-");
     PostgresServer server = new PostgresServer(bin, data, port);
     if (isRoot()) {
@@ -128,6 +129,13 @@ final class PostgresServer implements AutoCloseable {
           Files.deleteIfExists(p);
         }
       }
+    }
+  }
+
+  /** A port of 127.0.0.1 free a moment ago, for the cluster (PostgreSQL takes no port 0). */
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
     }
   }
 }

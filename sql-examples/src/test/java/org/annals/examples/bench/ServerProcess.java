@@ -1,7 +1,6 @@
 package org.annals.examples.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +16,8 @@ import org.annals.examples.ThinDriver;
  * Closing it sends SIGTERM, which flushes and stops the server.
  */
 public final class ServerProcess implements AutoCloseable {
+  /** How {@code annals serve} prints its address once it listens. */
+  private static final String URL_LINE = "JDBC URL:";
   private final Process process;
   private final Path log;
   private final String url;
@@ -33,40 +34,47 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts a server on the folder, its JVM given these options as well, and waits until the thin
-   * driver can connect to it.
+   * Starts a server on the folder, its JVM given these options as well, on a port the server
+   * picks itself (a port probed free beforehand could be taken before the server binds it), and
+   * waits until it prints its JDBC URL and the thin driver can connect there.
    */
   public static ServerProcess start(Path data, ThinDriver driver, List<String> jvmOptions) throws Exception {
-    int port = freePort();
     Path log = Files.createTempFile("annals-bench-server-", ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.annals.engine.cli.Main", "serve",
-        "--data", data.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        "--data", data.toString(), "--host", "127.0.0.1", "--port", "0"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    ServerProcess server = new ServerProcess(process, log, "jdbc:annals://127.0.0.1:" + port);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    while (true) {
-      try (Connection c = driver.connect(server.url)) {
-        return server;
-      } catch (SQLException notYet) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          server.close();
-          throw new IOException("the server did not start; its log " + log + " ends with:\n"
-              + String.join("\n", tail(log)), notYet);
+    SQLException lastTry = null;
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      String url = printedUrl(log);
+      if (url != null) {
+        try (Connection c = driver.connect(url)) {
+          return new ServerProcess(process, log, url);
+        } catch (SQLException notYet) {
+          lastTry = notYet;
         }
-        Thread.sleep(200);
       }
+      Thread.sleep(200);
     }
+    // Read the log before it goes: closing deletes it.
+    String tail = String.join("\n", tail(log));
+    new ServerProcess(process, log, null).close();
+    throw new IOException("the server did not start; its log ends with:\n" + tail, lastTry);
   }
 
-  /** A port of 127.0.0.1 free a moment ago, for a server process the benchmark starts. */
-  static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
+  /** The JDBC URL the server printed once it was listening, or null if it has not yet. */
+  private static String printedUrl(Path log) throws IOException {
+    for (String line : Files.readAllLines(log)) {
+      String trimmed = line.trim();
+      if (trimmed.startsWith(URL_LINE)) {
+        return trimmed.substring(URL_LINE.length()).trim();
+      }
     }
+    return null;
   }
 
   public String jdbcUrl() {
