@@ -85,6 +85,10 @@ class PushdownDifferentialTest {
           + " AND entity_id = 'pay-0000042' ORDER BY version", "columns=[[version, event_type]], filters=[[",
           "SELECT version, event_type FROM t WHERE stream_name IN ('orders', 'payments')"
               + " AND entity_id = 'pay-0000042' ORDER BY version"),
+      // A literal that looks like one of Calcite's input references is printed as written: the
+      // plan text is the scan's digest, by which the planner tells scans apart.
+      new Case("SELECT COUNT(*) FROM events WHERE event_type = '$6'", "filters=[[=(event_type, '$6')]]",
+          "SELECT COUNT(*) FROM t WHERE event_type = '$6'"),
       // Contradictions Calcite cannot see (it folds equalities and ranges away itself) reach the scan.
       new Case("SELECT COUNT(*) FROM events WHERE entity_id LIKE 'order-%' AND entity_id LIKE 'cart-%'",
           "filters=[[LIKE(entity_id, 'order-%'), LIKE(entity_id, 'cart-%')]]",

@@ -19,9 +19,7 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexCall;
-import org.apache.calcite.rex.RexDigestIncludeType;
 import org.apache.calcite.rex.RexInputRef;
-import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -128,23 +126,33 @@ public class EventTableScan extends TableScan {
   }
 
   /**
-   * Filters with column names in place of Calcite's {@code $n}, so a plan reads as SQL does. The
-   * text is part of the scan's digest, by which the planner tells scans apart, so only input
-   * references are renamed: a literal {@code '$6'} stays as written.
+   * Filters as Calcite prints them, with column names in place of its {@code $n}, so a plan reads
+   * as SQL does. The text is part of the scan's digest, by which the planner tells scans apart, so
+   * only references outside quoted literals are renamed: a literal {@code '$6'} stays as written.
    */
   private static List<String> describe(List<RexNode> filters) {
-    return filters.stream().map(EventTableScan::describe).toList();
+    return filters.stream().map(f -> withColumnNames(f.toString())).toList();
   }
 
-  private static String describe(RexNode node) {
-    if (node instanceof RexInputRef ref) {
-      return EventColumn.ALL.get(ref.getIndex()).columnName();
+  private static String withColumnNames(String digest) {
+    StringBuilder out = new StringBuilder(digest.length());
+    boolean quoted = false;
+    for (int i = 0; i < digest.length(); i++) {
+      char c = digest.charAt(i);
+      int end = i + 1;
+      while (!quoted && c == '$' && end < digest.length() && Character.isDigit(digest.charAt(end))) {
+        end++;
+      }
+      if (end > i + 1) {
+        out.append(EventColumn.ALL.get(Integer.parseInt(digest.substring(i + 1, end))).columnName());
+        i = end - 1;
+        continue;
+      }
+      // A quote inside a literal is written twice, which toggles twice.
+      quoted ^= c == '\'';
+      out.append(c);
     }
-    if (node instanceof RexCall call) {
-      return call.getOperator().getName() + "("
-          + String.join(", ", call.getOperands().stream().map(EventTableScan::describe).toList()) + ")";
-    }
-    return node instanceof RexLiteral literal ? literal.computeDigest(RexDigestIncludeType.NO_TYPE) : node.toString();
+    return out.toString();
   }
 
   private static String describe(AggregateSpec aggregate) {
