@@ -16,7 +16,7 @@ import org.apache.calcite.avatica.remote.Service;
  * DriverManager when loaded and is listed in {@code META-INF/services/java.sql.Driver}. URLs of the
  * in-process driver ({@code jdbc:annals:embedded:}) are not its own. Thread-safe.
  *
- * <p>The URL decides the server address, the serialization and the HTTP client factory, over any
+ * <p>The URL decides the server address, the serialization and the service factory, over any
  * connection property of the same name; Avatica keeps its own client settings and sends every
  * other property to the server, which decides what it accepts.
  */
@@ -77,8 +77,7 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
     properties.setProperty(BuiltInConnectionProperty.URL.camelName(), server.httpUrl());
     properties.setProperty(BuiltInConnectionProperty.SERIALIZATION.camelName(),
         server.serialization().name());
-    properties.setProperty(BuiltInConnectionProperty.HTTP_CLIENT_FACTORY.camelName(),
-        WireNameClientFactory.class.getName());
+    properties.setProperty(BuiltInConnectionProperty.FACTORY.camelName(), ClientServiceFactory.class.getName());
     if (server.pushdown() != null) {
       properties.setProperty(AnnalsUrl.PUSHDOWN, server.pushdown());
     }

@@ -65,12 +65,12 @@ class DriverTest {
   }
 
   @Test
-  void theUrlDecidesAddressSerializationAndClientFactoryOverTheCallersProperties() {
+  void theUrlDecidesAddressSerializationAndServiceFactoryOverTheCallersProperties() {
     Properties info = new Properties();
     info.setProperty("user", "ann");
     info.setProperty("url", "http://elsewhere:1");
     info.setProperty("serialization", "json");
-    info.setProperty("httpclient_factory", "com.example.Factory");
+    info.setProperty("factory", "com.example.Factory");
 
     Properties avatica = Driver.avaticaProperties(
         new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF, null), info);
@@ -78,7 +78,7 @@ class DriverTest {
     assertEquals("ann", avatica.getProperty("user"));
     assertEquals("http://localhost:8765", avatica.getProperty("url"));
     assertEquals("PROTOBUF", avatica.getProperty("serialization"));
-    assertEquals(WireNameClientFactory.class.getName(), avatica.getProperty("httpclient_factory"));
+    assertEquals(ClientServiceFactory.class.getName(), avatica.getProperty("factory"));
     assertEquals(4, avatica.size());
   }
 
