@@ -15,7 +15,8 @@ import org.apache.calcite.avatica.remote.Service;
 /**
  * The service of every thin-driver connection (Avatica's {@code factory} property): Avatica's
  * remote services over Avatica's HTTP client, the protobuf one with
- * {@link ClientProtobufTranslation}. Stateless and thread-safe.
+ * {@link ClientProtobufTranslation}, each behind a {@link PrefetchingService}. Stateless and
+ * thread-safe.
  */
 public final class ClientServiceFactory implements Service.Factory {
   /** Avatica's plugin loader takes this instance instead of calling a constructor. */
@@ -33,9 +34,9 @@ public final class ClientServiceFactory implements Service.Factory {
       throw new IllegalArgumentException("not a server address: " + config.url(), e);
     }
     AvaticaHttpClient client = config.httpClientFactory().getClient(url, config, connection.getKerberosConnection());
-    if (Serialization.JSON.name().equalsIgnoreCase(config.serialization())) {
-      return new RemoteService(client);
-    }
-    return new RemoteProtobufService(client, new ClientProtobufTranslation());
+    Service service = Serialization.JSON.name().equalsIgnoreCase(config.serialization())
+        ? new RemoteService(client)
+        : new RemoteProtobufService(client, new ClientProtobufTranslation());
+    return new PrefetchingService(service);
   }
 }
