@@ -1,15 +1,15 @@
 package org.annals.engine.server;
 
 import java.io.IOException;
-import java.util.List;
-import org.apache.calcite.avatica.Meta;
+import java.util.Arrays;
 import org.apache.calcite.avatica.proto.Common;
 import org.apache.calcite.avatica.proto.Responses;
 import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
-import org.apache.calcite.avatica.remote.TypedValue;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Avatica's protobuf translation, except that result frames carry each value once. Avatica's own
@@ -18,7 +18,8 @@ import com.google.protobuf.Message;
  * one and both ends built and parsed twice the messages (JFR: two thirds of the server's time in
  * a {@code SELECT *} went to serializing frames). Every Avatica client since 1.7 reads
  * {@code scalar_value} ({@code Frame.isNewStyleColumn}); array values keep Avatica's encoding.
- * Everything else is delegated unchanged. Thread-safe.
+ * Frames are written by {@link FrameEncoder} and put into the response as bytes; everything else
+ * is delegated unchanged. Thread-safe.
  */
 final class ScalarFrameTranslation implements ProtobufTranslation {
   private final ProtobufTranslationImpl avatica = new ProtobufTranslationImpl();
@@ -26,46 +27,62 @@ final class ScalarFrameTranslation implements ProtobufTranslation {
   @Override
   public byte[] serializeResponse(Service.Response response) throws IOException {
     Message message;
+    byte[] body;
     if (response instanceof Service.FetchResponse f && f.frame != null) {
       Responses.FetchResponse.Builder b = Responses.FetchResponse.newBuilder()
-          .setFrame(frame(f.frame)).setMissingStatement(f.missingStatement).setMissingResults(f.missingResults);
+          .setMissingStatement(f.missingStatement).setMissingResults(f.missingResults);
       if (f.rpcMetadata != null) {
         b.setMetadata(metadata(f.rpcMetadata));
       }
       message = b.build();
+      body = withField(message.toByteArray(), Responses.FetchResponse.FRAME_FIELD_NUMBER, FrameEncoder.encode(f.frame));
     } else if (response instanceof Service.ExecuteResponse e && e.results != null) {
       Responses.ExecuteResponse.Builder b = Responses.ExecuteResponse.newBuilder()
           .setMissingStatement(e.missingStatement);
-      for (Service.ResultSetResponse r : e.results) {
-        b.addResults(resultSet(r));
-      }
       if (e.rpcMetadata != null) {
         b.setMetadata(metadata(e.rpcMetadata));
       }
       message = b.build();
+      body = message.toByteArray();
+      for (Service.ResultSetResponse r : e.results) {
+        body = withField(body, Responses.ExecuteResponse.RESULTS_FIELD_NUMBER, resultSet(r));
+      }
     } else if (response instanceof Service.ResultSetResponse r) {
-      message = resultSet(r);
+      message = Responses.ResultSetResponse.getDefaultInstance();
+      body = resultSet(r);
     } else {
       return avatica.serializeResponse(response);
     }
     return Common.WireMessage.newBuilder().setName(message.getClass().getName())
-        .setWrappedMessage(message.toByteString()).build().toByteArray();
+        .setWrappedMessage(UnsafeByteOperations.unsafeWrap(body)).build().toByteArray();
   }
 
-  private static Responses.ResultSetResponse resultSet(Service.ResultSetResponse r) {
+  /**
+   * A message's bytes with one more length-delimited field after them: protobuf reads fields in
+   * any order, so this is the message with that field set.
+   */
+  private static byte[] withField(byte[] message, int field, byte[] value) throws IOException {
+    int size = CodedOutputStream.computeByteArraySize(field, value);
+    byte[] out = Arrays.copyOf(message, message.length + size);
+    CodedOutputStream o = CodedOutputStream.newInstance(out, message.length, size);
+    o.writeByteArray(field, value);
+    o.checkNoSpaceLeft();
+    return out;
+  }
+
+  private static byte[] resultSet(Service.ResultSetResponse r) throws IOException {
     Responses.ResultSetResponse.Builder b = Responses.ResultSetResponse.newBuilder()
         .setConnectionId(r.connectionId).setStatementId(r.statementId).setOwnStatement(r.ownStatement)
         .setUpdateCount(r.updateCount);
     if (r.signature != null) {
       b.setSignature(r.signature.toProto());
     }
-    if (r.firstFrame != null) {
-      b.setFirstFrame(frame(r.firstFrame));
-    }
     if (r.rpcMetadata != null) {
       b.setMetadata(metadata(r.rpcMetadata));
     }
-    return b.build();
+    byte[] bytes = b.build().toByteArray();
+    return r.firstFrame == null ? bytes
+        : withField(bytes, Responses.ResultSetResponse.FIRST_FRAME_FIELD_NUMBER, FrameEncoder.encode(r.firstFrame));
   }
 
   private static Responses.RpcMetadata metadata(Service.RpcMetadataResponse m) {
@@ -74,48 +91,6 @@ final class ScalarFrameTranslation implements ProtobufTranslation {
       b.setServerAddress(m.serverAddress);
     }
     return b.build();
-  }
-
-  /** A frame with each scalar once, as {@code scalar_value}. */
-  static Common.Frame frame(Meta.Frame frame) {
-    Common.Frame.Builder b = Common.Frame.newBuilder().setOffset(frame.offset).setDone(frame.done);
-    Common.Row.Builder row = Common.Row.newBuilder();
-    Common.ColumnValue.Builder column = Common.ColumnValue.newBuilder();
-    Common.TypedValue.Builder value = Common.TypedValue.newBuilder();
-    for (Object r : frame.rows) {
-      if (r == null) {
-        continue;
-      }
-      row.clear();
-      if (r instanceof Object[] cells) {
-        for (Object cell : cells) {
-          row.addValue(cell(cell, column, value));
-        }
-      } else {
-        for (Object cell : (Iterable<?>) r) {
-          row.addValue(cell(cell, column, value));
-        }
-      }
-      b.addRows(row.build());
-    }
-    return b.build();
-  }
-
-  private static Common.ColumnValue cell(Object cell, Common.ColumnValue.Builder column, Common.TypedValue.Builder value) {
-    column.clear();
-    if (cell instanceof List<?> list) {
-      column.setHasArrayValue(true);
-      for (Object item : list) {
-        value.clear();
-        TypedValue.toProto(value, item);
-        column.addArrayValue(value.build());
-      }
-    } else {
-      value.clear();
-      TypedValue.toProto(value, cell);
-      column.setScalarValue(value.build());
-    }
-    return column.build();
   }
 
   @Override

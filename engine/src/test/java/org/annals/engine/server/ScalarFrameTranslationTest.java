@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.avatica.ColumnMetaData;
@@ -24,10 +25,10 @@ class ScalarFrameTranslationTest {
   private static Meta.Frame frame() {
     List<Object> rows = new ArrayList<>();
     rows.add(new Object[] {"orders", 42L, null, 1_790_000_000_000L, "{\"a\":1}", true, 2.5, 7, new byte[] {1, 2},
-        new BigDecimal("12.30")});
-    rows.add(new Object[] {"é✓", -1L, "order-1", 0L, null, false, -0.0, Integer.MIN_VALUE, new byte[0], null});
-    rows.add(new Object[] {"", Long.MAX_VALUE, "", Long.MIN_VALUE, "x", null, null, null, null, BigDecimal.ZERO});
-    rows.add(new Object[] {"arrays", 1L, List.of(1L, 2L), 2L, List.of("a", "b"), true, 1.0, 1, new byte[] {3}, null});
+        new BigDecimal("12.30"), new Timestamp(1_700_000_000_123L)});
+    rows.add(new Object[] {"é✓", -1L, "order-1", 0L, null, false, -0.0, Integer.MIN_VALUE, new byte[0], null, new Timestamp(0)});
+    rows.add(new Object[] {"", Long.MAX_VALUE, "", Long.MIN_VALUE, "x", null, null, null, null, BigDecimal.ZERO, (short) 3});
+    rows.add(new Object[] {"arrays", 1L, List.of(1L, 2L), 2L, List.of("a", "b"), true, 1.0, 1, new byte[] {3}, null, 'c'});
     return new Meta.Frame(10, false, rows);
   }
 
