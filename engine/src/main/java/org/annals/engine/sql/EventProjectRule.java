@@ -49,8 +49,11 @@ final class EventProjectRule extends RelOptRule {
       rewritten.add(e.accept(new JsonValues(query.columns(), json, fields)));
     }
     ImmutableBitSet used = RelOptUtil.InputFinder.bits(rewritten, null).intersect(ImmutableBitSet.range(fields));
+    // Plain columns, each once, are read in the projection's order: the projection then vanishes
+    // and the scan is the result itself (whose frames the server writes from its batches).
+    List<Integer> order = json.isEmpty() && isPermutation(rewritten) ? refs(rewritten) : used.asList();
     List<EventColumn> columns = new ArrayList<>();
-    for (int i : used) {
+    for (int i : order) {
       columns.add(query.columns().get(i));
     }
     if (columns.isEmpty() && json.isEmpty()) {
@@ -60,7 +63,7 @@ final class EventProjectRule extends RelOptRule {
       return;
     }
     Map<Integer, Integer> positions = new HashMap<>();
-    for (int i : used) {
+    for (int i : order) {
       positions.put(i, positions.size());
     }
     for (int j = 0; j < json.size(); j++) {
@@ -74,6 +77,16 @@ final class EventProjectRule extends RelOptRule {
     }
     call.transformTo(call.builder().push(narrowed)
         .project(projects, project.getRowType().getFieldNames()).build());
+  }
+
+  /** Whether the expressions are input references, no input twice. */
+  private static boolean isPermutation(List<RexNode> expressions) {
+    return expressions.stream().allMatch(e -> e instanceof RexInputRef)
+        && refs(expressions).stream().distinct().count() == expressions.size();
+  }
+
+  private static List<Integer> refs(List<RexNode> inputRefs) {
+    return inputRefs.stream().map(e -> ((RexInputRef) e).getIndex()).toList();
   }
 
   /**
