@@ -4,16 +4,25 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.WeakHashMap;
 import org.annals.engine.jdbc.ClientProperties;
 import org.annals.engine.sql.EventSchema;
+import org.annals.engine.sql.RootScans;
 import org.annals.engine.sql.SqlErrors;
 import org.annals.engine.sql.SystemSchema;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
 
@@ -25,10 +34,12 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *       and never reach Calcite (JdbcMeta would merge them over the server's: a {@code model} or
  *       {@code schemaFactory} would load files or classes);
  *   <li>result frames carry at least {@link ServerConfig#rowsPerFrame()} rows and at most
- *       {@link ServerConfig#MAX_ROWS_PER_FRAME};
+ *       {@link ServerConfig#MAX_ROWS_PER_FRAME}; a result that is nothing but a scan has its
+ *       frames after the first written straight from the scan's batches ({@link ScanFrames}),
+ *       also at most {@link ScanFrames#MAX_FRAME_BYTES} bytes each;
  *   <li>a client may not switch to a schema or catalog outside Annals;
  *   <li>every failure reaches the client as an SQL error with an SQLState and no stack trace
- *       ({@link #guarded()}).
+ *       ({@link #guarded}).
  * </ul>
  *
  * Thread-safe, as JdbcMeta is.
@@ -36,7 +47,17 @@ import org.apache.calcite.avatica.remote.TypedValue;
 final class AnnalsMeta extends JdbcMeta {
   private static final List<String> SCHEMAS = List.of(EventSchema.NAME, SystemSchema.NAME);
 
+  /** How the clients of a service read frames. */
+  enum Wire { PROTOBUF, JSON }
+
   private final int rowsPerFrame;
+  /**
+   * The statements whose current result is a scan read as it is, by JdbcMeta's statement
+   * record; weakly, so that a statement JdbcMeta lets expire takes its entry along.
+   */
+  private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
+  /** The connections opened through the JSON endpoint, whose frames are always JDBC's objects. */
+  private final Set<String> jsonConnections = ConcurrentHashMap.newKeySet();
 
   AnnalsMeta(String embeddedUrl, int rowsPerFrame) throws SQLException {
     super(embeddedUrl, new Properties());
@@ -63,10 +84,14 @@ final class AnnalsMeta extends JdbcMeta {
    * The Meta a service should use: this one behind a proxy that turns every failure of every
    * method into a client error (SQLState, message, no stack trace), so that no method is missed.
    * Checked exceptions that Avatica handles itself (an unknown statement, say) pass unchanged.
+   * Connections opened through a JSON service are noted, as their frames must stay objects.
    */
-  ProtobufMeta guarded() {
+  ProtobufMeta guarded(Wire wire) {
     InvocationHandler handler = (proxy, method, args) -> {
       try {
+        if (wire == Wire.JSON && method.getName().equals("openConnection")) {
+          jsonConnections.add(((ConnectionHandle) args[0]).id);
+        }
         return method.invoke(this, args);
       } catch (InvocationTargetException e) {
         Throwable cause = e.getCause();
@@ -104,23 +129,98 @@ final class AnnalsMeta extends JdbcMeta {
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
-    return super.prepareAndExecute(h, sql, maxRowCount, frame(maxRowsInFirstFrame), callback);
+    closeScan(h);
+    return watched(h, RootScans.watch(
+        () -> super.prepareAndExecute(h, sql, maxRowCount, frame(maxRowsInFirstFrame), callback)));
   }
 
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues,
       int maxRowsInFirstFrame) throws NoSuchStatementException {
-    return super.execute(h, parameterValues, frame(maxRowsInFirstFrame));
+    closeScan(h);
+    return watched(h, RootScans.watch(() -> super.execute(h, parameterValues, frame(maxRowsInFirstFrame))));
+  }
+
+  /**
+   * Notes whether the statement's new result is a scan read as it is, whose later frames
+   * {@link #fetch} then writes from the scan's batches ({@link ScanCursor}) for protobuf
+   * clients; the first frame is always JDBC's, and JSON clients get JDBC's throughout.
+   */
+  private ExecuteResult watched(StatementHandle h, RootScans.Watched<ExecuteResult> execution) {
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    List<MetaResultSet> results = execution.result().resultSets;
+    boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
+    if (info != null && execution.scan() != null && more && !jsonConnections.contains(h.connectionId)) {
+      scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet()));
+    }
+    return execution.result();
   }
 
   @Override
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
-    return super.fetch(h, offset, frame(fetchMaxRowCount));
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    ScanCursor scan = info == null ? null : scans.get(info);
+    if (scan == null) {
+      return super.fetch(h, offset, frame(fetchMaxRowCount));
+    }
+    try {
+      return scan.fetch(offset, frame(fetchMaxRowCount));
+    } catch (SQLException e) {
+      throw ClientErrors.toClient(e);
+    }
+  }
+
+  @Override
+  public boolean syncResults(StatementHandle h, QueryState state, long offset) throws NoSuchStatementException {
+    closeScan(h);
+    return super.syncResults(h, state, offset);
+  }
+
+  @Override
+  public void closeStatement(StatementHandle h) {
+    closeScan(h);
+    super.closeStatement(h);
+  }
+
+  @Override
+  public void closeConnection(ConnectionHandle ch) {
+    closeScans(cursor -> cursor.connectionId().equals(ch.id));
+    jsonConnections.remove(ch.id);
+    super.closeConnection(ch);
+  }
+
+  /**
+   * Closes the statement's scan cursor, if any, before anything else touches its result set: a
+   * frame may be being built from it ahead.
+   */
+  private void closeScan(StatementHandle h) {
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    ScanCursor cursor = info == null ? null : scans.remove(info);
+    if (cursor != null) {
+      close(cursor);
+    }
+  }
+
+  private void closeScans(Predicate<ScanCursor> which) {
+    List<ScanCursor> closing = new ArrayList<>();
+    synchronized (scans) {
+      scans.values().removeIf(cursor -> which.test(cursor) && closing.add(cursor));
+    }
+    closing.forEach(AnnalsMeta::close);
+  }
+
+  private static void close(ScanCursor cursor) {
+    try {
+      cursor.close();
+    } catch (SQLException e) {
+      throw ClientErrors.toClient(e);
+    }
   }
 
   /** Closes every client connection, so that nothing holds the store once the server stops. */
   void closeAllConnections() {
+    closeScans(cursor -> true);
     getConnectionCache().invalidateAll();
   }
 }

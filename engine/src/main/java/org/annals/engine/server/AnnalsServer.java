@@ -39,12 +39,13 @@ public final class AnnalsServer implements AutoCloseable {
     try {
       meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(),
           config.rowsPerFrame());
-      Service service = new LocalService(meta.guarded());
+      Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
+      Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
       ServerConnector connector = new ServerConnector(jetty);
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
-      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), service,
+      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), protobuf, json,
           config.maxRequestBytes()));
       jetty.start();
     } catch (Exception e) {

@@ -6,6 +6,11 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import org.annals.engine.sql.ScanRows;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampMilliTZVector;
+import org.apache.arrow.vector.VarCharVector;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.proto.Common;
 import org.apache.calcite.avatica.remote.TypedValue;
@@ -37,7 +42,42 @@ final class FrameEncoder {
 
   private FrameEncoder() {}
 
-  static byte[] encode(Meta.Frame frame) throws IOException {
+  /** A frame ready to be written into a message: its exact size, and the writing. */
+  interface Encoded {
+    int size();
+
+    void writeTo(CodedOutputStream out) throws IOException;
+  }
+
+  static Encoded encode(Meta.Frame frame) throws IOException {
+    if (frame.rows instanceof EncodedRows rows) {
+      return encoded(frame, rows);
+    }
+    byte[] bytes = objects(frame);
+    return new Encoded() {
+      @Override
+      public int size() {
+        return bytes.length;
+      }
+
+      @Override
+      public void writeTo(CodedOutputStream out) throws IOException {
+        out.writeRawBytes(bytes);
+      }
+    };
+  }
+
+  /** The frame's bytes, for frames of few rows (a first frame) where a copy costs nothing. */
+  static byte[] bytes(Meta.Frame frame) throws IOException {
+    Encoded encoded = encode(frame);
+    byte[] out = new byte[encoded.size()];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    encoded.writeTo(o);
+    o.checkNoSpaceLeft();
+    return out;
+  }
+
+  private static byte[] objects(Meta.Frame frame) throws IOException {
     List<Object[]> rows = new ArrayList<>();
     for (Object row : frame.rows) {
       if (row != null) {
@@ -101,6 +141,105 @@ final class FrameEncoder {
     }
     o.checkNoSpaceLeft();
     return out;
+  }
+
+  /** Rows written from a scan, behind the frame's offset and done fields. */
+  private static Encoded encoded(Meta.Frame frame, EncodedRows rows) {
+    int head = (frame.offset != 0 ? CodedOutputStream.computeUInt64Size(FRAME_OFFSET, frame.offset) : 0)
+        + (frame.done ? CodedOutputStream.computeBoolSize(FRAME_DONE, true) : 0);
+    return new Encoded() {
+      @Override
+      public int size() {
+        return head + rows.length();
+      }
+
+      @Override
+      public void writeTo(CodedOutputStream out) throws IOException {
+        if (frame.offset != 0) {
+          out.writeUInt64(FRAME_OFFSET, frame.offset);
+        }
+        if (frame.done) {
+          out.writeBool(FRAME_DONE, true);
+        }
+        rows.writeTo(out);
+      }
+    };
+  }
+
+  /**
+   * Appends rows {@code from} to {@code from + count} of a scan's batch to {@code out} as the
+   * frame's rows, each value as JDBC would have read it: VARCHAR as STRING, BIGINT as LONG,
+   * TIMESTAMP as the LONG of its milliseconds (as Avatica's server sends a timestamp), null as NULL.
+   * The value bytes of strings are copied from Arrow's buffer without a String in between.
+   */
+  static void encodeRows(ScanRows.Run run, int count, RowBuffer out) throws IOException {
+    int columns = run.columns();
+    FieldVector[] vectors = new FieldVector[columns];
+    for (int c = 0; c < columns; c++) {
+      vectors[c] = run.batch().getVector(c);
+    }
+    int[] sizes = new int[columns];
+    for (int r = run.from(); r < run.from() + count; r++) {
+      int rowSize = 0;
+      for (int c = 0; c < columns; c++) {
+        int value = vectorValueSize(vectors[c], r);
+        int column = 1 + CodedOutputStream.computeUInt32SizeNoTag(value) + value;
+        sizes[c] = value;
+        rowSize += 1 + CodedOutputStream.computeUInt32SizeNoTag(column) + column;
+      }
+      int total = 1 + CodedOutputStream.computeUInt32SizeNoTag(rowSize) + rowSize;
+      CodedOutputStream o = out.claim(total);
+      o.writeTag(FRAME_ROWS, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+      o.writeUInt32NoTag(rowSize);
+      for (int c = 0; c < columns; c++) {
+        int value = sizes[c];
+        o.writeTag(ROW_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(1 + CodedOutputStream.computeUInt32SizeNoTag(value) + value);
+        o.writeTag(COLUMN_SCALAR_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(value);
+        writeVectorValue(o, vectors[c], r, out);
+      }
+      o.checkNoSpaceLeft();
+    }
+  }
+
+  private static int vectorValueSize(FieldVector v, int row) {
+    if (v.isNull(row)) {
+      return TYPE_SIZE + CodedOutputStream.computeBoolSize(VALUE_NULL, true);
+    }
+    if (v instanceof VarCharVector s) {
+      int length = s.getEndOffset(row) - s.getStartOffset(row);
+      return TYPE_SIZE + (length == 0 ? 0 : 1 + CodedOutputStream.computeUInt32SizeNoTag(length) + length);
+    }
+    return TYPE_SIZE + numberSize(longValue(v, row));
+  }
+
+  private static void writeVectorValue(CodedOutputStream o, FieldVector v, int row, RowBuffer out) throws IOException {
+    if (v.isNull(row)) {
+      o.writeEnum(VALUE_TYPE, Common.Rep.NULL_VALUE);
+      o.writeBool(VALUE_NULL, true);
+    } else if (v instanceof VarCharVector s) {
+      o.writeEnum(VALUE_TYPE, Common.Rep.STRING_VALUE);
+      int start = s.getStartOffset(row);
+      int length = s.getEndOffset(row) - start;
+      if (length > 0) {
+        o.writeTag(VALUE_STRING, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(length);
+        o.write(out.scratch(s.getDataBuffer(), start, length), 0, length);
+      }
+    } else {
+      writeNumber(o, Common.Rep.LONG_VALUE, longValue(v, row));
+    }
+  }
+
+  private static long longValue(FieldVector v, int row) {
+    if (v instanceof BigIntVector b) {
+      return b.get(row);
+    }
+    if (v instanceof TimeStampMilliTZVector t) {
+      return t.get(row);
+    }
+    throw new IllegalStateException("a scan column of type " + v.getMinorType() + " has no frame encoding");
   }
 
   /** The size of the cell's TypedValue, or -1 if Avatica's code is to write it. */

@@ -10,6 +10,7 @@ import org.apache.calcite.avatica.remote.Service;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 
 /**
  * Avatica's protobuf translation, except that result frames carry each value once. Avatica's own
@@ -22,6 +23,9 @@ import com.google.protobuf.UnsafeByteOperations;
  * is delegated unchanged. Thread-safe.
  */
 final class ScalarFrameTranslation implements ProtobufTranslation {
+  // Field numbers of common.proto's WireMessage.
+  private static final int WIRE_NAME = 1;
+  private static final int WIRE_MESSAGE = 2;
   private final ProtobufTranslationImpl avatica = new ProtobufTranslationImpl();
 
   @Override
@@ -34,8 +38,7 @@ final class ScalarFrameTranslation implements ProtobufTranslation {
       if (f.rpcMetadata != null) {
         b.setMetadata(metadata(f.rpcMetadata));
       }
-      message = b.build();
-      body = withField(message.toByteArray(), Responses.FetchResponse.FRAME_FIELD_NUMBER, FrameEncoder.encode(f.frame));
+      return fetch(b.build(), FrameEncoder.encode(f.frame));
     } else if (response instanceof Service.ExecuteResponse e && e.results != null) {
       Responses.ExecuteResponse.Builder b = Responses.ExecuteResponse.newBuilder()
           .setMissingStatement(e.missingStatement);
@@ -55,6 +58,31 @@ final class ScalarFrameTranslation implements ProtobufTranslation {
     }
     return Common.WireMessage.newBuilder().setName(message.getClass().getName())
         .setWrappedMessage(UnsafeByteOperations.unsafeWrap(body)).build().toByteArray();
+  }
+
+  /**
+   * A fetch response written once, into an array of its exact size: a frame of thousands of
+   * rows is megabytes, and every copy of it is work and garbage.
+   */
+  private static byte[] fetch(Responses.FetchResponse rest, FrameEncoder.Encoded frame) throws IOException {
+    byte[] restBytes = rest.toByteArray();
+    int frameField = Responses.FetchResponse.FRAME_FIELD_NUMBER;
+    int body = restBytes.length + CodedOutputStream.computeTagSize(frameField)
+        + CodedOutputStream.computeUInt32SizeNoTag(frame.size()) + frame.size();
+    String name = rest.getClass().getName();
+    int size = CodedOutputStream.computeStringSize(WIRE_NAME, name) + CodedOutputStream.computeTagSize(WIRE_MESSAGE)
+        + CodedOutputStream.computeUInt32SizeNoTag(body) + body;
+    byte[] out = new byte[size];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    o.writeString(WIRE_NAME, name);
+    o.writeTag(WIRE_MESSAGE, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    o.writeUInt32NoTag(body);
+    o.writeRawBytes(restBytes);
+    o.writeTag(frameField, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    o.writeUInt32NoTag(frame.size());
+    frame.writeTo(o);
+    o.checkNoSpaceLeft();
+    return out;
   }
 
   /**
@@ -82,7 +110,7 @@ final class ScalarFrameTranslation implements ProtobufTranslation {
     }
     byte[] bytes = b.build().toByteArray();
     return r.firstFrame == null ? bytes
-        : withField(bytes, Responses.ResultSetResponse.FIRST_FRAME_FIELD_NUMBER, FrameEncoder.encode(r.firstFrame));
+        : withField(bytes, Responses.ResultSetResponse.FIRST_FRAME_FIELD_NUMBER, FrameEncoder.bytes(r.firstFrame));
   }
 
   private static Responses.RpcMetadata metadata(Service.RpcMetadataResponse m) {

@@ -3,6 +3,8 @@ package org.annals.engine.sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.nio.charset.StandardCharsets;
 import org.annals.storage.scan.EventScanner;
@@ -22,7 +24,7 @@ import org.apache.calcite.linq4j.Enumerator;
  * abandoned enumerator is garbage: a failing query can delay the release, never leak it. Not
  * thread-safe.
  */
-final class EventEnumerator implements Enumerator<Object[]> {
+final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   private static final Cleaner CLEANER = Cleaner.create();
 
   private final EventScanner scanner;
@@ -85,6 +87,57 @@ final class EventEnumerator implements Enumerator<Object[]> {
     }
     current = values;
     return true;
+  }
+
+  /**
+   * The rows as an iterator that moves the scan only when asked for a row. Linq4j's iterator reads
+   * one row ahead, which would leave a row that no one has seen behind {@link #run}'s position.
+   */
+  Iterator<Object[]> iterator() {
+    return new Iterator<>() {
+      private Boolean ahead;
+
+      @Override
+      public boolean hasNext() {
+        if (ahead == null) {
+          ahead = moveNext();
+        }
+        return ahead;
+      }
+
+      @Override
+      public Object[] next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("the scan is over");
+        }
+        ahead = null;
+        return current;
+      }
+    };
+  }
+
+  @Override
+  public Run run() {
+    try {
+      while (batch == null || row + 1 >= batch.getRowCount()) {
+        if (!scanner.next()) {
+          return null;
+        }
+        batch = scanner.batch();
+        row = -1;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
+    } catch (CancellationException e) {
+      throw SqlErrors.cancelled();
+    }
+    current = null;
+    return new Run(batch, row + 1, batch.getRowCount(), columns);
+  }
+
+  @Override
+  public void consume(int rows) {
+    row += rows;
   }
 
   private static Object value(FieldVector v, int i) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -122,6 +123,19 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
         } catch (RuntimeException e) {
           throw closing(snapshot, e);
         }
+      }
+
+      /** Only a result-set cursor iterates a scan; operators above it take its enumerator. */
+      @Override
+      public Iterator<Object[]> iterator() {
+        Enumerator<Object[]> rows = enumerator();
+        if (rows instanceof EventEnumerator scan) {
+          if (query.jsonFields().isEmpty()) {
+            RootScans.iterated(scan);
+          }
+          return scan.iterator();
+        }
+        return Linq4j.enumeratorIterator(rows);
       }
     };
   }

@@ -1,0 +1,82 @@
+package org.annals.engine.server;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.annals.engine.sql.ScanRows;
+import org.apache.calcite.avatica.Meta;
+
+/**
+ * One statement's result that is a bare scan, read frame by frame with {@link ScanFrames}, with
+ * the next frame built while the client receives and reads the current one: a client that asks
+ * for frames in turn finds the next one ready or under way, so the scan, the network and the
+ * client's decoding run side by side. At most one frame is built ahead. The result set the scan
+ * belongs to is closed once the scan is over or the cursor closed, never while a frame is being
+ * built from it (its batches live in memory the result set frees). Thread-safe.
+ */
+final class ScanCursor {
+  private static final ExecutorService AHEAD = Executors.newCachedThreadPool(task -> {
+    Thread thread = new Thread(task, "annals-frame-ahead");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private final String connectionId;
+  private final ScanRows scan;
+  private final ResultSet resultSet;
+  private CompletableFuture<Meta.Frame> ahead;
+  private boolean closed;
+
+  ScanCursor(String connectionId, ScanRows scan, ResultSet resultSet) {
+    this.connectionId = connectionId;
+    this.scan = scan;
+    this.resultSet = resultSet;
+  }
+
+  String connectionId() {
+    return connectionId;
+  }
+
+  /**
+   * The next frame of up to {@code maxRows} rows (the one built ahead, if any, whatever its size),
+   * starting the build of the one after it unless the scan is over.
+   */
+  synchronized Meta.Frame fetch(long offset, int maxRows) throws SQLException {
+    if (closed) {
+      return new Meta.Frame(offset, true, List.of());
+    }
+    Meta.Frame frame;
+    try {
+      frame = ahead != null ? ahead.join() : ScanFrames.next(scan, offset, maxRows);
+    } catch (CompletionException e) {
+      ahead = null;
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    ahead = null;
+    frame = new Meta.Frame(offset, frame.done, frame.rows);
+    if (frame.done) {
+      close();
+    } else {
+      long next = offset + ((EncodedRows) frame.rows).count();
+      ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows), AHEAD);
+    }
+    return frame;
+  }
+
+  /** Waits for a frame under way, drops it, and closes the result set. */
+  synchronized void close() throws SQLException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (ahead != null) {
+      ahead.exceptionally(e -> null).join();
+      ahead = null;
+    }
+    resultSet.close();
+  }
+}
