@@ -33,10 +33,11 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *   <li>a client's connection properties are checked against {@link ClientProperties#ALLOWED}
  *       and never reach Calcite (JdbcMeta would merge them over the server's: a {@code model} or
  *       {@code schemaFactory} would load files or classes);
- *   <li>result frames carry at least {@link ServerConfig#rowsPerFrame()} rows and at most
- *       {@link ServerConfig#MAX_ROWS_PER_FRAME}; a result that is nothing but a scan has its
- *       frames after the first written straight from the scan's batches ({@link ScanFrames}),
- *       also at most {@link ScanFrames#MAX_FRAME_BYTES} bytes each;
+ *   <li>result frames after the first take the rows a client asks for, but at least
+ *       {@link ServerConfig#rowsPerFrame()} and at most {@link ServerConfig#MAX_ROWS_PER_FRAME},
+ *       and stop at about {@link ServerConfig#MAX_FRAME_BYTES} ({@link FrameSizes}); a result that
+ *       is nothing but a scan has them written straight from the scan's batches
+ *       ({@link ScanCursor}) for protobuf clients;
  *   <li>a client may not switch to a schema or catalog outside Annals;
  *   <li>every failure reaches the client as an SQL error with an SQLState and no stack trace
  *       ({@link #guarded}).
@@ -56,6 +57,7 @@ final class AnnalsMeta extends JdbcMeta {
    * record; weakly, so that a statement JdbcMeta lets expire takes its entry along.
    */
   private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
+  private final FrameSizes sizes = new FrameSizes();
   /** The connections opened through the JSON endpoint, whose frames are always JDBC's objects. */
   private final Set<String> jsonConnections = ConcurrentHashMap.newKeySet();
 
@@ -152,6 +154,8 @@ final class AnnalsMeta extends JdbcMeta {
     boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
     if (info != null && execution.scan() != null && more && !jsonConnections.contains(h.connectionId)) {
       scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet()));
+    } else if (info != null && more) {
+      sizes.noted(info, results.get(0).firstFrame);
     }
     return execution.result();
   }
@@ -162,7 +166,8 @@ final class AnnalsMeta extends JdbcMeta {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
     ScanCursor scan = info == null ? null : scans.get(info);
     if (scan == null) {
-      return super.fetch(h, offset, frame(fetchMaxRowCount));
+      return info == null ? super.fetch(h, offset, frame(fetchMaxRowCount))
+          : sizes.noted(info, super.fetch(h, offset, sizes.rows(info, frame(fetchMaxRowCount))));
     }
     try {
       return scan.fetch(offset, frame(fetchMaxRowCount));
@@ -196,6 +201,9 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private void closeScan(StatementHandle h) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
+    if (info != null) {
+      sizes.forget(info);
+    }
     ScanCursor cursor = info == null ? null : scans.remove(info);
     if (cursor != null) {
       close(cursor);

@@ -167,19 +167,21 @@ final class FrameEncoder {
   }
 
   /**
-   * Appends rows {@code from} to {@code from + count} of a scan's batch to {@code out} as the
-   * frame's rows, each value as JDBC would have read it: VARCHAR as STRING, BIGINT as LONG,
-   * TIMESTAMP as the LONG of its milliseconds (as Avatica's server sends a timestamp), null as NULL.
-   * The value bytes of strings are copied from Arrow's buffer without a String in between.
+   * Appends up to {@code count} rows of a scan's batch, from {@code run.from()}, to {@code out} as
+   * the frame's rows, stopping after the row that takes {@code out} to {@code byteLimit}; returns
+   * how many it wrote. Each value is written as JDBC would have read it: VARCHAR as STRING,
+   * BIGINT as LONG, TIMESTAMP as the LONG of its milliseconds (as Avatica's server sends a
+   * timestamp), null as NULL. Text is copied from Arrow's buffer without a String in between.
    */
-  static void encodeRows(ScanRows.Run run, int count, RowBuffer out) throws IOException {
+  static int encodeRows(ScanRows.Run run, int count, RowBuffer out, int byteLimit) throws IOException {
     int columns = run.columns();
     FieldVector[] vectors = new FieldVector[columns];
     for (int c = 0; c < columns; c++) {
       vectors[c] = run.batch().getVector(c);
     }
     int[] sizes = new int[columns];
-    for (int r = run.from(); r < run.from() + count; r++) {
+    int r = run.from();
+    for (; r < run.from() + count && out.size() < byteLimit; r++) {
       int rowSize = 0;
       for (int c = 0; c < columns; c++) {
         int value = vectorValueSize(vectors[c], r);
@@ -201,6 +203,7 @@ final class FrameEncoder {
       }
       o.checkNoSpaceLeft();
     }
+    return r - run.from();
   }
 
   private static int vectorValueSize(FieldVector v, int row) {

@@ -1,0 +1,120 @@
+package org.annals.engine.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.annals.engine.jdbc.EmbeddedDriver;
+import org.annals.engine.jdbc.StoreRegistry;
+import org.annals.storage.EventStore;
+import org.annals.storage.StoreOptions;
+import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.remote.TypedValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Frames are bounded by bytes as well as rows: a client that asks for 10,000 rows of 50 KB
+ * events gets them in frames of about {@link ServerConfig#MAX_FRAME_BYTES}, every row once, both
+ * when the frames come from the scan's batches and when they go the JDBC way.
+ */
+class FrameSizesTest {
+  private static final int EVENTS = 300;
+  private static final int PAYLOAD = 50_000;
+  private static final int ASKED = 10_000;
+
+  @TempDir static Path dir;
+  private static EventStore store;
+  private static AnnalsMeta meta;
+  private static Service service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
+    StoreRegistry.register(store);
+    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir, 100);
+    service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
+    String c = open();
+    Meta.StatementHandle insert = service.apply(new Service.PrepareRequest(c,
+        "INSERT INTO events (stream_name, entity_id, event_type, payload) VALUES ('big', ?, 'Big', ?)", -1)).statement;
+    for (int i = 0; i < EVENTS; i++) {
+      String payload = "{\"n\":" + i + ",\"text\":\"" + "x".repeat(PAYLOAD) + "\"}";
+      service.apply(new Service.ExecuteRequest(insert, List.of(
+          TypedValue.create(ColumnMetaData.Rep.STRING.name(), "e-" + i),
+          TypedValue.create(ColumnMetaData.Rep.STRING.name(), payload)), ASKED));
+    }
+    store.flush();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    meta.closeAllConnections();
+    StoreRegistry.release(store.options().dataFolder());
+  }
+
+  private static String open() {
+    String id = UUID.randomUUID().toString();
+    service.apply(new Service.OpenConnectionRequest(id, Map.of()));
+    return id;
+  }
+
+  /** The frames after the first, asking for {@link #ASKED} rows each time; checks every row came once. */
+  private static List<Meta.Frame> fetched(String sql) {
+    String c = open();
+    int statement = service.apply(new Service.CreateStatementRequest(c)).statementId;
+    Meta.Frame frame = service.apply(new Service.PrepareAndExecuteRequest(c, statement, sql, -1, ASKED))
+        .results.get(0).firstFrame;
+    int rows = count(frame);
+    List<Meta.Frame> frames = new ArrayList<>();
+    while (!frame.done) {
+      frame = service.apply(new Service.FetchRequest(c, statement, rows, ASKED)).frame;
+      frames.add(frame);
+      rows += count(frame);
+    }
+    assertEquals(EVENTS, rows, sql);
+    return frames;
+  }
+
+  private static int count(Meta.Frame frame) {
+    int n = 0;
+    for (Object ignored : frame.rows) {
+      n++;
+    }
+    return n;
+  }
+
+  private static void assertBounded(List<Meta.Frame> frames, String sql) throws Exception {
+    assertTrue(frames.size() >= 3, sql + ": " + frames.size() + " frames");
+    for (Meta.Frame frame : frames) {
+      int bytes = FrameEncoder.bytes(frame).length;
+      // A frame stops once it is over the limit, so it may hold one row more than fits.
+      assertTrue(bytes <= ServerConfig.MAX_FRAME_BYTES + PAYLOAD + 1_000, sql + ": a frame of " + bytes + " bytes");
+      assertTrue(count(frame) < ASKED, sql);
+    }
+  }
+
+  @Test
+  void framesFromTheScanStopAtTheByteLimit() throws Exception {
+    String sql = "SELECT * FROM events";
+    List<Meta.Frame> frames = fetched(sql);
+    assertTrue(frames.get(0).rows instanceof EncodedRows, "a bare scan's frames come from its batches");
+    assertBounded(frames, sql);
+  }
+
+  @Test
+  void framesTheJdbcWayStopAtTheByteLimit() throws Exception {
+    String sql = "SELECT * FROM events WHERE CHAR_LENGTH(event_type) >= 0";
+    List<Meta.Frame> frames = fetched(sql);
+    assertTrue(!(frames.get(0).rows instanceof EncodedRows), "a filtered result goes the JDBC way");
+    assertBounded(frames, sql);
+  }
+}
