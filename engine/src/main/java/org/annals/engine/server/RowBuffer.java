@@ -9,9 +9,14 @@ import org.apache.arrow.memory.ArrowBuf;
  * exact room it measured. Not thread-safe.
  */
 final class RowBuffer {
-  private byte[] bytes = new byte[64 * 1024];
+  private byte[] bytes;
   private int size;
   private byte[] scratch = new byte[1024];
+
+  /** @param capacity the bytes expected: growing by doubling copies a frame of megabytes over and over */
+  RowBuffer(int capacity) {
+    bytes = new byte[capacity];
+  }
 
   int size() {
     return size;

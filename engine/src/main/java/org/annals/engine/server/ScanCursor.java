@@ -29,6 +29,11 @@ final class ScanCursor {
   private final ScanRows scan;
   private final ResultSet resultSet;
   private CompletableFuture<Meta.Frame> ahead;
+  /**
+   * The room to give the next frame: the last one's size and a little more (a JFR profile put 17%
+   * of the server's time in growing frame buffers by doubling).
+   */
+  private int expectedBytes = 256 * 1024;
   private boolean closed;
 
   ScanCursor(String connectionId, ScanRows scan, ResultSet resultSet) {
@@ -51,7 +56,7 @@ final class ScanCursor {
     }
     Meta.Frame frame;
     try {
-      frame = ahead != null ? ahead.join() : ScanFrames.next(scan, offset, maxRows);
+      frame = ahead != null ? ahead.join() : ScanFrames.next(scan, offset, maxRows, expectedBytes);
     } catch (CompletionException e) {
       ahead = null;
       throw e.getCause() instanceof RuntimeException r ? r : e;
@@ -61,8 +66,11 @@ final class ScanCursor {
     if (frame.done) {
       close();
     } else {
-      long next = offset + ((EncodedRows) frame.rows).count();
-      ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows), AHEAD);
+      EncodedRows rows = (EncodedRows) frame.rows;
+      long next = offset + rows.count();
+      int room = expectedBytes = Math.min(rows.length() + rows.length() / 8 + 1024,
+          ServerConfig.MAX_FRAME_BYTES + ServerConfig.MAX_FRAME_BYTES / 8);
+      ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows, room), AHEAD);
     }
     return frame;
   }

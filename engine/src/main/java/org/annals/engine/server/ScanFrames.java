@@ -17,8 +17,9 @@ import org.apache.calcite.avatica.Meta;
 final class ScanFrames {
   private ScanFrames() {}
 
-  static Meta.Frame next(ScanRows scan, long offset, int maxRows) {
-    RowBuffer out = new RowBuffer();
+  /** @param expectedBytes about how large the frame will be (the last one's size, say) */
+  static Meta.Frame next(ScanRows scan, long offset, int maxRows, int expectedBytes) {
+    RowBuffer out = new RowBuffer(expectedBytes);
     int rows = 0;
     boolean done = false;
     try {
