@@ -92,6 +92,8 @@ final class AnnalsMeta extends JdbcMeta {
     InvocationHandler handler = (proxy, method, args) -> {
       try {
         if (wire == Wire.JSON && method.getName().equals("openConnection")) {
+          // Connections that expired unclosed leave the cache, not this set: drop them here.
+          jsonConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
           jsonConnections.add(((ConnectionHandle) args[0]).id);
         }
         return method.invoke(this, args);

@@ -65,19 +65,10 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
 
   @Override
   public boolean moveNext() {
-    try {
-      while (batch == null || ++row >= batch.getRowCount()) {
-        if (!scanner.next()) {
-          return false;
-        }
-        batch = scanner.batch();
-        row = -1;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
-    } catch (CancellationException e) {
-      throw SqlErrors.cancelled();
+    if (!unreadRow()) {
+      return false;
     }
+    row++;
     Object[] values = new Object[columns + (json == null ? 0 : json.size())];
     for (int i = 0; i < columns; i++) {
       values[i] = value(batch.getVector(i), row);
@@ -118,21 +109,29 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
 
   @Override
   public Run run() {
+    if (!unreadRow()) {
+      return null;
+    }
+    current = null;
+    return new Run(batch, row + 1, batch.getRowCount(), columns);
+  }
+
+  /** Reads batches until one holds a row after the current one; false once the scan is over. */
+  private boolean unreadRow() {
     try {
       while (batch == null || row + 1 >= batch.getRowCount()) {
         if (!scanner.next()) {
-          return null;
+          return false;
         }
         batch = scanner.batch();
         row = -1;
       }
+      return true;
     } catch (IOException e) {
       throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
     } catch (CancellationException e) {
       throw SqlErrors.cancelled();
     }
-    current = null;
-    return new Run(batch, row + 1, batch.getRowCount(), columns);
   }
 
   @Override

@@ -73,23 +73,15 @@ class FrameSizesTest {
     int statement = service.apply(new Service.CreateStatementRequest(c)).statementId;
     Meta.Frame frame = service.apply(new Service.PrepareAndExecuteRequest(c, statement, sql, -1, ASKED))
         .results.get(0).firstFrame;
-    int rows = count(frame);
+    int rows = ScanFramesTest.count(frame);
     List<Meta.Frame> frames = new ArrayList<>();
     while (!frame.done) {
       frame = service.apply(new Service.FetchRequest(c, statement, rows, ASKED)).frame;
       frames.add(frame);
-      rows += count(frame);
+      rows += ScanFramesTest.count(frame);
     }
     assertEquals(EVENTS, rows, sql);
     return frames;
-  }
-
-  private static int count(Meta.Frame frame) {
-    int n = 0;
-    for (Object ignored : frame.rows) {
-      n++;
-    }
-    return n;
   }
 
   private static void assertBounded(List<Meta.Frame> frames, String sql) throws Exception {
@@ -98,7 +90,7 @@ class FrameSizesTest {
       int bytes = FrameEncoder.bytes(frame).length;
       // A frame stops once it is over the limit, so it may hold one row more than fits.
       assertTrue(bytes <= ServerConfig.MAX_FRAME_BYTES + PAYLOAD + 1_000, sql + ": a frame of " + bytes + " bytes");
-      assertTrue(count(frame) < ASKED, sql);
+      assertTrue(ScanFramesTest.count(frame) < ASKED, sql);
     }
   }
 

@@ -110,7 +110,8 @@ class ScanFramesTest {
     return frames;
   }
 
-  private static int count(Meta.Frame frame) {
+  /** The rows in a frame, whichever form they take. */
+  static int count(Meta.Frame frame) {
     int n = 0;
     for (Object ignored : frame.rows) {
       n++;
