@@ -446,7 +446,7 @@ public final class EventStore implements AutoCloseable {
     return new StoreStatus(WalSegments.bytes(segments), segments.size(),
         memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
         flushedAt < 0 ? null : Instant.ofEpochMilli(flushedAt), wal.fsyncCount(),
-        wal.eventsWritten(), failure == null ? null : failure.toString());
+        wal.eventsWritten(), failure == null ? null : failure.toString(), allocator.getAllocatedMemory());
   }
 
   /** Flushes (unless the store has failed), stops the writer and releases the folder. */

@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param lastFlushAt when the last flush committed, or null if none has since open
  * @param failure why the store stopped accepting appends, or null while healthy
+ * @param arrowBytes off-heap memory the store's Arrow buffers hold: the memtable's columns and
+ *     the batches of scans still open; a scan that is never closed shows here
  */
 public record StoreStatus(
     long walBytes,
@@ -20,4 +22,5 @@ public record StoreStatus(
     Instant lastFlushAt,
     long fsyncs,
     long eventsWritten,
-    String failure) {}
+    String failure,
+    long arrowBytes) {}

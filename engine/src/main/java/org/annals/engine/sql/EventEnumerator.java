@@ -83,28 +83,36 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   /**
    * The rows as an iterator that moves the scan only when asked for a row. Linq4j's iterator reads
    * one row ahead, which would leave a row that no one has seen behind {@link #run}'s position.
+   * Closing it (Avatica's cursor does, when its result set closes) closes the scan.
    */
   Iterator<Object[]> iterator() {
-    return new Iterator<>() {
-      private Boolean ahead;
+    return new Rows();
+  }
 
-      @Override
-      public boolean hasNext() {
-        if (ahead == null) {
-          ahead = moveNext();
-        }
-        return ahead;
-      }
+  private final class Rows implements Iterator<Object[]>, AutoCloseable {
+    private Boolean ahead;
 
-      @Override
-      public Object[] next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("the scan is over");
-        }
-        ahead = null;
-        return current;
+    @Override
+    public boolean hasNext() {
+      if (ahead == null) {
+        ahead = moveNext();
       }
-    };
+      return ahead;
+    }
+
+    @Override
+    public Object[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException("the scan is over");
+      }
+      ahead = null;
+      return current;
+    }
+
+    @Override
+    public void close() {
+      EventEnumerator.this.close();
+    }
   }
 
   @Override

@@ -120,7 +120,7 @@ public final class SystemSchema extends AbstractSchema {
     StatusTable() {
       super(new String[] {"wal_bytes", "wal_segments", "memtable_rows", "memtable_bytes",
           "manifest_version", "flushed_files", "flushed_rows", "next_global_seq", "last_flush_at",
-          "fsyncs", "failure"}, new SqlTypeName[] {B, B, B, B, B, B, B, B, T, B, V});
+          "fsyncs", "failure", "arrow_bytes"}, new SqlTypeName[] {B, B, B, B, B, B, B, B, T, B, V, B});
     }
 
     @Override
@@ -129,7 +129,7 @@ public final class SystemSchema extends AbstractSchema {
       return List.<Object[]>of(new Object[] {s.walBytes(), (long) s.walSegments(), s.memtableRows(),
           s.memtableBytes(), s.manifestVersion(), (long) s.flushedFiles(), s.flushedRows(),
           s.nextGlobalSeq(), s.lastFlushAt() == null ? null : s.lastFlushAt().toEpochMilli(),
-          s.fsyncs(), s.failure()});
+          s.fsyncs(), s.failure(), s.arrowBytes()});
     }
   }
 }

@@ -196,4 +196,29 @@ class ScanFramesTest {
     assertSameRows("SELECT * FROM events", "JSON_VALUE(payload, '$.currency') = 'EUR'", List.of(), false);
     assertSameRows("SELECT event_type, UPPER(stream_name) FROM events", "", List.of(), false);
   }
+
+  /**
+   * A scan's batches are freed when its result ends or its statement closes part-way, a frame
+   * being built ahead or not, on both wires and both paths: the store's Arrow memory returns to
+   * what the memtable holds.
+   */
+  @Test
+  void aScansMemoryIsFreedWhenItsResultEndsOrItsStatementCloses() throws Exception {
+    long memtable = store.status().arrowBytes();
+    execute(open(Map.of()), "SELECT * FROM events", List.of());
+    assertEquals(memtable, store.status().arrowBytes(), "after a bare scan read to its end");
+    execute(jsonService, open(jsonService, Map.of()), "SELECT * FROM events", List.of());
+    assertEquals(memtable, store.status().arrowBytes(), "after a JSON client read it to its end");
+    for (String sql : List.of("SELECT * FROM events", "SELECT * FROM events WHERE CHAR_LENGTH(event_type) >= 0")) {
+      String c = open(Map.of());
+      int statement = service.apply(new Service.CreateStatementRequest(c)).statementId;
+      Meta.Frame first = service.apply(new Service.PrepareAndExecuteRequest(c, statement, sql, -1, FRAME))
+          .results.get(0).firstFrame;
+      Meta.Frame second = service.apply(new Service.FetchRequest(c, statement, count(first), FRAME)).frame;
+      assertFalse(second.done, sql);
+      assertTrue(store.status().arrowBytes() > memtable, sql + ": an open scan holds batches");
+      service.apply(new Service.CloseStatementRequest(c, statement));
+      assertEquals(memtable, store.status().arrowBytes(), sql + ": after its statement closed part-way");
+    }
+  }
 }
