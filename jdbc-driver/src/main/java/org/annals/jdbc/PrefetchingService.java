@@ -61,13 +61,13 @@ final class PrefetchingService implements Service {
   @Override
   public synchronized ExecuteResponse apply(ExecuteRequest request) {
     ahead.remove(request.statementHandle.id);
-    return fetchAhead(send(() -> service.apply(request)), request.maxRowCount);
+    return send(() -> service.apply(request));
   }
 
   @Override
   public synchronized ExecuteResponse apply(PrepareAndExecuteRequest request) {
     ahead.remove(request.statementId);
-    return fetchAhead(send(() -> service.apply(request)), request.maxRowsInFirstFrame);
+    return send(() -> service.apply(request));
   }
 
   @Override
@@ -191,18 +191,14 @@ final class PrefetchingService implements Service {
     }
   }
 
-  private ExecuteResponse fetchAhead(ExecuteResponse response, int fetchMaxRowCount) {
-    if (response.results != null) {
-      for (ResultSetResponse result : response.results) {
-        fetchAhead(result.connectionId, result.statementId, result.firstFrame, fetchMaxRowCount);
-      }
-    }
-    return response;
-  }
-
-  /** Asks for the rows after {@code frame} in the background, unless it was the last. */
+  /**
+   * Asks for the rows after {@code frame} in the background, unless it was the last, as many as
+   * the application's last fetch asked for (its statement's fetch size). Only fetches start this:
+   * an execute's first frame says nothing of the fetch size (Avatica sends the statement's row
+   * limit there, 0 for none, and an Avatica server answers a fetch of 0 rows with the end).
+   */
   private void fetchAhead(String connectionId, int statementId, Meta.Frame frame, int fetchMaxRowCount) {
-    if (frame == null || frame.done || connectionId == null) {
+    if (frame == null || frame.done) {
       return;
     }
     long rows = rows(frame);

@@ -103,6 +103,32 @@ class ShadedJarRoundTripIT {
     }
   }
 
+  /**
+   * A result of many frames (Avatica's first frame holds 100 rows, each fetch the fetch size)
+   * arrives whole and in order, with the driver fetching ahead, from a stock server. (A fetch
+   * size of 0 ends such a result after its first frame, with Avatica's own client too.)
+   */
+  @ParameterizedTest
+  @EnumSource(Serialization.class)
+  void readsAResultOfManyFramesWholeAndInOrder(Serialization serialization) throws SQLException {
+    String digits = "(VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9))";
+    String sql = "SELECT a.d * 100 + b.d * 10 + c.d FROM " + digits + " AS a (d), " + digits + " AS b (d), "
+        + digits + " AS c (d) ORDER BY 1";
+    for (int fetchSize : new int[] {7, 250}) {
+      try (Connection connection = connect(serialization, new Properties());
+          Statement statement = connection.createStatement()) {
+        statement.setFetchSize(fetchSize);
+        try (ResultSet rows = statement.executeQuery(sql)) {
+          for (int expected = 0; expected < 1000; expected++) {
+            assertTrue(rows.next(), "row " + expected + " with fetch size " + fetchSize);
+            assertEquals(expected, rows.getInt(1));
+          }
+          assertFalse(rows.next());
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Serialization.class)
   void sendsTheCallersPropertiesButNotAvaticasClientSettings(Serialization serialization)
