@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.annals.engine.sql.ScanRows;
 import org.apache.calcite.avatica.Meta;
 
@@ -16,7 +17,8 @@ import org.apache.calcite.avatica.Meta;
  * for frames in turn finds the next one ready or under way, so the scan, the network and the
  * client's decoding run side by side. At most one frame is built ahead. The result set the scan
  * belongs to is closed once the scan is over or the cursor closed, never while a frame is being
- * built from it (its batches live in memory the result set frees). Thread-safe.
+ * built from it (its batches live in memory the result set frees; see {@link ScanRows}).
+ * Thread-safe.
  */
 final class ScanCursor {
   private static final ExecutorService AHEAD = Executors.newCachedThreadPool(task -> {
@@ -24,6 +26,14 @@ final class ScanCursor {
     thread.setDaemon(true);
     return thread;
   });
+
+  /**
+   * The most bytes all frames built ahead may hold together: a client that leaves results open
+   * unread (each holding a frame of up to about 2 MiB until its statement closes or expires) stops
+   * further builds ahead, not the server's heap. Past it, a fetch builds its frame when asked.
+   */
+  static final long AHEAD_BUDGET = 64L * 1024 * 1024;
+  private static final AtomicLong AHEAD_BYTES = new AtomicLong();
 
   private final String connectionId;
   private final ScanRows scan;
@@ -34,6 +44,9 @@ final class ScanCursor {
    * of the server's time in growing frame buffers by doubling).
    */
   private int expectedBytes = 256 * 1024;
+  /** The bytes this cursor's frame built ahead counts against {@link #AHEAD_BUDGET}. */
+  private long held;
+  private RuntimeException failure;
   private boolean closed;
 
   ScanCursor(String connectionId, ScanRows scan, ResultSet resultSet) {
@@ -48,9 +61,14 @@ final class ScanCursor {
 
   /**
    * The next frame of up to {@code maxRows} rows (the one built ahead, if any, whatever its size),
-   * starting the build of the one after it unless the scan is over.
+   * starting the build of the one after it unless the scan is over or frames built ahead already
+   * hold {@link #AHEAD_BUDGET} across the server. Once a frame fails, every later fetch fails
+   * the same way: the rows that frame had read are gone, and a result must not skip them.
    */
   synchronized Meta.Frame fetch(long offset, int maxRows) throws SQLException {
+    if (failure != null) {
+      throw failure;
+    }
     if (closed) {
       return new Meta.Frame(offset, true, List.of());
     }
@@ -58,10 +76,15 @@ final class ScanCursor {
     try {
       frame = ahead != null ? ahead.join() : ScanFrames.next(scan, offset, maxRows, expectedBytes);
     } catch (CompletionException e) {
+      failure = e.getCause() instanceof RuntimeException r ? r : e;
+      throw failure;
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    } finally {
       ahead = null;
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      release();
     }
-    ahead = null;
     frame = new Meta.Frame(offset, frame.done, frame.rows);
     if (frame.done) {
       close();
@@ -70,9 +93,20 @@ final class ScanCursor {
       long next = offset + rows.count();
       int room = expectedBytes = Math.min(rows.length() + rows.length() / 8 + 1024,
           ServerConfig.MAX_FRAME_BYTES + ServerConfig.MAX_FRAME_BYTES / 8);
-      ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows, room), AHEAD);
+      if (AHEAD_BYTES.addAndGet(room) <= AHEAD_BUDGET) {
+        held = room;
+        ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows, room), AHEAD);
+      } else {
+        AHEAD_BYTES.addAndGet(-room);
+      }
     }
     return frame;
+  }
+
+  /** Gives back this cursor's share of the budget of frames built ahead. */
+  private void release() {
+    AHEAD_BYTES.addAndGet(-held);
+    held = 0;
   }
 
   /** Waits for a frame under way, drops it, and closes the result set. */
@@ -85,6 +119,7 @@ final class ScanCursor {
       ahead.exceptionally(e -> null).join();
       ahead = null;
     }
+    release();
     resultSet.close();
   }
 }

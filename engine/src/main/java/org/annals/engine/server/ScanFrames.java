@@ -22,20 +22,23 @@ final class ScanFrames {
     RowBuffer out = new RowBuffer(expectedBytes);
     int rows = 0;
     boolean done = false;
-    try {
-      while (rows < maxRows && out.size() < ServerConfig.MAX_FRAME_BYTES) {
-        ScanRows.Run run = scan.run();
-        if (run == null) {
-          done = true;
-          break;
+    // The scan's monitor, so that no one frees its batches while they are read (see ScanRows).
+    synchronized (scan) {
+      try {
+        while (rows < maxRows && out.size() < ServerConfig.MAX_FRAME_BYTES) {
+          ScanRows.Run run = scan.run();
+          if (run == null) {
+            done = true;
+            break;
+          }
+          int taken = FrameEncoder.encodeRows(run, Math.min(run.to() - run.from(), maxRows - rows), out,
+              ServerConfig.MAX_FRAME_BYTES);
+          scan.consume(taken);
+          rows += taken;
         }
-        int taken = FrameEncoder.encodeRows(run, Math.min(run.to() - run.from(), maxRows - rows), out,
-            ServerConfig.MAX_FRAME_BYTES);
-        scan.consume(taken);
-        rows += taken;
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing a result frame failed: " + e.getMessage(), e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing a result frame failed: " + e.getMessage(), e);
     }
     return new Meta.Frame(offset, done, out.rows(rows));
   }

@@ -34,6 +34,7 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   private VectorSchemaRoot batch;
   private int row = -1;
   private Object[] current;
+  private volatile boolean closed;
 
   /**
    * @param columns how many of the scan's leading columns a row returns
@@ -117,6 +118,9 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
 
   @Override
   public Run run() {
+    if (closed) {
+      throw new IllegalStateException("the scan was closed (its statement closed or expired)");
+    }
     if (!unreadRow()) {
       return null;
     }
@@ -165,8 +169,13 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
     throw new UnsupportedOperationException("an event scan cannot be restarted");
   }
 
+  /**
+   * Frees the scan's batches. Synchronized, as {@link ScanRows} readers are: a result set closed
+   * from another thread (a statement expiring) waits for a frame being written from a batch.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     batch = null;
     release.clean();
   }
