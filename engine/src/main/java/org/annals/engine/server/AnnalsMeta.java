@@ -91,12 +91,14 @@ final class AnnalsMeta extends JdbcMeta {
   ProtobufMeta guarded(Wire wire) {
     InvocationHandler handler = (proxy, method, args) -> {
       try {
+        Object result = method.invoke(this, args);
         if (wire == Wire.JSON && method.getName().equals("openConnection")) {
-          // Connections that expired unclosed leave the cache, not this set: drop them here.
+          // Noted once open, so that a sweep can only drop connections that have left the cache
+          // (expired unclosed), never one still opening.
           jsonConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
           jsonConnections.add(((ConnectionHandle) args[0]).id);
         }
-        return method.invoke(this, args);
+        return result;
       } catch (InvocationTargetException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RuntimeException || cause instanceof Error && !(cause instanceof VirtualMachineError)) {
@@ -186,15 +188,35 @@ final class AnnalsMeta extends JdbcMeta {
 
   @Override
   public void closeStatement(StatementHandle h) {
-    closeScan(h);
-    super.closeStatement(h);
+    try {
+      closeScan(h);
+    } finally {
+      super.closeStatement(h);
+    }
   }
 
   @Override
   public void closeConnection(ConnectionHandle ch) {
-    closeScans(cursor -> cursor.connectionId().equals(ch.id));
-    jsonConnections.remove(ch.id);
-    super.closeConnection(ch);
+    try {
+      closeScans(cursor -> cursor.connectionId().equals(ch.id));
+    } finally {
+      jsonConnections.remove(ch.id);
+      super.closeConnection(ch);
+    }
+  }
+
+  @Override
+  public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
+      throws NoSuchStatementException {
+    closeScan(h);
+    return super.prepareAndExecuteBatch(h, sqlCommands);
+  }
+
+  @Override
+  public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues)
+      throws NoSuchStatementException {
+    closeScan(h);
+    return super.executeBatch(h, parameterValues);
   }
 
   /**
@@ -212,12 +234,27 @@ final class AnnalsMeta extends JdbcMeta {
     }
   }
 
+  /** Closes every cursor that matches, all of them even if one fails (the first failure is thrown). */
   private void closeScans(Predicate<ScanCursor> which) {
     List<ScanCursor> closing = new ArrayList<>();
     synchronized (scans) {
       scans.values().removeIf(cursor -> which.test(cursor) && closing.add(cursor));
     }
-    closing.forEach(AnnalsMeta::close);
+    RuntimeException failure = null;
+    for (ScanCursor cursor : closing) {
+      try {
+        close(cursor);
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private static void close(ScanCursor cursor) {
@@ -230,7 +267,10 @@ final class AnnalsMeta extends JdbcMeta {
 
   /** Closes every client connection, so that nothing holds the store once the server stops. */
   void closeAllConnections() {
-    closeScans(cursor -> true);
-    getConnectionCache().invalidateAll();
+    try {
+      closeScans(cursor -> true);
+    } finally {
+      getConnectionCache().invalidateAll();
+    }
   }
 }
