@@ -1,5 +1,7 @@
 package org.annals.engine.cli;
 
+import java.time.ZoneOffset;
+import java.util.TimeZone;
 import org.annals.engine.AnnalsVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +16,10 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Annals time is UTC. Avatica's server writes a result's first frame in UTC and its later
+    // frames in the JVM's zone, so a server in any other zone would shift recorded_at from the
+    // second frame on; the process runs in UTC whatever the machine's zone.
+    TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
     System.exit(run(args));
   }
 
