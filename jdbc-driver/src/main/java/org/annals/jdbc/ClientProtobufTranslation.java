@@ -43,24 +43,24 @@ final class ClientProtobufTranslation implements ProtobufTranslation {
   private static final String FETCH = Responses.FetchResponse.class.getSimpleName();
   private static final String EXECUTE = Responses.ExecuteResponse.class.getSimpleName();
 
-  // Field numbers of common.proto and responses.proto.
-  private static final int WIRE_NAME = 1;
-  private static final int WIRE_MESSAGE = 2;
-  private static final int FETCH_FRAME = 1;
-  private static final int FETCH_MISSING_STATEMENT = 2;
-  private static final int FETCH_MISSING_RESULTS = 3;
-  private static final int FETCH_METADATA = 4;
-  private static final int EXECUTE_RESULTS = 1;
-  private static final int EXECUTE_MISSING_STATEMENT = 2;
-  private static final int EXECUTE_METADATA = 3;
-  private static final int RESULT_CONNECTION_ID = 1;
-  private static final int RESULT_STATEMENT_ID = 2;
-  private static final int RESULT_OWN_STATEMENT = 3;
-  private static final int RESULT_SIGNATURE = 4;
-  private static final int RESULT_FIRST_FRAME = 5;
-  private static final int RESULT_UPDATE_COUNT = 6;
-  private static final int RESULT_METADATA = 7;
-  private static final int METADATA_SERVER_ADDRESS = 1;
+  // Field numbers, as the generated message classes give them.
+  private static final int WIRE_NAME = Common.WireMessage.NAME_FIELD_NUMBER;
+  private static final int WIRE_MESSAGE = Common.WireMessage.WRAPPED_MESSAGE_FIELD_NUMBER;
+  private static final int FETCH_FRAME = Responses.FetchResponse.FRAME_FIELD_NUMBER;
+  private static final int FETCH_MISSING_STATEMENT = Responses.FetchResponse.MISSING_STATEMENT_FIELD_NUMBER;
+  private static final int FETCH_MISSING_RESULTS = Responses.FetchResponse.MISSING_RESULTS_FIELD_NUMBER;
+  private static final int FETCH_METADATA = Responses.FetchResponse.METADATA_FIELD_NUMBER;
+  private static final int EXECUTE_RESULTS = Responses.ExecuteResponse.RESULTS_FIELD_NUMBER;
+  private static final int EXECUTE_MISSING_STATEMENT = Responses.ExecuteResponse.MISSING_STATEMENT_FIELD_NUMBER;
+  private static final int EXECUTE_METADATA = Responses.ExecuteResponse.METADATA_FIELD_NUMBER;
+  private static final int RESULT_CONNECTION_ID = Responses.ResultSetResponse.CONNECTION_ID_FIELD_NUMBER;
+  private static final int RESULT_STATEMENT_ID = Responses.ResultSetResponse.STATEMENT_ID_FIELD_NUMBER;
+  private static final int RESULT_OWN_STATEMENT = Responses.ResultSetResponse.OWN_STATEMENT_FIELD_NUMBER;
+  private static final int RESULT_SIGNATURE = Responses.ResultSetResponse.SIGNATURE_FIELD_NUMBER;
+  private static final int RESULT_FIRST_FRAME = Responses.ResultSetResponse.FIRST_FRAME_FIELD_NUMBER;
+  private static final int RESULT_UPDATE_COUNT = Responses.ResultSetResponse.UPDATE_COUNT_FIELD_NUMBER;
+  private static final int RESULT_METADATA = Responses.ResultSetResponse.METADATA_FIELD_NUMBER;
+  private static final int METADATA_SERVER_ADDRESS = Responses.RpcMetadata.SERVER_ADDRESS_FIELD_NUMBER;
 
   private final ProtobufTranslationImpl avatica = new ProtobufTranslationImpl();
 
@@ -86,8 +86,8 @@ final class ClientProtobufTranslation implements ProtobufTranslation {
         default -> in.skipField(tag);
       }
     }
-    String message = name == null ? "" : name.substring(name.lastIndexOf('$') + 1);
-    if (start >= 0 && isWireMessage(name)) {
+    if (name != null && start >= 0 && isWireMessage(name)) {
+      String message = name.substring(name.lastIndexOf('$') + 1);
       CodedInputStream body = CodedInputStream.newInstance(bytes, start, length);
       if (message.equals(FETCH)) {
         return fetch(body, bytes, start);

@@ -20,21 +20,21 @@ import org.apache.calcite.avatica.proto.Common;
  * Avatica's own parser, so that its answer is the same. Stateless.
  */
 final class FrameDecoder {
-  // Field numbers of common.proto.
-  private static final int FRAME_OFFSET = 1;
-  private static final int FRAME_DONE = 2;
-  private static final int FRAME_ROWS = 3;
-  private static final int ROW_VALUE = 1;
-  private static final int COLUMN_OLD_VALUE = 1;
-  private static final int COLUMN_SCALAR_VALUE = 4;
-  private static final int VALUE_TYPE = 1;
-  private static final int VALUE_BOOL = 2;
-  private static final int VALUE_STRING = 3;
-  private static final int VALUE_NUMBER = 4;
-  private static final int VALUE_BYTES = 5;
-  private static final int VALUE_DOUBLE = 6;
-  private static final int VALUE_NULL = 7;
-  private static final int VALUE_ARRAY = 8;
+  // Field numbers, as the generated message classes give them.
+  private static final int FRAME_OFFSET = Common.Frame.OFFSET_FIELD_NUMBER;
+  private static final int FRAME_DONE = Common.Frame.DONE_FIELD_NUMBER;
+  private static final int FRAME_ROWS = Common.Frame.ROWS_FIELD_NUMBER;
+  private static final int ROW_VALUE = Common.Row.VALUE_FIELD_NUMBER;
+  private static final int COLUMN_OLD_VALUE = Common.ColumnValue.VALUE_FIELD_NUMBER;
+  private static final int COLUMN_SCALAR_VALUE = Common.ColumnValue.SCALAR_VALUE_FIELD_NUMBER;
+  private static final int VALUE_TYPE = Common.TypedValue.TYPE_FIELD_NUMBER;
+  private static final int VALUE_BOOL = Common.TypedValue.BOOL_VALUE_FIELD_NUMBER;
+  private static final int VALUE_STRING = Common.TypedValue.STRING_VALUE_FIELD_NUMBER;
+  private static final int VALUE_NUMBER = Common.TypedValue.NUMBER_VALUE_FIELD_NUMBER;
+  private static final int VALUE_BYTES = Common.TypedValue.BYTES_VALUE_FIELD_NUMBER;
+  private static final int VALUE_DOUBLE = Common.TypedValue.DOUBLE_VALUE_FIELD_NUMBER;
+  private static final int VALUE_NULL = Common.TypedValue.NULL_FIELD_NUMBER;
+  private static final int VALUE_ARRAY = Common.TypedValue.ARRAY_VALUE_FIELD_NUMBER;
 
   private FrameDecoder() {}
 

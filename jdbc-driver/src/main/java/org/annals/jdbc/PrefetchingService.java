@@ -1,6 +1,5 @@
 package org.annals.jdbc;
 
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -195,7 +194,7 @@ final class PrefetchingService implements Service {
    * Asks for the rows after {@code frame} in the background, unless it was the last, as many as
    * the application's last fetch asked for (its statement's fetch size). Only fetches start this:
    * an execute's first frame says nothing of the fetch size (Avatica sends the statement's row
-   * limit there, 0 for none, and an Avatica server answers a fetch of 0 rows with the end).
+   * limit there, -1 for none, which an Avatica server reads as every remaining row at once).
    */
   private void fetchAhead(String connectionId, int statementId, Meta.Frame frame, int fetchMaxRowCount) {
     if (frame == null || frame.done) {
@@ -212,9 +211,6 @@ final class PrefetchingService implements Service {
   }
 
   private static long rows(Meta.Frame frame) {
-    if (frame.rows instanceof Collection<?> rows) {
-      return rows.size();
-    }
     long count = 0;
     for (Object ignored : frame.rows) {
       count++;

@@ -3,7 +3,6 @@ package org.annals.engine.server;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import org.annals.engine.sql.ScanRows;
@@ -19,24 +18,24 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * Writes a result frame as the bytes of a protobuf {@code Common.Frame}, each value once (as
  * {@code scalar_value}), without building a message object per row, cell and value first:
  * JFR showed a third of the server's time in a thin-driver {@code SELECT *} in those builders.
- * Longs, integers, strings, doubles, booleans, timestamps and nulls are written here exactly as
- * {@link TypedValue#toProto} writes them; every other value (arrays, decimals, bytes, ...) is
- * written by Avatica's own code. Two passes: sizes first (protobuf puts each message's length
+ * Longs, integers, strings, doubles, booleans and nulls (what JdbcMeta's frames hold, timestamps
+ * as longs) are written here exactly as {@link TypedValue#toProto} writes them; every other value
+ * (arrays, decimals, bytes, ...) is written by Avatica's own code. Two passes: sizes first (protobuf puts each message's length
  * before it), then one array of the exact size. Stateless.
  */
 final class FrameEncoder {
-  // Field numbers of common.proto.
-  private static final int FRAME_OFFSET = 1;
-  private static final int FRAME_DONE = 2;
-  private static final int FRAME_ROWS = 3;
-  private static final int ROW_VALUE = 1;
-  private static final int COLUMN_SCALAR_VALUE = 4;
-  private static final int VALUE_TYPE = 1;
-  private static final int VALUE_BOOL = 2;
-  private static final int VALUE_STRING = 3;
-  private static final int VALUE_NUMBER = 4;
-  private static final int VALUE_DOUBLE = 6;
-  private static final int VALUE_NULL = 7;
+  // Field numbers, as the generated message classes give them.
+  private static final int FRAME_OFFSET = Common.Frame.OFFSET_FIELD_NUMBER;
+  private static final int FRAME_DONE = Common.Frame.DONE_FIELD_NUMBER;
+  private static final int FRAME_ROWS = Common.Frame.ROWS_FIELD_NUMBER;
+  private static final int ROW_VALUE = Common.Row.VALUE_FIELD_NUMBER;
+  private static final int COLUMN_SCALAR_VALUE = Common.ColumnValue.SCALAR_VALUE_FIELD_NUMBER;
+  private static final int VALUE_TYPE = Common.TypedValue.TYPE_FIELD_NUMBER;
+  private static final int VALUE_BOOL = Common.TypedValue.BOOL_VALUE_FIELD_NUMBER;
+  private static final int VALUE_STRING = Common.TypedValue.STRING_VALUE_FIELD_NUMBER;
+  private static final int VALUE_NUMBER = Common.TypedValue.NUMBER_VALUE_FIELD_NUMBER;
+  private static final int VALUE_DOUBLE = Common.TypedValue.DOUBLE_VALUE_FIELD_NUMBER;
+  private static final int VALUE_NULL = Common.TypedValue.NULL_FIELD_NUMBER;
   /** A one-byte tag plus a one-byte {@code Rep}: every {@code Rep} number is below 128. */
   private static final int TYPE_SIZE = 2;
 
@@ -253,8 +252,6 @@ final class FrameEncoder {
       return TYPE_SIZE + (s.isEmpty() ? 0 : CodedOutputStream.computeStringSize(VALUE_STRING, s));
     } else if (cell instanceof Long || cell instanceof Integer) {
       return TYPE_SIZE + numberSize(((Number) cell).longValue());
-    } else if (cell instanceof Timestamp t) {
-      return TYPE_SIZE + numberSize(t.getTime());
     } else if (cell instanceof Double d) {
       return TYPE_SIZE + (Double.doubleToRawLongBits(d) == 0 ? 0 : CodedOutputStream.computeDoubleSize(VALUE_DOUBLE, d));
     } else if (cell instanceof Boolean b) {
@@ -283,8 +280,6 @@ final class FrameEncoder {
       writeNumber(o, Common.Rep.LONG_VALUE, l);
     } else if (cell instanceof Integer n) {
       writeNumber(o, Common.Rep.INTEGER_VALUE, n);
-    } else if (cell instanceof Timestamp t) {
-      writeNumber(o, Common.Rep.JAVA_SQL_TIMESTAMP_VALUE, t.getTime());
     } else if (cell instanceof Double d) {
       o.writeEnum(VALUE_TYPE, Common.Rep.DOUBLE_VALUE);
       if (Double.doubleToRawLongBits(d) != 0) {

@@ -23,9 +23,9 @@ import com.google.protobuf.WireFormat;
  * is delegated unchanged. Thread-safe.
  */
 final class ScalarFrameTranslation implements ProtobufTranslation {
-  // Field numbers of common.proto's WireMessage.
-  private static final int WIRE_NAME = 1;
-  private static final int WIRE_MESSAGE = 2;
+  // Field numbers, as the generated message classes give them.
+  private static final int WIRE_NAME = Common.WireMessage.NAME_FIELD_NUMBER;
+  private static final int WIRE_MESSAGE = Common.WireMessage.WRAPPED_MESSAGE_FIELD_NUMBER;
   private final ProtobufTranslationImpl avatica = new ProtobufTranslationImpl();
 
   @Override
