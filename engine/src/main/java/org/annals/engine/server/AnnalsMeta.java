@@ -35,7 +35,7 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *       {@code schemaFactory} would load files or classes);
  *   <li>result frames after the first take the rows a client asks for, but at least
  *       {@link ServerConfig#rowsPerFrame()} and at most {@link ServerConfig#MAX_ROWS_PER_FRAME},
- *       and stop at about {@link ServerConfig#MAX_FRAME_BYTES} ({@link FrameSizes}); a result that
+ *       and stop at about {@link ServerConfig#MAX_FRAME_BYTES} ({@link JdbcFrames}); a result that
  *       is nothing but a scan has them written straight from the scan's batches
  *       ({@link ScanCursor}) for protobuf clients;
  *   <li>a client may not switch to a schema or catalog outside Annals;
@@ -57,7 +57,6 @@ final class AnnalsMeta extends JdbcMeta {
    * record; weakly, so that a statement JdbcMeta lets expire takes its entry along.
    */
   private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
-  private final FrameSizes sizes = new FrameSizes();
   /** The connections opened through the JSON endpoint, whose frames are always JDBC's objects. */
   private final Set<String> jsonConnections = ConcurrentHashMap.newKeySet();
 
@@ -158,8 +157,6 @@ final class AnnalsMeta extends JdbcMeta {
     boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
     if (info != null && execution.scan() != null && more && !jsonConnections.contains(h.connectionId)) {
       scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet()));
-    } else if (info != null && more) {
-      sizes.noted(info, results.get(0).firstFrame);
     }
     return execution.result();
   }
@@ -170,8 +167,15 @@ final class AnnalsMeta extends JdbcMeta {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
     ScanCursor scan = info == null ? null : scans.get(info);
     if (scan == null) {
-      return info == null ? super.fetch(h, offset, frame(fetchMaxRowCount))
-          : sizes.noted(info, super.fetch(h, offset, sizes.rows(info, frame(fetchMaxRowCount))));
+      if (info == null || !info.isResultSetInitialized() || info.getResultSet() == null) {
+        return super.fetch(h, offset, frame(fetchMaxRowCount));
+      }
+      try {
+        Frame frame = JdbcFrames.next(info, offset, frame(fetchMaxRowCount));
+        return frame != null ? frame : super.fetch(h, offset, frame(fetchMaxRowCount));
+      } catch (SQLException e) {
+        throw ClientErrors.toClient(e);
+      }
     }
     try {
       return scan.fetch(offset, frame(fetchMaxRowCount));
@@ -225,9 +229,6 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private void closeScan(StatementHandle h) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
-    if (info != null) {
-      sizes.forget(info);
-    }
     ScanCursor cursor = info == null ? null : scans.remove(info);
     if (cursor != null) {
       close(cursor);

@@ -20,8 +20,8 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * JFR showed a third of the server's time in a thin-driver {@code SELECT *} in those builders.
  * Longs, integers, strings, doubles, booleans and nulls (what JdbcMeta's frames hold, timestamps
  * as longs) are written here exactly as {@link TypedValue#toProto} writes them; every other value
- * (arrays, decimals, bytes, ...) is written by Avatica's own code. Two passes: sizes first (protobuf puts each message's length
- * before it), then one array of the exact size. Stateless.
+ * (arrays, decimals, bytes, ...) is written by Avatica's own code. Two passes: sizes first
+ * (protobuf puts each message's length before it), then one array of the exact size. Stateless.
  */
 final class FrameEncoder {
   // Field numbers, as the generated message classes give them.

@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Frames are bounded by bytes as well as rows: a client that asks for 10,000 rows of 50 KB
- * events gets them in frames of about {@link ServerConfig#MAX_FRAME_BYTES}, every row once, both
- * when the frames come from the scan's batches and when they go the JDBC way.
+ * Frames are bounded by bytes as well as rows: a client that asks for 10,000 rows at a time of
+ * a result whose rows grow from a few hundred bytes to 50 KB part-way gets them in frames of
+ * about {@link ServerConfig#MAX_FRAME_BYTES}, every row once, both when the frames come from the
+ * scan's batches and when they go the JDBC way.
  */
 class FrameSizesTest {
+  private static final int SMALL = 2_000;
   private static final int EVENTS = 300;
   private static final int PAYLOAD = 50_000;
   private static final int ASKED = 10_000;
@@ -46,6 +48,11 @@ class FrameSizesTest {
     String c = open();
     Meta.StatementHandle insert = service.apply(new Service.PrepareRequest(c,
         "INSERT INTO events (stream_name, entity_id, event_type, payload) VALUES ('big', ?, 'Big', ?)", -1)).statement;
+    for (int i = 0; i < SMALL; i++) {
+      service.apply(new Service.ExecuteRequest(insert, List.of(
+          TypedValue.create(ColumnMetaData.Rep.STRING.name(), "s-" + i),
+          TypedValue.create(ColumnMetaData.Rep.STRING.name(), "{\"n\":" + i + "}")), ASKED));
+    }
     for (int i = 0; i < EVENTS; i++) {
       String payload = "{\"n\":" + i + ",\"text\":\"" + "x".repeat(PAYLOAD) + "\"}";
       service.apply(new Service.ExecuteRequest(insert, List.of(
@@ -80,7 +87,7 @@ class FrameSizesTest {
       frames.add(frame);
       rows += ScanFramesTest.count(frame);
     }
-    assertEquals(EVENTS, rows, sql);
+    assertEquals(SMALL + EVENTS, rows, sql);
     return frames;
   }
 
