@@ -33,11 +33,12 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *   <li>a client's connection properties are checked against {@link ClientProperties#ALLOWED}
  *       and never reach Calcite (JdbcMeta would merge them over the server's: a {@code model} or
  *       {@code schemaFactory} would load files or classes);
- *   <li>result frames after the first take the rows a client asks for, but at least
- *       {@link ServerConfig#rowsPerFrame()} and at most {@link ServerConfig#MAX_ROWS_PER_FRAME},
- *       and stop at about {@link ServerConfig#MAX_FRAME_BYTES} ({@link JdbcFrames}); a result that
- *       is nothing but a scan has them written straight from the scan's batches
- *       ({@link ScanCursor}) for protobuf clients;
+ *   <li>a result's first frame holds up to 100 rows, later frames the rows a client asks for,
+ *       but at least {@link ServerConfig#rowsPerFrame()} and at most
+ *       {@link ServerConfig#MAX_ROWS_PER_FRAME}; every frame stops at about
+ *       {@link ServerConfig#MAX_FRAME_BYTES} ({@link JdbcFrames}); a result that is nothing but a
+ *       scan has its later frames written straight from the scan's batches ({@link ScanCursor})
+ *       for protobuf clients;
  *   <li>a client may not switch to a schema or catalog outside Annals;
  *   <li>every failure reaches the client as an SQL error with an SQLState and no stack trace
  *       ({@link #guarded}).
@@ -47,6 +48,9 @@ import org.apache.calcite.avatica.remote.TypedValue;
  */
 final class AnnalsMeta extends JdbcMeta {
   private static final List<String> SCHEMAS = List.of(EventSchema.NAME, SystemSchema.NAME);
+
+  /** The most rows in a result's first frame, as JdbcMeta has it. */
+  private static final int FIRST_FRAME_ROWS = 100;
 
   /** How the clients of a service read frames. */
   enum Wire { PROTOBUF, JSON }
@@ -135,15 +139,14 @@ final class AnnalsMeta extends JdbcMeta {
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
     closeScan(h);
-    return watched(h, RootScans.watch(
-        () -> super.prepareAndExecute(h, sql, maxRowCount, frame(maxRowsInFirstFrame), callback)));
+    return watched(h, RootScans.watch(() -> super.prepareAndExecute(h, sql, maxRowCount, 1, callback)));
   }
 
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues,
       int maxRowsInFirstFrame) throws NoSuchStatementException {
     closeScan(h);
-    return watched(h, RootScans.watch(() -> super.execute(h, parameterValues, frame(maxRowsInFirstFrame))));
+    return watched(h, RootScans.watch(() -> super.execute(h, parameterValues, 1)));
   }
 
   /**
@@ -153,12 +156,43 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private ExecuteResult watched(StatementHandle h, RootScans.Watched<ExecuteResult> execution) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
-    List<MetaResultSet> results = execution.result().resultSets;
+    ExecuteResult result = info == null ? execution.result() : withFirstFrame(info, execution.result());
+    List<MetaResultSet> results = result.resultSets;
     boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
     if (info != null && execution.scan() != null && more && !jsonConnections.contains(h.connectionId)) {
       scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet()));
     }
-    return execution.result();
+    return result;
+  }
+
+  /**
+   * The result with its first frame completed by {@link JdbcFrames}: JdbcMeta is asked for one
+   * row only, since it fills a first frame with up to {@link #FIRST_FRAME_ROWS} rows however large
+   * they are; the rest of the frame is read here, bounded by bytes as every later frame is.
+   */
+  private static ExecuteResult withFirstFrame(StatementInfo info, ExecuteResult result) {
+    if (result.resultSets.size() != 1) {
+      return result;
+    }
+    MetaResultSet r = result.resultSets.get(0);
+    if (r.firstFrame == null || r.firstFrame.done || r.signature == null) {
+      return result;
+    }
+    List<Object> rows = new ArrayList<>();
+    r.firstFrame.rows.forEach(rows::add);
+    Frame rest;
+    try {
+      rest = JdbcFrames.next(info, rows.size(), FIRST_FRAME_ROWS - rows.size());
+    } catch (SQLException e) {
+      throw ClientErrors.toClient(e);
+    }
+    if (rest == null) {
+      return result;
+    }
+    rest.rows.forEach(rows::add);
+    Frame first = new Frame(r.firstFrame.offset, rest.done, rows);
+    return new ExecuteResult(List.of(MetaResultSet.create(r.connectionId, r.statementId, r.ownStatement, r.signature,
+        first, r.updateCount)));
   }
 
   @Override
