@@ -171,8 +171,16 @@ final class PrefetchingService implements Service {
 
   /** Sends a request once the fetch ahead under way, if any, has its answer. */
   private <T> T send(Supplier<T> request) {
-    underWay.exceptionally(e -> null).join();
+    awaitUnderWay();
     return request.get();
+  }
+
+  /**
+   * Waits for the fetch ahead last started, whichever statement it is for, keeping its answer or
+   * failure for the fetch that takes it: the server sees one request of this connection at a time.
+   */
+  private void awaitUnderWay() {
+    underWay.exceptionally(e -> null).join();
   }
 
   /** The answer of a fetch ahead, or its failure as the application's fetch would have had it. */
@@ -204,7 +212,7 @@ final class PrefetchingService implements Service {
     if (rows == 0) {
       return;
     }
-    underWay.exceptionally(e -> null).join();
+    awaitUnderWay();
     FetchRequest next = new FetchRequest(connectionId, statementId, frame.offset + rows, fetchMaxRowCount);
     underWay = CompletableFuture.supplyAsync(() -> service.apply(next), AHEAD);
     ahead.put(statementId, new Ahead(next.offset, underWay));
