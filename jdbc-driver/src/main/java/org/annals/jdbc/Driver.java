@@ -23,6 +23,8 @@ import org.apache.calcite.avatica.remote.Service;
 public final class Driver extends org.apache.calcite.avatica.remote.Driver {
   /** Where Maven writes the version; read through the class loader, so no leading slash. */
   static final String VERSION_RESOURCE = "org/annals/jdbc/annals-jdbc.properties";
+  /** How the server is to send result frames: {@code columns} (the driver's default) or Avatica's {@code rows}. */
+  static final String FRAMES = "frames";
 
   static {
     new Driver().register();
@@ -80,6 +82,10 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
     properties.setProperty(BuiltInConnectionProperty.FACTORY.camelName(), ClientServiceFactory.class.getName());
     if (server.pushdown() != null) {
       properties.setProperty(AnnalsUrl.PUSHDOWN, server.pushdown());
+    }
+    // Frames in columns are smaller on the wire than Avatica's rows; a caller may still ask for rows.
+    if (properties.getProperty(FRAMES) == null) {
+      properties.setProperty(FRAMES, "columns");
     }
     return properties;
   }

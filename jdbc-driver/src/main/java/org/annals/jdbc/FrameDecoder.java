@@ -17,7 +17,8 @@ import org.apache.calcite.avatica.proto.Common;
  * reflection; JFR showed 86% of a thin-driver {@code SELECT *} in that work, most of it in
  * {@code GeneratedMessageV3.invokeOrDie} and the builders. Scalars of every type Avatica
  * sends are read here; a cell in any other form (an array, the pre-1.7 encoding) is handed to
- * Avatica's own parser, so that its answer is the same. Stateless.
+ * Avatica's own parser, so that its answer is the same. Rows written in columns, which the driver
+ * asks an Annals server for, are read by {@link ColumnBlockDecoder}. Stateless.
  */
 final class FrameDecoder {
   // Field numbers, as the generated message classes give them.
@@ -53,6 +54,7 @@ final class FrameDecoder {
           width = row.size();
           rows.add(row);
         }
+        case ColumnBlockDecoder.FIELD -> ColumnBlockDecoder.read(in, buffer, base, rows);
         default -> in.skipField(tag);
       }
     }
@@ -77,7 +79,7 @@ final class FrameDecoder {
    * One cell: its scalar, or Avatica's reading of it when it is in another form. A stock Avatica
    * server writes each scalar twice, in the deprecated {@code value} list too; that copy is skipped.
    */
-  private static Object column(CodedInputStream in, byte[] buffer, int base) throws IOException {
+  static Object column(CodedInputStream in, byte[] buffer, int base) throws IOException {
     int length = in.readRawVarint32();
     int start = in.getTotalBytesRead();
     int limit = in.pushLimit(length);
@@ -139,10 +141,8 @@ final class FrameDecoder {
     }
     return switch (rep) {
       case STRING -> string;
-      case LONG, PRIMITIVE_LONG, NUMBER, JAVA_SQL_TIMESTAMP, JAVA_UTIL_DATE -> number;
-      case INTEGER, PRIMITIVE_INT, JAVA_SQL_DATE, JAVA_SQL_TIME -> (int) number;
-      case SHORT, PRIMITIVE_SHORT -> (short) number;
-      case BYTE, PRIMITIVE_BYTE -> (byte) number;
+      case LONG, PRIMITIVE_LONG, NUMBER, JAVA_SQL_TIMESTAMP, JAVA_UTIL_DATE, INTEGER, PRIMITIVE_INT, JAVA_SQL_DATE,
+          JAVA_SQL_TIME, SHORT, PRIMITIVE_SHORT, BYTE, PRIMITIVE_BYTE -> number(rep, number);
       case DOUBLE, PRIMITIVE_DOUBLE -> dbl;
       case FLOAT, PRIMITIVE_FLOAT -> Float.intBitsToFloat((int) number);
       case BOOLEAN, PRIMITIVE_BOOLEAN -> bool;
@@ -156,6 +156,20 @@ final class FrameDecoder {
       case NULL -> null;
       case OBJECT -> isNull ? null : Unread.INSTANCE;
       default -> Unread.INSTANCE;
+    };
+  }
+
+  /** A value carried in {@code number_value}, as the Java type of its Rep; an IOException for another Rep. */
+  static Object number(Common.Rep rep, long number) throws IOException {
+    if (rep == null) {
+      throw new IOException("a result frame holds numbers of a type this driver does not know");
+    }
+    return switch (rep) {
+      case LONG, PRIMITIVE_LONG, NUMBER, JAVA_SQL_TIMESTAMP, JAVA_UTIL_DATE -> number;
+      case INTEGER, PRIMITIVE_INT, JAVA_SQL_DATE, JAVA_SQL_TIME -> (int) number;
+      case SHORT, PRIMITIVE_SHORT -> (short) number;
+      case BYTE, PRIMITIVE_BYTE -> (byte) number;
+      default -> throw new IOException("a result frame holds numbers typed " + rep + ", which is no number type");
     };
   }
 

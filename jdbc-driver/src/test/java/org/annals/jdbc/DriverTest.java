@@ -79,7 +79,18 @@ class DriverTest {
     assertEquals("http://localhost:8765", avatica.getProperty("url"));
     assertEquals("PROTOBUF", avatica.getProperty("serialization"));
     assertEquals(ClientServiceFactory.class.getName(), avatica.getProperty("factory"));
-    assertEquals(4, avatica.size());
+    assertEquals("columns", avatica.getProperty("frames"));
+    assertEquals(5, avatica.size());
+  }
+
+  @Test
+  void aCallerMayAskForAvaticasRows() {
+    Properties info = new Properties();
+    info.setProperty("frames", "rows");
+
+    Properties avatica = Driver.avaticaProperties(new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF, null), info);
+
+    assertEquals("rows", avatica.getProperty("frames"));
   }
 
   @Test

@@ -141,7 +141,7 @@ class ShadedJarRoundTripIT {
     info.setProperty("http_connection_timeout", "5000");
     try (Connection connection = connect(serialization, info)) {
       assertFalse(connection.isClosed());
-      assertEquals(Map.of("user", "ann", "password", "secret", "annals.custom", "x"),
+      assertEquals(Map.of("user", "ann", "password", "secret", "annals.custom", "x", "frames", "columns"),
           service.lastOpenInfo);
     }
   }

@@ -20,12 +20,19 @@ public final class ClientProperties {
   public static final String PUSHDOWN = "pushdown";
 
   /**
+   * How a remote protobuf client takes result frames: {@code rows}, Avatica's (the default, which
+   * every Avatica client reads), or {@code columns}, smaller, which only the Annals driver reads and
+   * asks for. Embedded and JSON connections ignore it.
+   */
+  public static final String FRAMES = "frames";
+
+  /**
    * What a client may send: credentials (accepted and ignored: Annals has no users yet; BI tools
-   * send them anyway), Avatica's own client settings, which stay on the client, and
-   * {@link #PUSHDOWN}.
+   * send them anyway), Avatica's own client settings, which stay on the client, {@link #PUSHDOWN}
+   * and {@link #FRAMES}.
    */
   public static final Set<String> ALLOWED = Set.of("user", "password", "url", "serialization",
-      "avatica_user", "avatica_password", "authentication", PUSHDOWN);
+      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES);
 
   /** Internal: the data folder of an embedded connection. */
   static final String DATA_FOLDER = "annals.dataFolder";
@@ -59,6 +66,18 @@ public final class ClientProperties {
     }
     throw new SQLException("connection property 'pushdown' is '" + value + "'; it takes true or false",
         "08001");
+  }
+
+  /** Whether the client asks for {@link #FRAMES} in columns; anything but rows or columns is refused. */
+  public static boolean columnFrames(Properties client) throws SQLException {
+    String value = client == null ? null : client.getProperty(FRAMES);
+    if (value == null || value.equalsIgnoreCase("rows")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("columns")) {
+      return true;
+    }
+    throw new SQLException("connection property 'frames' is '" + value + "'; it takes rows or columns", "08001");
   }
 
   /** The properties Calcite gets: Annals's fixed settings, nothing from the client. */

@@ -38,7 +38,8 @@ import org.apache.calcite.avatica.remote.TypedValue;
  *       {@link ServerConfig#MAX_ROWS_PER_FRAME}; every frame stops at about
  *       {@link ServerConfig#MAX_FRAME_BYTES} ({@link JdbcFrames}); a result that is nothing but a
  *       scan has its later frames written straight from the scan's batches ({@link ScanCursor})
- *       for protobuf clients;
+ *       for protobuf clients; a protobuf client may take its frames in columns
+ *       ({@link ClientProperties#FRAMES}, {@link ColumnBlockEncoder});
  *   <li>a client may not switch to a schema or catalog outside Annals;
  *   <li>every failure reaches the client as an SQL error with an SQLState and no stack trace
  *       ({@link #guarded}).
@@ -63,6 +64,8 @@ final class AnnalsMeta extends JdbcMeta {
   private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
   /** The connections opened through the JSON endpoint, whose frames are always JDBC's objects. */
   private final Set<String> jsonConnections = ConcurrentHashMap.newKeySet();
+  /** The protobuf connections that take their frames in columns ({@link ClientProperties#FRAMES}). */
+  private final Set<String> columnConnections = ConcurrentHashMap.newKeySet();
 
   AnnalsMeta(String embeddedUrl, int rowsPerFrame) throws SQLException {
     super(embeddedUrl, new Properties());
@@ -79,6 +82,7 @@ final class AnnalsMeta extends JdbcMeta {
     try {
       ClientProperties.check(client);
       pushdown = ClientProperties.pushdown(client);
+      ClientProperties.columnFrames(client);
     } catch (SQLException e) {
       throw ClientErrors.toClient(e);
     }
@@ -89,17 +93,17 @@ final class AnnalsMeta extends JdbcMeta {
    * The Meta a service should use: this one behind a proxy that turns every failure of every
    * method into a client error (SQLState, message, no stack trace), so that no method is missed.
    * Checked exceptions that Avatica handles itself (an unknown statement, say) pass unchanged.
-   * Connections opened through a JSON service are noted, as their frames must stay objects.
+   * How each connection takes its frames is noted as it opens: JDBC's objects through a JSON
+   * service, columns where a protobuf client asked for them.
    */
   ProtobufMeta guarded(Wire wire) {
     InvocationHandler handler = (proxy, method, args) -> {
       try {
         Object result = method.invoke(this, args);
-        if (wire == Wire.JSON && method.getName().equals("openConnection")) {
-          // Noted once open, so that a sweep can only drop connections that have left the cache
-          // (expired unclosed), never one still opening.
-          jsonConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
-          jsonConnections.add(((ConnectionHandle) args[0]).id);
+        if (method.getName().equals("openConnection")) {
+          @SuppressWarnings("unchecked")
+          Map<String, String> info = (Map<String, String>) args[1];
+          opened(wire, ((ConnectionHandle) args[0]).id, info);
         }
         return result;
       } catch (InvocationTargetException e) {
@@ -112,6 +116,38 @@ final class AnnalsMeta extends JdbcMeta {
     };
     return (ProtobufMeta) Proxy.newProxyInstance(ProtobufMeta.class.getClassLoader(),
         new Class<?>[] {ProtobufMeta.class}, handler);
+  }
+
+  /**
+   * Notes how a connection takes its frames. Noted once open, so that a sweep can only drop
+   * connections that have left the cache (expired unclosed), never one still opening.
+   */
+  private void opened(Wire wire, String connectionId, Map<String, String> info) throws SQLException {
+    jsonConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
+    columnConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
+    Properties client = new Properties();
+    if (info != null) {
+      client.putAll(info);
+    }
+    if (wire == Wire.JSON) {
+      jsonConnections.add(connectionId);
+    } else if (ClientProperties.columnFrames(client)) {
+      columnConnections.add(connectionId);
+    }
+  }
+
+  private FrameLayout layout(String connectionId) {
+    return columnConnections.contains(connectionId) ? FrameLayout.COLUMNS : FrameLayout.ROWS;
+  }
+
+  /** The frame with its rows to be written as the connection takes them. */
+  private Frame laidOut(String connectionId, Frame frame) {
+    if (frame == null || layout(connectionId) == FrameLayout.ROWS) {
+      return frame;
+    }
+    List<Object> rows = new ArrayList<>();
+    frame.rows.forEach(rows::add);
+    return new Frame(frame.offset, frame.done, new ColumnRows(rows));
   }
 
   /**
@@ -156,11 +192,11 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private ExecuteResult watched(StatementHandle h, RootScans.Watched<ExecuteResult> execution) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
-    ExecuteResult result = info == null ? execution.result() : withFirstFrame(info, execution.result());
+    ExecuteResult result = info == null ? execution.result() : withFirstFrame(info, execution.result(), h.connectionId);
     List<MetaResultSet> results = result.resultSets;
     boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
     if (info != null && execution.scan() != null && more && !jsonConnections.contains(h.connectionId)) {
-      scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet()));
+      scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet(), layout(h.connectionId)));
     }
     return result;
   }
@@ -170,7 +206,7 @@ final class AnnalsMeta extends JdbcMeta {
    * row only, since it fills a first frame with up to {@link #FIRST_FRAME_ROWS} rows however large
    * they are; the rest of the frame is read here, bounded by bytes as every later frame is.
    */
-  private static ExecuteResult withFirstFrame(StatementInfo info, ExecuteResult result) {
+  private ExecuteResult withFirstFrame(StatementInfo info, ExecuteResult result, String connectionId) {
     if (result.resultSets.size() != 1) {
       return result;
     }
@@ -190,7 +226,7 @@ final class AnnalsMeta extends JdbcMeta {
       return result;
     }
     rest.rows.forEach(rows::add);
-    Frame first = new Frame(r.firstFrame.offset, rest.done, rows);
+    Frame first = laidOut(connectionId, new Frame(r.firstFrame.offset, rest.done, rows));
     return new ExecuteResult(List.of(MetaResultSet.create(r.connectionId, r.statementId, r.ownStatement, r.signature,
         first, r.updateCount)));
   }
@@ -206,7 +242,7 @@ final class AnnalsMeta extends JdbcMeta {
       }
       try {
         Frame frame = JdbcFrames.next(info, offset, frame(fetchMaxRowCount));
-        return frame != null ? frame : super.fetch(h, offset, frame(fetchMaxRowCount));
+        return frame != null ? laidOut(h.connectionId, frame) : super.fetch(h, offset, frame(fetchMaxRowCount));
       } catch (SQLException e) {
         throw ClientErrors.toClient(e);
       }
@@ -239,6 +275,7 @@ final class AnnalsMeta extends JdbcMeta {
       closeScans(cursor -> cursor.connectionId().equals(ch.id));
     } finally {
       jsonConnections.remove(ch.id);
+      columnConnections.remove(ch.id);
       super.closeConnection(ch);
     }
   }

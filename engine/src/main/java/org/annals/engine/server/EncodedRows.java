@@ -9,20 +9,23 @@ import org.apache.calcite.avatica.proto.Common;
 
 /**
  * A frame's rows already written as protobuf: the repeated {@code rows} field of a
- * {@code Common.Frame}, copied into a protobuf response as they are ({@link FrameEncoder}).
- * Iterating them, as the JSON handler does, reads them back the way Avatica's client would.
+ * {@code Common.Frame}, or its blocks of columns ({@link ColumnBlockEncoder}), copied into a
+ * protobuf response as they are ({@link FrameEncoder}). Rows iterate, as the JSON handler does,
+ * the way Avatica's client reads them; columns go only to the Annals driver and do not iterate.
  * Immutable.
  */
 final class EncodedRows implements Iterable<Object> {
   private final byte[] bytes;
   private final int length;
   private final int count;
+  private final FrameLayout layout;
 
   /** The first {@code length} bytes of {@code bytes}, which are {@code count} rows. */
-  EncodedRows(byte[] bytes, int length, int count) {
+  EncodedRows(byte[] bytes, int length, int count, FrameLayout layout) {
     this.bytes = bytes;
     this.length = length;
     this.count = count;
+    this.layout = layout;
   }
 
   int length() {
@@ -39,6 +42,9 @@ final class EncodedRows implements Iterable<Object> {
 
   @Override
   public Iterator<Object> iterator() {
+    if (layout == FrameLayout.COLUMNS) {
+      throw new IllegalStateException("rows written in columns are for the Annals driver only; they are not read back");
+    }
     try {
       return Meta.Frame.fromProto(Common.Frame.parseFrom(CodedInputStream.newInstance(bytes, 0, length))).rows.iterator();
     } catch (IOException e) {

@@ -52,7 +52,7 @@ final class FrameEncoder {
     if (frame.rows instanceof EncodedRows rows) {
       return encoded(frame, rows);
     }
-    byte[] bytes = objects(frame);
+    byte[] bytes = frame.rows instanceof ColumnRows columns ? columns(frame, columns) : objects(frame);
     return new Encoded() {
       @Override
       public int size() {
@@ -76,18 +76,34 @@ final class FrameEncoder {
     return out;
   }
 
-  private static byte[] objects(Meta.Frame frame) throws IOException {
+  private static List<Object[]> cells(Iterable<Object> frameRows) {
     List<Object[]> rows = new ArrayList<>();
-    for (Object row : frame.rows) {
+    for (Object row : frameRows) {
       if (row != null) {
         rows.add(row instanceof Object[] cells ? cells : ((List<?>) row).toArray());
       }
     }
+    return rows;
+  }
+
+  /** The frame's offset and done fields, then its rows as one block of columns ({@link ColumnBlockEncoder}). */
+  private static byte[] columns(Meta.Frame frame, ColumnRows columns) throws IOException {
+    byte[] block = ColumnBlockEncoder.encode(cells(columns));
+    int head = headSize(frame);
+    byte[] out = new byte[head + block.length];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    writeHead(o, frame);
+    o.writeRawBytes(block);
+    o.checkNoSpaceLeft();
+    return out;
+  }
+
+  private static byte[] objects(Meta.Frame frame) throws IOException {
+    List<Object[]> rows = cells(frame.rows);
     // Per row: the row's size, then each cell's ColumnValue size; cells Avatica writes are kept encoded.
     int[][] sizes = new int[rows.size()][];
     Object[][] encoded = new Object[rows.size()][];
-    long total = (frame.offset != 0 ? CodedOutputStream.computeUInt64Size(FRAME_OFFSET, frame.offset) : 0)
-        + (frame.done ? CodedOutputStream.computeBoolSize(FRAME_DONE, true) : 0);
+    long total = headSize(frame);
     for (int i = 0; i < rows.size(); i++) {
       Object[] cells = rows.get(i);
       int[] size = new int[cells.length + 1];
@@ -117,12 +133,7 @@ final class FrameEncoder {
     }
     byte[] out = new byte[(int) total];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
-    if (frame.offset != 0) {
-      o.writeUInt64(FRAME_OFFSET, frame.offset);
-    }
-    if (frame.done) {
-      o.writeBool(FRAME_DONE, true);
-    }
+    writeHead(o, frame);
     for (int i = 0; i < rows.size(); i++) {
       Object[] cells = rows.get(i);
       int[] size = sizes[i];
@@ -142,10 +153,24 @@ final class FrameEncoder {
     return out;
   }
 
+  /** The size of the frame's offset and done fields. */
+  private static int headSize(Meta.Frame frame) {
+    return (frame.offset != 0 ? CodedOutputStream.computeUInt64Size(FRAME_OFFSET, frame.offset) : 0)
+        + (frame.done ? CodedOutputStream.computeBoolSize(FRAME_DONE, true) : 0);
+  }
+
+  private static void writeHead(CodedOutputStream o, Meta.Frame frame) throws IOException {
+    if (frame.offset != 0) {
+      o.writeUInt64(FRAME_OFFSET, frame.offset);
+    }
+    if (frame.done) {
+      o.writeBool(FRAME_DONE, true);
+    }
+  }
+
   /** Rows written from a scan, behind the frame's offset and done fields. */
   private static Encoded encoded(Meta.Frame frame, EncodedRows rows) {
-    int head = (frame.offset != 0 ? CodedOutputStream.computeUInt64Size(FRAME_OFFSET, frame.offset) : 0)
-        + (frame.done ? CodedOutputStream.computeBoolSize(FRAME_DONE, true) : 0);
+    int head = headSize(frame);
     return new Encoded() {
       @Override
       public int size() {
@@ -154,12 +179,7 @@ final class FrameEncoder {
 
       @Override
       public void writeTo(CodedOutputStream out) throws IOException {
-        if (frame.offset != 0) {
-          out.writeUInt64(FRAME_OFFSET, frame.offset);
-        }
-        if (frame.done) {
-          out.writeBool(FRAME_DONE, true);
-        }
+        writeHead(out, frame);
         rows.writeTo(out);
       }
     };
@@ -234,7 +254,7 @@ final class FrameEncoder {
     }
   }
 
-  private static long longValue(FieldVector v, int row) {
+  static long longValue(FieldVector v, int row) {
     if (v instanceof BigIntVector b) {
       return b.get(row);
     }
@@ -298,6 +318,19 @@ final class FrameEncoder {
     if (number != 0) {
       o.writeSInt64(VALUE_NUMBER, number);
     }
+  }
+
+  /** A cell as a row holds it, a {@code Common.ColumnValue}, alone. */
+  static byte[] columnValue(Object cell) throws IOException {
+    int value = valueSize(cell);
+    if (value < 0) {
+      return avatica(cell);
+    }
+    byte[] out = new byte[1 + CodedOutputStream.computeUInt32SizeNoTag(value) + value];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    writeScalar(o, cell);
+    o.checkNoSpaceLeft();
+    return out;
   }
 
   /** A ColumnValue as Avatica writes it: arrays as array_value, other scalars as scalar_value. */

@@ -42,7 +42,7 @@ final class RowBuffer {
   }
 
   /** The rows written, without a copy: nothing may be written after. */
-  EncodedRows rows(int count) {
-    return new EncodedRows(bytes, size, count);
+  EncodedRows rows(int count, FrameLayout layout) {
+    return new EncodedRows(bytes, size, count, layout);
   }
 }

@@ -38,6 +38,7 @@ final class ScanCursor {
   private final String connectionId;
   private final ScanRows scan;
   private final ResultSet resultSet;
+  private final FrameLayout layout;
   private CompletableFuture<Meta.Frame> ahead;
   /**
    * The room to give the next frame: the last one's size and a little more (a JFR profile put 17%
@@ -49,10 +50,11 @@ final class ScanCursor {
   private RuntimeException failure;
   private boolean closed;
 
-  ScanCursor(String connectionId, ScanRows scan, ResultSet resultSet) {
+  ScanCursor(String connectionId, ScanRows scan, ResultSet resultSet, FrameLayout layout) {
     this.connectionId = connectionId;
     this.scan = scan;
     this.resultSet = resultSet;
+    this.layout = layout;
   }
 
   String connectionId() {
@@ -74,7 +76,7 @@ final class ScanCursor {
     }
     Meta.Frame frame;
     try {
-      frame = ahead != null ? ahead.join() : ScanFrames.next(scan, offset, maxRows, expectedBytes);
+      frame = ahead != null ? ahead.join() : ScanFrames.next(scan, offset, maxRows, expectedBytes, layout);
     } catch (CompletionException e) {
       failure = e.getCause() instanceof RuntimeException r ? r : e;
       throw failure;
@@ -95,7 +97,7 @@ final class ScanCursor {
           ServerConfig.MAX_FRAME_BYTES + ServerConfig.MAX_FRAME_BYTES / 8);
       if (AHEAD_BYTES.addAndGet(room) <= AHEAD_BUDGET) {
         held = room;
-        ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows, room), AHEAD);
+        ahead = CompletableFuture.supplyAsync(() -> ScanFrames.next(scan, next, maxRows, room, layout), AHEAD);
       } else {
         AHEAD_BYTES.addAndGet(-room);
       }

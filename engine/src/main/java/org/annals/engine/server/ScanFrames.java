@@ -11,14 +11,14 @@ import org.apache.calcite.avatica.Meta;
  * cursor and JDBC's getters into a Java object (a String decoded from the batch's UTF-8 bytes, a
  * Timestamp for a long), which the protobuf encoder then turns back into bytes: JFR put half of the
  * server's time in a {@code SELECT *} there. Here each value goes from the batch into the frame's
- * protobuf once. A frame ends at the rows asked for, at {@link ServerConfig#MAX_FRAME_BYTES}, or at the end of
- * the scan (done).
+ * protobuf once, in Avatica's rows or in columns as the client asked. A frame ends at the rows
+ * asked for, at {@link ServerConfig#MAX_FRAME_BYTES}, or at the end of the scan (done).
  */
 final class ScanFrames {
   private ScanFrames() {}
 
   /** @param expectedBytes about how large the frame will be (the last one's size, say) */
-  static Meta.Frame next(ScanRows scan, long offset, int maxRows, int expectedBytes) {
+  static Meta.Frame next(ScanRows scan, long offset, int maxRows, int expectedBytes, FrameLayout layout) {
     RowBuffer out = new RowBuffer(expectedBytes);
     int rows = 0;
     boolean done = false;
@@ -31,8 +31,10 @@ final class ScanFrames {
             done = true;
             break;
           }
-          int taken = FrameEncoder.encodeRows(run, Math.min(run.to() - run.from(), maxRows - rows), out,
-              ServerConfig.MAX_FRAME_BYTES);
+          int count = Math.min(run.to() - run.from(), maxRows - rows);
+          int taken = layout == FrameLayout.COLUMNS
+              ? ColumnBlockEncoder.encodeRun(run, count, out, ServerConfig.MAX_FRAME_BYTES)
+              : FrameEncoder.encodeRows(run, count, out, ServerConfig.MAX_FRAME_BYTES);
           scan.consume(taken);
           rows += taken;
         }
@@ -40,6 +42,6 @@ final class ScanFrames {
         throw new UncheckedIOException("writing a result frame failed: " + e.getMessage(), e);
       }
     }
-    return new Meta.Frame(offset, done, out.rows(rows));
+    return new Meta.Frame(offset, done, out.rows(rows, layout));
   }
 }
