@@ -66,7 +66,12 @@ final class PostgresServer implements AutoCloseable {
    * into memory unless it is in a transaction with a fetch size).
    */
   Connection connect() throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port
+    return connect(port);
+  }
+
+  /** As {@link #connect()}, through a relay on {@code viaPort} that leads to this server's port. */
+  Connection connect(int viaPort) throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + viaPort
         + "/postgres?defaultRowFetchSize=10000", "annals", "");
     try (Statement s = c.createStatement()) {
       s.execute("SET TIME ZONE 'UTC'");
@@ -116,6 +121,10 @@ final class PostgresServer implements AutoCloseable {
 
   private static boolean isRoot() {
     return "root".equals(System.getProperty("user.name"));
+  }
+
+  int port() {
+    return port;
   }
 
   @Override

@@ -12,9 +12,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.annals.engine.demo.ShopHistoryGenerator;
 import org.annals.engine.demo.SimulatedClock;
+import org.annals.examples.CountingProxy;
 import org.annals.examples.ThinDriver;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreOptions;
@@ -150,13 +152,15 @@ public final class QueryBenchmark {
         compare(annals, duck, pg);
         entityLookups(annals, duck, pg);
         selectAll(driver, server, duck, pg, annalsEvents);
+        wireBytes(driver, server, postgres);
       }
     }
   }
 
   /**
    * Rows per second for {@code SELECT * FROM events} read in full (every column of every row with
-   * getObject), the engines in turn: Annals over protobuf and over JSON, DuckDB, PostgreSQL.
+   * getObject), the engines in turn: Annals over protobuf (frames in columns, the driver's default,
+   * and in Avatica's rows) and over JSON, DuckDB, PostgreSQL.
    * Each engine reads it untimed first ({@link #SCAN_WARMUP}: the server's JIT compiles the frame
    * path in the first runs, which read at a third of the steady speed), then the medians of the
    * timed runs; fewer of both on histories over 2 M events, where one read takes half a minute.
@@ -167,10 +171,11 @@ public final class QueryBenchmark {
     int warmup = large ? 1 : SCAN_WARMUP;
     int runs = large ? 3 : RUNS;
     try (Connection protobuf = driver.connect(server.jdbcUrl() + "?serialization=protobuf");
+         Connection rows = driver.connect(server.jdbcUrl() + "?serialization=protobuf", avaticaRows());
          Connection json = driver.connect(server.jdbcUrl() + "?serialization=json")) {
-      List<Connection> engines = new ArrayList<>(List.of(protobuf, json, duck));
+      List<Connection> engines = new ArrayList<>(List.of(protobuf, rows, json, duck));
       List<String> sql = new ArrayList<>(List.of("SELECT * FROM events", "SELECT * FROM events",
-          "SELECT * EXCLUDE (date) FROM t"));
+          "SELECT * FROM events", "SELECT * EXCLUDE (date) FROM t"));
       if (pg != null) {
         engines.add(pg);
         sql.add("SELECT * FROM events");
@@ -184,16 +189,52 @@ public final class QueryBenchmark {
           }
         }
       }
-      double duckRate = median(rates[2]);
-      double pgRate = pg == null ? Double.NaN : median(rates[3]);
-      String[] names = {"protobuf", "json"};
-      for (int e = 0; e < 2; e++) {
+      double duckRate = median(rates[3]);
+      double pgRate = pg == null ? Double.NaN : median(rates[4]);
+      String[] names = {"protobuf", "protobuf, Avatica's rows", "json"};
+      for (int e = 0; e < names.length; e++) {
         double rate = median(rates[e]);
         // Rows per second, so unlike the times above, a ratio above 1 means Annals is faster.
-        System.out.printf(Locale.ROOT, "SELECT * FROM events, %-8s  Annals %,10.0f rows/s   DuckDB %,10.0f"
+        System.out.printf(Locale.ROOT, "SELECT * FROM events, %-24s  Annals %,10.0f rows/s   DuckDB %,10.0f"
             + "   rows/s Annals/DuckDB %.3f%s   (medians of %d after %d untimed)%n", names[e], rate, duckRate,
             rate / duckRate, pg == null ? "" : String.format(Locale.ROOT,
                 "   PostgreSQL %,10.0f   rows/s Annals/PostgreSQL %.3f", pgRate, rate / pgRate), runs, warmup);
+      }
+    }
+  }
+
+  /** Connection properties that ask the server for frames in Avatica's rows instead of columns. */
+  private static Properties avaticaRows() {
+    Properties p = new Properties();
+    p.setProperty("frames", "rows");
+    return p;
+  }
+
+  /**
+   * Bytes on the wire per row of {@code SELECT * FROM events}, counted by a relay in front of
+   * each server (HTTP and PostgreSQL's protocol included): Annals's three forms and PostgreSQL's.
+   */
+  private static void wireBytes(ThinDriver driver, ServerProcess server, PostgresServer postgres) throws Exception {
+    try (CountingProxy annals = CountingProxy.start(server.port())) {
+      String url = "jdbc:annals://127.0.0.1:" + annals.port();
+      String[] names = {"protobuf", "protobuf, Avatica's rows", "json"};
+      String[] urls = {url, url, url + "?serialization=json"};
+      for (int e = 0; e < names.length; e++) {
+        try (Connection c = driver.connect(urls[e], e == 1 ? avaticaRows() : new Properties())) {
+          annals.takeBytesFromServer();
+          long rows = readAll(c, "SELECT * FROM events");
+          System.out.printf(Locale.ROOT, "SELECT * FROM events, %-24s  %,6.1f bytes per row on the wire%n",
+              names[e], (double) annals.takeBytesFromServer() / rows);
+        }
+      }
+    }
+    if (postgres != null) {
+      try (CountingProxy relay = CountingProxy.start(postgres.port());
+           Connection c = postgres.connect(relay.port())) {
+        relay.takeBytesFromServer();
+        long rows = readAll(c, "SELECT * FROM events");
+        System.out.printf(Locale.ROOT, "SELECT * FROM events, %-24s  %,6.1f bytes per row on the wire%n",
+            "PostgreSQL", (double) relay.takeBytesFromServer() / rows);
       }
     }
   }
@@ -389,6 +430,12 @@ public final class QueryBenchmark {
   /** One read of every column of every row, as a client would. */
   private static double rowsPerSecond(Connection c, String sql) throws Exception {
     long start = System.nanoTime();
+    long rows = readAll(c, sql);
+    return rows / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Every column of every row read with getObject; the rows read. */
+  private static long readAll(Connection c, String sql) throws Exception {
     long rows = 0;
     try (Statement s = c.createStatement()) {
       s.setFetchSize(10_000);
@@ -402,7 +449,7 @@ public final class QueryBenchmark {
         }
       }
     }
-    return rows / ((System.nanoTime() - start) / 1e9);
+    return rows;
   }
 
   private static double median(double[] values) {

@@ -1,6 +1,7 @@
 package org.annals.examples.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -79,6 +80,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public String jdbcUrl() {
     return url;
+  }
+
+  /** The port the server listens on, from its URL ({@code jdbc:annals://host:port}). */
+  public int port() {
+    return URI.create(url.substring("jdbc:".length())).getPort();
   }
 
   private static List<String> tail(Path log) throws IOException {
