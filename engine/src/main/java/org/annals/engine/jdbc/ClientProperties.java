@@ -91,7 +91,13 @@ public final class ClientProperties {
     p.setProperty("caseSensitive", "true");
     // recorded_at is UTC; JDBC clients see it as stored, whatever the JVM's zone.
     p.setProperty("timeZone", "UTC");
-    p.setProperty("fun", "standard");
+    // PostgreSQL's functions beside the standard's (CONCAT, LENGTH, ILIKE, DATE_TRUNC, ...): the
+    // dialect BI tools and SQL developers most often write.
+    p.setProperty("fun", "standard,postgresql");
+    // GROUP BY 1 and GROUP BY alias, as PostgreSQL, DuckDB and BI tools' generated SQL use them.
+    p.setProperty("conformance", "LENIENT");
+    p.setProperty("parserFactory", AnnalsParserImpl.class.getName() + "#FACTORY");
+    p.setProperty("typeSystem", AnnalsTypeSystem.class.getName() + "#INSTANCE");
     return p;
   }
 }
