@@ -18,6 +18,7 @@ import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.RootScans;
 import org.annals.engine.sql.SqlErrors;
 import org.annals.engine.sql.SystemSchema;
+import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
@@ -152,7 +153,8 @@ final class AnnalsMeta extends JdbcMeta {
 
   /**
    * A client may switch between the Annals schemas and set harmless flags; it may not point the
-   * connection at another schema or catalog.
+   * connection at another schema. Catalogs, auto-commit off and read-only are not refused but have
+   * no effect (see inside).
    */
   @Override
   public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties props) {
@@ -161,10 +163,24 @@ final class AnnalsMeta extends JdbcMeta {
       throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "schema '" + schema + "' does not exist; the"
           + " schemas are " + SCHEMAS);
     }
-    if (props.getCatalog() != null) {
-      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "Annals has no catalogs; leave the catalog unset");
-    }
-    return super.connectionSync(ch, props);
+    // JDBC's rule for a database without catalogs: a catalog set is ignored. Auto-commit stays on
+    // (each statement is durable when it returns; there are no transactions) and the connection
+    // writable (INSERT works), whatever a client asks: a refusal here would stay in Avatica's
+    // client, which sends its settings again with every later sync, and break the connection.
+    ConnectionPropertiesImpl wanted = new ConnectionPropertiesImpl().merge(props);
+    wanted.setCatalog(null);
+    wanted.setAutoCommit(true);
+    return super.connectionSync(ch, wanted).setAutoCommit(true).setReadOnly(false);
+  }
+
+  /** Nothing to do: every statement is durable when it returns (auto-commit is always on). */
+  @Override
+  public void commit(ConnectionHandle ch) {
+  }
+
+  /** Nothing to undo: every statement was committed as it returned (auto-commit is always on). */
+  @Override
+  public void rollback(ConnectionHandle ch) {
   }
 
   private int frame(int requested) {
