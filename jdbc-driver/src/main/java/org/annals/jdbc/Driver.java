@@ -8,7 +8,10 @@ import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.BuiltInConnectionProperty;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Helper;
+import org.apache.calcite.avatica.InternalProperty;
 import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
 
 /**
  * The thin JDBC driver: {@code jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]} is
@@ -50,6 +53,13 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
     try {
       Properties properties = avaticaProperties(server, info);
       AvaticaConnection connection = factory.newConnection(this, factory, url, properties);
+      // How the server treats names, which Avatica's DatabaseMetaData reports from these (its
+      // remote client never fills them, and its defaults, upper case, made sqlline's !columns
+      // and !describe look for EVENTS and find nothing).
+      connection.properties.put(InternalProperty.CASE_SENSITIVE, true);
+      connection.properties.put(InternalProperty.UNQUOTED_CASING, Casing.TO_LOWER);
+      connection.properties.put(InternalProperty.QUOTED_CASING, Casing.UNCHANGED);
+      connection.properties.put(InternalProperty.QUOTING, Quoting.DOUBLE_QUOTE);
       handler.onConnectionInit(connection);
       // As Avatica's remote driver opens a connection; serializeProperties leaves out the
       // properties that Avatica keeps on the client (url, serialization, httpclient_factory, ...).
