@@ -1,0 +1,257 @@
+package org.annals.examples;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.annals.engine.demo.ShopHistoryGenerator;
+import org.annals.engine.demo.SimulatedClock;
+import org.annals.engine.server.AnnalsServer;
+import org.annals.engine.server.ServerConfig;
+import org.annals.storage.EventStore;
+import org.annals.storage.StoreOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What BI tools and SQL clients send in their first minute, through the shaded driver jar alone
+ * (loaded in a class loader of its own, as a tool loads a driver) against a real server. Each
+ * nested class stands for one tool, or one kind of client, and holds the calls it makes.
+ */
+class BiToolsConformanceTest {
+  @TempDir static Path dir;
+  private static EventStore store;
+  private static AnnalsServer server;
+  private static ThinDriver driver;
+  private Connection connection;
+
+  @BeforeAll
+  static void start() throws Exception {
+    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
+    store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
+    new ShopHistoryGenerator(store, clock, 500, ShopHistoryGenerator.SEED).run();
+    store.flush();
+    new ShopHistoryGenerator(store, clock, 50, ShopHistoryGenerator.SEED + 1).run();
+    clock.release();
+    server = AnnalsServer.start(store, new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+    driver = ThinDriver.load();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+    store.close();
+  }
+
+  @BeforeEach
+  void connect() throws SQLException {
+    connection = driver.connect(server.jdbcUrl());
+  }
+
+  @AfterEach
+  void disconnect() throws SQLException {
+    connection.close();
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next(), sql);
+      return rs.getLong(1);
+    }
+  }
+
+  private long rows(String sql) throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      long n = 0;
+      while (rs.next()) {
+        n++;
+      }
+      return n;
+    }
+  }
+
+  private Object value(String sql) throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next(), sql);
+      return rs.getObject(1);
+    }
+  }
+
+  private long events() throws SQLException {
+    return count("SELECT COUNT(*) FROM events");
+  }
+
+  /** Spark's JDBC source: schema probe, {@code df.count()}, reads partitioned by a column. */
+  @Nested
+  class Spark {
+    @Test
+    void countIsSelectOneFromTheTable() throws SQLException {
+      assertEquals(events(), rows("SELECT 1 FROM events"));
+      assertEquals(events(), count("SELECT COUNT(*) FROM (SELECT 1 FROM events) SPARK_GEN_SUBQ_0"));
+    }
+
+    @Test
+    void schemaProbeReturnsColumnsAndNoRows() throws SQLException {
+      try (Statement s = connection.createStatement();
+           ResultSet rs = s.executeQuery("SELECT * FROM events WHERE 1=0")) {
+        assertEquals(10, rs.getMetaData().getColumnCount());
+        assertFalse(rs.next());
+      }
+    }
+
+    @Test
+    void partitionsByGlobalSeqAddUpToTheTable() throws SQLException {
+      long max = count("SELECT MAX(global_seq) FROM events");
+      long stride = max / 4 + 1;
+      long total = rows("SELECT * FROM events WHERE global_seq < " + stride + " OR global_seq IS NULL");
+      for (long lower = stride; lower <= max; lower += stride) {
+        total += rows("SELECT * FROM events WHERE global_seq >= " + lower + " AND global_seq < " + (lower + stride));
+      }
+      assertEquals(events(), total);
+    }
+
+    @Test
+    void autoCommitIsOnSoNoCommitIsNeeded() throws SQLException {
+      assertTrue(connection.getAutoCommit());
+      assertDoesNotThrow(() -> connection.commit());
+    }
+  }
+
+  /** Tableau and Power BI: JDBC escape functions and the SQL their generic paths generate. */
+  @Nested
+  class TableauAndPowerBi {
+    @Test
+    void escapeFunctionsWork() throws SQLException {
+      String from = " FROM events WHERE event_type = 'OrderPlaced' LIMIT 1";
+      assertEquals("ORDERPLACED", value("SELECT {fn UCASE(event_type)}" + from));
+      assertEquals("orderplaced", value("SELECT {fn LCASE(event_type)}" + from));
+      assertEquals("OrderPlaced!", value("SELECT {fn CONCAT(event_type, '!')}" + from));
+      assertEquals(11, ((Number) value("SELECT {fn LENGTH(event_type)}" + from)).intValue());
+      assertEquals("Ord", value("SELECT {fn SUBSTRING(event_type, 1, 3)}" + from));
+      assertEquals("Or", value("SELECT {fn LEFT(event_type, 2)}" + from));
+      assertEquals(6, ((Number) value("SELECT {fn LOCATE('P', event_type)}" + from)).intValue());
+      assertEquals("none", value("SELECT {fn IFNULL(CAST(NULL AS VARCHAR(4)), 'none')}" + from));
+      assertEquals(5L, ((Number) value("SELECT {fn ABS(-5)}" + from)).longValue());
+      assertEquals("5", value("SELECT {fn CONVERT(5, SQL_VARCHAR)}" + from));
+      assertEquals(2026L, ((Number) value("SELECT {fn YEAR(recorded_at)}" + from)).longValue());
+      assertNotNull(value("SELECT {fn CURDATE()}" + from));
+      assertNotNull(value("SELECT {fn NOW()}" + from));
+    }
+
+    @Test
+    void groupByOrdinalAndAlias() throws SQLException {
+      long types = count("SELECT COUNT(DISTINCT event_type) FROM events");
+      assertEquals(types, rows("SELECT event_type, COUNT(*) FROM events GROUP BY 1"));
+      assertEquals(types, rows("SELECT event_type AS t, COUNT(*) AS n FROM events GROUP BY t ORDER BY 2 DESC"));
+    }
+
+    @Test
+    void caseOfTextLiteralsIsNotPadded() throws SQLException {
+      assertEquals("x", value("SELECT CASE WHEN seq > 0 THEN 'x' ELSE 'longer' END FROM events WHERE seq = 1 LIMIT 1"));
+    }
+
+    @Test
+    void averageOfAnIntegerColumnKeepsItsFraction() throws SQLException {
+      double sum = count("SELECT SUM(seq) FROM events");
+      double expected = sum / events();
+      assertEquals(expected, ((Number) value("SELECT AVG(seq) FROM events")).doubleValue(), 1e-9);
+    }
+  }
+
+  /** SQL developers (and pandas through JayDeBeApi): everyday functions, and a failure's aftermath. */
+  @Nested
+  class SqlDevelopersAndPandas {
+    @Test
+    void postgresqlStyleFunctionsInAnyCase() throws SQLException {
+      String from = " FROM events WHERE stream_name = 'orders' AND seq = 1";
+      assertEquals("orders/1", value("SELECT concat(stream_name, '/', seq)" + from));
+      assertEquals("orders/1", value("SELECT CONCAT(stream_name, '/', seq)" + from));
+      assertEquals(6, ((Number) value("SELECT length(stream_name)" + from)).intValue());
+      assertEquals(count("SELECT COUNT(*) FROM events WHERE event_type LIKE 'Order%'"),
+          count("SELECT COUNT(*) FROM events WHERE event_type ILIKE 'order%'"));
+    }
+
+    @Test
+    void rollbackAfterAFailedQueryDoesNotFail() throws SQLException {
+      assertThrows(SQLException.class, () -> value("SELECT nonexistent FROM events"));
+      assertDoesNotThrow(() -> connection.rollback());
+      assertEquals(events(), rows("SELECT 1 FROM events"));
+    }
+
+    @Test
+    void queriesThatReadNoColumn() throws SQLException {
+      long events = events();
+      assertEquals(events, rows("SELECT 'x' FROM events"));
+      assertEquals(events, rows("SELECT event_type FROM events WHERE RAND() < 2"));
+      try (PreparedStatement p = connection.prepareStatement("SELECT 1 FROM events WHERE ? IS NULL")) {
+        p.setString(1, null);
+        try (ResultSet rs = p.executeQuery()) {
+          long n = 0;
+          while (rs.next()) {
+            n++;
+          }
+          assertEquals(events, n);
+        }
+      }
+    }
+  }
+
+  /** DBeaver on connect and while browsing; sqlline's !tables, !columns and !describe. */
+  @Nested
+  class DbeaverAndSqlline {
+    @Test
+    void identifiersAreReportedAsStoredInLowerCase() throws SQLException {
+      DatabaseMetaData meta = connection.getMetaData();
+      assertTrue(meta.storesLowerCaseIdentifiers());
+      assertFalse(meta.storesUpperCaseIdentifiers());
+      assertTrue(meta.supportsMixedCaseQuotedIdentifiers());
+      assertEquals("\"", meta.getIdentifierQuoteString());
+    }
+
+    @Test
+    void columnsOfATableAsSqllineAsksForThem() throws SQLException {
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs = connection.getMetaData().getColumns(null, null, "orders", null)) {
+        while (rs.next()) {
+          columns.add(rs.getString("COLUMN_NAME"));
+        }
+      }
+      assertEquals(List.of("stream_name", "seq", "global_seq", "entity_id", "version", "event_id", "event_type",
+          "recorded_at", "payload", "metadata"), columns);
+    }
+
+    @Test
+    void connectionStateIsWhatAWritableAutoCommitDatabaseReports() throws SQLException {
+      assertTrue(connection.getAutoCommit());
+      assertFalse(connection.isReadOnly());
+      assertDoesNotThrow(() -> connection.commit());
+      assertDoesNotThrow(() -> connection.rollback());
+    }
+
+    @Test
+    void settingACatalogIsIgnoredAndTheConnectionGoesOn() throws SQLException {
+      connection.setCatalog("annals");
+      assertEquals(events(), rows("SELECT 1 FROM events"));
+      connection.setAutoCommit(false);
+      assertEquals(events(), rows("SELECT 1 FROM events"));
+      assertTrue(connection.getAutoCommit(), "auto-commit stays on: there are no transactions");
+    }
+  }
+}
