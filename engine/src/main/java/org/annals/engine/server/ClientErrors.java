@@ -2,12 +2,15 @@ package org.annals.engine.server;
 
 import java.sql.SQLException;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.annals.engine.sql.SqlErrors;
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 
 /**
  * Turns any failure inside the server into what a JDBC client may see: the message and SQLState of
- * the innermost SQL error, and no stack trace (Avatica would otherwise send the server's whole
+ * the innermost SQL error (the reason Annals gave, where Calcite wrapped it: {@link SqlErrors#reason}),
+ * and no stack trace (Avatica would otherwise send the server's whole
  * trace to the client). Stateless.
  */
 final class ClientErrors {
@@ -30,7 +33,7 @@ final class ClientErrors {
         code = a.getErrorCode();
       } else if (t instanceof SQLException s && s.getSQLState() != null && state == null) {
         state = s.getSQLState();
-        message = s.getMessage();
+        message = s instanceof AvaticaSqlException a && SqlErrors.reason(a) != null ? SqlErrors.reason(a) : s.getMessage();
         code = s.getErrorCode();
       }
     }

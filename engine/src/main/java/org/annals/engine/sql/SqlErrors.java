@@ -7,6 +7,7 @@ import org.annals.storage.event.EventTooLargeException;
 import org.annals.storage.event.WrongExpectedVersionException;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.AvaticaSqlException;
 
 /**
  * The SQLStates Annals reports, and exceptions that carry them out of Calcite: Avatica turns an
@@ -22,6 +23,8 @@ public final class SqlErrors {
   public static final String TOO_LARGE = "54000";
   /** Feature not supported: UPDATE, DELETE, MERGE, DDL. */
   public static final String NOT_SUPPORTED = "0A000";
+  /** Invalid schema name: a schema that does not exist. */
+  public static final String INVALID_SCHEMA = "3F000";
   /** Syntax error or access rule violation: bad SQL, unknown table or column. */
   public static final String SYNTAX_ERROR = "42000";
   /** Invalid parameter value: a {@code ?} value that cannot be compared with its column. */
@@ -31,10 +34,25 @@ public final class SqlErrors {
   /** I/O error: the store has failed and accepts no appends. */
   public static final String STORE_FAILED = "58030";
 
+  private static final String REASON = "reason: ";
+
   private SqlErrors() {}
 
+  /**
+   * An error with its state and message. The message is also its one "server exception", marked
+   * as a reason: Calcite wraps a failure to prepare a statement in an exception of its own
+   * ("Error while preparing statement [sql]") that keeps the state and these server exceptions
+   * but drops the message, which is the only thing that says what was wrong ({@link #reason}).
+   */
   public static AvaticaClientRuntimeException of(String sqlState, String message) {
-    return new AvaticaClientRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR, List.of(), null);
+    return new AvaticaClientRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR,
+        List.of(REASON + message), null);
+  }
+
+  /** The reason an error made by {@link #of} gave, wherever it is wrapped, or null if none. */
+  public static String reason(AvaticaSqlException e) {
+    List<String> traces = e.getStackTraces();
+    return traces.size() == 1 && traces.get(0).startsWith(REASON) ? traces.get(0).substring(REASON.length()) : null;
   }
 
   /** A statement cancelled while storage was reading for it. */
