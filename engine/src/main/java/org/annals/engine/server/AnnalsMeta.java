@@ -160,7 +160,7 @@ final class AnnalsMeta extends JdbcMeta {
   public ConnectionProperties connectionSync(ConnectionHandle ch, ConnectionProperties props) {
     String schema = props.getSchema();
     if (schema != null && !SCHEMAS.contains(schema)) {
-      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "schema '" + schema + "' does not exist; the"
+      throw SqlErrors.of(SqlErrors.INVALID_SCHEMA, "schema '" + schema + "' does not exist; the"
           + " schemas are " + SCHEMAS);
     }
     // JDBC's rule for a database without catalogs: a catalog set is ignored. Auto-commit stays on
