@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.BuiltInConnectionProperty;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.Helper;
@@ -31,6 +32,12 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
 
   static {
     new Driver().register();
+  }
+
+  /** Avatica's factory, with the driver's own connection and result set in it. */
+  @Override
+  protected AvaticaFactory createFactory() {
+    return new AnnalsFactory(super.createFactory());
   }
 
   @Override

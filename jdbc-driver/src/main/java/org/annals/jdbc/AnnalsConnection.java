@@ -1,0 +1,99 @@
+package org.annals.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.Helper;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.UnregisteredDriver;
+
+/**
+ * Avatica's remote connection with the calls BI tools make on connect answered as JDBC asks,
+ * where Avatica threw an unchecked exception or one with no message. Not thread-safe beyond what
+ * Avatica's connection is.
+ */
+final class AnnalsConnection extends AvaticaConnection {
+  /** Client info is the application's to set and read back; the server takes none. */
+  private final Properties clientInfo = new Properties();
+
+  AnnalsConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
+    super(driver, factory, url, info);
+  }
+
+  /**
+   * Sets the schema, checked by the server at once. Avatica's client only notes a schema and sends
+   * it with the next statement, so a schema that does not exist failed there, unchecked, and on
+   * every later statement too, since the client sent the refused setting again each time.
+   */
+  @Override
+  public void setSchema(String schema) throws SQLException {
+    String previous = getSchema();
+    super.setSchema(schema);
+    try {
+      getSchema();
+    } catch (AvaticaClientRuntimeException e) {
+      super.setSchema(previous);
+      throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+    }
+  }
+
+  /**
+   * Prepares a statement, failing with the server's reason: Avatica's client kept only "while
+   * preparing SQL: ..." and the state, and JayDeBeApi and pandas, which prepare every statement,
+   * show nothing else.
+   */
+  @Override
+  public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+      int resultSetHoldability) throws SQLException {
+    if (isClosed()) {
+      throw new SQLException("the connection is closed", "08003");
+    }
+    Meta.StatementHandle h;
+    try {
+      h = meta.prepare(handle, sql, -1);
+    } catch (AvaticaClientRuntimeException e) {
+      throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+    } catch (RuntimeException e) {
+      throw Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
+    }
+    return factory.newPreparedStatement(this, h, h.signature, resultSetType, resultSetConcurrency,
+        resultSetHoldability);
+  }
+
+  /** The SQL as the server takes it: Calcite reads JDBC escapes itself. */
+  @Override
+  public String nativeSQL(String sql) throws SQLException {
+    if (isClosed()) {
+      throw new SQLException("the connection is closed", "08003");
+    }
+    return sql;
+  }
+
+  @Override
+  public void setClientInfo(String name, String value) throws SQLClientInfoException {
+    if (value == null) {
+      clientInfo.remove(name);
+    } else {
+      clientInfo.setProperty(name, value);
+    }
+  }
+
+  @Override
+  public void setClientInfo(Properties properties) throws SQLClientInfoException {
+    clientInfo.clear();
+    if (properties != null) {
+      clientInfo.putAll(properties);
+    }
+  }
+
+  @Override
+  public Properties getClientInfo() throws SQLException {
+    Properties copy = new Properties();
+    copy.putAll(clientInfo);
+    return copy;
+  }
+}
