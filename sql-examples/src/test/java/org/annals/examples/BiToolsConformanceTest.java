@@ -196,6 +196,23 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void anErrorAtPrepareTimeSaysWhy() {
+      // All JayDeBeApi and pandas show: they prepare every statement.
+      SQLException e = assertThrows(SQLException.class, () -> connection.prepareStatement("SELECT nonexistent FROM events"));
+      assertEquals("42000", e.getSQLState());
+      assertTrue(e.getMessage().contains("Column 'nonexistent' not found"), e.getMessage());
+    }
+
+    @Test
+    void anErrorAtExecutionSaysWhyOnce() {
+      SQLException e = assertThrows(SQLException.class, () -> value("SELECT nonexistent FROM events"));
+      assertEquals("42000", e.getSQLState());
+      assertTrue(e.getMessage().contains("Column 'nonexistent' not found"), e.getMessage());
+      assertEquals(e.getMessage().indexOf("Error while executing"), e.getMessage().lastIndexOf("Error while executing"),
+          e.getMessage());
+    }
+
+    @Test
     void queriesThatReadNoColumn() throws SQLException {
       long events = events();
       assertEquals(events, rows("SELECT 'x' FROM events"));
@@ -209,6 +226,32 @@ class BiToolsConformanceTest {
           }
           assertEquals(events, n);
         }
+      }
+    }
+  }
+
+  /** Java applications and their data layers (jOOQ, Hibernate, Spring's JdbcTemplate): typed access. */
+  @Nested
+  class JavaApplications {
+    @Test
+    void getObjectWithAClass() throws SQLException {
+      try (Statement s = connection.createStatement();
+           ResultSet rs = s.executeQuery("SELECT stream_name, seq, recorded_at, CAST(NULL AS VARCHAR(3)), CAST(seq AS INTEGER)"
+               + " FROM events WHERE stream_name = 'orders' AND seq = 0")) {
+        assertTrue(rs.next());
+        assertEquals("orders", rs.getObject(1, String.class));
+        assertEquals(0L, rs.getObject(2, Long.class));
+        assertEquals(0, rs.getObject(5, Integer.class));
+        java.sql.Timestamp stored = rs.getTimestamp(3, java.util.Calendar.getInstance(
+            java.util.TimeZone.getTimeZone("UTC"), java.util.Locale.ROOT));
+        java.time.Instant instant = rs.getObject(3, java.time.Instant.class);
+        assertEquals(stored.getTime(), instant.toEpochMilli());
+        assertEquals(instant.atOffset(java.time.ZoneOffset.UTC).toLocalDateTime(),
+            rs.getObject(3, java.time.LocalDateTime.class));
+        assertEquals(instant.atOffset(java.time.ZoneOffset.UTC), rs.getObject("recorded_at", java.time.OffsetDateTime.class));
+        assertEquals(null, rs.getObject(4, String.class));
+        SQLException e = assertThrows(SQLException.class, () -> rs.getObject(1, java.util.UUID.class));
+        assertTrue(e.getMessage().contains("java.util.UUID"), e.getMessage());
       }
     }
   }
@@ -243,6 +286,24 @@ class BiToolsConformanceTest {
       assertFalse(connection.isReadOnly());
       assertDoesNotThrow(() -> connection.commit());
       assertDoesNotThrow(() -> connection.rollback());
+    }
+
+    @Test
+    void aSchemaThatDoesNotExistIsRefusedAtOnceAndTheConnectionGoesOn() throws SQLException {
+      SQLException e = assertThrows(SQLException.class, () -> connection.setSchema("nope"));
+      assertEquals("3F000", e.getSQLState());
+      assertTrue(e.getMessage().contains("schema 'nope' does not exist"), e.getMessage());
+      assertEquals("annals", connection.getSchema());
+      assertEquals(events(), rows("SELECT 1 FROM events"));
+      connection.setSchema("annals_system");
+      assertTrue(rows("SELECT * FROM streams") > 0);
+    }
+
+    @Test
+    void nativeSqlAndClientInfo() throws SQLException {
+      assertEquals("SELECT {fn UCASE('a')}", connection.nativeSQL("SELECT {fn UCASE('a')}"));
+      connection.setClientInfo("ApplicationName", "DBeaver");
+      assertEquals("DBeaver", connection.getClientInfo("ApplicationName"));
     }
 
     @Test
