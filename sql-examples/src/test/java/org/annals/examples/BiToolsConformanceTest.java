@@ -16,12 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.annals.engine.demo.ShopHistoryGenerator;
-import org.annals.engine.demo.SimulatedClock;
 import org.annals.engine.server.AnnalsServer;
-import org.annals.engine.server.ServerConfig;
-import org.annals.storage.EventStore;
-import org.annals.storage.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,27 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BiToolsConformanceTest {
   @TempDir static Path dir;
-  private static EventStore store;
+  private static ShopServer shop;
   private static AnnalsServer server;
   private static ThinDriver driver;
   private Connection connection;
 
   @BeforeAll
   static void start() throws Exception {
-    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
-    new ShopHistoryGenerator(store, clock, 500, ShopHistoryGenerator.SEED).run();
-    store.flush();
-    new ShopHistoryGenerator(store, clock, 50, ShopHistoryGenerator.SEED + 1).run();
-    clock.release();
-    server = AnnalsServer.start(store, new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+    shop = ShopServer.start(dir, 500, 50, 100);
+    server = shop.server;
     driver = ThinDriver.load();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    server.close();
-    store.close();
+    shop.close();
   }
 
   @BeforeEach

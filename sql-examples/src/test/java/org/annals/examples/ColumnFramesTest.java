@@ -7,17 +7,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.annals.engine.demo.ShopHistoryGenerator;
-import org.annals.engine.demo.SimulatedClock;
 import org.annals.engine.server.AnnalsServer;
-import org.annals.engine.server.ServerConfig;
-import org.annals.storage.EventStore;
-import org.annals.storage.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,18 +39,14 @@ class ColumnFramesTest {
       "SELECT payload, recorded_at, stream_name, seq FROM events WHERE stream_name = 'notes' OR seq < 150");
 
   @TempDir static Path dir;
-  private static EventStore store;
+  private static ShopServer shop;
   private static AnnalsServer server;
   private static ThinDriver driver;
 
   @BeforeAll
   static void start() throws Exception {
-    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
-    new ShopHistoryGenerator(store, clock, 900, ShopHistoryGenerator.SEED).run();
-    store.flush();
-    clock.release();
-    server = AnnalsServer.start(store, new ServerConfig("127.0.0.1", 0, 64, ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+    shop = ShopServer.start(dir, 900, 0, 64);
+    server = shop.server;
     driver = ThinDriver.load();
     try (Connection c = driver.connect(server.jdbcUrl());
          PreparedStatement p = c.prepareStatement(
@@ -73,8 +62,7 @@ class ColumnFramesTest {
 
   @AfterAll
   static void stop() throws Exception {
-    server.close();
-    store.close();
+    shop.close();
   }
 
   private static Connection connect(String url, String frames) throws SQLException {
@@ -85,25 +73,14 @@ class ColumnFramesTest {
     return driver.connect(url, info);
   }
 
-  /** Every value of every row: its class and value from getObject, and getString beside it. */
+  /** Every value of every row ({@link RenderedRows}). */
   private static List<String> rows(Connection c, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(sql)) {
       p.setFetchSize(500);
       try (ResultSet rs = p.executeQuery()) {
-        ResultSetMetaData meta = rs.getMetaData();
-        while (rs.next()) {
-          StringBuilder row = new StringBuilder();
-          for (int i = 1; i <= meta.getColumnCount(); i++) {
-            Object value = rs.getObject(i);
-            row.append(value == null ? "null" : value.getClass().getSimpleName() + ":" + value)
-                .append('/').append(rs.getString(i)).append(' ');
-          }
-          rows.add(row.toString());
-        }
+        return RenderedRows.of(rs);
       }
     }
-    return rows;
   }
 
   @Test

@@ -11,12 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.annals.engine.demo.ShopHistoryGenerator;
-import org.annals.engine.demo.SimulatedClock;
 import org.annals.engine.server.AnnalsServer;
-import org.annals.engine.server.ServerConfig;
-import org.annals.storage.EventStore;
-import org.annals.storage.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,24 +28,20 @@ class InterleavedResultSetsTest {
   private static final String SQL = "SELECT global_seq, event_type FROM events WHERE stream_name = ?";
 
   @TempDir static Path dir;
-  private static EventStore store;
+  private static ShopServer shop;
   private static AnnalsServer server;
   private static ThinDriver driver;
 
   @BeforeAll
   static void start() throws Exception {
-    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
-    new ShopHistoryGenerator(store, clock, 600, ShopHistoryGenerator.SEED).run();
-    clock.release();
-    server = AnnalsServer.start(store, new ServerConfig("127.0.0.1", 0, 7, ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+    shop = ShopServer.start(dir, 0, 600, 7);
+    server = shop.server;
     driver = ThinDriver.load();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    server.close();
-    store.close();
+    shop.close();
   }
 
   private static Connection connect(String serialization) throws SQLException {

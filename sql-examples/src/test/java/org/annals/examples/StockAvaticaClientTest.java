@@ -8,16 +8,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import org.annals.engine.demo.ShopHistoryGenerator;
-import org.annals.engine.demo.SimulatedClock;
 import org.annals.engine.server.AnnalsServer;
-import org.annals.engine.server.ServerConfig;
-import org.annals.storage.EventStore;
-import org.annals.storage.StoreOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,49 +30,33 @@ class StockAvaticaClientTest {
       "SELECT stream_name, UPPER(event_type), version + 1, recorded_at FROM events WHERE version > 0");
 
   @TempDir static Path dir;
-  private static EventStore store;
+  private static ShopServer shop;
   private static AnnalsServer server;
   private static ThinDriver thin;
 
   @BeforeAll
   static void start() throws Exception {
-    SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
-    new ShopHistoryGenerator(store, clock, 1_800, ShopHistoryGenerator.SEED).run();
-    store.flush();
-    clock.release();
-    server = AnnalsServer.start(store, new ServerConfig("127.0.0.1", 0, 50, ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+    shop = ShopServer.start(dir, 1_800, 0, 50);
+    server = shop.server;
     thin = ThinDriver.load();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    server.close();
-    store.close();
+    shop.close();
   }
 
-  /** Every value of every row: getObject, and getString beside it (the text a BI tool shows). */
+  /** Every value of every row ({@link RenderedRows}). */
   private static List<String> rows(Connection c, String sql, String stream) throws SQLException {
-    List<String> rows = new ArrayList<>();
     try (PreparedStatement p = c.prepareStatement(sql + (stream == null ? "" : " AND stream_name = ?"))) {
       p.setFetchSize(200);
       if (stream != null) {
         p.setString(1, stream);
       }
       try (ResultSet rs = p.executeQuery()) {
-        ResultSetMetaData meta = rs.getMetaData();
-        while (rs.next()) {
-          StringBuilder row = new StringBuilder();
-          for (int i = 1; i <= meta.getColumnCount(); i++) {
-            Object value = rs.getObject(i);
-            row.append(value == null ? "null" : value.getClass().getSimpleName() + ":" + value)
-                .append('/').append(rs.getString(i)).append(' ');
-          }
-          rows.add(row.toString());
-        }
+        return RenderedRows.of(rs);
       }
     }
-    return rows;
   }
 
   @ParameterizedTest
