@@ -1,6 +1,7 @@
 package org.annals.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -101,6 +102,13 @@ class ColumnFramesTest {
         assertTrue(typed.get(1).contains(type) || typed.get(2).contains(type), type + " in " + typed.get(1));
       }
     }
+  }
+
+  @Test
+  void framesTakesRowsOrColumnsOnly() {
+    SQLException e = assertThrows(SQLException.class, () -> connect(server.jdbcUrl(), "bogus"));
+    assertEquals("08001", e.getSQLState());
+    assertTrue(e.getMessage().contains("'frames' is 'bogus'; it takes rows or columns"), e.getMessage());
   }
 
   @Test

@@ -57,27 +57,28 @@ public final class ClientProperties {
 
   /** The client's {@link #PUSHDOWN} setting: true unless it says false; anything else is refused. */
   public static boolean pushdown(Properties client) throws SQLException {
-    String value = client == null ? null : client.getProperty(PUSHDOWN);
-    if (value == null || value.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (value.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new SQLException("connection property 'pushdown' is '" + value + "'; it takes true or false",
-        "08001");
+    return !saysOther(client, PUSHDOWN, "true", "false");
   }
 
   /** Whether the client asks for {@link #FRAMES} in columns; anything but rows or columns is refused. */
   public static boolean columnFrames(Properties client) throws SQLException {
-    String value = client == null ? null : client.getProperty(FRAMES);
-    if (value == null || value.equalsIgnoreCase("rows")) {
+    return saysOther(client, FRAMES, "rows", "columns");
+  }
+
+  /**
+   * Whether a two-valued property says {@code other} rather than {@code usual} (which its absence
+   * means too); any other value is refused, naming the two.
+   */
+  private static boolean saysOther(Properties client, String name, String usual, String other) throws SQLException {
+    String value = client == null ? null : client.getProperty(name);
+    if (value == null || value.equalsIgnoreCase(usual)) {
       return false;
     }
-    if (value.equalsIgnoreCase("columns")) {
+    if (value.equalsIgnoreCase(other)) {
       return true;
     }
-    throw new SQLException("connection property 'frames' is '" + value + "'; it takes rows or columns", "08001");
+    throw new SQLException("connection property '" + name + "' is '" + value + "'; it takes " + usual + " or "
+        + other, "08001");
   }
 
   /** The properties Calcite gets: Annals's fixed settings, nothing from the client. */
