@@ -270,6 +270,49 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void columnTypesSizesAndRemarksAsDbeaverShowsThem() throws SQLException {
+      java.util.Map<String, String> described = new java.util.HashMap<>();
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "annals", "orders", null)) {
+        while (rs.next()) {
+          described.put(rs.getString("COLUMN_NAME"), rs.getString("TYPE_NAME") + " " + rs.getInt("COLUMN_SIZE")
+              + " " + rs.getObject("DECIMAL_DIGITS") + " " + rs.getString("IS_NULLABLE") + " "
+              + rs.getString("IS_GENERATEDCOLUMN") + " | " + rs.getString("REMARKS"));
+        }
+      }
+      assertEquals("VARCHAR " + Integer.MAX_VALUE + " null NO NO | the stream the event was appended to; the"
+          + " partition key", described.get("stream_name"));
+      assertEquals("BIGINT 19 0 YES NO | 0-based position of the event among its entity's events in the stream;"
+          + " null without an entity", described.get("version"));
+      assertEquals("TIMESTAMP 23 3 NO NO | when the store accepted the event, UTC; decides the day partition",
+          described.get("recorded_at"));
+      assertTrue(described.get("payload").contains("JSON_VALUE"), described.get("payload"));
+    }
+
+    @Test
+    void schemasAndTablesListedAreTheOnesAClientCanUse() throws SQLException {
+      List<String> schemas = new ArrayList<>();
+      try (ResultSet rs = connection.getMetaData().getSchemas()) {
+        while (rs.next()) {
+          schemas.add(rs.getString("TABLE_SCHEM"));
+        }
+      }
+      assertEquals(List.of("annals", "annals_system"), schemas.stream().sorted().toList());
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = connection.getMetaData().getTables(null, null, "%", null)) {
+        while (rs.next()) {
+          tables.add(rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME"));
+        }
+      }
+      assertTrue(tables.contains("annals.events") && tables.contains("annals.orders")
+          && tables.contains("annals_system.status"), tables.toString());
+      assertTrue(tables.stream().allMatch(t -> t.startsWith("annals.") || t.startsWith("annals_system.")),
+          tables.toString());
+      for (String schema : schemas) {
+        connection.setSchema(schema);
+      }
+    }
+
+    @Test
     void connectionStateIsWhatAWritableAutoCommitDatabaseReports() throws SQLException {
       assertTrue(connection.getAutoCommit());
       assertFalse(connection.isReadOnly());

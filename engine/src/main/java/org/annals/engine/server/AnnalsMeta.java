@@ -173,6 +173,50 @@ final class AnnalsMeta extends JdbcMeta {
     return super.connectionSync(ch, wanted).setAutoCommit(true).setReadOnly(false);
   }
 
+  /**
+   * Only the Annals schemas: Calcite also lists its own {@code metadata} schema, which a client may
+   * not switch to (see {@link #connectionSync}), so a BI tool that offered it failed on choosing it.
+   */
+  @Override
+  public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
+    return annalsOnly(super.getSchemas(ch, catalog, schemaPattern), 0);
+  }
+
+  /** Only the tables of the Annals schemas, as {@link #getSchemas}. */
+  @Override
+  public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+      List<String> typeList) {
+    return annalsOnly(super.getTables(ch, catalog, schemaPattern, tableNamePattern, typeList), 1);
+  }
+
+  /** The metadata rows whose schema, at the 0-based {@code schemaColumn}, is an Annals schema. */
+  private static MetaResultSet annalsOnly(MetaResultSet result, int schemaColumn) {
+    if (result.firstFrame == null) {
+      return result;
+    }
+    List<Object> rows = new ArrayList<>();
+    for (Object row : result.firstFrame.rows) {
+      Object schema = row instanceof Object[] cells ? cells[schemaColumn] : ((List<?>) row).get(schemaColumn);
+      if (SCHEMAS.contains(schema)) {
+        rows.add(row);
+      }
+    }
+    return MetaResultSet.create(result.connectionId, result.statementId, result.ownStatement, result.signature,
+        new Frame(result.firstFrame.offset, result.firstFrame.done, rows));
+  }
+
+  /** Columns as BI tools read them ({@link ColumnsMetadata}). */
+  @Override
+  public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
+      Pat columnNamePattern) {
+    MetaResultSet columns = super.getColumns(ch, catalog, schemaPattern, tableNamePattern, columnNamePattern);
+    if (columns.firstFrame == null) {
+      return columns;
+    }
+    return MetaResultSet.create(columns.connectionId, columns.statementId, columns.ownStatement, columns.signature,
+        ColumnsMetadata.rewrite(columns.firstFrame));
+  }
+
   /** Nothing to do: every statement is durable when it returns (auto-commit is always on). */
   @Override
   public void commit(ConnectionHandle ch) {
