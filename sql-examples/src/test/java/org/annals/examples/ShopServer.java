@@ -28,6 +28,12 @@ final class ShopServer implements AutoCloseable {
    * @param rowsPerFrame the server's frame size; small ones make every result span many frames
    */
   static ShopServer start(Path dir, int flushed, int unflushed, int rowsPerFrame) throws Exception {
+    return start(dir, flushed, unflushed, new ServerConfig("127.0.0.1", 0, rowsPerFrame,
+        ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+  }
+
+  /** As above, with the server's configuration given whole. */
+  static ShopServer start(Path dir, int flushed, int unflushed, ServerConfig config) throws Exception {
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     EventStore store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
     long seed = ShopHistoryGenerator.SEED;
@@ -39,8 +45,7 @@ final class ShopServer implements AutoCloseable {
       new ShopHistoryGenerator(store, clock, unflushed, seed).run();
     }
     clock.release();
-    return new ShopServer(store, AnnalsServer.start(store,
-        new ServerConfig("127.0.0.1", 0, rowsPerFrame, ServerConfig.DEFAULT_MAX_REQUEST_BYTES)));
+    return new ShopServer(store, AnnalsServer.start(store, config));
   }
 
   String jdbcUrl() {

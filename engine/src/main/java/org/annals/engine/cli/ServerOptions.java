@@ -3,7 +3,7 @@ package org.annals.engine.cli;
 import org.annals.engine.server.ServerConfig;
 import picocli.CommandLine.Option;
 
-/** The address options shared by {@code serve} and {@code demo}. */
+/** The address and limit options shared by {@code serve} and {@code demo}. */
 final class ServerOptions {
   @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST,
       description = "Address to bind (default: ${DEFAULT-VALUE}; use 0.0.0.0 to serve other machines).")
@@ -13,7 +13,15 @@ final class ServerOptions {
       description = "Port for JDBC and HTTP appends (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(names = "--query-timeout", defaultValue = "" + ServerConfig.DEFAULT_QUERY_TIMEOUT_SECONDS,
+      paramLabel = "SECONDS",
+      description = "How long a statement may run, from its execution to its last row read, before it is"
+          + " stopped with SQLState 57014; 0 for no limit (default: ${DEFAULT-VALUE}). Clients may ask for less"
+          + " with the connection property query_timeout.")
+  int queryTimeoutSeconds;
+
   ServerConfig config() {
-    return ServerConfig.defaults(host, port);
+    return new ServerConfig(host, port, ServerConfig.DEFAULT_ROWS_PER_FRAME, ServerConfig.DEFAULT_MAX_REQUEST_BYTES,
+        queryTimeoutSeconds);
   }
 }

@@ -27,17 +27,26 @@ public final class ClientProperties {
   public static final String FRAMES = "frames";
 
   /**
+   * How many seconds a statement may run before its scans stop it (SQLState 57014): a whole
+   * number, 0 for no limit. On a server, a client may shorten the server's {@code --query-timeout}
+   * but not lengthen it.
+   */
+  public static final String QUERY_TIMEOUT = "query_timeout";
+
+  /**
    * What a client may send: credentials (accepted and ignored: Annals has no users yet; BI tools
-   * send them anyway), Avatica's own client settings, which stay on the client, {@link #PUSHDOWN}
-   * and {@link #FRAMES}.
+   * send them anyway), Avatica's own client settings, which stay on the client, {@link #PUSHDOWN},
+   * {@link #FRAMES} and {@link #QUERY_TIMEOUT}.
    */
   public static final Set<String> ALLOWED = Set.of("user", "password", "url", "serialization",
-      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES);
+      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES, QUERY_TIMEOUT);
 
   /** Internal: the data folder of an embedded connection. */
   static final String DATA_FOLDER = "annals.dataFolder";
   /** Internal: the connection's {@link #PUSHDOWN} setting, checked. */
   static final String PUSHDOWN_SETTING = "annals.pushdown";
+  /** Internal: the connection's {@link #QUERY_TIMEOUT}, checked, in seconds. */
+  static final String QUERY_TIMEOUT_SETTING = "annals.queryTimeout";
 
   private ClientProperties() {}
 
@@ -63,6 +72,24 @@ public final class ClientProperties {
   /** Whether the client asks for {@link #FRAMES} in columns; anything but rows or columns is refused. */
   public static boolean columnFrames(Properties client) throws SQLException {
     return saysOther(client, FRAMES, "rows", "columns");
+  }
+
+  /** The client's {@link #QUERY_TIMEOUT} in seconds, 0 if it sets none; anything but a whole number from 0 is refused. */
+  public static int queryTimeoutSeconds(Properties client) throws SQLException {
+    String value = client == null ? null : client.getProperty(QUERY_TIMEOUT);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      int seconds = Integer.parseInt(value.trim());
+      if (seconds >= 0) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // Refused below, with what is allowed.
+    }
+    throw new SQLException("connection property 'query_timeout' is '" + value + "'; it takes a whole number of"
+        + " seconds, 0 for no limit", "08001");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.annals.engine.AnnalsVersion;
+import org.annals.engine.sql.ConnectionSettings;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SystemSchema;
 import org.apache.calcite.avatica.AvaticaConnection;
@@ -57,6 +58,8 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
     ClientProperties.check(info);
     Properties props = ClientProperties.calciteSettings();
     props.setProperty(ClientProperties.PUSHDOWN_SETTING, Boolean.toString(ClientProperties.pushdown(info)));
+    props.setProperty(ClientProperties.QUERY_TIMEOUT_SETTING,
+        Integer.toString(ClientProperties.queryTimeoutSeconds(info)));
     try {
       props.setProperty(ClientProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
     } catch (InvalidPathException e) {
@@ -103,9 +106,10 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       CalciteConnection calcite = connection.unwrap(CalciteConnection.class);
       SchemaPlus root = calcite.getRootSchema();
       var store = StoreRegistry.acquire(folder);
-      boolean pushdown = Boolean.parseBoolean(calcite.getProperties()
-          .getProperty(ClientProperties.PUSHDOWN_SETTING, "true"));
-      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store, pushdown));
+      Properties settings = calcite.getProperties();
+      boolean pushdown = Boolean.parseBoolean(settings.getProperty(ClientProperties.PUSHDOWN_SETTING, "true"));
+      long timeoutMillis = 1000L * Integer.parseInt(settings.getProperty(ClientProperties.QUERY_TIMEOUT_SETTING, "0"));
+      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store, new ConnectionSettings(pushdown, timeoutMillis)));
       annals.setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(store));
       calcite.setSchema(EventSchema.NAME);

@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,6 +59,8 @@ final class AnnalsMeta extends JdbcMeta {
   enum Wire { PROTOBUF, JSON }
 
   private final int rowsPerFrame;
+  /** The longest a statement may run, in seconds, 0 for no limit ({@link ServerConfig#queryTimeoutSeconds}). */
+  private final int queryTimeoutSeconds;
   /**
    * The statements whose current result is a scan read as it is, by JdbcMeta's statement
    * record; weakly, so that a statement JdbcMeta lets expire takes its entry along.
@@ -68,9 +71,10 @@ final class AnnalsMeta extends JdbcMeta {
   /** The protobuf connections that take their frames in columns ({@link ClientProperties#FRAMES}). */
   private final Set<String> columnConnections = ConcurrentHashMap.newKeySet();
 
-  AnnalsMeta(String embeddedUrl, int rowsPerFrame) throws SQLException {
+  AnnalsMeta(String embeddedUrl, int rowsPerFrame, int queryTimeoutSeconds) throws SQLException {
     super(embeddedUrl, new Properties());
     this.rowsPerFrame = rowsPerFrame;
+    this.queryTimeoutSeconds = queryTimeoutSeconds;
   }
 
   @Override
@@ -80,14 +84,25 @@ final class AnnalsMeta extends JdbcMeta {
       client.putAll(info);
     }
     boolean pushdown;
+    int timeout;
     try {
       ClientProperties.check(client);
       pushdown = ClientProperties.pushdown(client);
       ClientProperties.columnFrames(client);
+      timeout = ClientProperties.queryTimeoutSeconds(client);
     } catch (SQLException e) {
       throw ClientErrors.toClient(e);
     }
-    super.openConnection(ch, pushdown ? Map.of() : Map.of(ClientProperties.PUSHDOWN, "false"));
+    // A client may shorten the server's limit, never lengthen it or lift it.
+    if (queryTimeoutSeconds > 0 && (timeout == 0 || timeout > queryTimeoutSeconds)) {
+      timeout = queryTimeoutSeconds;
+    }
+    Map<String, String> settings = new HashMap<>();
+    settings.put(ClientProperties.QUERY_TIMEOUT, Integer.toString(timeout));
+    if (!pushdown) {
+      settings.put(ClientProperties.PUSHDOWN, "false");
+    }
+    super.openConnection(ch, settings);
   }
 
   /**

@@ -38,7 +38,7 @@ public final class AnnalsServer implements AutoCloseable {
     AnnalsMeta meta;
     try {
       meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(),
-          config.rowsPerFrame());
+          config.rowsPerFrame(), config.queryTimeoutSeconds());
       Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
       ServerConnector connector = new ServerConnector(jetty);

@@ -10,12 +10,20 @@ package org.annals.engine.server;
  * @param rowsPerFrame rows per JDBC result frame (Avatica's default is 100; thousands keep a
  *     large result from costing one round trip per hundred rows)
  * @param maxRequestBytes the largest HTTP append body accepted; larger ones get 413
+ * @param queryTimeoutSeconds how long a statement may run before its scans stop it, 0 for no
+ *     limit; a client may ask for less ({@code query_timeout}), never more. It counts from the
+ *     statement's execution to its last row read, so it must exceed the longest export.
  */
-public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes) {
+public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes, int queryTimeoutSeconds) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8765;
   public static final int DEFAULT_ROWS_PER_FRAME = 5_000;
   public static final long DEFAULT_MAX_REQUEST_BYTES = 32L * 1024 * 1024;
+  /**
+   * An hour: far beyond any export of the store (10.7 M events read in 15 s), short enough that a
+   * runaway query whose client has gone does not hold a core for the rest of the day.
+   */
+  public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 3_600;
   /**
    * The most rows a frame carries, whatever a client asks: a frame is held whole in the server's
    * memory while it is serialized, and a client whose fetch size was {@code Integer.MAX_VALUE}
@@ -44,6 +52,14 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
     if (maxRequestBytes <= 0) {
       throw new IllegalArgumentException("maxRequestBytes must be positive; got " + maxRequestBytes);
     }
+    if (queryTimeoutSeconds < 0) {
+      throw new IllegalArgumentException("queryTimeoutSeconds must be 0 (no limit) or more; got " + queryTimeoutSeconds);
+    }
+  }
+
+  /** With the default query timeout. */
+  public ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes) {
+    this(host, port, rowsPerFrame, maxRequestBytes, DEFAULT_QUERY_TIMEOUT_SECONDS);
   }
 
   public static ServerConfig defaults(String host, int port) {

@@ -27,21 +27,29 @@ import org.apache.calcite.linq4j.Enumerator;
 final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   private static final Cleaner CLEANER = Cleaner.create();
 
+  /** Rows between two checks of {@link #cancel}: a row can take long above the scan (a LIKE over a large payload). */
+  private static final int CANCEL_CHECK_ROWS = 64;
+
   private final EventScanner scanner;
+  private final StatementCancel cancel;
   private final Cleaner.Cleanable release;
   private final int columns;
   private final JsonFieldReader json;
   private VectorSchemaRoot batch;
   private int row = -1;
+  private long rowsRead;
   private Object[] current;
   private volatile boolean closed;
 
   /**
+   * @param cancel whether the statement's scans are to stop, asked every few rows (storage asks
+   *     between batches)
    * @param columns how many of the scan's leading columns a row returns
    * @param json the JSON fields a row returns after them, or null for none
    */
-  EventEnumerator(Snapshot snapshot, EventScanner scanner, int columns, JsonFieldReader json) {
+  EventEnumerator(Snapshot snapshot, EventScanner scanner, StatementCancel cancel, int columns, JsonFieldReader json) {
     this.scanner = scanner;
+    this.cancel = cancel;
     this.columns = columns;
     this.json = json;
     this.release = CLEANER.register(this, new Release(snapshot, scanner));
@@ -68,6 +76,9 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   public boolean moveNext() {
     if (!unreadRow()) {
       return false;
+    }
+    if (++rowsRead % CANCEL_CHECK_ROWS == 0 && cancel.getAsBoolean()) {
+      throw cancel.error();
     }
     row++;
     Object[] values = new Object[columns + (json == null ? 0 : json.size())];
@@ -142,7 +153,7 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
     } catch (IOException e) {
       throw new UncheckedIOException("reading events failed: " + e.getMessage(), e);
     } catch (CancellationException e) {
-      throw SqlErrors.cancelled();
+      throw cancel.error();
     }
   }
 

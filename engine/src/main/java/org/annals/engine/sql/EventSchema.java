@@ -16,22 +16,21 @@ public final class EventSchema extends AbstractSchema {
   public static final String ALL_EVENTS = "events";
 
   private final EventStore store;
-  private final boolean pushdown;
+  private final ConnectionSettings settings;
   private final QueryPositions positions = new QueryPositions();
 
-  /** @param pushdown whether scans take filters, columns and aggregates from the planner */
-  public EventSchema(EventStore store, boolean pushdown) {
+  public EventSchema(EventStore store, ConnectionSettings settings) {
     this.store = store;
-    this.pushdown = pushdown;
+    this.settings = settings;
   }
 
   @Override
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();
-    tables.put(ALL_EVENTS, new EventTable(store, null, positions, pushdown));
+    tables.put(ALL_EVENTS, new EventTable(store, null, positions, settings));
     for (String stream : store.streams()) {
       // A stream named "events" stays reachable through events WHERE stream_name = 'events'.
-      tables.putIfAbsent(stream, new EventTable(store, stream, positions, pushdown));
+      tables.putIfAbsent(stream, new EventTable(store, stream, positions, settings));
     }
     return tables;
   }

@@ -7,8 +7,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.EventScanner;
@@ -51,22 +49,23 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
   private final EventStore store;
   private final String streamName;
   private final QueryPositions positions;
-  private final boolean pushdown;
+  private final ConnectionSettings settings;
 
   /**
    * @param streamName the stream this table shows, or null for {@code events}
-   * @param pushdown whether {@link EventRules} may push work into this table's scans
+   * @param settings the connection's: whether {@link EventRules} may push work into this table's
+   *     scans, and how long a statement may read
    */
-  EventTable(EventStore store, String streamName, QueryPositions positions, boolean pushdown) {
+  EventTable(EventStore store, String streamName, QueryPositions positions, ConnectionSettings settings) {
     super(Object[].class);
     this.store = store;
     this.streamName = streamName;
     this.positions = positions;
-    this.pushdown = pushdown;
+    this.settings = settings;
   }
 
   boolean pushdown() {
-    return pushdown;
+    return settings.pushdown();
   }
 
   @Override
@@ -97,7 +96,7 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
     // A spec names at least one column; an aggregate returns its groups, none of the columns.
     List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.readColumns();
     ScanSpec spec = new FilterTranslator(root).translate(query.filters(), columns, streamName);
-    BooleanSupplier cancelled = cancelFlag(root);
+    StatementCancel cancelled = StatementCancel.of(root, settings.queryTimeoutMillis());
     return new AbstractEnumerable<>() {
       @Override
       public Enumerator<Object[]> enumerator() {
@@ -114,10 +113,10 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
           EventQuery.Top top = query.top();
           EventScanner scan = top == null ? snapshot.scan(bounded, cancelled)
               : snapshot.top(bounded, top.column(), top.descending(), top.n(), cancelled);
-          return new EventEnumerator(snapshot, scan, query.columns().size(),
+          return new EventEnumerator(snapshot, scan, cancelled, query.columns().size(),
               query.jsonFields().isEmpty() ? null : new JsonFieldReader(columns, query.jsonFields()));
         } catch (CancellationException e) {
-          throw closing(snapshot, SqlErrors.cancelled());
+          throw closing(snapshot, cancelled.error());
         } catch (IOException e) {
           throw closing(snapshot, new UncheckedIOException("reading events failed: " + e.getMessage(), e));
         } catch (RuntimeException e) {
@@ -147,11 +146,6 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
       e.addSuppressed(closing);
     }
     return e;
-  }
-
-  private static BooleanSupplier cancelFlag(DataContext root) {
-    AtomicBoolean flag = root == null ? null : DataContext.Variable.CANCEL_FLAG.get(root);
-    return flag == null ? () -> false : flag::get;
   }
 
   @Override

@@ -55,6 +55,12 @@ public final class SqlErrors {
     return traces.size() == 1 && traces.get(0).startsWith(REASON) ? traces.get(0).substring(REASON.length()) : null;
   }
 
+  /** A statement stopped by its timeout while storage was reading for it. */
+  static AvaticaClientRuntimeException timedOut(long timeoutMillis) {
+    return of(CANCELLED, "the query ran longer than its timeout of " + timeoutMillis / 1000.0 + " s and was stopped;"
+        + " the connection property query_timeout (seconds) and the server's --query-timeout set the limit");
+  }
+
   /** A statement cancelled while storage was reading for it. */
   static AvaticaClientRuntimeException cancelled() {
     return of(CANCELLED, "the query was cancelled while it read events");

@@ -51,7 +51,7 @@ class ScanFramesTest {
     store.flush();
     clock.release();
     StoreRegistry.register(store);
-    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir, FRAME);
+    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir, FRAME, 0);
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     jsonService = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
     String c = open(Map.of());
