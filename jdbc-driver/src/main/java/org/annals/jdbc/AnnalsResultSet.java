@@ -25,15 +25,34 @@ import org.apache.calcite.avatica.QueryState;
  * class, answered for the classes JDBC 4.2 names: the wrappers of the primitive getters, String,
  * BigDecimal, byte[], java.sql's date and time classes, and java.time's. Timestamps are UTC (as
  * Annals stores them), so a {@code LocalDateTime} is the stored wall-clock time and an
- * {@code Instant} or {@code OffsetDateTime} the same moment in UTC, whatever the JVM's zone. Not
- * thread-safe, as result sets are not.
+ * {@code Instant} or {@code OffsetDateTime} the same moment in UTC, whatever the JVM's zone. It
+ * also ends at the statement's {@code setMaxRows}, which Avatica sends the server with a plain
+ * statement's SQL but not with a prepared statement's execution. Not thread-safe, as result sets
+ * are not.
  */
 final class AnnalsResultSet extends AvaticaResultSet {
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
+  /** The most rows to return, 0 for all. */
+  private final long maxRows;
+  private long rowsRead;
+
   AnnalsResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
       ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
     super(statement, state, signature, metaData, timeZone, firstFrame);
+    this.maxRows = statement == null ? 0 : statement.getLargeMaxRows();
+  }
+
+  @Override
+  public boolean next() throws SQLException {
+    if (maxRows > 0 && rowsRead >= maxRows) {
+      return false;
+    }
+    boolean more = super.next();
+    if (more) {
+      rowsRead++;
+    }
+    return more;
   }
 
   @Override

@@ -243,6 +243,25 @@ class BiToolsConformanceTest {
         assertTrue(e.getMessage().contains("java.util.UUID"), e.getMessage());
       }
     }
+
+    @Test
+    void maxRowsHoldsForPreparedStatementsToo() throws SQLException {
+      try (PreparedStatement p = connection.prepareStatement("SELECT * FROM events WHERE seq >= ?")) {
+        p.setMaxRows(5);
+        p.setLong(1, 0);
+        try (ResultSet rs = p.executeQuery()) {
+          int n = 0;
+          while (rs.next()) {
+            n++;
+          }
+          assertEquals(5, n);
+        }
+      }
+      try (Statement s = connection.createStatement()) {
+        s.setMaxRows(7);
+        assertEquals(7, RenderedRows.of(s.executeQuery("SELECT * FROM events")).size());
+      }
+    }
   }
 
   /** DBeaver on connect and while browsing; sqlline's !tables, !columns and !describe. */
