@@ -145,6 +145,15 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void outerJoinAndLikeEscapes() throws SQLException {
+      assertEquals(events(), count("SELECT COUNT(*) FROM events e"
+          + " {oj LEFT OUTER JOIN orders o ON e.global_seq = o.global_seq}"));
+      assertEquals(count("SELECT COUNT(*) FROM events WHERE event_type LIKE 'Order%'"),
+          count("SELECT COUNT(*) FROM events WHERE event_type LIKE 'Order!%' {escape '!'} OR event_type LIKE 'Order%'"));
+      assertEquals(0, count("SELECT COUNT(*) FROM events WHERE event_type LIKE 'Order!%' {escape '!'}"));
+    }
+
+    @Test
     void groupByOrdinalAndAlias() throws SQLException {
       long types = count("SELECT COUNT(DISTINCT event_type) FROM events");
       assertEquals(types, rows("SELECT event_type, COUNT(*) FROM events GROUP BY 1"));

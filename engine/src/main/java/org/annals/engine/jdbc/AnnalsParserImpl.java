@@ -23,7 +23,8 @@ import org.apache.calcite.util.SourceStringReader;
  * escape ({@code {fn UCASE(x)}}, which Tableau and Power BI send) but {@code TIMESTAMPADD} and
  * {@code TIMESTAMPDIFF}, though {@code DatabaseMetaData.getStringFunctions()} advertised them.
  * Unquoted function names and escape names are therefore turned to upper case after parsing;
- * a quoted function name stays as written.
+ * a quoted function name stays as written. The outer-join and LIKE escapes, which the grammar does
+ * not know, are rewritten before parsing ({@link JdbcEscapes}).
  */
 public final class AnnalsParserImpl extends SqlParserImpl {
   /** The factory Calcite's {@code parserFactory} setting names. */
@@ -60,12 +61,17 @@ public final class AnnalsParserImpl extends SqlParserImpl {
     super(reader);
   }
 
-  /** As Calcite's own factory makes a parser: with the SQL text at hand for error messages. */
+  /**
+   * As Calcite's own factory makes a parser (with the SQL text at hand for error messages), after
+   * {@link JdbcEscapes} has rewritten the escapes Calcite's grammar does not know.
+   */
   private static SqlAbstractParserImpl create(Reader reader) {
-    AnnalsParserImpl parser = new AnnalsParserImpl(reader);
-    if (reader instanceof SourceStringReader source) {
-      parser.setOriginalSql(source.getSourceString());
+    if (!(reader instanceof SourceStringReader source)) {
+      return new AnnalsParserImpl(reader);
     }
+    String sql = JdbcEscapes.rewrite(source.getSourceString());
+    AnnalsParserImpl parser = new AnnalsParserImpl(new SourceStringReader(sql));
+    parser.setOriginalSql(sql);
     return parser;
   }
 
