@@ -15,8 +15,9 @@ import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
 
 /**
- * Avatica's JDBC object factory with the driver's own connection ({@link AnnalsConnection}) and
- * result set ({@link AnnalsResultSet}); statements and metadata are Avatica's. Thread-safe.
+ * Avatica's JDBC object factory with the driver's own connection ({@link AnnalsConnection}),
+ * result set ({@link AnnalsResultSet}) and database metadata ({@link AnnalsDatabaseMetaData});
+ * statements are Avatica's. Thread-safe.
  */
 final class AnnalsFactory implements AvaticaFactory {
   private final AvaticaFactory avatica;
@@ -65,7 +66,7 @@ final class AnnalsFactory implements AvaticaFactory {
 
   @Override
   public AvaticaSpecificDatabaseMetaData newDatabaseMetaData(AvaticaConnection connection) {
-    return avatica.newDatabaseMetaData(connection);
+    return new AnnalsDatabaseMetaData(connection);
   }
 
   @Override

@@ -254,6 +254,18 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void parametersSayWhichClassTheyTake() throws SQLException {
+      try (PreparedStatement p = connection.prepareStatement(
+          "SELECT * FROM events WHERE seq > ? AND stream_name = ? AND recorded_at < ?")) {
+        java.sql.ParameterMetaData meta = p.getParameterMetaData();
+        assertEquals("java.lang.Long", meta.getParameterClassName(1));
+        assertEquals("java.lang.String", meta.getParameterClassName(2));
+        assertEquals("java.sql.Timestamp", meta.getParameterClassName(3));
+        assertEquals(java.sql.Types.TIMESTAMP, meta.getParameterType(3));
+      }
+    }
+
+    @Test
     void maxRowsHoldsForPreparedStatementsToo() throws SQLException {
       try (PreparedStatement p = connection.prepareStatement("SELECT * FROM events WHERE seq >= ?")) {
         p.setMaxRows(5);
@@ -337,6 +349,22 @@ class BiToolsConformanceTest {
           tables.toString());
       for (String schema : schemas) {
         connection.setSchema(schema);
+      }
+    }
+
+    @Test
+    void nullOrderingIsReportedAsOrderByDoesIt() throws SQLException {
+      DatabaseMetaData meta = connection.getMetaData();
+      assertTrue(meta.nullsAreSortedHigh());
+      assertFalse(meta.nullsAreSortedAtEnd() || meta.nullsAreSortedAtStart() || meta.nullsAreSortedLow());
+      String values = "SELECT x FROM (VALUES (1), (CAST(NULL AS INTEGER)), (2)) AS t(x) ORDER BY x";
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(values + " DESC")) {
+        assertTrue(rs.next());
+        assertEquals(null, rs.getObject(1), "high nulls come first in descending order");
+      }
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(values)) {
+        assertTrue(rs.next());
+        assertEquals(1, rs.getInt(1), "and last in ascending order");
       }
     }
 

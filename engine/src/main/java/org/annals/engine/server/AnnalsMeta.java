@@ -246,6 +246,14 @@ final class AnnalsMeta extends JdbcMeta {
     return Math.min(Math.max(requested, rowsPerFrame), ServerConfig.MAX_ROWS_PER_FRAME);
   }
 
+  /** A prepared statement whose parameters say which Java class they take ({@link ParameterClasses}). */
+  @Override
+  public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+    StatementHandle h = super.prepare(ch, sql, maxRowCount);
+    h.signature = ParameterClasses.of(h.signature);
+    return h;
+  }
+
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
