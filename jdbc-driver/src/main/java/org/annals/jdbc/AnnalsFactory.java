@@ -16,8 +16,9 @@ import org.apache.calcite.avatica.UnregisteredDriver;
 
 /**
  * Avatica's JDBC object factory with the driver's own connection ({@link AnnalsConnection}),
- * result set ({@link AnnalsResultSet}) and database metadata ({@link AnnalsDatabaseMetaData});
- * statements are Avatica's. Thread-safe.
+ * prepared statement ({@link AnnalsPreparedStatement}), result set ({@link AnnalsResultSet}) and
+ * database metadata ({@link AnnalsDatabaseMetaData}); plain statements are Avatica's.
+ * Thread-safe.
  */
 final class AnnalsFactory implements AvaticaFactory {
   private final AvaticaFactory avatica;
@@ -53,7 +54,7 @@ final class AnnalsFactory implements AvaticaFactory {
   public AvaticaPreparedStatement newPreparedStatement(AvaticaConnection connection, Meta.StatementHandle h,
       Meta.Signature signature, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
       throws SQLException {
-    return avatica.newPreparedStatement(connection, h, signature, resultSetType, resultSetConcurrency,
+    return new AnnalsPreparedStatement(connection, h, signature, resultSetType, resultSetConcurrency,
         resultSetHoldability);
   }
 

@@ -266,6 +266,42 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void setObjectTakesJavaTimeAndTimestampText() throws SQLException {
+      java.time.LocalDateTime noon = java.time.LocalDateTime.of(2026, 10, 1, 12, 0);
+      String sql = "SELECT COUNT(*) FROM events WHERE recorded_at < ?";
+      long expected;
+      try (PreparedStatement p = connection.prepareStatement(sql)) {
+        p.setTimestamp(1, java.sql.Timestamp.from(noon.toInstant(java.time.ZoneOffset.UTC)),
+            java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"), java.util.Locale.ROOT));
+        expected = countOf(p);
+      }
+      assertTrue(expected > 0 && expected < events(), expected + " of " + events());
+      for (Object bound : List.of(noon, noon.toInstant(java.time.ZoneOffset.UTC), noon.atOffset(java.time.ZoneOffset.ofHours(2))
+          .withOffsetSameInstant(java.time.ZoneOffset.ofHours(2)), "2026-10-01 12:00:00", "2026-10-01T12:00")) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+          p.setObject(1, bound);
+          assertEquals(expected, countOf(p), String.valueOf(bound));
+        }
+      }
+      try (PreparedStatement p = connection.prepareStatement(
+          "SELECT COUNT(*) FROM events WHERE CAST(recorded_at AS DATE) = ?")) {
+        p.setObject(1, noon.toLocalDate());
+        assertTrue(countOf(p) > 0);
+      }
+      try (PreparedStatement p = connection.prepareStatement(sql)) {
+        SQLException e = assertThrows(SQLException.class, () -> p.setObject(1, "yesterday"));
+        assertEquals("22007", e.getSQLState());
+      }
+    }
+
+    private long countOf(PreparedStatement p) throws SQLException {
+      try (ResultSet rs = p.executeQuery()) {
+        assertTrue(rs.next());
+        return rs.getLong(1);
+      }
+    }
+
+    @Test
     void maxRowsHoldsForPreparedStatementsToo() throws SQLException {
       try (PreparedStatement p = connection.prepareStatement("SELECT * FROM events WHERE seq >= ?")) {
         p.setMaxRows(5);
