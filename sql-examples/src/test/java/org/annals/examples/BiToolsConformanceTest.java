@@ -187,6 +187,17 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void jsonValueReturningDecimalIsExact() throws SQLException {
+      String where = " FROM events WHERE stream_name = 'payments' AND JSON_VALUE(payload, '$.amount') IS NOT NULL"
+          + " ORDER BY global_seq LIMIT 1";
+      java.math.BigDecimal amount = (java.math.BigDecimal) value(
+          "SELECT JSON_VALUE(payload, '$.amount' RETURNING DECIMAL(12, 2))" + where);
+      String text = (String) value("SELECT JSON_VALUE(payload, '$.amount')" + where);
+      assertEquals(new java.math.BigDecimal(text).setScale(2, java.math.RoundingMode.HALF_UP), amount);
+      assertEquals(2, amount.scale());
+    }
+
+    @Test
     void rollbackAfterAFailedQueryDoesNotFail() throws SQLException {
       assertThrows(SQLException.class, () -> value("SELECT nonexistent FROM events"));
       assertDoesNotThrow(() -> connection.rollback());

@@ -1,13 +1,22 @@
 package org.annals.engine.jdbc;
 
 import java.io.Reader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJdbcFunctionCall;
+import org.apache.calcite.sql.SqlJsonValueEmptyOrErrorBehavior;
+import org.apache.calcite.sql.SqlJsonValueReturning;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlJsonValueFunction;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
 import org.apache.calcite.sql.parser.SqlParserImplFactory;
 import org.apache.calcite.sql.parser.impl.SqlParserImpl;
@@ -42,6 +51,12 @@ public final class AnnalsParserImpl extends SqlParserImpl {
             function.getFunctionType());
         return resolvable.createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands(call));
       }
+      if (call.getOperator() instanceof SqlJsonValueFunction) {
+        SqlNode exact = exactDecimal(call);
+        if (exact != null) {
+          return exact;
+        }
+      }
       if (call.getOperator() instanceof SqlJdbcFunctionCall escape) {
         String name = escape.getName();
         // The operator's name is "{fn name}".
@@ -50,6 +65,43 @@ public final class AnnalsParserImpl extends SqlParserImpl {
             operands(call));
       }
       return super.visit(call);
+    }
+
+    /**
+     * {@code JSON_VALUE(x, path RETURNING DECIMAL(p, s) ...)} as {@code CAST(JSON_VALUE(x, path ...)
+     * AS DECIMAL(p, s))}, or null for any other call (or one with a DEFAULT, whose type would
+     * change). Calcite reads a JSON number as a double before it makes the decimal, so 548.32 came
+     * back as 548.3200000000000500222085975110530853271484375; the text of the number casts
+     * exactly.
+     */
+    private SqlNode exactDecimal(SqlCall call) {
+      List<SqlNode> operands = call.getOperandList();
+      int returning = -1;
+      for (int i = 0; i < operands.size(); i++) {
+        SqlNode o = operands.get(i);
+        if (o instanceof SqlLiteral literal && literal.getValue() instanceof SqlJsonValueReturning) {
+          returning = i;
+        } else if (o instanceof SqlLiteral literal && literal.getValue() instanceof SqlJsonValueEmptyOrErrorBehavior b
+            && b == SqlJsonValueEmptyOrErrorBehavior.DEFAULT) {
+          return null;
+        }
+      }
+      if (returning < 0 || returning + 1 >= operands.size()
+          || !(operands.get(returning + 1) instanceof SqlDataTypeSpec type)
+          || !(type.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic)
+          || !basic.getTypeName().getSimple().toUpperCase(Locale.ROOT).matches("DECIMAL|NUMERIC|DEC")) {
+        return null;
+      }
+      List<SqlNode> rest = new ArrayList<>();
+      for (int i = 0; i < operands.size(); i++) {
+        if (i != returning && i != returning + 1) {
+          SqlNode o = operands.get(i);
+          rest.add(o == null ? null : o.accept(this));
+        }
+      }
+      SqlCall text = call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(),
+          rest.toArray(new SqlNode[0]));
+      return SqlStdOperatorTable.CAST.createCall(call.getParserPosition(), text, type);
     }
 
     private SqlNode[] operands(SqlCall call) {
