@@ -68,12 +68,16 @@ class BiToolsConformanceTest {
 
   private long rows(String sql) throws SQLException {
     try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      long n = 0;
-      while (rs.next()) {
-        n++;
-      }
-      return n;
+      return rowsOf(rs);
     }
+  }
+
+  private static long rowsOf(ResultSet rs) throws SQLException {
+    long n = 0;
+    while (rs.next()) {
+      n++;
+    }
+    return n;
   }
 
   private Object value(String sql) throws SQLException {
@@ -229,11 +233,7 @@ class BiToolsConformanceTest {
       try (PreparedStatement p = connection.prepareStatement("SELECT 1 FROM events WHERE ? IS NULL")) {
         p.setString(1, null);
         try (ResultSet rs = p.executeQuery()) {
-          long n = 0;
-          while (rs.next()) {
-            n++;
-          }
-          assertEquals(events, n);
+          assertEquals(events, rowsOf(rs));
         }
       }
     }
@@ -318,11 +318,7 @@ class BiToolsConformanceTest {
         p.setMaxRows(5);
         p.setLong(1, 0);
         try (ResultSet rs = p.executeQuery()) {
-          int n = 0;
-          while (rs.next()) {
-            n++;
-          }
-          assertEquals(5, n);
+          assertEquals(5, rowsOf(rs));
         }
       }
       try (Statement s = connection.createStatement()) {
