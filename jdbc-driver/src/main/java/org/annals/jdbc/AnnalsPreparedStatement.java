@@ -24,8 +24,9 @@ import org.apache.calcite.avatica.Meta;
 
 /**
  * Avatica's prepared statement, with {@code setObject} taking java.time values (JDBC 4.2), which
- * Avatica refused, and a text bound to a TIMESTAMP parameter read as a timestamp, where Avatica
- * failed with a ClassCastException. Timestamps are UTC, as Annals stores them: a
+ * Avatica refused (a {@code LocalDate} for a TIMESTAMP parameter is its midnight), and a text bound
+ * to a TIMESTAMP parameter, with {@code setObject} or {@code setString}, read as a timestamp,
+ * where Avatica failed with a ClassCastException. Timestamps are UTC, as Annals stores them: a
  * {@code LocalDateTime} is the stored wall-clock time, an {@code Instant},
  * {@code OffsetDateTime} or {@code ZonedDateTime} the moment, whatever the JVM's zone. Not
  * thread-safe, as statements are not.
@@ -36,6 +37,14 @@ final class AnnalsPreparedStatement extends AvaticaPreparedStatement {
   AnnalsPreparedStatement(AvaticaConnection connection, Meta.StatementHandle h, Meta.Signature signature,
       int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
     super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
+  }
+
+  /** A text for a TIMESTAMP parameter is read as a timestamp, as {@link #setObject} reads it. */
+  @Override
+  public void setString(int parameterIndex, String x) throws SQLException {
+    if (!bindTime(parameterIndex, x)) {
+      super.setString(parameterIndex, x);
+    }
   }
 
   @Override
@@ -70,6 +79,8 @@ final class AnnalsPreparedStatement extends AvaticaPreparedStatement {
       setTimestamp(parameterIndex, Timestamp.from(t.toInstant()), utc);
     } else if (x instanceof ZonedDateTime t) {
       setTimestamp(parameterIndex, Timestamp.from(t.toInstant()), utc);
+    } else if (x instanceof LocalDate d && parameterType(parameterIndex) == Types.TIMESTAMP) {
+      setTimestamp(parameterIndex, Timestamp.from(d.atStartOfDay(ZoneOffset.UTC).toInstant()), utc);
     } else if (x instanceof LocalDate d) {
       setDate(parameterIndex, new Date(d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()), utc);
     } else if (x instanceof LocalTime t) {

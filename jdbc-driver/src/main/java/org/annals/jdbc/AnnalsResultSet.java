@@ -65,7 +65,17 @@ final class AnnalsResultSet extends AvaticaResultSet {
     if (type == null) {
       throw new SQLException("getObject needs a class to return", "HY009");
     }
-    Object value = value(column, type);
+    Object value;
+    try {
+      value = value(column, type);
+    } catch (SQLException e) {
+      if (e.getSQLState() != null) {
+        throw e;
+      }
+      // Avatica's conversion errors carry no state and name an accessor object, not the value.
+      throw new SQLException("column " + column + " (" + getMetaData().getColumnTypeName(column) + ") cannot be read as "
+          + type.getName() + ": " + getString(column), "22018", e);
+    }
     return wasNull() ? null : type.cast(value);
   }
 

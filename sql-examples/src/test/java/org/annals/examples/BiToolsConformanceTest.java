@@ -261,6 +261,9 @@ class BiToolsConformanceTest {
         assertEquals(null, rs.getObject(4, String.class));
         SQLException e = assertThrows(SQLException.class, () -> rs.getObject(1, java.util.UUID.class));
         assertTrue(e.getMessage().contains("java.util.UUID"), e.getMessage());
+        SQLException text = assertThrows(SQLException.class, () -> rs.getObject(1, Long.class));
+        assertEquals("22018", text.getSQLState());
+        assertTrue(text.getMessage().contains("cannot be read as java.lang.Long: orders"), text.getMessage());
       }
     }
 
@@ -293,6 +296,13 @@ class BiToolsConformanceTest {
           p.setObject(1, bound);
           assertEquals(expected, countOf(p), String.valueOf(bound));
         }
+      }
+      try (PreparedStatement p = connection.prepareStatement(sql)) {
+        p.setString(1, "2026-10-01 12:00:00");
+        assertEquals(expected, countOf(p), "setString");
+        p.setObject(1, noon.toLocalDate());
+        assertEquals(count("SELECT COUNT(*) FROM events WHERE recorded_at < TIMESTAMP '2026-10-01 00:00:00'"),
+            countOf(p), "a LocalDate for a TIMESTAMP is its midnight");
       }
       try (PreparedStatement p = connection.prepareStatement(
           "SELECT COUNT(*) FROM events WHERE CAST(recorded_at AS DATE) = ?")) {
@@ -335,6 +345,7 @@ class BiToolsConformanceTest {
     void identifiersAreReportedAsStoredInLowerCase() throws SQLException {
       DatabaseMetaData meta = connection.getMetaData();
       assertTrue(meta.storesLowerCaseIdentifiers());
+      assertFalse(meta.isReadOnly());
       assertFalse(meta.storesUpperCaseIdentifiers());
       assertTrue(meta.supportsMixedCaseQuotedIdentifiers());
       assertEquals("\"", meta.getIdentifierQuoteString());
