@@ -2,8 +2,10 @@ package org.annals.engine.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,19 +17,24 @@ import picocli.CommandLine.Option;
 import sqlline.SqlLine;
 
 /**
- * The sqlline shell on a server or a data folder. The thin driver's {@code jdbc:annals://} URL is
- * translated to Avatica's remote URL here, since the engine does not depend on the driver jar.
+ * The sqlline shell on a server or a data folder. A server is reached through the thin driver
+ * when it is on the class path (the {@code annals} script puts its jar there), so that the shell
+ * sees what BI tools see (its DatabaseMetaData: sqlline's {@code !columns}, {@code !describe});
+ * without it (the engine alone, as in its own tests), through Avatica's remote driver, to which
+ * the URL's settings are passed on.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Open a SQL shell (sqlline) on a server or a data folder; -e runs one statement.")
 final class SqlCommand implements Callable<Integer> {
   /**
    * As the thin driver reads it: a host name or [IPv6 address], a port, and optionally the
-   * serialization, whose value alone may be in any case.
+   * serialization and pushdown settings, whose values alone may be in any case.
    */
+  private static final String SETTING = "(?:serialization=(?i:json|protobuf)|pushdown=(?i:true|false))";
   private static final Pattern THIN = Pattern.compile(
       "jdbc:annals://([A-Za-z0-9][A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+]):(\\d{1,5})/?"
-          + "(\\?serialization=((?i:json|protobuf)))?");
+          + "(\\?" + SETTING + "(?:&" + SETTING + ")?)?");
+  private static final String THIN_DRIVER = "org.annals.jdbc.Driver";
   private static final String DEFAULT_URL = "jdbc:annals://" + ServerConfig.DEFAULT_HOST + ":"
       + ServerConfig.DEFAULT_PORT;
 
@@ -72,9 +79,30 @@ final class SqlCommand implements Callable<Integer> {
     int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("--url must look like jdbc:annals://host:port with a port"
-          + " from 1 to 65535 (optionally ?serialization=protobuf|json); got " + url);
+          + " from 1 to 65535 (optionally ?serialization=protobuf|json and &pushdown=true|false); got " + url);
     }
-    return "jdbc:avatica:remote:url=http://" + m.group(1) + ":" + m.group(2) + ";serialization="
-        + (m.group(4) == null ? "protobuf" : m.group(4).toLowerCase(Locale.ROOT));
+    if (thinDriverPresent()) {
+      return url;
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("serialization", "protobuf");
+    if (m.group(3) != null) {
+      for (String setting : m.group(3).substring(1).split("&")) {
+        String[] nameAndValue = setting.split("=", 2);
+        settings.put(nameAndValue[0], nameAndValue[1].toLowerCase(Locale.ROOT));
+      }
+    }
+    StringBuilder avatica = new StringBuilder("jdbc:avatica:remote:url=http://" + m.group(1) + ":" + m.group(2));
+    settings.forEach((name, value) -> avatica.append(';').append(name).append('=').append(value));
+    return avatica.toString();
+  }
+
+  private static boolean thinDriverPresent() {
+    try {
+      Class.forName(THIN_DRIVER, false, SqlCommand.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 }

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.annals.engine.server.AnnalsServer;
+import org.annals.engine.server.ServerConfig;
 import org.annals.storage.EventStore;
+import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,23 @@ class CommandLineTest {
       String err = failingRun("sql", "--url", url, "-e", "SELECT 1");
       assertTrue(err.contains("--url must look like jdbc:annals://host:port with a port from 1"
           + " to 65535") && err.contains(url), err);
+    }
+  }
+
+  @Test
+  void sqlPassesAServersUrlSettingsOn() throws Exception {
+    // The engine's tests have no thin driver on the class path: this is Avatica's remote driver.
+    try (EventStore store = EventStore.open(dir.resolve("served"));
+         AnnalsServer server = AnnalsServer.start(store, ServerConfig.defaults("127.0.0.1", 0))) {
+      store.append("s", List.of(NewEvent.of("Noted", "e-1", "{}")));
+      Output out = Output.captureOut();
+      try {
+        assertEquals(0, Main.run("sql", "--url", server.jdbcUrl() + "?serialization=JSON&pushdown=false", "-e",
+            "SELECT COUNT(*) AS n FROM events"));
+      } finally {
+        out.restore();
+      }
+      assertTrue(out.text().contains("| 1 |"), out.text());
     }
   }
 
