@@ -217,6 +217,14 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void aParseErrorSaysWhereWithoutListingEveryToken() {
+      SQLException e = assertThrows(SQLException.class, () -> value("SELECT FROM events"));
+      assertEquals("42000", e.getSQLState());
+      assertTrue(e.getMessage().contains("near the keyword 'FROM' at line 1, column 8"), e.getMessage());
+      assertFalse(e.getMessage().contains("Was expecting"), e.getMessage());
+    }
+
+    @Test
     void anErrorAtExecutionSaysWhyOnce() {
       SQLException e = assertThrows(SQLException.class, () -> value("SELECT nonexistent FROM events"));
       assertEquals("42000", e.getSQLState());
@@ -420,6 +428,29 @@ class BiToolsConformanceTest {
         assertTrue(rs.next());
         assertEquals(1, rs.getInt(1), "and last in ascending order");
       }
+    }
+
+    @Test
+    void noCatalogsAndOnlyTypesAClientCanUse() throws SQLException {
+      DatabaseMetaData meta = connection.getMetaData();
+      try (ResultSet rs = meta.getCatalogs()) {
+        assertFalse(rs.next(), "Annals has no catalogs");
+      }
+      List<String> types = new ArrayList<>();
+      try (ResultSet rs = meta.getTypeInfo()) {
+        while (rs.next()) {
+          types.add(rs.getString("TYPE_NAME"));
+        }
+      }
+      assertTrue(types.containsAll(List.of("VARCHAR", "BIGINT", "TIMESTAMP", "BOOLEAN", "DECIMAL")), types.toString());
+      assertFalse(types.contains("MULTISET") || types.contains("CURSOR") || types.contains("GEOMETRY"), types.toString());
+    }
+
+    @Test
+    void isolationIsNoneAsThereAreNoTransactions() throws SQLException {
+      connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      assertEquals(Connection.TRANSACTION_NONE, connection.getTransactionIsolation());
+      assertFalse(connection.getMetaData().supportsTransactions());
     }
 
     @Test

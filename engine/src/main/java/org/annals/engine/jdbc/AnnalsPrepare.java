@@ -70,7 +70,17 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
         innermost = t;
       }
     }
-    return innermost == null ? e : SqlErrors.of(SqlErrors.SYNTAX_ERROR, innermost.getMessage());
+    return innermost == null ? e : SqlErrors.of(SqlErrors.SYNTAX_ERROR, withoutExpectations(innermost.getMessage()));
+  }
+
+  /**
+   * A parse error's message without the list of every token the parser would have taken there,
+   * which Calcite appends (about 150 lines after {@code SELECT FROM events}) and which buries the
+   * line that says where the error is.
+   */
+  private static String withoutExpectations(String message) {
+    int list = message.indexOf("\nWas expecting");
+    return list < 0 ? message : message.substring(0, list).trim();
   }
 
   private static void refuseUnsupported(String sql, Context context) {

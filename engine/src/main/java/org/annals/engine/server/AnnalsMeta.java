@@ -3,6 +3,7 @@ package org.annals.engine.server;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,6 +52,9 @@ import org.apache.calcite.avatica.remote.TypedValue;
  */
 final class AnnalsMeta extends JdbcMeta {
   private static final List<String> SCHEMAS = List.of(EventSchema.NAME, SystemSchema.NAME);
+  /** The types {@link #getTypeInfo} lists: SQL's standard ones that Annals' SQL reads and writes. */
+  private static final Set<String> CLIENT_TYPES = Set.of("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
+      "DECIMAL", "FLOAT", "REAL", "DOUBLE", "CHAR", "VARCHAR", "BINARY", "VARBINARY", "DATE", "TIME", "TIMESTAMP");
 
   /** The most rows in a result's first frame, as JdbcMeta has it. */
   private static final int FIRST_FRAME_ROWS = 100;
@@ -185,6 +189,8 @@ final class AnnalsMeta extends JdbcMeta {
     ConnectionPropertiesImpl wanted = new ConnectionPropertiesImpl().merge(props);
     wanted.setCatalog(null);
     wanted.setAutoCommit(true);
+    // No transactions, so no isolation level to choose: JDBC's answer for that is NONE.
+    wanted.setTransactionIsolation(Connection.TRANSACTION_NONE);
     return super.connectionSync(ch, wanted).setAutoCommit(true).setReadOnly(false);
   }
 
@@ -218,6 +224,39 @@ final class AnnalsMeta extends JdbcMeta {
     }
     return MetaResultSet.create(result.connectionId, result.statementId, result.ownStatement, result.signature,
         new Frame(result.firstFrame.offset, result.firstFrame.done, rows));
+  }
+
+  /** No rows: Annals has no catalogs (Calcite listed one, named null). */
+  @Override
+  public MetaResultSet getCatalogs(ConnectionHandle ch) {
+    MetaResultSet catalogs = super.getCatalogs(ch);
+    if (catalogs.firstFrame == null) {
+      return catalogs;
+    }
+    return MetaResultSet.create(catalogs.connectionId, catalogs.statementId, catalogs.ownStatement,
+        catalogs.signature, new Frame(catalogs.firstFrame.offset, true, List.of()));
+  }
+
+  /**
+   * The SQL types a client can use with Annals; Calcite also listed its internal ones (MULTISET,
+   * CURSOR, COLUMN_LIST, GEOMETRY, unsigned integers, ...), which tools then offered in their
+   * type pickers.
+   */
+  @Override
+  public MetaResultSet getTypeInfo(ConnectionHandle ch) {
+    MetaResultSet types = super.getTypeInfo(ch);
+    if (types.firstFrame == null) {
+      return types;
+    }
+    List<Object> rows = new ArrayList<>();
+    for (Object row : types.firstFrame.rows) {
+      Object name = row instanceof Object[] cells ? cells[0] : ((List<?>) row).get(0);
+      if (CLIENT_TYPES.contains(name)) {
+        rows.add(row);
+      }
+    }
+    return MetaResultSet.create(types.connectionId, types.statementId, types.ownStatement, types.signature,
+        new Frame(types.firstFrame.offset, types.firstFrame.done, rows));
   }
 
   /** Columns as BI tools read them ({@link ColumnsMetadata}). */
