@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.WeakHashMap;
 import org.annals.engine.jdbc.ClientProperties;
 import org.annals.engine.sql.EventSchema;
@@ -70,10 +71,14 @@ final class AnnalsMeta extends JdbcMeta {
    * record; weakly, so that a statement JdbcMeta lets expire takes its entry along.
    */
   private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
-  /** The connections opened through the JSON endpoint, whose frames are always JDBC's objects. */
-  private final Set<String> jsonConnections = ConcurrentHashMap.newKeySet();
-  /** The protobuf connections that take their frames in columns ({@link ClientProperties#FRAMES}). */
-  private final Set<String> columnConnections = ConcurrentHashMap.newKeySet();
+  /** How each open connection takes its frames. */
+  private final Map<String, ClientFrames> clientFrames = new ConcurrentHashMap<>();
+
+  /**
+   * How a connection's client takes frames: JDBC's objects (JSON clients, which never get frames
+   * written from a scan), or protobuf in Avatica's rows or in columns ({@link ClientProperties#FRAMES}).
+   */
+  private enum ClientFrames { OBJECTS, ROWS, COLUMNS }
 
   AnnalsMeta(String embeddedUrl, int rowsPerFrame, int queryTimeoutSeconds) throws SQLException {
     super(embeddedUrl, new Properties());
@@ -83,10 +88,7 @@ final class AnnalsMeta extends JdbcMeta {
 
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> info) {
-    Properties client = new Properties();
-    if (info != null) {
-      client.putAll(info);
-    }
+    Properties client = properties(info);
     boolean pushdown;
     int timeout;
     try {
@@ -143,21 +145,21 @@ final class AnnalsMeta extends JdbcMeta {
    * connections that have left the cache (expired unclosed), never one still opening.
    */
   private void opened(Wire wire, String connectionId, Map<String, String> info) throws SQLException {
-    jsonConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
-    columnConnections.removeIf(id -> getConnectionCache().getIfPresent(id) == null);
+    clientFrames.keySet().removeIf(id -> getConnectionCache().getIfPresent(id) == null);
+    clientFrames.put(connectionId, wire == Wire.JSON ? ClientFrames.OBJECTS
+        : ClientProperties.columnFrames(properties(info)) ? ClientFrames.COLUMNS : ClientFrames.ROWS);
+  }
+
+  private static Properties properties(Map<String, String> info) {
     Properties client = new Properties();
     if (info != null) {
       client.putAll(info);
     }
-    if (wire == Wire.JSON) {
-      jsonConnections.add(connectionId);
-    } else if (ClientProperties.columnFrames(client)) {
-      columnConnections.add(connectionId);
-    }
+    return client;
   }
 
   private FrameLayout layout(String connectionId) {
-    return columnConnections.contains(connectionId) ? FrameLayout.COLUMNS : FrameLayout.ROWS;
+    return clientFrames.get(connectionId) == ClientFrames.COLUMNS ? FrameLayout.COLUMNS : FrameLayout.ROWS;
   }
 
   /** The frame with its rows to be written as the connection takes them. */
@@ -165,8 +167,13 @@ final class AnnalsMeta extends JdbcMeta {
     if (frame == null || layout(connectionId) == FrameLayout.ROWS) {
       return frame;
     }
-    List<Object> rows = new ArrayList<>();
-    frame.rows.forEach(rows::add);
+    List<Object> rows;
+    if (frame.rows instanceof List<Object> list) {
+      rows = list;
+    } else {
+      rows = new ArrayList<>();
+      frame.rows.forEach(rows::add);
+    }
     return new Frame(frame.offset, frame.done, new ColumnRows(rows));
   }
 
@@ -200,41 +207,20 @@ final class AnnalsMeta extends JdbcMeta {
    */
   @Override
   public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
-    return annalsOnly(super.getSchemas(ch, catalog, schemaPattern), 0);
+    return keeping(super.getSchemas(ch, catalog, schemaPattern), 0, SCHEMAS::contains);
   }
 
   /** Only the tables of the Annals schemas, as {@link #getSchemas}. */
   @Override
   public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
       List<String> typeList) {
-    return annalsOnly(super.getTables(ch, catalog, schemaPattern, tableNamePattern, typeList), 1);
-  }
-
-  /** The metadata rows whose schema, at the 0-based {@code schemaColumn}, is an Annals schema. */
-  private static MetaResultSet annalsOnly(MetaResultSet result, int schemaColumn) {
-    if (result.firstFrame == null) {
-      return result;
-    }
-    List<Object> rows = new ArrayList<>();
-    for (Object row : result.firstFrame.rows) {
-      Object schema = row instanceof Object[] cells ? cells[schemaColumn] : ((List<?>) row).get(schemaColumn);
-      if (SCHEMAS.contains(schema)) {
-        rows.add(row);
-      }
-    }
-    return MetaResultSet.create(result.connectionId, result.statementId, result.ownStatement, result.signature,
-        new Frame(result.firstFrame.offset, result.firstFrame.done, rows));
+    return keeping(super.getTables(ch, catalog, schemaPattern, tableNamePattern, typeList), 1, SCHEMAS::contains);
   }
 
   /** No rows: Annals has no catalogs (Calcite listed one, named null). */
   @Override
   public MetaResultSet getCatalogs(ConnectionHandle ch) {
-    MetaResultSet catalogs = super.getCatalogs(ch);
-    if (catalogs.firstFrame == null) {
-      return catalogs;
-    }
-    return MetaResultSet.create(catalogs.connectionId, catalogs.statementId, catalogs.ownStatement,
-        catalogs.signature, new Frame(catalogs.firstFrame.offset, true, List.of()));
+    return keeping(super.getCatalogs(ch), 0, catalog -> false);
   }
 
   /**
@@ -244,31 +230,39 @@ final class AnnalsMeta extends JdbcMeta {
    */
   @Override
   public MetaResultSet getTypeInfo(ConnectionHandle ch) {
-    MetaResultSet types = super.getTypeInfo(ch);
-    if (types.firstFrame == null) {
-      return types;
-    }
-    List<Object> rows = new ArrayList<>();
-    for (Object row : types.firstFrame.rows) {
-      Object name = row instanceof Object[] cells ? cells[0] : ((List<?>) row).get(0);
-      if (CLIENT_TYPES.contains(name)) {
-        rows.add(row);
-      }
-    }
-    return MetaResultSet.create(types.connectionId, types.statementId, types.ownStatement, types.signature,
-        new Frame(types.firstFrame.offset, types.firstFrame.done, rows));
+    return keeping(super.getTypeInfo(ch), 0, CLIENT_TYPES::contains);
   }
 
   /** Columns as BI tools read them ({@link ColumnsMetadata}). */
   @Override
   public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
       Pat columnNamePattern) {
-    MetaResultSet columns = super.getColumns(ch, catalog, schemaPattern, tableNamePattern, columnNamePattern);
-    if (columns.firstFrame == null) {
-      return columns;
+    return changingRows(super.getColumns(ch, catalog, schemaPattern, tableNamePattern, columnNamePattern),
+        ColumnsMetadata::rewrite);
+  }
+
+  /**
+   * A metadata result with only the rows whose cell at the 0-based {@code column} passes: JdbcMeta
+   * puts every row of a metadata result in its first frame.
+   */
+  private static MetaResultSet keeping(MetaResultSet result, int column, Predicate<Object> keep) {
+    return changingRows(result, frame -> {
+      List<Object> rows = new ArrayList<>();
+      for (Object row : frame.rows) {
+        if (keep.test(FrameRows.cells(row)[column])) {
+          rows.add(row);
+        }
+      }
+      return new Frame(frame.offset, frame.done, rows);
+    });
+  }
+
+  private static MetaResultSet changingRows(MetaResultSet result, UnaryOperator<Frame> change) {
+    if (result.firstFrame == null) {
+      return result;
     }
-    return MetaResultSet.create(columns.connectionId, columns.statementId, columns.ownStatement, columns.signature,
-        ColumnsMetadata.rewrite(columns.firstFrame));
+    return MetaResultSet.create(result.connectionId, result.statementId, result.ownStatement, result.signature,
+        change.apply(result.firstFrame));
   }
 
   /** Nothing to do: every statement is durable when it returns (auto-commit is always on). */
@@ -317,7 +311,7 @@ final class AnnalsMeta extends JdbcMeta {
     ExecuteResult result = info == null ? execution.result() : withFirstFrame(info, execution.result(), h.connectionId);
     List<MetaResultSet> results = result.resultSets;
     boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
-    if (info != null && execution.scan() != null && more && !jsonConnections.contains(h.connectionId)) {
+    if (info != null && execution.scan() != null && more && clientFrames.get(h.connectionId) != ClientFrames.OBJECTS) {
       scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet(), layout(h.connectionId)));
     }
     return result;
@@ -396,8 +390,7 @@ final class AnnalsMeta extends JdbcMeta {
     try {
       closeScans(cursor -> cursor.connectionId().equals(ch.id));
     } finally {
-      jsonConnections.remove(ch.id);
-      columnConnections.remove(ch.id);
+      clientFrames.remove(ch.id);
       super.closeConnection(ch);
     }
   }

@@ -33,7 +33,8 @@ final class ClientErrors {
         code = a.getErrorCode();
       } else if (t instanceof SQLException s && s.getSQLState() != null && state == null) {
         state = s.getSQLState();
-        message = s instanceof AvaticaSqlException a && SqlErrors.reason(a) != null ? SqlErrors.reason(a) : s.getMessage();
+        String reason = s instanceof AvaticaSqlException a ? SqlErrors.reason(a) : null;
+        message = reason != null ? reason : s.getMessage();
         code = s.getErrorCode();
       }
     }

@@ -31,7 +31,7 @@ final class ColumnsMetadata {
   static Meta.Frame rewrite(Meta.Frame frame) {
     List<Object> rows = new ArrayList<>();
     for (Object row : frame.rows) {
-      Object[] cells = row instanceof Object[] array ? array.clone() : ((List<?>) row).toArray();
+      Object[] cells = FrameRows.cells(row).clone();
       if (cells.length > IS_GENERATEDCOLUMN) {
         rewrite(cells);
       }

@@ -80,7 +80,7 @@ final class FrameEncoder {
     List<Object[]> rows = new ArrayList<>();
     for (Object row : frameRows) {
       if (row != null) {
-        rows.add(row instanceof Object[] cells ? cells : ((List<?>) row).toArray());
+        rows.add(FrameRows.cells(row));
       }
     }
     return rows;
