@@ -22,7 +22,7 @@ public final class ClientProperties {
   /**
    * How a remote protobuf client takes result frames: {@code rows}, Avatica's (the default, which
    * every Avatica client reads), or {@code columns}, smaller, which only the Annals driver reads and
-   * asks for. Embedded and JSON connections ignore it.
+   * asks for. Embedded and JSON connections check the value and otherwise ignore it.
    */
   public static final String FRAMES = "frames";
 

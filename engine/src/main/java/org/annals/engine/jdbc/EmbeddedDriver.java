@@ -56,6 +56,8 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
           + "<data folder>, e.g. " + PREFIX + "/var/lib/annals", "08001");
     }
     ClientProperties.check(info);
+    // Checked though it changes nothing in process: a bad value is refused wherever it is given.
+    ClientProperties.columnFrames(info);
     Properties props = ClientProperties.calciteSettings();
     props.setProperty(ClientProperties.PUSHDOWN_SETTING, Boolean.toString(ClientProperties.pushdown(info)));
     props.setProperty(ClientProperties.QUERY_TIMEOUT_SETTING,

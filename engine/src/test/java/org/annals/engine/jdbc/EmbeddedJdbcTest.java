@@ -115,6 +115,10 @@ class EmbeddedJdbcTest {
       SQLException model = assertThrows(SQLException.class, () -> DriverManager.getConnection(
           "jdbc:annals:embedded:" + dir + "-other", propertiesWith("model", "inline:{}")));
       assertEquals("08001", model.getSQLState());
+      SQLException frames = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+          "jdbc:annals:embedded:" + dir + "-other", propertiesWith("frames", "bogus")));
+      assertEquals("08001", frames.getSQLState());
+      assertTrue(frames.getMessage().contains("it takes rows or columns"), frames.getMessage());
       try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM events WHERE entity_id = ? AND seq >= ?")) {
         ps.setString(1, "o-1");
         ps.setLong(2, 1);
