@@ -1,14 +1,19 @@
 package org.annals.jdbc;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.AvaticaPreparedStatement;
+import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Helper;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.NoSuchStatementException;
+import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
 
 /**
@@ -19,6 +24,7 @@ import org.apache.calcite.avatica.UnregisteredDriver;
 final class AnnalsConnection extends AvaticaConnection {
   /** Client info is the application's to set and read back; the server takes none. */
   private final Properties clientInfo = new Properties();
+  final StatementCancels cancels = new StatementCancels(this);
 
   AnnalsConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
     super(driver, factory, url, info);
@@ -62,6 +68,61 @@ final class AnnalsConnection extends AvaticaConnection {
     }
     return factory.newPreparedStatement(this, h, h.signature, resultSetType, resultSetConcurrency,
         resultSetHoldability);
+  }
+
+  /** A plain statement's execution, cancellable and timed ({@link StatementCancels}). */
+  @Override
+  protected Meta.ExecuteResult prepareAndExecuteInternal(AvaticaStatement statement, String sql, long maxRowCount)
+      throws SQLException, NoSuchStatementException {
+    StatementCancels.Deadline deadline = cancels.started(statement);
+    try {
+      Meta.ExecuteResult result = super.prepareAndExecuteInternal(statement, sql, maxRowCount);
+      finishedUnlessRows(statement, deadline);
+      return result;
+    } catch (RuntimeException e) {
+      SQLException plain = Helper.INSTANCE.createException(e.getMessage(), sql, e);
+      SQLException failure = cancels.failure(statement, plain);
+      cancels.finished(statement, deadline);
+      if (failure != plain) {
+        throw failure;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A prepared statement's execution, cancellable and timed ({@link StatementCancels}); a
+   * metadata result, which arrives whole, is only wrapped.
+   */
+  @Override
+  protected ResultSet executeQueryInternal(AvaticaStatement statement, Meta.Signature signature, Meta.Frame firstFrame,
+      QueryState state, boolean isUpdate) throws SQLException {
+    if (!(statement instanceof AvaticaPreparedStatement)) {
+      return super.executeQueryInternal(statement, signature, firstFrame, state, isUpdate);
+    }
+    StatementCancels.Deadline deadline = cancels.started(statement);
+    try {
+      ResultSet result = super.executeQueryInternal(statement, signature, firstFrame, state, isUpdate);
+      finishedUnlessRows(statement, deadline);
+      return result;
+    } catch (SQLException e) {
+      SQLException failure = cancels.failure(statement, e);
+      cancels.finished(statement, deadline);
+      throw failure;
+    }
+  }
+
+  /** JDBC's error for {@code executeUpdate} given a statement that returns rows. */
+  static SQLException updateGivenQuery(String sql) {
+    return new SQLException("executeUpdate runs statements that return no rows (INSERT); this one returns rows, so run"
+        + " it with executeQuery or execute: " + sql, "07000");
+  }
+
+  private void finishedUnlessRows(AvaticaStatement statement, StatementCancels.Deadline deadline)
+      throws SQLException {
+    if (statement.getResultSet() == null) {
+      cancels.finished(statement, deadline);
+    }
   }
 
   /** The SQL as the server takes it: Calcite reads JDBC escapes itself. */

@@ -16,8 +16,8 @@ import org.apache.calcite.avatica.UnregisteredDriver;
 
 /**
  * Avatica's JDBC object factory with the driver's own connection ({@link AnnalsConnection}),
- * prepared statement ({@link AnnalsPreparedStatement}), result set ({@link AnnalsResultSet}) and
- * database metadata ({@link AnnalsDatabaseMetaData}); plain statements are Avatica's.
+ * statements ({@link AnnalsStatement}, {@link AnnalsPreparedStatement}), result set
+ * ({@link AnnalsResultSet}) and database metadata ({@link AnnalsDatabaseMetaData}).
  * Thread-safe.
  */
 final class AnnalsFactory implements AvaticaFactory {
@@ -47,7 +47,7 @@ final class AnnalsFactory implements AvaticaFactory {
   @Override
   public AvaticaStatement newStatement(AvaticaConnection connection, Meta.StatementHandle h, int resultSetType,
       int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-    return avatica.newStatement(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
+    return new AnnalsStatement(connection, h, resultSetType, resultSetConcurrency, resultSetHoldability);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.TimeZone;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
+import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.Meta;
 
 /**
@@ -28,15 +29,38 @@ import org.apache.calcite.avatica.Meta;
  * to a TIMESTAMP parameter, with {@code setObject} or {@code setString}, read as a timestamp,
  * where Avatica failed with a ClassCastException. Timestamps are UTC, as Annals stores them: a
  * {@code LocalDateTime} is the stored wall-clock time, an {@code Instant},
- * {@code OffsetDateTime} or {@code ZonedDateTime} the moment, whatever the JVM's zone. Not
- * thread-safe, as statements are not.
+ * {@code OffsetDateTime} or {@code ZonedDateTime} the moment, whatever the JVM's zone. Its
+ * {@link #cancel} reaches the server, and {@code executeUpdate} refuses a query, as for
+ * {@link AnnalsStatement}. Not thread-safe but for {@link #cancel}, as statements are not.
  */
 final class AnnalsPreparedStatement extends AvaticaPreparedStatement {
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+  /** The one column of an INSERT's result: how many rows it wrote. */
+  private static final String ROWCOUNT = "ROWCOUNT";
 
   AnnalsPreparedStatement(AvaticaConnection connection, Meta.StatementHandle h, Meta.Signature signature,
       int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
     super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
+  }
+
+  /** Not synchronized, unlike Avatica's: the thread running the statement holds its monitor. */
+  @Override
+  public void cancel() throws SQLException {
+    ((AnnalsConnection) connection).cancels.cancel(this);
+  }
+
+  /**
+   * A query is refused before it runs. Its prepared signature tells: an INSERT's result is one
+   * column, Calcite's ROWCOUNT, where a query's is its own columns (the statement type says
+   * SELECT for both).
+   */
+  @Override
+  public long executeLargeUpdate() throws SQLException {
+    List<ColumnMetaData> columns = getSignature().columns;
+    if (columns.size() != 1 || !ROWCOUNT.equals(columns.get(0).columnName)) {
+      throw AnnalsConnection.updateGivenQuery(getSignature().sql);
+    }
+    return super.executeLargeUpdate();
   }
 
   /** A text for a TIMESTAMP parameter is read as a timestamp, as {@link #setObject} reads it. */

@@ -35,24 +35,56 @@ final class AnnalsResultSet extends AvaticaResultSet {
 
   /** The most rows to return, 0 for all. */
   private final long maxRows;
+  /** The deadline of the execution this is the result of, null if it has none. */
+  private final StatementCancels.Deadline deadline;
   private long rowsRead;
 
   AnnalsResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
       ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
     super(statement, state, signature, metaData, timeZone, firstFrame);
     this.maxRows = statement == null ? 0 : statement.getLargeMaxRows();
+    this.deadline = statement == null ? null : cancels().deadline(statement);
   }
 
+  /**
+   * The next row; at the end, or at the statement's maximum, the statement's query timeout stops
+   * counting. A fetch that fails because the statement was cancelled or timed out says so
+   * ({@link StatementCancels#failure}).
+   */
   @Override
   public boolean next() throws SQLException {
     if (maxRows > 0 && rowsRead >= maxRows) {
+      finished();
       return false;
     }
-    boolean more = super.next();
+    boolean more;
+    try {
+      more = super.next();
+    } catch (SQLException e) {
+      throw statement == null ? e : cancels().failure(statement, e);
+    }
     if (more) {
       rowsRead++;
+    } else {
+      finished();
     }
     return more;
+  }
+
+  @Override
+  public void close() {
+    finished();
+    super.close();
+  }
+
+  private void finished() {
+    if (statement != null) {
+      cancels().finished(statement, deadline);
+    }
+  }
+
+  private StatementCancels cancels() {
+    return ((AnnalsConnection) statement.connection).cancels;
   }
 
   @Override

@@ -71,6 +71,21 @@ class QueryTimeoutTest {
     }
   }
 
+  /** The joins' own checks stop it: the scans under them finished reading long before. */
+  @Test
+  void theServersLimitStopsAJoinWhoseProductOutgrowsItsInputs() throws SQLException {
+    try (Connection c = connect(null); Statement s = c.createStatement()) {
+      SQLException e = assertThrows(SQLException.class, () -> {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM events a JOIN events b ON a.event_type = b.event_type"
+            + " JOIN events c ON b.event_type = c.event_type")) {
+          rs.next();
+        }
+      });
+      assertEquals("57014", e.getSQLState());
+      assertTrue(e.getMessage().contains("longer than its timeout of 2.0 s"), e.getMessage());
+    }
+  }
+
   @Test
   void aClientMayAskForLessButNotForMore() throws SQLException {
     try (Connection shorter = connect("1")) {

@@ -4,10 +4,17 @@ import java.lang.reflect.Type;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.annals.engine.sql.CancelChecks;
 import org.annals.engine.sql.SqlErrors;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.prepare.CalcitePrepareImpl;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -18,7 +25,8 @@ import org.apache.calcite.sql.parser.SqlParser;
  * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
  * DELETE and MERGE (events are immutable) and DDL (streams appear with their first event). The
  * refusal names the statement and what to do instead, with SQLState 0A000. A SELECT's plan is
- * kept for the connection's next use of the same text ({@link PlanCache}).
+ * kept for the connection's next use of the same text ({@link PlanCache}). Every plan gets its
+ * cancel checks ({@link CancelChecks}) before it is compiled.
  */
 final class AnnalsPrepare extends CalcitePrepareImpl {
   private static final Pattern DDL = Pattern.compile(
@@ -51,6 +59,21 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     } catch (RuntimeException e) {
       throw asSyntaxError(e);
     }
+  }
+
+  /** Calcite's, with the convention and row format it chooses, compiling plans with their cancel checks. */
+  @Override
+  protected CalcitePreparingStmt getPreparingStmt(Context context, Type elementType, CalciteCatalogReader catalogReader,
+      RelOptPlanner planner) {
+    JavaTypeFactory typeFactory = context.getTypeFactory();
+    EnumerableRel.Prefer prefer = elementType == Object[].class ? EnumerableRel.Prefer.ARRAY : EnumerableRel.Prefer.CUSTOM;
+    return new CalcitePreparingStmt(this, context, catalogReader, typeFactory, context.getRootSchema(), prefer,
+        createCluster(planner, new RexBuilder(typeFactory)), EnumerableConvention.INSTANCE, createConvertletTable()) {
+      @Override
+      protected PreparedResult implement(RelRoot root) {
+        return super.implement(root.withRel(CancelChecks.place(root.rel, schema)));
+      }
+    };
   }
 
   /**

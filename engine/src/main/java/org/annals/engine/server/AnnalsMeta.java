@@ -1,10 +1,13 @@
 package org.annals.engine.server;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.WeakHashMap;
@@ -21,6 +25,7 @@ import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.RootScans;
 import org.annals.engine.sql.SqlErrors;
 import org.annals.engine.sql.SystemSchema;
+import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -56,6 +61,22 @@ final class AnnalsMeta extends JdbcMeta {
   /** The types {@link #getTypeInfo} lists: SQL's standard ones that Annals' SQL reads and writes. */
   private static final Set<String> CLIENT_TYPES = Set.of("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
       "DECIMAL", "FLOAT", "REAL", "DOUBLE", "CHAR", "VARCHAR", "BINARY", "VARBINARY", "DATE", "TIME", "TIMESTAMP");
+
+  /**
+   * JdbcMeta's record of a client's statement keeps the statement it runs in a field only its
+   * package reads; a cancel needs that statement's flag while it executes, before it has a result
+   * set to reach it through.
+   */
+  private static final VarHandle STATEMENT;
+
+  static {
+    try {
+      STATEMENT = MethodHandles.privateLookupIn(StatementInfo.class, MethodHandles.lookup())
+          .findVarHandle(StatementInfo.class, "statement", Statement.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** The most rows in a result's first frame, as JdbcMeta has it. */
   private static final int FIRST_FRAME_ROWS = 100;
@@ -291,14 +312,24 @@ final class AnnalsMeta extends JdbcMeta {
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
     closeScan(h);
-    return watched(h, RootScans.watch(() -> super.prepareAndExecute(h, sql, maxRowCount, 1, callback)));
+    uncancel(h);
+    try {
+      return watched(h, RootScans.watch(() -> super.prepareAndExecute(h, sql, maxRowCount, 1, callback)));
+    } catch (RuntimeException e) {
+      throw failed(h, e);
+    }
   }
 
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues,
       int maxRowsInFirstFrame) throws NoSuchStatementException {
     closeScan(h);
-    return watched(h, RootScans.watch(() -> super.execute(h, parameterValues, 1)));
+    uncancel(h);
+    try {
+      return watched(h, RootScans.watch(() -> super.execute(h, parameterValues, 1)));
+    } catch (RuntimeException e) {
+      throw failed(h, e);
+    }
   }
 
   /**
@@ -352,22 +383,34 @@ final class AnnalsMeta extends JdbcMeta {
       throws NoSuchStatementException, MissingResultsException {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
     ScanCursor scan = info == null ? null : scans.get(info);
-    if (scan == null) {
+    try {
+      if (scan != null) {
+        return scan.fetch(offset, frame(fetchMaxRowCount));
+      }
       if (info == null || !info.isResultSetInitialized() || info.getResultSet() == null) {
         return super.fetch(h, offset, frame(fetchMaxRowCount));
       }
-      try {
-        Frame frame = JdbcFrames.next(info, offset, frame(fetchMaxRowCount));
-        return frame != null ? laidOut(h.connectionId, frame) : super.fetch(h, offset, frame(fetchMaxRowCount));
-      } catch (SQLException e) {
-        throw ClientErrors.toClient(e);
-      }
+      Frame frame = JdbcFrames.next(info, offset, frame(fetchMaxRowCount));
+      return frame != null ? laidOut(h.connectionId, frame) : super.fetch(h, offset, frame(fetchMaxRowCount));
+    } catch (SQLException | RuntimeException e) {
+      throw failed(h, e);
     }
+  }
+
+  /**
+   * A statement's failure as its client should see it: SQLState 57014 if it was cancelled, where
+   * Calcite's result reports only "Statement canceled".
+   */
+  private RuntimeException failed(StatementHandle h, Exception e) {
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
     try {
-      return scan.fetch(offset, frame(fetchMaxRowCount));
-    } catch (SQLException e) {
-      throw ClientErrors.toClient(e);
+      if (info != null && cancelFlag(info).get()) {
+        return SqlErrors.cancelled();
+      }
+    } catch (SQLException ignored) {
+      // The statement is gone: the failure is reported as it is.
     }
+    return ClientErrors.toClient(e);
   }
 
   @Override
@@ -407,6 +450,55 @@ final class AnnalsMeta extends JdbcMeta {
       throws NoSuchStatementException {
     closeScan(h);
     return super.executeBatch(h, parameterValues);
+  }
+
+  /**
+   * Cancels what a connection's statement runs, or will run until it is executed again: its scans
+   * stop between batches and its result at the next row, with SQLState 57014. The thin driver
+   * asks for this beside the connection's own requests ({@link CancelHandler}), since those wait
+   * in line behind the one running.
+   *
+   * @return false if the connection is not open or has no such statement
+   */
+  boolean cancel(String connectionId, int statementId) {
+    Connection connection = getConnectionCache().getIfPresent(connectionId);
+    StatementInfo info = getStatementCache().getIfPresent(statementId);
+    try {
+      if (connection == null || info == null || statement(info).getConnection() != connection) {
+        return false;
+      }
+      cancelFlag(info).set(true);
+      return true;
+    } catch (SQLException e) {
+      throw ClientErrors.toClient(e);
+    }
+  }
+
+  /** The Calcite statement JdbcMeta runs for a client's statement. */
+  private static Statement statement(StatementInfo info) {
+    return (Statement) STATEMENT.get(info);
+  }
+
+  /** Clears a cancel left from the statement's last execution: Calcite's flag is never reset. */
+  private void uncancel(StatementHandle h) {
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    if (info != null) {
+      try {
+        cancelFlag(info).set(false);
+      } catch (SQLException e) {
+        throw ClientErrors.toClient(e);
+      }
+    }
+  }
+
+  /** The flag Calcite's scans ({@link org.apache.calcite.DataContext.Variable#CANCEL_FLAG}) and results read. */
+  private static AtomicBoolean cancelFlag(StatementInfo info) throws SQLException {
+    AvaticaStatement statement = statement(info).unwrap(AvaticaStatement.class);
+    try {
+      return statement.connection.getCancelFlag(statement.handle);
+    } catch (NoSuchStatementException e) {
+      throw new SQLException("no statement " + statement.handle.id, e);
+    }
   }
 
   /**

@@ -45,8 +45,8 @@ public final class AnnalsServer implements AutoCloseable {
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
-      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), protobuf, json,
-          config.maxRequestBytes()));
+      jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), new CancelHandler(meta),
+          protobuf, json, config.maxRequestBytes()));
       jetty.start();
     } catch (Exception e) {
       stopQuietly(jetty);

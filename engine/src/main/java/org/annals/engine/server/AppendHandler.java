@@ -1,6 +1,5 @@
 package org.annals.engine.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +34,6 @@ final class AppendHandler {
 
   private final EventStore store;
   private final long maxRequestBytes;
-  private final ObjectMapper json = new ObjectMapper();
   private final AppendRequestParser parser = new AppendRequestParser();
 
   AppendHandler(EventStore store, long maxRequestBytes) {
@@ -46,34 +44,34 @@ final class AppendHandler {
   void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException {
     Matcher m = PATH.matcher(target);
     if (!m.matches()) {
-      error(response, 404, "no such resource " + target + "; appends go to POST /streams/{stream}/events");
+      JsonReplies.error(response, 404, "no such resource " + target + "; appends go to POST /streams/{stream}/events");
       return;
     }
     if (!"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
-      error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of events");
+      JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of events");
       return;
     }
     try {
       byte[] body = readLimited(request);
       List<NewEvent> events = parser.parse(body);
       AppendResult result = store.append(m.group(1), events);
-      reply(response, 200, positions(result));
+      JsonReplies.reply(response, 200, positions(result));
     } catch (BodyTooLarge e) {
-      error(response, 413, e.getMessage());
+      JsonReplies.error(response, 413, e.getMessage());
     } catch (EventTooLargeException e) {
-      error(response, 413, e.getMessage());
+      JsonReplies.error(response, 413, e.getMessage());
     } catch (WrongExpectedVersionException e) {
-      ObjectNode body = errorBody(409, e.getMessage());
+      ObjectNode body = JsonReplies.errorBody(409, e.getMessage());
       body.put("stream", e.streamName()).put("entity_id", e.entityId()).put("actual_version", e.actual());
-      reply(response, 409, body);
+      JsonReplies.reply(response, 409, body);
     } catch (InvalidEventException e) {
-      error(response, 400, e.getMessage());
+      JsonReplies.error(response, 400, e.getMessage());
     } catch (StoreFailedException e) {
-      error(response, 503, e.getMessage());
+      JsonReplies.error(response, 503, e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("append to {} failed", target, e);
-      error(response, 500, "the append failed inside the server: " + e.getMessage());
+      JsonReplies.error(response, 500, "the append failed inside the server: " + e.getMessage());
     }
   }
 
@@ -97,7 +95,7 @@ final class AppendHandler {
   }
 
   private ObjectNode positions(AppendResult result) {
-    ObjectNode body = json.createObjectNode();
+    ObjectNode body = JsonReplies.JSON.createObjectNode();
     body.put("duplicate", result.duplicate());
     ArrayNode events = body.putArray("events");
     for (EventPosition p : result.positions()) {
@@ -114,26 +112,6 @@ final class AppendHandler {
       e.put("recorded_at", Instant.ofEpochMilli(p.recordedAt()).toString());
     }
     return body;
-  }
-
-  private ObjectNode errorBody(int status, String message) {
-    ObjectNode body = json.createObjectNode();
-    body.put("error", message);
-    body.put("status", status);
-    return body;
-  }
-
-  private void error(HttpServletResponse response, int status, String message) throws IOException {
-    reply(response, status, errorBody(status, message));
-  }
-
-  private void reply(HttpServletResponse response, int status, ObjectNode body) throws IOException {
-    byte[] bytes = json.writeValueAsBytes(body);
-    response.setStatus(status);
-    response.setContentType("application/json");
-    response.setCharacterEncoding("UTF-8");
-    response.setContentLength(bytes.length);
-    response.getOutputStream().write(bytes);
   }
 
   private final class BodyTooLarge extends RuntimeException {

@@ -19,15 +19,17 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 
 /**
- * One port for everything: {@code /streams/...} goes to the HTTP append API; every other request
- * is an Avatica RPC, read whole and handed to the JSON handler if it is a JSON document (it starts
- * with '{') or to the protobuf handler otherwise. Avatica's clients post both serializations with
+ * One port for everything: {@code /streams/...} goes to the HTTP append API, {@code /cancel} to
+ * statement cancels ({@link CancelHandler}); every other request is an Avatica RPC, read whole and
+ * handed to the JSON handler if it is a JSON document (it starts with '{') or to the protobuf
+ * handler otherwise. Avatica's clients post both serializations with
  * the same content type, so the body is the only reliable sign. Protobuf requests are answered
  * through {@link ScalarFrameTranslation}, which Avatica's own protobuf handler has no way to take.
  * Thread-safe.
  */
 final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final AppendHandler appends;
+  private final CancelHandler cancels;
   private final ProtobufHandler protobuf;
   private final AvaticaJsonHandler json;
   private final long maxRequestBytes;
@@ -36,8 +38,9 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
    * @param protobuf the service protobuf requests go to
    * @param json the service JSON requests go to, over the same Meta
    */
-  RoutingHandler(AppendHandler appends, Service protobuf, Service json, long maxRequestBytes) {
+  RoutingHandler(AppendHandler appends, CancelHandler cancels, Service protobuf, Service json, long maxRequestBytes) {
     this.appends = appends;
+    this.cancels = cancels;
     this.maxRequestBytes = maxRequestBytes;
     this.protobuf = new ProtobufHandler(protobuf, new ScalarFrameTranslation(), NoopMetricsSystem.getInstance());
     this.json = new AvaticaJsonHandler(json);
@@ -62,6 +65,11 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     if (target.startsWith("/streams/") || target.equals("/streams")) {
       baseRequest.setHandled(true);
       appends.handle(target, request, response);
+      return;
+    }
+    if (target.equals(CancelHandler.PATH)) {
+      baseRequest.setHandled(true);
+      cancels.handle(request, response);
       return;
     }
     byte[] body = readLimited(request);

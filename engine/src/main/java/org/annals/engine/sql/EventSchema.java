@@ -24,6 +24,11 @@ public final class EventSchema extends AbstractSchema {
     this.settings = settings;
   }
 
+  /** What the connection this schema belongs to chose for its queries. */
+  public ConnectionSettings settings() {
+    return settings;
+  }
+
   @Override
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();

@@ -61,9 +61,9 @@ public final class SqlErrors {
         + " the connection property query_timeout (seconds) and the server's --query-timeout set the limit");
   }
 
-  /** A statement cancelled while storage was reading for it. */
-  static AvaticaClientRuntimeException cancelled() {
-    return of(CANCELLED, "the query was cancelled while it read events");
+  /** A statement cancelled while it ran (Statement.cancel(), a client's query timeout). */
+  public static AvaticaClientRuntimeException cancelled() {
+    return of(CANCELLED, "the statement was cancelled");
   }
 
   public static AvaticaClientRuntimeException immutable(String operation) {

@@ -10,9 +10,10 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
  * Whether the scans of one statement's execution should stop: its statement was cancelled
  * (Calcite's cancel flag), or it has run past its timeout, the shorter of the connection's
  * ({@link ConnectionSettings#queryTimeoutMillis}) and the statement's own. The time counts from
- * the execution's start. Storage asks between batches and {@link EventEnumerator} every few rows,
- * so work that reads events stops within moments; an operator busy with rows already read (a
- * join comparing two read tables) finishes first. Thread-safe.
+ * the execution's start. Storage asks between batches, {@link EventEnumerator} every few rows and
+ * {@link EnumerableCancelCheck} around joins, so work stops within moments whether it reads events
+ * or combines rows already read. The flag is set by {@code Statement.cancel()}, which the server
+ * hears through {@code POST /cancel}. Thread-safe.
  */
 final class StatementCancel implements BooleanSupplier {
   private static final StatementCancel NEVER = new StatementCancel(null, 0);

@@ -1,0 +1,66 @@
+package org.annals.engine.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+/**
+ * {@code POST /cancel} with {@code {"connection_id": "...", "statement_id": N}}: cancels what that
+ * statement of that JDBC connection runs ({@link AnnalsMeta#cancel}). It is how the thin driver's
+ * {@code Statement.cancel()} and query timeout reach the server: Avatica's protocol has no cancel,
+ * and a connection's own requests wait in line behind the one running. The connection id, a
+ * random UUID that only its client knows, is what entitles a caller to cancel. 200 with
+ * {@code {"cancelled": true}}, or {@code false} and a reason if the connection is not open or has
+ * no such statement (there is nothing to stop); 400 for a malformed body, 405 for another method.
+ * Thread-safe.
+ */
+final class CancelHandler {
+  static final String PATH = "/cancel";
+  /** A cancel body is two short fields; anything longer is not one. */
+  private static final int MAX_BODY_BYTES = 4096;
+
+  private final AnnalsMeta meta;
+
+  CancelHandler(AnnalsMeta meta) {
+    this.meta = meta;
+  }
+
+  void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!"POST".equals(request.getMethod())) {
+      response.setHeader("Allow", "POST");
+      JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with"
+          + " {\"connection_id\": ..., \"statement_id\": ...}");
+      return;
+    }
+    byte[] body;
+    try (InputStream in = request.getInputStream()) {
+      body = in.readNBytes(MAX_BODY_BYTES + 1);
+    }
+    JsonNode cancel;
+    try {
+      cancel = body.length > MAX_BODY_BYTES ? null : JsonReplies.JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      cancel = null;
+    }
+    JsonNode connection = cancel == null ? null : cancel.get("connection_id");
+    JsonNode statement = cancel == null ? null : cancel.get("statement_id");
+    if (connection == null || !connection.isTextual() || statement == null || !statement.canConvertToInt()
+        || !statement.isIntegralNumber()) {
+      JsonReplies.error(response, 400, "a cancel is a JSON object {\"connection_id\": text, \"statement_id\":"
+          + " integer} of at most " + MAX_BODY_BYTES + " bytes");
+      return;
+    }
+    ObjectNode reply = JsonReplies.JSON.createObjectNode();
+    if (meta.cancel(connection.textValue(), statement.intValue())) {
+      reply.put("cancelled", true);
+    } else {
+      reply.put("cancelled", false).put("reason", "connection " + connection.textValue()
+          + " is not open or has no statement " + statement.intValue());
+    }
+    JsonReplies.reply(response, 200, reply);
+  }
+}

@@ -1,0 +1,172 @@
+package org.annals.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code Statement.cancel()} and {@code setQueryTimeout} reach the server (its {@code POST /cancel})
+ * and stop the statement's work there, through the shaded driver alone: the statement fails with
+ * SQLState 57014 ({@link SQLTimeoutException} for a timeout) and runs again afterwards. The server
+ * here has no limit of its own, so nothing but the client's cancel ends these queries: the slow
+ * one matches a backtracking pattern against every payload repeated a hundred times (its scan
+ * checks as it reads); the product joins the events three times on a column of a few values, some
+ * 10^10 rows built from inputs read long before (only the joins' own checks can stop it). Either
+ * runs for minutes at least; the bounds on each test only keep a broken cancel from hanging the build.
+ */
+class StatementCancelTest {
+  private static final String SLOW = "SELECT COUNT(*) FROM events WHERE REPEAT(payload, 100) LIKE '%a%b%c%d%e%f%g%h%zzz%'";
+  private static final String PRODUCT = "SELECT COUNT(*) FROM events a JOIN events b ON a.event_type = b.event_type"
+      + " JOIN events c ON b.event_type = c.event_type";
+  private static final Duration HANG = Duration.ofMinutes(2);
+
+  @TempDir static Path dir;
+  private static ShopServer shop;
+  private static ThinDriver driver;
+
+  @BeforeAll
+  static void start() throws Exception {
+    shop = ShopServer.start(dir, 5_000, 0, 100);
+    driver = ThinDriver.load();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    shop.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {SLOW, PRODUCT})
+  void aQueryTimeoutStopsAStatementThatThenRunsAgain(String sql) {
+    assertTimeoutPreemptively(HANG, () -> {
+      try (Connection c = driver.connect(shop.jdbcUrl()); Statement s = c.createStatement()) {
+        s.setQueryTimeout(1);
+        SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> firstRow(s.executeQuery(sql)));
+        assertEquals("57014", e.getSQLState());
+        assertTrue(e.getMessage().contains("query timeout of 1 s"), e.getMessage());
+        s.setQueryTimeout(0);
+        assertEquals(shop.store.eventCount(), firstRow(s.executeQuery("SELECT COUNT(*) FROM events")));
+      }
+    });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {SLOW, PRODUCT})
+  void aQueryTimeoutStopsAPreparedStatementEachTimeItRuns(String sql) {
+    assertTimeoutPreemptively(HANG, () -> {
+      try (Connection c = driver.connect(shop.jdbcUrl()); PreparedStatement p = c.prepareStatement(sql)) {
+        p.setQueryTimeout(1);
+        for (int run = 0; run < 2; run++) {
+          SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> firstRow(p.executeQuery()));
+          assertEquals("57014", e.getSQLState());
+        }
+        assertEquals(shop.store.eventCount(), count(c));
+      }
+    });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {SLOW, PRODUCT})
+  void cancelFromAnotherThreadStopsTheStatementOnTheServer(String sql) {
+    assertTimeoutPreemptively(HANG, () -> {
+      try (Connection c = driver.connect(shop.jdbcUrl()); Statement s = c.createStatement()) {
+        CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> {
+          try {
+            return firstRow(s.executeQuery(sql));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        // A cancel that arrives before the execution starts is forgotten by it, as JDBC allows:
+        // the test cancels until the statement stops.
+        while (!running.isDone()) {
+          s.cancel();
+          try {
+            running.get(500, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException stillRunning) {
+            // cancel again
+          } catch (Exception failed) {
+            break;
+          }
+        }
+        Throwable failure = assertThrows(Exception.class, running::join).getCause().getCause();
+        SQLException e = assertInstanceOf(SQLException.class, failure);
+        assertEquals("57014", e.getSQLState());
+        assertTrue(e.getMessage().contains("cancelled"), e.getMessage());
+        assertEquals(shop.store.eventCount(), firstRow(s.executeQuery("SELECT COUNT(*) FROM events")));
+      }
+    });
+  }
+
+  @Test
+  void executeUpdateRefusesAQuery() throws SQLException {
+    try (Connection c = driver.connect(shop.jdbcUrl()); Statement s = c.createStatement();
+        PreparedStatement p = c.prepareStatement("SELECT 1")) {
+      SQLException plain = assertThrows(SQLException.class, () -> s.executeUpdate("SELECT 1"));
+      assertEquals("07000", plain.getSQLState());
+      assertTrue(plain.getMessage().contains("run it with executeQuery or execute"), plain.getMessage());
+      SQLException prepared = assertThrows(SQLException.class, p::executeUpdate);
+      assertEquals("07000", prepared.getSQLState());
+      assertEquals(shop.store.eventCount(), count(c));
+    }
+  }
+
+  @Test
+  void theCancelEndpointNamesWhatItCannotCancelAndRefusesWhatIsNoCancel() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI cancel = URI.create(shop.server.url() + "/cancel");
+    HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(cancel)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"connection_id\": \"no-such-connection\", \"statement_id\": 1}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, unknown.statusCode());
+    assertTrue(unknown.body().contains("\"cancelled\":false"), unknown.body());
+    assertTrue(unknown.body().contains("connection no-such-connection is not open"), unknown.body());
+
+    HttpResponse<String> malformed = http.send(HttpRequest.newBuilder(cancel)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"statement_id\": \"1\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, malformed.statusCode());
+    assertTrue(malformed.body().contains("a cancel is a JSON object"), malformed.body());
+
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(cancel).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, get.statusCode());
+  }
+
+  private static long count(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      return firstRow(s.executeQuery("SELECT COUNT(*) FROM events"));
+    }
+  }
+
+  private static long firstRow(ResultSet rs) throws SQLException {
+    try (rs) {
+      assertTrue(rs.next());
+      return rs.getLong(1);
+    }
+  }
+}
