@@ -391,6 +391,34 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void functionsAreListedWithTheirKindAndArguments() throws SQLException {
+      java.util.Map<String, String> functions = new java.util.TreeMap<>();
+      try (ResultSet rs = connection.getMetaData().getFunctions(null, "annals", null)) {
+        while (rs.next()) {
+          functions.put(rs.getString("FUNCTION_NAME"), rs.getShort("FUNCTION_TYPE") + " | " + rs.getString("REMARKS"));
+          assertEquals(rs.getString("FUNCTION_NAME"), rs.getString("SPECIFIC_NAME"));
+        }
+      }
+      assertEquals(DatabaseMetaData.functionNoTable + " | scalar function; takes UPPER(<CHARACTER>)",
+          functions.get("UPPER"));
+      assertTrue(functions.get("COUNT").contains("aggregate function"), functions.get("COUNT"));
+      assertTrue(functions.get("ROW_NUMBER").contains("window function"), functions.get("ROW_NUMBER"));
+      assertTrue(functions.get("JSON_VALUE").contains("RETURNING type"), functions.get("JSON_VALUE"));
+      assertTrue(functions.get("TUMBLE").startsWith(DatabaseMetaData.functionReturnsTable + " | table function"),
+          functions.get("TUMBLE"));
+      // The PostgreSQL library is on; operators written between their operands are no functions.
+      assertTrue(functions.containsKey("CONCAT_WS") && !functions.containsKey("ILIKE"), functions.keySet().toString());
+
+      List<String> named = new ArrayList<>();
+      try (ResultSet rs = connection.getMetaData().getFunctions(null, null, "JSON\\_V%")) {
+        while (rs.next()) {
+          named.add(rs.getString("FUNCTION_NAME"));
+        }
+      }
+      assertEquals(List.of("JSON_VALUE"), named);
+    }
+
+    @Test
     void schemasAndTablesListedAreTheOnesAClientCanUse() throws SQLException {
       List<String> schemas = new ArrayList<>();
       try (ResultSet rs = connection.getMetaData().getSchemas()) {

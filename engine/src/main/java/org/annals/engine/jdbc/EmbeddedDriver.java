@@ -10,6 +10,8 @@ import org.annals.engine.AnnalsVersion;
 import org.annals.engine.sql.ConnectionSettings;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SystemSchema;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.DriverVersion;
@@ -113,7 +115,8 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       long timeoutMillis = 1000L * Integer.parseInt(settings.getProperty(ClientProperties.QUERY_TIMEOUT_SETTING, "0"));
       SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store, new ConnectionSettings(pushdown, timeoutMillis)));
       annals.setCacheEnabled(false);
-      root.add(SystemSchema.NAME, new SystemSchema(store));
+      root.add(SystemSchema.NAME, new SystemSchema(store, calcite.config().fun(SqlOperatorTable.class,
+          SqlStdOperatorTable.instance())));
       calcite.setSchema(EventSchema.NAME);
     } catch (IOException e) {
       throw new SQLException("cannot open the data folder " + folder + ": " + e.getMessage(), "08001", e);

@@ -3,8 +3,14 @@ package org.annals.engine.sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreStatus;
 import org.annals.storage.StreamStats;
@@ -19,25 +25,35 @@ import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSyntax;
+import org.apache.calcite.sql.SqlTableFunction;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Schema {@code annals_system}: {@code streams} (events, entities, time span and file bytes per
- * stream), {@code files} (every committed Parquet file with its statistics) and {@code status}
- * (one row: WAL, memtable, manifest and flush state). Thread-safe.
+ * stream), {@code files} (every committed Parquet file with its statistics), {@code status}
+ * (one row: WAL, memtable, manifest and flush state) and {@code functions} (the SQL functions a
+ * query may call, which the JDBC driver's {@code getFunctions} reads). Thread-safe.
  */
 public final class SystemSchema extends AbstractSchema {
   public static final String NAME = "annals_system";
 
   private final EventStore store;
+  private final SqlOperatorTable functions;
 
-  public SystemSchema(EventStore store) {
+  /** @param functions the connection's functions and operators, which table {@code functions} lists */
+  public SystemSchema(EventStore store, SqlOperatorTable functions) {
     this.store = store;
+    this.functions = functions;
   }
 
   @Override
   protected Map<String, Table> getTableMap() {
-    return Map.of("streams", new StreamsTable(), "files", new FilesTable(), "status", new StatusTable());
+    return Map.of("streams", new StreamsTable(), "files", new FilesTable(), "status", new StatusTable(),
+        "functions", new FunctionsTable());
   }
 
   /** A table of rows computed on each scan, with a fixed list of typed columns. */
@@ -115,6 +131,65 @@ public final class SystemSchema extends AbstractSchema {
       return rows;
     }
   }
+
+  /**
+   * One row per function name callable as {@code NAME(...)} (or, for {@code CURRENT_DATE} and its
+   * kind, as a bare name): its kind (scalar, aggregate, window or table) and the argument types it
+   * takes, as Calcite describes them. Operators written between their operands are left out.
+   */
+  private final class FunctionsTable extends ComputedTable {
+    FunctionsTable() {
+      super(new String[] {"function_name", "function_kind", "signatures"}, new SqlTypeName[] {V, V, V});
+    }
+
+    @Override
+    List<Object[]> rows() {
+      Map<String, String> kinds = new TreeMap<>();
+      Map<String, Set<String>> signatures = new TreeMap<>();
+      for (SqlOperator op : functions.getOperatorList()) {
+        if (!(op instanceof SqlFunction) || !FUNCTION_NAME.matcher(op.getName()).matches()
+            || !CALLED_BY_NAME.contains(op.getSyntax())) {
+          continue;
+        }
+        kinds.putIfAbsent(op.getName(), kind(op));
+        Set<String> forms = signatures.computeIfAbsent(op.getName(), name -> new LinkedHashSet<>());
+        String allowed = allowedSignatures(op);
+        if (allowed != null) {
+          forms.add(allowed);
+        }
+      }
+      List<Object[]> rows = new ArrayList<>();
+      kinds.forEach((name, kind) -> rows.add(new Object[] {name, kind,
+          signatures.get(name).isEmpty() ? null : String.join("; ", signatures.get(name))}));
+      return rows;
+    }
+
+    private static String kind(SqlOperator op) {
+      if (op instanceof SqlTableFunction) {
+        return "table";
+      }
+      if (op.requiresOver()) {
+        return "window";
+      }
+      return op.isAggregator() ? "aggregate" : "scalar";
+    }
+
+    /** Calcite's description of the operand types, or null for a function that gives none. */
+    private static String allowedSignatures(SqlOperator op) {
+      try {
+        String text = op.getAllowedSignatures();
+        String forms = text == null ? "" : text.replace("'", "").lines().map(String::strip)
+            .filter(line -> !line.isEmpty()).collect(Collectors.joining("; "));
+        return forms.isEmpty() ? null : forms;
+      } catch (RuntimeException noChecker) {
+        return null;
+      }
+    }
+  }
+
+  private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+  private static final Set<SqlSyntax> CALLED_BY_NAME = EnumSet.of(SqlSyntax.FUNCTION, SqlSyntax.FUNCTION_STAR,
+      SqlSyntax.ORDERED_FUNCTION, SqlSyntax.FUNCTION_ID, SqlSyntax.FUNCTION_ID_CONSTANT);
 
   private final class StatusTable extends ComputedTable {
     StatusTable() {
