@@ -33,7 +33,8 @@ import org.apache.calcite.util.SourceStringReader;
  * {@code TIMESTAMPDIFF}, though {@code DatabaseMetaData.getStringFunctions()} advertised them.
  * Unquoted function names and escape names are therefore turned to upper case after parsing;
  * a quoted function name stays as written. The outer-join and LIKE escapes, which the grammar does
- * not know, are rewritten before parsing ({@link JdbcEscapes}).
+ * not know, are rewritten before parsing ({@link JdbcEscapes}); PostgreSQL's
+ * {@code DATE_TRUNC('day', t)} becomes {@code FLOOR(t TO DAY)} ({@link PostgresDateTrunc}).
  */
 public final class AnnalsParserImpl extends SqlParserImpl {
   /** The factory Calcite's {@code parserFactory} setting names. */
@@ -50,6 +51,13 @@ public final class AnnalsParserImpl extends SqlParserImpl {
         SqlUnresolvedFunction resolvable = new SqlUnresolvedFunction(upper, null, null, null, null,
             function.getFunctionType());
         return resolvable.createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands(call));
+      }
+      // The grammar knows DATE_TRUNC by name (BigQuery's form, unit last).
+      if (call.getOperator().getName().equals(PostgresDateTrunc.NAME)) {
+        SqlNode floor = PostgresDateTrunc.asFloor(call, operands(call));
+        if (floor != null) {
+          return floor;
+        }
       }
       if (call.getOperator() instanceof SqlJsonValueFunction) {
         SqlNode exact = exactDecimal(call);
