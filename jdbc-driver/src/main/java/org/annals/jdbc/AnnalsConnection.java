@@ -43,7 +43,7 @@ final class AnnalsConnection extends AvaticaConnection {
       getSchema();
     } catch (AvaticaClientRuntimeException e) {
       super.setSchema(previous);
-      throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+      throw ServerErrors.of(e);
     }
   }
 
@@ -62,7 +62,7 @@ final class AnnalsConnection extends AvaticaConnection {
     try {
       h = meta.prepare(handle, sql, -1);
     } catch (AvaticaClientRuntimeException e) {
-      throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+      throw ServerErrors.of(e);
     } catch (RuntimeException e) {
       throw Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
     }
@@ -70,7 +70,10 @@ final class AnnalsConnection extends AvaticaConnection {
         resultSetHoldability);
   }
 
-  /** A plain statement's execution, cancellable and timed ({@link StatementCancels}). */
+  /**
+   * A plain statement's execution, cancellable and timed ({@link StatementCancels}), failing
+   * with the server's message as it is ({@link StatementCancels#failure}).
+   */
   @Override
   protected Meta.ExecuteResult prepareAndExecuteInternal(AvaticaStatement statement, String sql, long maxRowCount)
       throws SQLException, NoSuchStatementException {
@@ -79,13 +82,12 @@ final class AnnalsConnection extends AvaticaConnection {
       Meta.ExecuteResult result = super.prepareAndExecuteInternal(statement, sql, maxRowCount);
       finishedUnlessRows(statement, deadline);
       return result;
-    } catch (RuntimeException e) {
-      SQLException plain = Helper.INSTANCE.createException(e.getMessage(), sql, e);
-      SQLException failure = cancels.failure(statement, plain);
+    } catch (AvaticaClientRuntimeException serverError) {
+      SQLException failure = cancels.failure(statement, ServerErrors.of(serverError));
       cancels.finished(statement, deadline);
-      if (failure != plain) {
-        throw failure;
-      }
+      throw failure;
+    } catch (RuntimeException e) {
+      cancels.finished(statement, deadline);
       throw e;
     }
   }

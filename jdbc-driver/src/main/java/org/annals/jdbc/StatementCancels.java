@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.calcite.avatica.AvaticaConnection;
-import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -117,7 +116,7 @@ final class StatementCancels {
   /**
    * What the application sees for a failure of the statement's execution or of a fetch of its
    * rows: an {@link SQLTimeoutException} if its time was up, SQLState 57014 if it was cancelled,
-   * or the failure as it is.
+   * and otherwise the server's error as the server gave it ({@link ServerErrors}).
    */
   SQLException failure(AvaticaStatement statement, SQLException failure) throws SQLException {
     Deadline deadline = deadlines.get(statement.getId());
@@ -128,11 +127,7 @@ final class StatementCancels {
     if (failure.getSQLState() == null && flag(statement).get()) {
       return new SQLException("the statement was cancelled", "57014", failure);
     }
-    if (failure instanceof AvaticaSqlException remote && "57014".equals(remote.getSQLState())) {
-      // Avatica's text wraps the server's in "Error -1 (57014) : Remote driver error: ".
-      return new SQLException(remote.getErrorMessage(), remote.getSQLState(), remote.getErrorCode(), remote);
-    }
-    return failure;
+    return ServerErrors.of(failure);
   }
 
   private void timeUp(int statementId, Deadline deadline) {

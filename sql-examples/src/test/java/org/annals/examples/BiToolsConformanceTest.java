@@ -87,6 +87,13 @@ class BiToolsConformanceTest {
     }
   }
 
+  private String localTime(String sql) throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next(), sql);
+      return rs.getObject(1, java.time.LocalDateTime.class).toString();
+    }
+  }
+
   private long events() throws SQLException {
     return count("SELECT COUNT(*) FROM events");
   }
@@ -191,6 +198,22 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void postgresqlDateTruncAsTableauAndMetabaseWriteIt() throws SQLException {
+      String at = " FROM (VALUES TIMESTAMP '2026-10-15 13:47:21.123') AS t(ts)";
+      assertEquals("2026-10-15T13:00", localTime("SELECT DATE_TRUNC('hour', ts)" + at));
+      assertEquals("2026-10-15T00:00", localTime("SELECT date_trunc('DAY', ts)" + at));
+      // Weeks start on Monday, as in PostgreSQL: 2026-10-15 is a Thursday.
+      assertEquals("2026-10-12T00:00", localTime("SELECT DATE_TRUNC('week', ts)" + at));
+      assertEquals("2026-10-01T00:00", localTime("SELECT DATE_TRUNC('quarter', ts)" + at));
+      assertEquals(count("SELECT COUNT(DISTINCT FLOOR(recorded_at TO DAY)) FROM events"),
+          count("SELECT COUNT(*) FROM (SELECT DATE_TRUNC('day', recorded_at) AS d FROM events GROUP BY 1)"));
+      SQLException e = assertThrows(SQLException.class, () -> value("SELECT DATE_TRUNC('fortnight', ts)" + at));
+      assertEquals("42000", e.getSQLState());
+      assertTrue(e.getMessage().startsWith("DATE_TRUNC's unit 'fortnight' is not one Annals knows; it takes century,"),
+          e.getMessage());
+    }
+
+    @Test
     void jsonValueReturningDecimalIsExact() throws SQLException {
       String where = " FROM events WHERE stream_name = 'payments' AND JSON_VALUE(payload, '$.amount') IS NOT NULL"
           + " ORDER BY global_seq LIMIT 1";
@@ -222,6 +245,36 @@ class BiToolsConformanceTest {
       assertEquals("42000", e.getSQLState());
       assertTrue(e.getMessage().contains("near the keyword 'FROM' at line 1, column 8"), e.getMessage());
       assertFalse(e.getMessage().contains("Was expecting"), e.getMessage());
+    }
+
+    @Test
+    void aReservedWordAsANameAndAnUnknownFirstWordAreExplained() {
+      SQLException reserved = assertThrows(SQLException.class, () -> value("SELECT COUNT(*) AS value FROM events"));
+      assertEquals("42000", reserved.getSQLState());
+      assertEquals("Encountered \"value\" at line 1, column 20. \"value\" is a reserved word in SQL; to use it as a"
+          + " name, write it in double quotes (\"value\")", reserved.getMessage());
+      SQLException typo = assertThrows(SQLException.class, () -> value("SELEC 1"));
+      assertEquals("42000", typo.getSQLState());
+      assertTrue(typo.getMessage().startsWith("not a statement Annals can run: it starts with none of SELECT,"),
+          typo.getMessage());
+    }
+
+    /** Bad values a function meets are data exceptions (class 22), with their own states. */
+    @Test
+    void valuesAFunctionCannotTakeAreDataExceptions() {
+      String one = " FROM events WHERE stream_name = 'orders' AND seq = 1";
+      java.util.Map<String, String> states = new java.util.LinkedHashMap<>();
+      states.put("SELECT CAST(entity_id AS INTEGER)" + one, "22018");
+      states.put("SELECT 1 / (seq - seq)" + one, "22012");
+      states.put("SELECT COUNT(*) FROM events WHERE entity_id LIKE 'a\\' ESCAPE '\\'", "22025");
+      states.put("SELECT CAST('2026-13-45' AS TIMESTAMP)" + one, "22007");
+      states.put("SELECT SUBSTRING(entity_id FROM 1 FOR -2)" + one, "22011");
+      states.forEach((sql, state) -> {
+        SQLException e = assertThrows(SQLException.class, () -> value(sql), sql);
+        assertEquals(state, e.getSQLState(), sql + ": " + e.getMessage());
+      });
+      SQLException division = assertThrows(SQLException.class, () -> value("SELECT 1 / (seq - seq)" + one));
+      assertEquals("division by zero", division.getMessage());
     }
 
     @Test

@@ -57,7 +57,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     try {
       return super.prepareSql(context, query, elementType, maxRowCount);
     } catch (RuntimeException e) {
-      throw asSyntaxError(e);
+      throw asSyntaxError(e, query.sql);
     }
   }
 
@@ -80,7 +80,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
    * Parse and validation errors get SQLState 42000 and the message of their innermost cause; a
    * query the planner cannot implement (an aggregate with no runtime implementation) gets 0A000.
    */
-  private static RuntimeException asSyntaxError(RuntimeException e) {
+  private static RuntimeException asSyntaxError(RuntimeException e, String sql) {
     Throwable innermost = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof RelOptPlanner.CannotPlanException) {
@@ -93,17 +93,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
         innermost = t;
       }
     }
-    return innermost == null ? e : SqlErrors.of(SqlErrors.SYNTAX_ERROR, withoutExpectations(innermost.getMessage()));
-  }
-
-  /**
-   * A parse error's message without the list of every token the parser would have taken there,
-   * which Calcite appends (about 150 lines after {@code SELECT FROM events}) and which buries the
-   * line that says where the error is.
-   */
-  private static String withoutExpectations(String message) {
-    int list = message.indexOf("\nWas expecting");
-    return list < 0 ? message : message.substring(0, list).trim();
+    return innermost == null ? e : SqlErrors.of(SqlErrors.SYNTAX_ERROR, ParseErrors.explained(innermost.getMessage(), sql));
   }
 
   private static void refuseUnsupported(String sql, Context context) {

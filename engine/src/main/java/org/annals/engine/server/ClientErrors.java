@@ -10,12 +10,14 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 /**
  * Turns any failure inside the server into what a JDBC client may see: the message and SQLState of
  * the innermost SQL error (the reason Annals gave, where Calcite wrapped it: {@link SqlErrors#reason}),
- * and no stack trace (Avatica would otherwise send the server's whole
- * trace to the client). Stateless.
+ * a data exception's state (class 22) for a value a function could not take, and no stack trace
+ * (Avatica would otherwise send the server's whole trace to the client). Stateless.
  */
 final class ClientErrors {
   /** SQLState for failures with no state of their own: general error. */
   static final String GENERAL = "HY000";
+  private static final String NOT_A_NUMBER = "22018";
+  private static final String DIVISION_BY_ZERO = "22012";
 
   private ClientErrors() {}
 
@@ -44,8 +46,38 @@ final class ClientErrors {
         root = root.getCause();
       }
       message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+      state = dataError(root, message);
+      if (DIVISION_BY_ZERO.equals(state)) {
+        message = "division by zero";
+      } else if (NOT_A_NUMBER.equals(state)) {
+        message = "a value cannot be read as a number: " + message;
+      }
     }
     return new Traceless(message, code, state == null ? GENERAL : state);
+  }
+
+  /**
+   * The SQLState (class 22, data exception) of a value a function could not take, which Calcite's
+   * runtime reports as a plain Java exception; null for any other failure.
+   */
+  private static String dataError(Throwable root, String message) {
+    if (root instanceof NumberFormatException) {
+      return NOT_A_NUMBER;
+    }
+    if (root instanceof ArithmeticException && message.contains("by zero")) {
+      return DIVISION_BY_ZERO;
+    }
+    if (message.startsWith("Invalid escape")) {
+      return "22025";
+    }
+    if (message.startsWith("Invalid DATE value") || message.startsWith("Invalid TIMESTAMP value")
+        || message.startsWith("Invalid TIME value")) {
+      return "22007";
+    }
+    if (message.startsWith("Substring error")) {
+      return "22011";
+    }
+    return null;
   }
 
   /** An error reply without the server's stack: Avatica prints the exception it is given. */
