@@ -1,6 +1,7 @@
 package org.annals.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -123,6 +124,34 @@ class StatementCancelTest {
   }
 
   @Test
+  void stoppingTheServerCancelsWhatRunsAtOnce(@TempDir Path own) {
+    assertTimeoutPreemptively(HANG, () -> {
+      ShopServer stopping = ShopServer.start(own, 2_000, 0, 100);
+      // Not closed by the test: closing them would ask the stopped server to close them too.
+      Statement s = driver.connect(stopping.jdbcUrl()).createStatement();
+      CompletableFuture<Long> running = CompletableFuture.supplyAsync(() -> {
+        try {
+          // On this smaller history the product needs two more joins to run for hours.
+          return firstRow(s.executeQuery(PRODUCT + " JOIN events d ON c.event_type = d.event_type"
+              + " JOIN events e ON d.event_type = e.event_type"));
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(1_000);
+      stopping.close();
+      Throwable failure = assertThrows(Exception.class, running::join).getCause().getCause();
+      assertInstanceOf(SQLException.class, failure);
+      // The server runs in this JVM: no thread of it may still be joining rows.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (joining() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertFalse(joining(), "a server thread still runs the join after the server stopped");
+    });
+  }
+
+  @Test
   void executeUpdateRefusesAQuery() throws SQLException {
     try (Connection c = driver.connect(shop.jdbcUrl()); Statement s = c.createStatement();
         PreparedStatement p = c.prepareStatement("SELECT 1")) {
@@ -155,6 +184,11 @@ class StatementCancelTest {
     HttpResponse<String> get = http.send(HttpRequest.newBuilder(cancel).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(405, get.statusCode());
+  }
+
+  private static boolean joining() {
+    return Thread.getAllStackTraces().values().stream().anyMatch(stack -> java.util.Arrays.stream(stack)
+        .anyMatch(frame -> frame.getClassName().startsWith("org.apache.calcite.linq4j.EnumerableDefaults")));
   }
 
   private static long count(Connection c) throws SQLException {

@@ -479,6 +479,17 @@ final class AnnalsMeta extends JdbcMeta {
     return (Statement) STATEMENT.get(info);
   }
 
+  /** Cancels every statement of every connection: the server is stopping. */
+  void cancelAll() {
+    for (StatementInfo info : getStatementCache().asMap().values()) {
+      try {
+        cancelFlag(info).set(true);
+      } catch (SQLException gone) {
+        // Closed meanwhile: nothing runs.
+      }
+    }
+  }
+
   /** Clears a cancel left from the statement's last execution: Calcite's flag is never reset. */
   private void uncancel(StatementHandle h) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);

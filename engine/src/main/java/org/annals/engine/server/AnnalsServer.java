@@ -77,11 +77,13 @@ public final class AnnalsServer implements AutoCloseable {
   }
 
   /**
-   * Stops serving, closes every client connection (each holds the store), then closes the store,
-   * which flushes it.
+   * Stops serving, cancelling every running statement, closes every client connection (each
+   * holds the store), then closes the store, which flushes it.
    */
   @Override
   public void close() throws IOException {
+    // A running statement would hold its request thread, and so the stop, until it ended.
+    meta.cancelAll();
     try {
       jetty.stop();
     } catch (Exception e) {
