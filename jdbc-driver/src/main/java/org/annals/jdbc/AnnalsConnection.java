@@ -25,6 +25,11 @@ final class AnnalsConnection extends AvaticaConnection {
   /** Client info is the application's to set and read back; the server takes none. */
   private final Properties clientInfo = new Properties();
   final StatementCancels cancels = new StatementCancels(this);
+  /**
+   * This connection's requests. Set by {@link ClientServiceFactory} while Avatica's constructor
+   * makes the service, before this class's own fields are set, hence no initializer here.
+   */
+  private PrefetchingService requests;
 
   AnnalsConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
     super(driver, factory, url, info);
@@ -77,18 +82,18 @@ final class AnnalsConnection extends AvaticaConnection {
   @Override
   protected Meta.ExecuteResult prepareAndExecuteInternal(AvaticaStatement statement, String sql, long maxRowCount)
       throws SQLException, NoSuchStatementException {
-    StatementCancels.Deadline deadline = cancels.started(statement);
+    StatementCancels.Execution execution = cancels.started(statement);
+    boolean rows = false;
     try {
       Meta.ExecuteResult result = super.prepareAndExecuteInternal(statement, sql, maxRowCount);
-      finishedUnlessRows(statement, deadline);
+      rows = statement.getResultSet() != null;
       return result;
     } catch (AvaticaClientRuntimeException serverError) {
-      SQLException failure = cancels.failure(statement, ServerErrors.of(serverError));
-      cancels.finished(statement, deadline);
-      throw failure;
-    } catch (RuntimeException e) {
-      cancels.finished(statement, deadline);
-      throw e;
+      throw cancels.failure(statement, ServerErrors.of(serverError));
+    } finally {
+      if (!rows) {
+        cancels.finished(statement, execution);
+      }
     }
   }
 
@@ -102,29 +107,34 @@ final class AnnalsConnection extends AvaticaConnection {
     if (!(statement instanceof AvaticaPreparedStatement)) {
       return super.executeQueryInternal(statement, signature, firstFrame, state, isUpdate);
     }
-    StatementCancels.Deadline deadline = cancels.started(statement);
+    StatementCancels.Execution execution = cancels.started(statement);
+    boolean rows = false;
     try {
       ResultSet result = super.executeQueryInternal(statement, signature, firstFrame, state, isUpdate);
-      finishedUnlessRows(statement, deadline);
+      rows = result != null;
       return result;
     } catch (SQLException e) {
-      SQLException failure = cancels.failure(statement, e);
-      cancels.finished(statement, deadline);
-      throw failure;
+      throw cancels.failure(statement, e);
+    } finally {
+      if (!rows) {
+        cancels.finished(statement, execution);
+      }
     }
+  }
+
+  /** The service this connection's requests go through (set by {@link ClientServiceFactory}). */
+  void useRequests(PrefetchingService requests) {
+    this.requests = requests;
+  }
+
+  PrefetchingService requests() {
+    return requests;
   }
 
   /** JDBC's error for {@code executeUpdate} given a statement that returns rows. */
   static SQLException updateGivenQuery(String sql) {
     return new SQLException("executeUpdate runs statements that return no rows (INSERT); this one returns rows, so run"
         + " it with executeQuery or execute: " + sql, "07000");
-  }
-
-  private void finishedUnlessRows(AvaticaStatement statement, StatementCancels.Deadline deadline)
-      throws SQLException {
-    if (statement.getResultSet() == null) {
-      cancels.finished(statement, deadline);
-    }
   }
 
   /** The SQL as the server takes it: Calcite reads JDBC escapes itself. */

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.Calendar;
 import java.util.Locale;
 import java.util.TimeZone;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaResultSet;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.Meta;
@@ -35,15 +36,15 @@ final class AnnalsResultSet extends AvaticaResultSet {
 
   /** The most rows to return, 0 for all. */
   private final long maxRows;
-  /** The deadline of the execution this is the result of, null if it has none. */
-  private final StatementCancels.Deadline deadline;
+  /** The execution this is the result of, null for a result without one (metadata). */
+  private final StatementCancels.Execution execution;
   private long rowsRead;
 
   AnnalsResultSet(AvaticaStatement statement, QueryState state, Meta.Signature signature,
       ResultSetMetaData metaData, TimeZone timeZone, Meta.Frame firstFrame) throws SQLException {
     super(statement, state, signature, metaData, timeZone, firstFrame);
     this.maxRows = statement == null ? 0 : statement.getLargeMaxRows();
-    this.deadline = statement == null ? null : cancels().deadline(statement);
+    this.execution = statement == null ? null : cancels().execution(statement);
   }
 
   /**
@@ -62,6 +63,10 @@ final class AnnalsResultSet extends AvaticaResultSet {
       more = super.next();
     } catch (SQLException e) {
       throw statement == null ? e : cancels().failure(statement, e);
+    } catch (AvaticaClientRuntimeException serverError) {
+      // Avatica's result set lets a fetch's failure through unwrapped.
+      SQLException e = ServerErrors.of(serverError);
+      throw statement == null ? e : cancels().failure(statement, e);
     }
     if (more) {
       rowsRead++;
@@ -79,7 +84,7 @@ final class AnnalsResultSet extends AvaticaResultSet {
 
   private void finished() {
     if (statement != null) {
-      cancels().finished(statement, deadline);
+      cancels().finished(statement, execution);
     }
   }
 

@@ -37,6 +37,10 @@ public final class ClientServiceFactory implements Service.Factory {
     Service service = Serialization.JSON.name().equalsIgnoreCase(config.serialization())
         ? new RemoteService(client)
         : new RemoteProtobufService(client, new ClientProtobufTranslation());
-    return new PrefetchingService(service);
+    PrefetchingService requests = new PrefetchingService(service);
+    if (connection instanceof AnnalsConnection annals) {
+      annals.useRequests(requests);
+    }
+    return requests;
   }
 }

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -37,6 +38,12 @@ final class PrefetchingService implements Service {
 
   private final Service service;
   private final Map<Integer, Ahead> ahead = new HashMap<>();
+  /**
+   * How many executions of each statement were sent, which the server counts alike: a cancel
+   * names the execution it is for ({@link StatementCancels}). Read without this service's lock,
+   * which a request under way holds.
+   */
+  private final Map<Integer, Integer> executions = new ConcurrentHashMap<>();
   /** The fetch ahead last started; every request waits for it first. */
   private CompletableFuture<FetchResponse> underWay = CompletableFuture.completedFuture(null);
 
@@ -60,18 +67,19 @@ final class PrefetchingService implements Service {
   @Override
   public synchronized ExecuteResponse apply(ExecuteRequest request) {
     ahead.remove(request.statementHandle.id);
-    return send(() -> service.apply(request));
+    return send(() -> service.apply(executing(request.statementHandle.id, request)));
   }
 
   @Override
   public synchronized ExecuteResponse apply(PrepareAndExecuteRequest request) {
     ahead.remove(request.statementId);
-    return send(() -> service.apply(request));
+    return send(() -> service.apply(executing(request.statementId, request)));
   }
 
   @Override
   public synchronized CloseStatementResponse apply(CloseStatementRequest request) {
     ahead.remove(request.statementId);
+    executions.remove(request.statementId);
     return send(() -> service.apply(request));
   }
 
@@ -84,13 +92,13 @@ final class PrefetchingService implements Service {
   @Override
   public synchronized ExecuteBatchResponse apply(PrepareAndExecuteBatchRequest request) {
     ahead.remove(request.statementId);
-    return send(() -> service.apply(request));
+    return send(() -> service.apply(executing(request.statementId, request)));
   }
 
   @Override
   public synchronized ExecuteBatchResponse apply(ExecuteBatchRequest request) {
     ahead.remove(request.statementId);
-    return send(() -> service.apply(request));
+    return send(() -> service.apply(executing(request.statementId, request)));
   }
 
   @Override
@@ -167,6 +175,20 @@ final class PrefetchingService implements Service {
   @Override
   public synchronized void setRpcMetadata(RpcMetadataResponse metadata) {
     service.setRpcMetadata(metadata);
+  }
+
+  /**
+   * The number the statement's next execution will have on the server: one more than those
+   * sent so far. A statement runs one execution at a time.
+   */
+  int nextExecution(int statementId) {
+    return executions.getOrDefault(statementId, 0) + 1;
+  }
+
+  /** The request, counted as the statement's next execution as it goes. */
+  private <R> R executing(int statementId, R request) {
+    executions.merge(statementId, 1, Integer::sum);
+    return request;
   }
 
   /** Sends a request once the fetch ahead under way, if any, has its answer. */

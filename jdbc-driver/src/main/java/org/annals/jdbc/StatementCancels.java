@@ -8,14 +8,15 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -26,8 +27,11 @@ import org.apache.calcite.avatica.remote.AvaticaHttpClient;
  * {@code Statement.cancel()}, and when a statement runs past its {@code setQueryTimeout}. Avatica's
  * protocol has no cancel, and a connection's requests go one at a time, so the cancel goes beside
  * them, to the server's {@code POST /cancel} over a client of its own (with the connection's
- * authentication and TLS settings); the server stops the statement's scans and result at their next
- * check, and the request waiting on it fails with SQLState 57014.
+ * authentication and TLS settings). It names the execution it is for, numbered as
+ * {@link PrefetchingService} sends them, so that the server applies a cancel that overtook its
+ * execution when that starts, and ignores one that comes after it ended; the server stops the
+ * execution's scans and result at their next check, and the request waiting on it fails with
+ * SQLState 57014.
  *
  * <p>A statement's timeout counts from its execution until its result is read to the end or
  * closed, as the server's own limit does; a statement that times out fails with
@@ -35,68 +39,69 @@ import org.apache.calcite.avatica.remote.AvaticaHttpClient;
  */
 final class StatementCancels {
   private static final Logger LOG = Logger.getLogger(StatementCancels.class.getName());
-  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "annals-jdbc-query-timeout");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** Fires every connection's timeouts; a timeout that no longer applies leaves its queue at once. */
+  private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, daemon("timeout"));
+  /** Sends the cancels of timeouts, so that one slow server does not hold up the timer. */
+  private static final ExecutorService SENDER = Executors.newCachedThreadPool(daemon("cancel"));
 
-  /** A timed execution of a statement: when its time is up, and whether it has been. */
-  static final class Deadline {
+  static {
+    TIMER.setRemoveOnCancelPolicy(true);
+  }
+
+  /** One execution of a statement: its number, and its timeout if it has one. */
+  static final class Execution {
+    private final int number;
     private final int seconds;
     private volatile ScheduledFuture<?> timer;
-    private volatile boolean passed;
+    private volatile boolean timedOut;
 
-    private Deadline(int seconds) {
+    private Execution(int number, int seconds) {
+      this.number = number;
       this.seconds = seconds;
     }
   }
 
-  private final AvaticaConnection connection;
-  private final Map<Integer, Deadline> deadlines = new ConcurrentHashMap<>();
+  private final AnnalsConnection connection;
+  private final Map<Integer, Execution> running = new ConcurrentHashMap<>();
   private AvaticaHttpClient client;
 
-  StatementCancels(AvaticaConnection connection) {
+  StatementCancels(AnnalsConnection connection) {
     this.connection = connection;
   }
 
   /**
    * A statement starts an execution: a cancel of the one before is forgotten, and its timeout
    * starts.
-   *
-   * @return the execution's deadline, null if the statement has no timeout
    */
-  Deadline started(AvaticaStatement statement) throws SQLException {
+  Execution started(AvaticaStatement statement) throws SQLException {
+    int id = statement.getId();
     flag(statement).set(false);
-    int seconds = statement.getQueryTimeout();
-    Deadline deadline = seconds > 0 ? new Deadline(seconds) : null;
-    Deadline before = deadline == null ? deadlines.remove(statement.getId()) : deadlines.put(statement.getId(), deadline);
-    stop(before);
-    if (deadline != null) {
-      int id = statement.getId();
-      deadline.timer = TIMER.schedule(() -> timeUp(id, deadline), seconds, TimeUnit.SECONDS);
+    Execution execution = new Execution(connection.requests().nextExecution(id), statement.getQueryTimeout());
+    stop(running.put(id, execution));
+    if (execution.seconds > 0) {
+      execution.timer = TIMER.schedule(() -> timeUp(statement, execution), execution.seconds, TimeUnit.SECONDS);
     }
-    return deadline;
+    return execution;
   }
 
-  /** The statement's current deadline, null if it has none. */
-  Deadline deadline(AvaticaStatement statement) {
-    return deadlines.get(statement.getId());
+  /** The statement's execution under way, null if none is. */
+  Execution execution(AvaticaStatement statement) {
+    return running.get(statement.getId());
   }
 
   /**
-   * An execution's result is read to the end or closed, or it had none: nothing is left to time.
-   * A later execution of the statement, with a deadline of its own, is left alone.
+   * An execution's result is read to the end or closed, or it had none or failed: nothing is left
+   * to time. A later execution of the statement is left alone.
    */
-  void finished(AvaticaStatement statement, Deadline deadline) {
-    if (deadline != null && deadlines.remove(statement.getId(), deadline)) {
-      stop(deadline);
+  void finished(AvaticaStatement statement, Execution execution) {
+    if (execution != null && running.remove(statement.getId(), execution)) {
+      stop(execution);
     }
   }
 
-  private static void stop(Deadline deadline) {
-    if (deadline != null && deadline.timer != null) {
-      deadline.timer.cancel(false);
+  private static void stop(Execution execution) {
+    if (execution != null && execution.timer != null) {
+      execution.timer.cancel(false);
     }
   }
 
@@ -106,8 +111,13 @@ final class StatementCancels {
       throw new SQLException("the statement is closed", "HY010");
     }
     flag(statement).set(true);
+    Execution execution = running.get(statement.getId());
+    int number = execution != null ? execution.number : connection.requests().nextExecution(statement.getId()) - 1;
+    if (number == 0) {
+      return; // never executed: nothing runs on the server
+    }
     try {
-      send(statement.getId());
+      send(statement.getId(), number);
     } catch (RuntimeException e) {
       throw new SQLException("the cancel did not reach the server: " + e.getMessage(), "08006", e);
     }
@@ -119,9 +129,9 @@ final class StatementCancels {
    * and otherwise the server's error as the server gave it ({@link ServerErrors}).
    */
   SQLException failure(AvaticaStatement statement, SQLException failure) throws SQLException {
-    Deadline deadline = deadlines.get(statement.getId());
-    if (deadline != null && deadline.passed) {
-      return new SQLTimeoutException("the statement ran longer than its query timeout of " + deadline.seconds
+    Execution execution = running.get(statement.getId());
+    if (execution != null && execution.timedOut) {
+      return new SQLTimeoutException("the statement ran longer than its query timeout of " + execution.seconds
           + " s and was cancelled", "57014", failure);
     }
     if (failure.getSQLState() == null && flag(statement).get()) {
@@ -130,20 +140,32 @@ final class StatementCancels {
     return ServerErrors.of(failure);
   }
 
-  private void timeUp(int statementId, Deadline deadline) {
-    deadline.passed = true;
+  /** The execution's time is up: its results stop here, and its work on the server. */
+  private void timeUp(AvaticaStatement statement, Execution execution) {
+    execution.timedOut = true;
     try {
-      send(statementId);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "statement " + statementId + " ran past its query timeout, and the cancel did not"
-          + " reach the server", e);
+      flag(statement).set(true);
+    } catch (SQLException closed) {
+      return;
     }
+    SENDER.execute(() -> {
+      try {
+        send(statement.getId(), execution.number);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "statement " + statement.getId() + " ran past its query timeout, and the cancel did"
+            + " not reach the server", e);
+      }
+    });
   }
 
-  private void send(int statementId) {
-    byte[] body = ("{\"connection_id\":\"" + connection.id + "\",\"statement_id\":" + statementId + "}")
-        .getBytes(StandardCharsets.UTF_8);
-    client().send(body);
+  private void send(int statementId, int execution) {
+    byte[] body = ("{\"connection_id\":\"" + connection.id + "\",\"statement_id\":" + statementId + ",\"execution\":"
+        + execution + "}").getBytes(StandardCharsets.UTF_8);
+    String reply = new String(client().send(body), StandardCharsets.UTF_8);
+    if (!reply.contains("\"cancelled\"")) {
+      // A server that predates POST /cancel answers it as an Avatica request it cannot read.
+      throw new IllegalStateException("the server does not take cancels (it answered: " + reply + ")");
+    }
   }
 
   private synchronized AvaticaHttpClient client() {
@@ -165,5 +187,13 @@ final class StatementCancels {
     } catch (NoSuchStatementException e) {
       throw new SQLException("the statement is closed", "HY010", e);
     }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return task -> {
+      Thread thread = new Thread(task, "annals-jdbc-" + name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 }

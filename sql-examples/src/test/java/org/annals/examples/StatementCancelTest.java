@@ -123,6 +123,62 @@ class StatementCancelTest {
     });
   }
 
+  /** The timeout fires while the application reads: the fetch that meets it fails, checked. */
+  @Test
+  void aQueryTimeoutStopsAResultBeingRead() {
+    assertTimeoutPreemptively(HANG, () -> {
+      try (Connection c = driver.connect(shop.jdbcUrl()); Statement s = c.createStatement()) {
+        s.setQueryTimeout(1);
+        s.setFetchSize(100);
+        try (ResultSet rs = s.executeQuery("SELECT * FROM events")) {
+          SQLTimeoutException e = assertThrows(SQLTimeoutException.class, () -> {
+            while (rs.next()) {
+              Thread.sleep(5);
+            }
+          });
+          assertEquals("57014", e.getSQLState());
+        }
+        s.setQueryTimeout(0);
+        assertEquals(shop.store.eventCount(), firstRow(s.executeQuery("SELECT COUNT(*) FROM events")));
+      }
+    });
+  }
+
+  /**
+   * A connection's requests go one at a time: the second statement waits behind the first, and
+   * its timeout fires before its execution reaches the server. The cancel, sent at once, is kept
+   * there for that execution, which then stops as it starts.
+   */
+  @Test
+  void aTimeoutThatFiresWhileTheExecutionWaitsInLineStopsIt() {
+    assertTimeoutPreemptively(HANG, () -> {
+      try (Connection c = driver.connect(shop.jdbcUrl()); Statement first = c.createStatement();
+          Statement second = c.createStatement()) {
+        CompletableFuture<Long> ahead = CompletableFuture.supplyAsync(() -> {
+          try {
+            return firstRow(first.executeQuery(PRODUCT));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        Thread.sleep(500);
+        second.setQueryTimeout(1);
+        CompletableFuture<Long> behind = CompletableFuture.supplyAsync(() -> {
+          try {
+            return firstRow(second.executeQuery(SLOW));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        Thread.sleep(3_000);
+        first.cancel();
+        assertThrows(Exception.class, ahead::join);
+        Throwable failure = assertThrows(Exception.class, behind::join).getCause().getCause();
+        assertInstanceOf(SQLTimeoutException.class, failure);
+      }
+    });
+  }
+
   @Test
   void stoppingTheServerCancelsWhatRunsAtOnce(@TempDir Path own) {
     assertTimeoutPreemptively(HANG, () -> {

@@ -32,6 +32,7 @@ import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
+import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
 
@@ -94,6 +95,7 @@ final class AnnalsMeta extends JdbcMeta {
   private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
   /** How each open connection takes its frames. */
   private final Map<String, ClientFrames> clientFrames = new ConcurrentHashMap<>();
+  private final StatementExecutions executions = new StatementExecutions();
 
   /**
    * How a connection's client takes frames: JDBC's objects (JSON clients, which never get frames
@@ -312,7 +314,7 @@ final class AnnalsMeta extends JdbcMeta {
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
     closeScan(h);
-    uncancel(h);
+    begin(h);
     try {
       return watched(h, RootScans.watch(() -> super.prepareAndExecute(h, sql, maxRowCount, 1, callback)));
     } catch (RuntimeException e) {
@@ -324,7 +326,7 @@ final class AnnalsMeta extends JdbcMeta {
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues,
       int maxRowsInFirstFrame) throws NoSuchStatementException {
     closeScan(h);
-    uncancel(h);
+    begin(h);
     try {
       return watched(h, RootScans.watch(() -> super.execute(h, parameterValues, 1)));
     } catch (RuntimeException e) {
@@ -403,14 +405,8 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private RuntimeException failed(StatementHandle h, Exception e) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
-    try {
-      if (info != null && cancelFlag(info).get()) {
-        return SqlErrors.cancelled();
-      }
-    } catch (SQLException ignored) {
-      // The statement is gone: the failure is reported as it is.
-    }
-    return ClientErrors.toClient(e);
+    AtomicBoolean flag = info == null ? null : cancelFlag(calciteStatement(info));
+    return flag != null && flag.get() ? SqlErrors.cancelled() : ClientErrors.toClient(e);
   }
 
   @Override
@@ -442,6 +438,7 @@ final class AnnalsMeta extends JdbcMeta {
   public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
       throws NoSuchStatementException {
     closeScan(h);
+    begin(h);
     return super.prepareAndExecuteBatch(h, sqlCommands);
   }
 
@@ -449,67 +446,91 @@ final class AnnalsMeta extends JdbcMeta {
   public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues)
       throws NoSuchStatementException {
     closeScan(h);
+    begin(h);
     return super.executeBatch(h, parameterValues);
   }
 
+  /** Protobuf clients send a batch of parameter sets this way. */
+  @Override
+  public ExecuteBatchResult executeBatchProtobuf(StatementHandle h, List<Requests.UpdateBatch> parameterValues)
+      throws NoSuchStatementException {
+    closeScan(h);
+    begin(h);
+    return super.executeBatchProtobuf(h, parameterValues);
+  }
+
   /**
-   * Cancels what a connection's statement runs, or will run until it is executed again: its scans
+   * Cancels an execution of a connection's statement ({@link StatementExecutions}): its scans
    * stop between batches and its result at the next row, with SQLState 57014. The thin driver
    * asks for this beside the connection's own requests ({@link CancelHandler}), since those wait
    * in line behind the one running.
    *
-   * @return false if the connection is not open or has no such statement
+   * @param execution the execution's number, 0 for the one running
+   * @return false if the connection is not open, has no such statement, or that execution ended
    */
-  boolean cancel(String connectionId, int statementId) {
+  boolean cancel(String connectionId, int statementId, int execution) {
     Connection connection = getConnectionCache().getIfPresent(connectionId);
     StatementInfo info = getStatementCache().getIfPresent(statementId);
-    try {
-      if (connection == null || info == null || statement(info).getConnection() != connection) {
-        return false;
+    if (connection == null || info == null) {
+      return false;
+    }
+    AvaticaStatement statement = calciteStatement(info);
+    if (statement.connection != connection || closed(statement)) {
+      return false;
+    }
+    AtomicBoolean flag = cancelFlag(statement);
+    return flag != null && executions.cancel(info, flag, execution);
+  }
+
+  /** Refuses new executions and cancels every running one: the server is stopping. */
+  void cancelAll() {
+    executions.stop();
+    for (StatementInfo info : getStatementCache().asMap().values()) {
+      AtomicBoolean flag = cancelFlag(calciteStatement(info));
+      if (flag != null) {
+        flag.set(true);
       }
-      cancelFlag(info).set(true);
-      return true;
+    }
+  }
+
+  /** An execution of the statement starts ({@link StatementExecutions#begin}). */
+  private void begin(StatementHandle h) {
+    StatementInfo info = getStatementCache().getIfPresent(h.id);
+    if (info != null) {
+      AtomicBoolean flag = cancelFlag(calciteStatement(info));
+      if (flag != null) {
+        executions.begin(info, flag);
+      }
+    }
+  }
+
+  /**
+   * The flag Calcite's scans ({@link org.apache.calcite.DataContext.Variable#CANCEL_FLAG}) and
+   * results read, or null once the statement is closed (asking a closed statement's connection
+   * for it would make a new one that nothing reads or removes).
+   */
+  private static AtomicBoolean cancelFlag(AvaticaStatement statement) {
+    if (closed(statement)) {
+      return null;
+    }
+    try {
+      return statement.connection.getCancelFlag(statement.handle);
+    } catch (NoSuchStatementException closed) {
+      return null;
+    }
+  }
+
+  private static boolean closed(AvaticaStatement statement) {
+    try {
+      return statement.isClosed();
     } catch (SQLException e) {
-      throw ClientErrors.toClient(e);
+      return true;
     }
   }
 
   /** The Calcite statement JdbcMeta runs for a client's statement. */
-  private static Statement statement(StatementInfo info) {
-    return (Statement) STATEMENT.get(info);
-  }
-
-  /** Cancels every statement of every connection: the server is stopping. */
-  void cancelAll() {
-    for (StatementInfo info : getStatementCache().asMap().values()) {
-      try {
-        cancelFlag(info).set(true);
-      } catch (SQLException gone) {
-        // Closed meanwhile: nothing runs.
-      }
-    }
-  }
-
-  /** Clears a cancel left from the statement's last execution: Calcite's flag is never reset. */
-  private void uncancel(StatementHandle h) {
-    StatementInfo info = getStatementCache().getIfPresent(h.id);
-    if (info != null) {
-      try {
-        cancelFlag(info).set(false);
-      } catch (SQLException e) {
-        throw ClientErrors.toClient(e);
-      }
-    }
-  }
-
-  /** The flag Calcite's scans ({@link org.apache.calcite.DataContext.Variable#CANCEL_FLAG}) and results read. */
-  private static AtomicBoolean cancelFlag(StatementInfo info) throws SQLException {
-    AvaticaStatement statement = statement(info).unwrap(AvaticaStatement.class);
-    try {
-      return statement.connection.getCancelFlag(statement.handle);
-    } catch (NoSuchStatementException e) {
-      throw new SQLException("no statement " + statement.handle.id, e);
-    }
+  private static AvaticaStatement calciteStatement(StatementInfo info) {
+    return (AvaticaStatement) STATEMENT.get(info);
   }
 
   /**

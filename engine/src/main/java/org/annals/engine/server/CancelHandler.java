@@ -9,13 +9,15 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * {@code POST /cancel} with {@code {"connection_id": "...", "statement_id": N}}: cancels what that
- * statement of that JDBC connection runs ({@link AnnalsMeta#cancel}). It is how the thin driver's
+ * {@code POST /cancel} with {@code {"connection_id": "...", "statement_id": N, "execution": E}}:
+ * cancels that statement's execution E (its current one if E is left out) of that JDBC
+ * connection ({@link AnnalsMeta#cancel}). It is how the thin driver's
  * {@code Statement.cancel()} and query timeout reach the server: Avatica's protocol has no cancel,
  * and a connection's own requests wait in line behind the one running. The connection id, a
  * random UUID that only its client knows, is what entitles a caller to cancel. 200 with
- * {@code {"cancelled": true}}, or {@code false} and a reason if the connection is not open or has
- * no such statement (there is nothing to stop); 400 for a malformed body, 405 for another method.
+ * {@code {"cancelled": true}}, or {@code false} and a reason if the connection is not open, has no
+ * such statement or that execution has ended (there is nothing to stop); 400 for a malformed body,
+ * 405 for another method.
  * Thread-safe.
  */
 final class CancelHandler {
@@ -48,19 +50,24 @@ final class CancelHandler {
     }
     JsonNode connection = cancel == null ? null : cancel.get("connection_id");
     JsonNode statement = cancel == null ? null : cancel.get("statement_id");
-    if (connection == null || !connection.isTextual() || statement == null || !statement.canConvertToInt()
-        || !statement.isIntegralNumber()) {
+    JsonNode execution = cancel == null ? null : cancel.get("execution");
+    if (connection == null || !connection.isTextual() || !whole(statement)
+        || execution != null && (!whole(execution) || execution.intValue() < 1)) {
       JsonReplies.error(response, 400, "a cancel is a JSON object {\"connection_id\": text, \"statement_id\":"
-          + " integer} of at most " + MAX_BODY_BYTES + " bytes");
+          + " integer, \"execution\": optional integer from 1} of at most " + MAX_BODY_BYTES + " bytes");
       return;
     }
     ObjectNode reply = JsonReplies.JSON.createObjectNode();
-    if (meta.cancel(connection.textValue(), statement.intValue())) {
+    if (meta.cancel(connection.textValue(), statement.intValue(), execution == null ? 0 : execution.intValue())) {
       reply.put("cancelled", true);
     } else {
       reply.put("cancelled", false).put("reason", "connection " + connection.textValue()
-          + " is not open or has no statement " + statement.intValue());
+          + " is not open, has no statement " + statement.intValue() + " or that execution of it has ended");
     }
     JsonReplies.reply(response, 200, reply);
+  }
+
+  private static boolean whole(JsonNode number) {
+    return number != null && number.isIntegralNumber() && number.canConvertToInt();
   }
 }

@@ -31,6 +31,8 @@ public final class SqlErrors {
   public static final String INVALID_PARAMETER = "22023";
   /** Query canceled: the statement was cancelled while it ran. */
   public static final String CANCELLED = "57014";
+  /** Operator intervention, admin shutdown (PostgreSQL's code): the server is stopping. */
+  public static final String SHUTTING_DOWN = "57P01";
   /** I/O error: the store has failed and accepts no appends. */
   public static final String STORE_FAILED = "58030";
 
