@@ -90,6 +90,11 @@ final class AnnalsConnection extends AvaticaConnection {
       return result;
     } catch (AvaticaClientRuntimeException serverError) {
       throw cancels.failure(statement, ServerErrors.of(serverError));
+    } catch (RuntimeException e) {
+      if (ServerErrors.transportFailed(e)) {
+        throw ServerErrors.unreachable(config().url(), e);
+      }
+      throw e;
     } finally {
       if (!rows) {
         cancels.finished(statement, execution);

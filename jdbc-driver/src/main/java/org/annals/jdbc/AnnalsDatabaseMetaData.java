@@ -22,7 +22,8 @@ final class AnnalsDatabaseMetaData extends AvaticaDatabaseMetaData {
       + " function_kind || ' function' || COALESCE('; takes ' || signatures, '') AS \"REMARKS\","
       + " CAST(CASE function_kind WHEN 'table' THEN " + functionReturnsTable + " ELSE " + functionNoTable
       + " END AS SMALLINT) AS \"FUNCTION_TYPE\", function_name AS \"SPECIFIC_NAME\""
-      + " FROM annals_system.functions WHERE function_name LIKE ? ESCAPE '\\' ORDER BY function_name";
+      + " FROM annals_system.functions WHERE function_name LIKE UPPER(CAST(? AS VARCHAR)) ESCAPE '\\'"
+      + " ORDER BY function_name";
 
   private final AvaticaConnection connection;
 
@@ -34,15 +35,21 @@ final class AnnalsDatabaseMetaData extends AvaticaDatabaseMetaData {
   /**
    * The functions a query may call. Avatica's protocol has no request for them, so its client
    * answered with no rows; the driver asks the server's {@code annals_system.functions} instead.
+   * Names match the pattern in any case, as SQL finds functions.
    */
   @Override
   public ResultSet getFunctions(String catalog, String schemaPattern, String functionNamePattern)
       throws SQLException {
     PreparedStatement functions = connection.prepareStatement(FUNCTIONS);
-    functions.setString(1, functionNamePattern == null ? "%" : functionNamePattern);
-    ResultSet rows = functions.executeQuery();
-    functions.closeOnCompletion();
-    return rows;
+    try {
+      functions.setString(1, functionNamePattern == null ? "%" : functionNamePattern);
+      ResultSet rows = functions.executeQuery();
+      functions.closeOnCompletion();
+      return rows;
+    } catch (SQLException e) {
+      functions.close();
+      throw e;
+    }
   }
 
   /** Annals takes INSERTs; Avatica's client answered from Calcite's read-only default. */

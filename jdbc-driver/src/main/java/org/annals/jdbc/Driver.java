@@ -8,7 +8,6 @@ import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.BuiltInConnectionProperty;
 import org.apache.calcite.avatica.DriverVersion;
-import org.apache.calcite.avatica.Helper;
 import org.apache.calcite.avatica.InternalProperty;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.util.Casing;
@@ -75,8 +74,9 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
       return connection;
     } catch (AvaticaClientRuntimeException e) {
       // The server answered with an error: its SQLState and code reach the caller.
-      throw Helper.INSTANCE.createException(
-          "Could not open a connection to " + url + ": " + e.getMessage(), e);
+      SQLException refused = ServerErrors.of(e);
+      throw new SQLException("Could not open a connection to " + url + ": " + refused.getMessage(),
+          refused.getSQLState(), refused.getErrorCode(), e);
     } catch (RuntimeException e) {
       // Avatica's HTTP client reports I/O failures unchecked; a JDBC caller expects SQLException.
       String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();

@@ -205,12 +205,27 @@ class BiToolsConformanceTest {
       // Weeks start on Monday, as in PostgreSQL: 2026-10-15 is a Thursday.
       assertEquals("2026-10-12T00:00", localTime("SELECT DATE_TRUNC('week', ts)" + at));
       assertEquals("2026-10-01T00:00", localTime("SELECT DATE_TRUNC('quarter', ts)" + at));
+      assertEquals("2026-10-12T00:00", localTime("SELECT DATE_TRUNC('week', TIMESTAMP '2026-10-18 23:59:59')"));
       assertEquals(count("SELECT COUNT(DISTINCT FLOOR(recorded_at TO DAY)) FROM events"),
           count("SELECT COUNT(*) FROM (SELECT DATE_TRUNC('day', recorded_at) AS d FROM events GROUP BY 1)"));
+      // Grouped and compared, where Calcite's own ISO week floor fails.
+      long inWeeks = count("SELECT SUM(n) FROM (SELECT DATE_TRUNC('week', recorded_at) AS w, COUNT(*) AS n"
+          + " FROM events GROUP BY DATE_TRUNC('week', recorded_at))");
+      assertEquals(events(), inWeeks);
+      String firstWeek = localTime("SELECT MIN(DATE_TRUNC('week', recorded_at)) FROM events");
+      assertEquals(count("SELECT COUNT(*) FROM events WHERE recorded_at < TIMESTAMP '" + firstWeek.replace('T', ' ')
+          + ":00' + INTERVAL '7' DAY"), count("SELECT COUNT(*) FROM events WHERE DATE_TRUNC('week', recorded_at) = "
+          + "TIMESTAMP '" + firstWeek.replace('T', ' ') + ":00'"));
       SQLException e = assertThrows(SQLException.class, () -> value("SELECT DATE_TRUNC('fortnight', ts)" + at));
       assertEquals("42000", e.getSQLState());
       assertTrue(e.getMessage().startsWith("DATE_TRUNC's unit 'fortnight' is not one Annals knows; it takes century,"),
           e.getMessage());
+    }
+
+    @Test
+    void postgresqlNowAndAFinalSemicolon() throws SQLException {
+      assertEquals(Boolean.TRUE, value("SELECT now() >= MAX(recorded_at) FROM events"));
+      assertEquals(events(), count("SELECT COUNT(*) FROM events;"));
     }
 
     @Test
@@ -257,6 +272,15 @@ class BiToolsConformanceTest {
       assertEquals("42000", typo.getSQLState());
       assertTrue(typo.getMessage().startsWith("not a statement Annals can run: it starts with none of SELECT,"),
           typo.getMessage());
+      // A keyword out of place that is no name gets no hint about names; nor a statement that starts well.
+      SQLException misplaced = assertThrows(SQLException.class, () -> value("SELECT COUNT(* FROM events"));
+      assertEquals("Encountered \"FROM\" at line 1, column 16.", misplaced.getMessage());
+      SQLException union = assertThrows(SQLException.class, () -> value("SELECT 1 UNION 2"));
+      assertFalse(union.getMessage().contains("not a statement"), union.getMessage());
+      SQLException quoted = assertThrows(SQLException.class,
+          () -> value("SELECT COUNT(*) FROM events WHERE event_type = \"OrderPlaced\""));
+      assertTrue(quoted.getMessage().endsWith("double quotes name a column: a text value goes in single quotes"
+          + " ('OrderPlaced')"), quoted.getMessage());
     }
 
     /** Bad values a function meets are data exceptions (class 22), with their own states. */
@@ -267,8 +291,10 @@ class BiToolsConformanceTest {
       states.put("SELECT CAST(entity_id AS INTEGER)" + one, "22018");
       states.put("SELECT 1 / (seq - seq)" + one, "22012");
       states.put("SELECT COUNT(*) FROM events WHERE entity_id LIKE 'a\\' ESCAPE '\\'", "22025");
-      states.put("SELECT CAST('2026-13-45' AS TIMESTAMP)" + one, "22007");
+      states.put("SELECT CAST('2026-10-xx' AS TIMESTAMP)" + one, "22007");
       states.put("SELECT SUBSTRING(entity_id FROM 1 FOR -2)" + one, "22011");
+      states.put("SELECT CAST('2026-13-45' AS DATE)" + one, "22008");
+      states.put("SELECT LN(seq - seq)" + one, "2201E");
       states.forEach((sql, state) -> {
         SQLException e = assertThrows(SQLException.class, () -> value(sql), sql);
         assertEquals(state, e.getSQLState(), sql + ": " + e.getMessage());
@@ -461,9 +487,14 @@ class BiToolsConformanceTest {
           functions.get("TUMBLE"));
       // The PostgreSQL library is on; operators written between their operands are no functions.
       assertTrue(functions.containsKey("CONCAT_WS") && !functions.containsKey("ILIKE"), functions.keySet().toString());
+      // The parser's own, under their public names; none a query cannot call.
+      assertTrue(functions.get("DATE_TRUNC").contains("PostgreSQL's"), functions.get("DATE_TRUNC"));
+      assertTrue(functions.containsKey("NOW") && functions.containsKey("JSON_ARRAYAGG"), functions.keySet().toString());
+      assertFalse(functions.containsKey("VARIANTNULL") || functions.containsKey("PREV")
+          || functions.keySet().stream().anyMatch(name -> name.endsWith("_ON_NULL")), functions.keySet().toString());
 
       List<String> named = new ArrayList<>();
-      try (ResultSet rs = connection.getMetaData().getFunctions(null, null, "JSON\\_V%")) {
+      try (ResultSet rs = connection.getMetaData().getFunctions(null, null, "json\\_v%")) {
         while (rs.next()) {
           named.add(rs.getString("FUNCTION_NAME"));
         }

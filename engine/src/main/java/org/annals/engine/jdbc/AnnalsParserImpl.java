@@ -34,7 +34,8 @@ import org.apache.calcite.util.SourceStringReader;
  * Unquoted function names and escape names are therefore turned to upper case after parsing;
  * a quoted function name stays as written. The outer-join and LIKE escapes, which the grammar does
  * not know, are rewritten before parsing ({@link JdbcEscapes}); PostgreSQL's
- * {@code DATE_TRUNC('day', t)} becomes {@code FLOOR(t TO DAY)} ({@link PostgresDateTrunc}).
+ * {@code DATE_TRUNC('day', t)} becomes {@code FLOOR(t TO DAY)} ({@link PostgresDateTrunc}) and
+ * its {@code now()} {@code CURRENT_TIMESTAMP(3)}; a final semicolon is dropped.
  */
 public final class AnnalsParserImpl extends SqlParserImpl {
   /** The factory Calcite's {@code parserFactory} setting names. */
@@ -48,6 +49,11 @@ public final class AnnalsParserImpl extends SqlParserImpl {
         SqlIdentifier name = function.getSqlIdentifier();
         SqlIdentifier upper = name.setName(name.names.size() - 1,
             name.names.get(name.names.size() - 1).toUpperCase(Locale.ROOT));
+        if (upper.isSimple() && upper.getSimple().equals("NOW") && call.operandCount() == 0) {
+          // PostgreSQL's now(), which Calcite's libraries lack: the statement's time, in milliseconds.
+          return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(call.getParserPosition(),
+              SqlLiteral.createExactNumeric("3", call.getParserPosition()));
+        }
         SqlUnresolvedFunction resolvable = new SqlUnresolvedFunction(upper, null, null, null, null,
             function.getFunctionType());
         return resolvable.createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands(call));
@@ -129,10 +135,19 @@ public final class AnnalsParserImpl extends SqlParserImpl {
     if (!(reader instanceof SourceStringReader source)) {
       return new AnnalsParserImpl(reader);
     }
-    String sql = JdbcEscapes.rewrite(source.getSourceString());
+    String sql = withoutFinalSemicolon(JdbcEscapes.rewrite(source.getSourceString()));
     AnnalsParserImpl parser = new AnnalsParserImpl(new SourceStringReader(sql));
     parser.setOriginalSql(sql);
     return parser;
+  }
+
+  /** A statement as sqlline, psql and many tools end it, with a semicolon, which Calcite refuses. */
+  private static String withoutFinalSemicolon(String sql) {
+    String trimmed = sql.stripTrailing();
+    while (trimmed.endsWith(";")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1).stripTrailing();
+    }
+    return trimmed;
   }
 
   @Override

@@ -61,12 +61,16 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     }
   }
 
-  /** Calcite's, with the convention and row format it chooses, compiling plans with their cancel checks. */
+  /**
+   * Calcite's, with the convention and row format it chooses, compiling plans with their cancel
+   * checks. Calcite's also offers its interpreter's convention, which only a test hook turns on.
+   */
   @Override
   protected CalcitePreparingStmt getPreparingStmt(Context context, Type elementType, CalciteCatalogReader catalogReader,
       RelOptPlanner planner) {
     JavaTypeFactory typeFactory = context.getTypeFactory();
-    EnumerableRel.Prefer prefer = elementType == Object[].class ? EnumerableRel.Prefer.ARRAY : EnumerableRel.Prefer.CUSTOM;
+    EnumerableRel.Prefer prefer =
+        elementType == Object[].class ? EnumerableRel.Prefer.ARRAY : EnumerableRel.Prefer.CUSTOM;
     return new CalcitePreparingStmt(this, context, catalogReader, typeFactory, context.getRootSchema(), prefer,
         createCluster(planner, new RexBuilder(typeFactory)), EnumerableConvention.INSTANCE, createConvertletTable()) {
       @Override
@@ -93,7 +97,8 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
         innermost = t;
       }
     }
-    return innermost == null ? e : SqlErrors.of(SqlErrors.SYNTAX_ERROR, ParseErrors.explained(innermost.getMessage(), sql));
+    return innermost == null ? e
+        : SqlErrors.of(SqlErrors.SYNTAX_ERROR, ParseErrors.explained(innermost.getMessage(), sql));
   }
 
   private static void refuseUnsupported(String sql, Context context) {

@@ -11,7 +11,13 @@ import org.apache.calcite.sql.parser.impl.SqlParserImpl;
  * Calcite's parse errors made to say what a user needs to mend the statement. Stateless.
  */
 final class ParseErrors {
-  private static final Pattern ENCOUNTERED = Pattern.compile("^Encountered \"([A-Za-z_]+)\" at ");
+  private static final Pattern ENCOUNTERED = Pattern.compile(
+      "^Encountered \"([A-Za-z_]+)\" at line (\\d+), column (\\d+)");
+  /** A name given with AS, where a reserved word is most often meant as a name. */
+  private static final Pattern AFTER_AS = Pattern.compile("(?is).*\\bAS\\s+$");
+  private static final Pattern STATEMENT_START = Pattern.compile(
+      "(?is)^\\s*(\\(\\s*)*(SELECT|WITH|VALUES|INSERT|EXPLAIN|UPSERT|DESCRIBE|TABLE)\\b.*");
+  private static final Pattern NO_COLUMN = Pattern.compile("Column '([^']+)' not found in any table$");
   private static final SqlAbstractParserImpl.Metadata GRAMMAR =
       SqlParserImpl.FACTORY.getParser(new StringReader("")).getMetadata();
 
@@ -24,25 +30,51 @@ final class ParseErrors {
    *   <li>without the list of every token the parser would have taken there, which Calcite
    *       appends (about 150 lines after {@code SELECT FROM events}) and which buries the line
    *       that says where the error is;
-   *   <li>naming a reserved word met where a name was expected ({@code SELECT 1 AS value}), and
-   *       how to use it as a name;
+   *   <li>naming a reserved word given as a name after AS ({@code SELECT 1 AS value}), and how to
+   *       use it as a name;
+   *   <li>saying that double quotes name a column where a text in them was taken for one
+   *       ({@code WHERE event_type = "OrderPlaced"});
    *   <li>saying what a statement may start with, where Calcite took an unknown first word for an
-   *       expression ({@code SELEC 1}).
+   *       expression ({@code SELEC 1}); a known first word keeps Calcite's message
+   *       ({@code SELECT 1 UNION 2}).
    * </ul>
    */
   static String explained(String message, String sql) {
     int list = message.indexOf("\nWas expecting");
     String shorter = list < 0 ? message : message.substring(0, list).trim();
-    if (shorter.endsWith("Non-query expression encountered in illegal context")) {
+    if (shorter.endsWith("Non-query expression encountered in illegal context")
+        && sql != null && !STATEMENT_START.matcher(sql).matches()) {
       return "not a statement Annals can run: it starts with none of SELECT, WITH, VALUES, INSERT, EXPLAIN"
           + (sql == null ? "" : " (the statement: " + sql.strip() + ")");
     }
+    Matcher column = NO_COLUMN.matcher(shorter);
+    if (column.find() && sql != null && sql.contains("\"" + column.group(1) + "\"")) {
+      return shorter + "; double quotes name a column: a text value goes in single quotes ('"
+          + column.group(1) + "')";
+    }
     Matcher word = ENCOUNTERED.matcher(shorter);
-    if (word.find() && GRAMMAR.isReservedWord(word.group(1).toUpperCase(Locale.ROOT))) {
+    if (word.find() && GRAMMAR.isReservedWord(word.group(1).toUpperCase(Locale.ROOT))
+        && afterAs(sql, Integer.parseInt(word.group(2)), Integer.parseInt(word.group(3)))) {
       String name = word.group(1);
       return shorter + " \"" + name + "\" is a reserved word in SQL; to use it as a name, write it in double quotes"
           + " (\"" + name.toLowerCase(Locale.ROOT) + "\")";
     }
     return shorter;
+  }
+
+  /** Whether the word at {@code line}, {@code column} (1-based) of {@code sql} follows AS. */
+  private static boolean afterAs(String sql, int line, int column) {
+    if (sql == null) {
+      return false;
+    }
+    int offset = 0;
+    for (int l = 1; l < line && offset >= 0; l++) {
+      offset = sql.indexOf('\n', offset);
+      offset = offset < 0 ? -1 : offset + 1;
+    }
+    if (offset < 0) {
+      return false;
+    }
+    return AFTER_AS.matcher(sql.substring(0, Math.min(sql.length(), offset + column - 1))).matches();
   }
 }

@@ -406,7 +406,10 @@ final class AnnalsMeta extends JdbcMeta {
   private RuntimeException failed(StatementHandle h, Exception e) {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
     AtomicBoolean flag = info == null ? null : cancelFlag(calciteStatement(info));
-    return flag != null && flag.get() ? SqlErrors.cancelled() : ClientErrors.toClient(e);
+    if (flag != null && flag.get()) {
+      return executions.stopping() ? StatementExecutions.stopped() : SqlErrors.cancelled();
+    }
+    return ClientErrors.toClient(e);
   }
 
   @Override

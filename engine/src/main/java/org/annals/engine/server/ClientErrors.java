@@ -64,8 +64,15 @@ final class ClientErrors {
     if (root instanceof NumberFormatException) {
       return NOT_A_NUMBER;
     }
-    if (root instanceof ArithmeticException && message.contains("by zero")) {
+    if (root instanceof ArithmeticException && message.contains("by zero")
+        || message.startsWith("Division undefined")) {
       return DIVISION_BY_ZERO;
+    }
+    if (message.startsWith("Cannot take logarithm")) {
+      return "2201E";
+    }
+    if (message.contains(" field is out of range")) {
+      return "22008";
     }
     if (message.startsWith("Invalid escape")) {
       return "22025";

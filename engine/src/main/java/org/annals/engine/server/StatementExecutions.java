@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.annals.engine.sql.SqlErrors;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
 
 /**
@@ -33,7 +34,7 @@ final class StatementExecutions {
    */
   void begin(StatementInfo statement, AtomicBoolean flag) {
     if (stopping) {
-      throw SqlErrors.of(SqlErrors.SHUTTING_DOWN, "the server is stopping; connect again once it has restarted");
+      throw stopped();
     }
     Numbers numbers = statements.computeIfAbsent(statement, s -> new Numbers());
     synchronized (numbers) {
@@ -67,5 +68,14 @@ final class StatementExecutions {
   /** The server is stopping: no execution starts from now on. */
   void stop() {
     stopping = true;
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  /** The error of an execution the stopping server refused or cancelled. */
+  static AvaticaClientRuntimeException stopped() {
+    return SqlErrors.of(SqlErrors.SHUTTING_DOWN, "the server is stopping; connect again once it has restarted");
   }
 }

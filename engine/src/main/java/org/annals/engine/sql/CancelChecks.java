@@ -39,7 +39,9 @@ public final class CancelChecks extends RelHomogeneousShuttle {
     return checked(visited.copy(visited.getTraitSet(), inputs));
   }
 
+  /** The rows with a check on them, unless they have one (a join's output under a join). */
   private RelNode checked(RelNode rows) {
-    return new EnumerableCancelCheck(rows.getCluster(), rows.getTraitSet(), rows, connectionTimeoutMillis);
+    return rows instanceof EnumerableCancelCheck ? rows
+        : new EnumerableCancelCheck(rows.getCluster(), rows.getTraitSet(), rows, connectionTimeoutMillis);
   }
 }

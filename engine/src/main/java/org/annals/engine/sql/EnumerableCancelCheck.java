@@ -1,5 +1,6 @@
 package org.annals.engine.sql;
 
+import java.lang.reflect.Method;
 import java.util.List;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -22,12 +23,15 @@ import org.apache.calcite.rel.SingleRel;
  * once it is cancelled or past its timeout ({@link StatementCancel}). Scans check as they read;
  * this check goes where an operator works on rows already read, so that a join of two tables that
  * fit in memory but whose product does not (a self-join on a column of few values) stops as
- * promptly as a scan ({@link CancelChecks} places it). Immutable.
+ * promptly as a scan ({@link CancelChecks} places it). The timeout counts from when the check's
+ * rows are first asked for (again for an input read again, as a nested loop's inner one is), so it
+ * stops no later than the statement's own clock would, give or take how long the inputs took;
+ * a cancel stops it at once. Immutable.
  */
 public final class EnumerableCancelCheck extends SingleRel implements EnumerableRel {
   /** Rows between checks: a check reads the clock, which costs more than passing a row on. */
   private static final int ROWS_PER_CHECK = 256;
-  private static final java.lang.reflect.Method CHECKED =
+  private static final Method CHECKED =
       Types.lookupMethod(EnumerableCancelCheck.class, "checked", DataContext.class, long.class, Enumerable.class);
 
   private final long connectionTimeoutMillis;

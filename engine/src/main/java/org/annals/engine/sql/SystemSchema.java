@@ -26,6 +26,7 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSyntax;
@@ -148,16 +149,23 @@ public final class SystemSchema extends AbstractSchema {
       Map<String, Set<String>> signatures = new TreeMap<>();
       for (SqlOperator op : functions.getOperatorList()) {
         if (!(op instanceof SqlFunction) || !FUNCTION_NAME.matcher(op.getName()).matches()
-            || !CALLED_BY_NAME.contains(op.getSyntax())) {
+            || !CALLED_BY_NAME.contains(op.getSyntax()) || NOT_CALLABLE.contains(op.getKind())
+            || op.getName().equals(VARIANT_NULL)) {
           continue;
         }
-        kinds.putIfAbsent(op.getName(), kind(op));
-        Set<String> forms = signatures.computeIfAbsent(op.getName(), name -> new LinkedHashSet<>());
+        // Calcite names each ON NULL variant of JSON_ARRAYAGG and JSON_OBJECTAGG apart.
+        String name = op.getName().replaceFirst("_(ABSENT|NULL)_ON_NULL$", "");
+        kinds.putIfAbsent(name, kind(op));
+        Set<String> forms = signatures.computeIfAbsent(name, n -> new LinkedHashSet<>());
         String allowed = allowedSignatures(op);
         if (allowed != null) {
-          forms.add(allowed);
+          forms.add(allowed.replace(op.getName() + "(", name + "("));
         }
       }
+      REWRITTEN.forEach((name, form) -> {
+        kinds.put(name, "scalar");
+        signatures.put(name, Set.of(form));
+      });
       List<Object[]> rows = new ArrayList<>();
       kinds.forEach((name, kind) -> rows.add(new Object[] {name, kind,
           signatures.get(name).isEmpty() ? null : String.join("; ", signatures.get(name))}));
@@ -188,6 +196,15 @@ public final class SystemSchema extends AbstractSchema {
   }
 
   private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Z][A-Z0-9_]*");
+  /** Functions in the operator table that a query cannot call as such: MATCH_RECOGNIZE's own. */
+  private static final Set<SqlKind> NOT_CALLABLE = EnumSet.of(SqlKind.PREV, SqlKind.NEXT, SqlKind.CLASSIFIER,
+      SqlKind.MATCH_NUMBER, SqlKind.FINAL, SqlKind.RUNNING, SqlKind.FIRST, SqlKind.LAST);
+  /** VARIANT's null, which Calcite lists as a function that fails when called. */
+  private static final String VARIANT_NULL = "VARIANTNULL";
+  /** PostgreSQL's functions that the parser rewrites to Calcite's ({@code AnnalsParserImpl}). */
+  private static final Map<String, String> REWRITTEN = Map.of(
+      "DATE_TRUNC", "DATE_TRUNC('unit', <TIMESTAMP>), PostgreSQL's: unit one of microseconds to millennium",
+      "NOW", "NOW(), PostgreSQL's: CURRENT_TIMESTAMP(3)");
   private static final Set<SqlSyntax> CALLED_BY_NAME = EnumSet.of(SqlSyntax.FUNCTION, SqlSyntax.FUNCTION_STAR,
       SqlSyntax.ORDERED_FUNCTION, SqlSyntax.FUNCTION_ID, SqlSyntax.FUNCTION_ID_CONSTANT);
 
