@@ -142,6 +142,20 @@ final class AnnalsConnection extends AvaticaConnection {
         + " it with executeQuery or execute: " + sql, "07000");
   }
 
+  /**
+   * A new statement, or the server's reason it cannot make one (this connection expired, say),
+   * as an SQLException: Avatica's client let that error through unchecked.
+   */
+  @Override
+  public AvaticaStatement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+      throws SQLException {
+    try {
+      return super.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
+    } catch (AvaticaClientRuntimeException e) {
+      throw ServerErrors.of(e);
+    }
+  }
+
   /** The SQL as the server takes it: Calcite reads JDBC escapes itself. */
   @Override
   public String nativeSQL(String sql) throws SQLException {

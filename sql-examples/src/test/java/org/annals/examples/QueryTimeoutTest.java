@@ -33,7 +33,7 @@ class QueryTimeoutTest {
   @BeforeAll
   static void start() throws Exception {
     shop = ShopServer.start(dir, 5_000, 0,
-        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES, 2));
+        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withQueryTimeoutSeconds(2));
     driver = ThinDriver.load();
   }
 

@@ -20,8 +20,14 @@ final class ServerOptions {
           + " with the connection property query_timeout.")
   int queryTimeoutSeconds;
 
+  @Option(names = "--idle-timeout", defaultValue = "" + ServerConfig.DEFAULT_IDLE_TIMEOUT_SECONDS,
+      paramLabel = "SECONDS",
+      description = "How long a JDBC connection or statement may go unused before the server closes it, freeing"
+          + " the files and memory its results hold (default: ${DEFAULT-VALUE}).")
+  int idleTimeoutSeconds;
+
   ServerConfig config() {
     return new ServerConfig(host, port, ServerConfig.DEFAULT_ROWS_PER_FRAME, ServerConfig.DEFAULT_MAX_REQUEST_BYTES,
-        queryTimeoutSeconds);
+        queryTimeoutSeconds, idleTimeoutSeconds);
   }
 }

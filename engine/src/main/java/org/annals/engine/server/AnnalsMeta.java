@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -31,10 +34,14 @@ import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.jdbc.JdbcMeta;
+import org.apache.calcite.avatica.jdbc.JdbcMeta.ConnectionCacheSettings;
+import org.apache.calcite.avatica.jdbc.JdbcMeta.StatementCacheSettings;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Avatica's JDBC-backed Meta with Annals's rules at the boundary:
@@ -79,6 +86,10 @@ final class AnnalsMeta extends JdbcMeta {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(AnnalsMeta.class);
+  /** How JdbcMeta's own settings start, which come to it with the connection properties. */
+  private static final String AVATICA_SETTINGS = "avatica.";
+
   /** The most rows in a result's first frame, as JdbcMeta has it. */
   private static final int FIRST_FRAME_ROWS = 100;
 
@@ -89,10 +100,20 @@ final class AnnalsMeta extends JdbcMeta {
   /** The longest a statement may run, in seconds, 0 for no limit ({@link ServerConfig#queryTimeoutSeconds}). */
   private final int queryTimeoutSeconds;
   /**
-   * The statements whose current result is a scan read as it is, by JdbcMeta's statement
-   * record; weakly, so that a statement JdbcMeta lets expire takes its entry along.
+   * The statements whose current result is a scan read as it is, by statement id. A cursor holds
+   * files and memory until it is closed: with its statement, its connection, or by the sweep
+   * when JdbcMeta lets either expire ({@link #sweep}).
    */
-  private final Map<StatementInfo, ScanCursor> scans = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<Integer, ScanCursor> scans = new ConcurrentHashMap<>();
+  /** How many requests each connection and statement has under way ({@link #busy}). */
+  private final Map<String, Integer> busyConnections = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> busyStatements = new ConcurrentHashMap<>();
+  /** Runs {@link #sweep} while the server runs. */
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "annals-idle-sweep");
+    thread.setDaemon(true);
+    return thread;
+  });
   /** How each open connection takes its frames. */
   private final Map<String, ClientFrames> clientFrames = new ConcurrentHashMap<>();
   private final StatementExecutions executions = new StatementExecutions();
@@ -103,10 +124,54 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private enum ClientFrames { OBJECTS, ROWS, COLUMNS }
 
-  AnnalsMeta(String embeddedUrl, int rowsPerFrame, int queryTimeoutSeconds) throws SQLException {
-    super(embeddedUrl, new Properties());
-    this.rowsPerFrame = rowsPerFrame;
-    this.queryTimeoutSeconds = queryTimeoutSeconds;
+  AnnalsMeta(String embeddedUrl, ServerConfig config) throws SQLException {
+    super(embeddedUrl, caches(config.idleTimeoutSeconds()));
+    this.rowsPerFrame = config.rowsPerFrame();
+    this.queryTimeoutSeconds = config.queryTimeoutSeconds();
+    long every = Math.max(1, Math.min(30, config.idleTimeoutSeconds() / 4));
+    sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
+  }
+
+  /** JdbcMeta's settings: connections and statements expire after the idle timeout. */
+  private static Properties caches(int idleTimeoutSeconds) {
+    Properties caches = new Properties();
+    caches.setProperty(ConnectionCacheSettings.EXPIRY_DURATION.key(), Integer.toString(idleTimeoutSeconds));
+    caches.setProperty(ConnectionCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
+    caches.setProperty(StatementCacheSettings.EXPIRY_DURATION.key(), Integer.toString(idleTimeoutSeconds));
+    caches.setProperty(StatementCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
+    return caches;
+  }
+
+  /** JdbcMeta's own settings are no connection property of Calcite's, which would refuse them. */
+  @Override
+  protected Connection createConnection(String url, Properties info) throws SQLException {
+    Properties connection = new Properties();
+    info.stringPropertyNames().stream().filter(name -> !name.startsWith(AVATICA_SETTINGS))
+        .forEach(name -> connection.setProperty(name, info.getProperty(name)));
+    return super.createConnection(url, connection);
+  }
+
+  /**
+   * Closes what expired connections and statements left: JdbcMeta closes an expired JDBC
+   * connection or statement (and so the results Calcite reads), but only once its caches are
+   * maintained, which an idle server never does, and it knows nothing of the scan cursors here.
+   * Connections and statements with a request under way are used first, so that they never
+   * expire while they work; the other lookups here leave the entries' idle time alone.
+   */
+  private void sweep() {
+    try {
+      busyConnections.keySet().forEach(id -> getConnectionCache().getIfPresent(id));
+      busyStatements.keySet().forEach(id -> getStatementCache().getIfPresent(id));
+      getConnectionCache().cleanUp();
+      getStatementCache().cleanUp();
+      Map<String, Connection> connections = getConnectionCache().asMap();
+      Map<Integer, StatementInfo> statements = getStatementCache().asMap();
+      closeScans(cursor -> !connections.containsKey(cursor.connectionId())
+          || !statements.containsKey(cursor.statementId()));
+      clientFrames.keySet().removeIf(id -> !connections.containsKey(id));
+    } catch (RuntimeException e) {
+      LOG.warn("sweeping idle connections failed; the next sweep tries again: {}", e.getMessage(), e);
+    }
   }
 
   @Override
@@ -143,6 +208,11 @@ final class AnnalsMeta extends JdbcMeta {
    */
   ProtobufMeta guarded(Wire wire) {
     InvocationHandler handler = (proxy, method, args) -> {
+      Object first = args == null || args.length == 0 ? null : args[0];
+      String connectionId = first instanceof StatementHandle h ? h.connectionId
+          : first instanceof ConnectionHandle ch ? ch.id : null;
+      Integer statementId = first instanceof StatementHandle h ? h.id : null;
+      busy(connectionId, statementId, 1);
       try {
         Object result = method.invoke(this, args);
         if (method.getName().equals("openConnection")) {
@@ -157,6 +227,8 @@ final class AnnalsMeta extends JdbcMeta {
           throw ClientErrors.toClient(cause);
         }
         throw cause;
+      } finally {
+        busy(connectionId, statementId, -1);
       }
     };
     return (ProtobufMeta) Proxy.newProxyInstance(ProtobufMeta.class.getClassLoader(),
@@ -164,11 +236,29 @@ final class AnnalsMeta extends JdbcMeta {
   }
 
   /**
+   * Notes a request of a connection (and of one of its statements) starting or ending, and counts
+   * it as their use. JdbcMeta's caches expire a connection or statement some time after it was
+   * last looked up; JdbcMeta looks a connection up for some requests only, so a long read that only
+   * fetches lost its connection, and a request that ran longer than the idle timeout lost its own.
+   * So every request uses its connection as it starts and ends, and the sweep uses those with a
+   * request under way.
+   */
+  private void busy(String connectionId, Integer statementId, int change) {
+    if (connectionId != null) {
+      busyConnections.merge(connectionId, change, (a, b) -> a + b == 0 ? null : a + b);
+      getConnectionCache().getIfPresent(connectionId);
+    }
+    if (statementId != null) {
+      busyStatements.merge(statementId, change, (a, b) -> a + b == 0 ? null : a + b);
+      getStatementCache().getIfPresent(statementId);
+    }
+  }
+
+  /**
    * Notes how a connection takes its frames. Noted once open, so that a sweep can only drop
    * connections that have left the cache (expired unclosed), never one still opening.
    */
   private void opened(Wire wire, String connectionId, Map<String, String> info) throws SQLException {
-    clientFrames.keySet().removeIf(id -> getConnectionCache().getIfPresent(id) == null);
     clientFrames.put(connectionId, wire == Wire.JSON ? ClientFrames.OBJECTS
         : ClientProperties.columnFrames(properties(info)) ? ClientFrames.COLUMNS : ClientFrames.ROWS);
   }
@@ -345,7 +435,8 @@ final class AnnalsMeta extends JdbcMeta {
     List<MetaResultSet> results = result.resultSets;
     boolean more = results.size() == 1 && results.get(0).firstFrame != null && !results.get(0).firstFrame.done;
     if (info != null && execution.scan() != null && more && clientFrames.get(h.connectionId) != ClientFrames.OBJECTS) {
-      scans.put(info, new ScanCursor(h.connectionId, execution.scan(), info.getResultSet(), layout(h.connectionId)));
+      scans.put(h.id, new ScanCursor(h.connectionId, h.id, execution.scan(), info.getResultSet(),
+          layout(h.connectionId)));
     }
     return result;
   }
@@ -384,7 +475,7 @@ final class AnnalsMeta extends JdbcMeta {
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
     StatementInfo info = getStatementCache().getIfPresent(h.id);
-    ScanCursor scan = info == null ? null : scans.get(info);
+    ScanCursor scan = info == null ? null : scans.get(h.id);
     try {
       if (scan != null) {
         return scan.fetch(offset, frame(fetchMaxRowCount));
@@ -541,8 +632,7 @@ final class AnnalsMeta extends JdbcMeta {
    * frame may be being built from it ahead.
    */
   private void closeScan(StatementHandle h) {
-    StatementInfo info = getStatementCache().getIfPresent(h.id);
-    ScanCursor cursor = info == null ? null : scans.remove(info);
+    ScanCursor cursor = scans.remove(h.id);
     if (cursor != null) {
       close(cursor);
     }
@@ -551,9 +641,7 @@ final class AnnalsMeta extends JdbcMeta {
   /** Closes every cursor that matches, all of them even if one fails (the first failure is thrown). */
   private void closeScans(Predicate<ScanCursor> which) {
     List<ScanCursor> closing = new ArrayList<>();
-    synchronized (scans) {
-      scans.values().removeIf(cursor -> which.test(cursor) && closing.add(cursor));
-    }
+    scans.values().removeIf(cursor -> which.test(cursor) && closing.add(cursor));
     RuntimeException failure = null;
     for (ScanCursor cursor : closing) {
       try {
@@ -581,6 +669,7 @@ final class AnnalsMeta extends JdbcMeta {
 
   /** Closes every client connection, so that nothing holds the store once the server stops. */
   void closeAllConnections() {
+    sweeper.shutdownNow();
     try {
       closeScans(cursor -> true);
     } finally {

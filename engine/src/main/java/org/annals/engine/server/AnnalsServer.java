@@ -37,8 +37,7 @@ public final class AnnalsServer implements AutoCloseable {
     Server jetty = new Server();
     AnnalsMeta meta;
     try {
-      meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(),
-          config.rowsPerFrame(), config.queryTimeoutSeconds());
+      meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(), config);
       Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
       ServerConnector connector = new ServerConnector(jetty);

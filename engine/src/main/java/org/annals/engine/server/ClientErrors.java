@@ -5,6 +5,7 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.annals.engine.sql.SqlErrors;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.AvaticaSqlException;
+import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 
 /**
@@ -18,6 +19,8 @@ final class ClientErrors {
   static final String GENERAL = "HY000";
   private static final String NOT_A_NUMBER = "22018";
   private static final String DIVISION_BY_ZERO = "22012";
+  /** Connection does not exist. */
+  private static final String CONNECTION_CLOSED = "08003";
 
   private ClientErrors() {}
 
@@ -39,6 +42,11 @@ final class ClientErrors {
         message = reason != null ? reason : s.getMessage();
         code = s.getErrorCode();
       }
+    }
+    if (message == null && e instanceof NoSuchConnectionException) {
+      message = "this connection is closed: it was closed, or went unused longer than the server's idle timeout"
+          + " (--idle-timeout); open a new one";
+      state = CONNECTION_CLOSED;
     }
     if (message == null) {
       Throwable root = e;

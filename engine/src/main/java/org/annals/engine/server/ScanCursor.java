@@ -36,6 +36,7 @@ final class ScanCursor {
   private static final AtomicLong AHEAD_BYTES = new AtomicLong();
 
   private final String connectionId;
+  private final int statementId;
   private final ScanRows scan;
   private final ResultSet resultSet;
   private final FrameLayout layout;
@@ -50,8 +51,9 @@ final class ScanCursor {
   private RuntimeException failure;
   private boolean closed;
 
-  ScanCursor(String connectionId, ScanRows scan, ResultSet resultSet, FrameLayout layout) {
+  ScanCursor(String connectionId, int statementId, ScanRows scan, ResultSet resultSet, FrameLayout layout) {
     this.connectionId = connectionId;
+    this.statementId = statementId;
     this.scan = scan;
     this.resultSet = resultSet;
     this.layout = layout;
@@ -59,6 +61,10 @@ final class ScanCursor {
 
   String connectionId() {
     return connectionId;
+  }
+
+  int statementId() {
+    return statementId;
   }
 
   /**

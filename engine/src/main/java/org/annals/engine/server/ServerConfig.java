@@ -13,8 +13,12 @@ package org.annals.engine.server;
  * @param queryTimeoutSeconds how long a statement may run before its scans stop it, 0 for no
  *     limit; a client may ask for less ({@code query_timeout}), never more. It counts from the
  *     statement's execution to its last row read, so it must exceed the longest export.
+ * @param idleTimeoutSeconds how long a JDBC connection or statement may go without a request
+ *     before the server closes it, with the files and memory its results hold: a client that
+ *     vanished without closing them (killed, cut off) leaves nothing behind for longer
  */
-public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes, int queryTimeoutSeconds) {
+public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes, int queryTimeoutSeconds,
+    int idleTimeoutSeconds) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8765;
   public static final int DEFAULT_ROWS_PER_FRAME = 5_000;
@@ -24,6 +28,8 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
    * runaway query whose client has gone does not hold a core for the rest of the day.
    */
   public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 3_600;
+  /** Ten minutes: Avatica's own default for connections, long enough for a person between queries. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
   /**
    * The most rows a frame carries, whatever a client asks: a frame is held whole in the server's
    * memory while it is serialized, and a client whose fetch size was {@code Integer.MAX_VALUE}
@@ -55,11 +61,22 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
     if (queryTimeoutSeconds < 0) {
       throw new IllegalArgumentException("queryTimeoutSeconds must be 0 (no limit) or more; got " + queryTimeoutSeconds);
     }
+    if (idleTimeoutSeconds <= 0) {
+      throw new IllegalArgumentException("idleTimeoutSeconds must be positive; got " + idleTimeoutSeconds);
+    }
   }
 
-  /** With the default query timeout. */
+  /** With the default query and idle timeouts. */
   public ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes) {
-    this(host, port, rowsPerFrame, maxRequestBytes, DEFAULT_QUERY_TIMEOUT_SECONDS);
+    this(host, port, rowsPerFrame, maxRequestBytes, DEFAULT_QUERY_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS);
+  }
+
+  public ServerConfig withQueryTimeoutSeconds(int seconds) {
+    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, seconds, idleTimeoutSeconds);
+  }
+
+  public ServerConfig withIdleTimeoutSeconds(int seconds) {
+    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, queryTimeoutSeconds, seconds);
   }
 
   public static ServerConfig defaults(String host, int port) {

@@ -48,7 +48,8 @@ class FrameSizesTest {
   static void start() throws Exception {
     store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
     StoreRegistry.register(store);
-    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir, 100, 0);
+    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
+        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withQueryTimeoutSeconds(0));
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     String c = open();
     Meta.StatementHandle insert = service.apply(new Service.PrepareRequest(c,

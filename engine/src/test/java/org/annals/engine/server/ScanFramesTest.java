@@ -51,7 +51,8 @@ class ScanFramesTest {
     store.flush();
     clock.release();
     StoreRegistry.register(store);
-    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir, FRAME, 0);
+    meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
+        new ServerConfig("127.0.0.1", 0, FRAME, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withQueryTimeoutSeconds(0));
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     jsonService = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
     String c = open(Map.of());
