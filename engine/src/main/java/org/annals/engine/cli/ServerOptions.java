@@ -26,8 +26,13 @@ final class ServerOptions {
           + " the files and memory its results hold (default: ${DEFAULT-VALUE}).")
   int idleTimeoutSeconds;
 
+  @Option(names = "--max-connections", defaultValue = "" + ServerConfig.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
+      description = "How many JDBC connections may be open at once; one more is refused with SQLState 53300, and an"
+          + " open one is never closed to make room (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
   ServerConfig config() {
     return new ServerConfig(host, port, ServerConfig.DEFAULT_ROWS_PER_FRAME, ServerConfig.DEFAULT_MAX_REQUEST_BYTES,
-        queryTimeoutSeconds, idleTimeoutSeconds);
+        queryTimeoutSeconds, idleTimeoutSeconds, maxConnections);
   }
 }

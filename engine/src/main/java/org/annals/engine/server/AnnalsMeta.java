@@ -87,6 +87,10 @@ final class AnnalsMeta extends JdbcMeta {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(AnnalsMeta.class);
+  /** Too many connections (PostgreSQL's code). */
+  private static final String TOO_MANY_CONNECTIONS = "53300";
+  /** Invalid SQL statement name: a statement id the connection does not have. */
+  private static final String NOT_YOUR_STATEMENT = "26000";
   /** How JdbcMeta's own settings start, which come to it with the connection properties. */
   private static final String AVATICA_SETTINGS = "avatica.";
 
@@ -96,6 +100,7 @@ final class AnnalsMeta extends JdbcMeta {
   /** How the clients of a service read frames. */
   enum Wire { PROTOBUF, JSON }
 
+  private final int maxConnections;
   private final int rowsPerFrame;
   /** The longest a statement may run, in seconds, 0 for no limit ({@link ServerConfig#queryTimeoutSeconds}). */
   private final int queryTimeoutSeconds;
@@ -126,15 +131,22 @@ final class AnnalsMeta extends JdbcMeta {
 
   AnnalsMeta(String embeddedUrl, ServerConfig config) throws SQLException {
     super(embeddedUrl, caches(config.idleTimeoutSeconds()));
+    this.maxConnections = config.maxConnections();
     this.rowsPerFrame = config.rowsPerFrame();
     this.queryTimeoutSeconds = config.queryTimeoutSeconds();
     long every = Math.max(1, Math.min(30, config.idleTimeoutSeconds() / 4));
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
   }
 
-  /** JdbcMeta's settings: connections and statements expire after the idle timeout. */
+  /**
+   * JdbcMeta's settings: connections and statements expire after the idle timeout, and are
+   * never evicted to make room (JdbcMeta would drop its least recently used connection beyond
+   * 1,000, whoever's it was): the limit on connections is {@link #openConnection}'s.
+   */
   private static Properties caches(int idleTimeoutSeconds) {
     Properties caches = new Properties();
+    caches.setProperty(ConnectionCacheSettings.MAX_CAPACITY.key(), Long.toString(Long.MAX_VALUE));
+    caches.setProperty(StatementCacheSettings.MAX_CAPACITY.key(), Long.toString(Long.MAX_VALUE));
     caches.setProperty(ConnectionCacheSettings.EXPIRY_DURATION.key(), Integer.toString(idleTimeoutSeconds));
     caches.setProperty(ConnectionCacheSettings.EXPIRY_UNIT.key(), TimeUnit.SECONDS.name());
     caches.setProperty(StatementCacheSettings.EXPIRY_DURATION.key(), Integer.toString(idleTimeoutSeconds));
@@ -196,7 +208,27 @@ final class AnnalsMeta extends JdbcMeta {
     if (!pushdown) {
       settings.put(ClientProperties.PUSHDOWN, "false");
     }
-    super.openConnection(ch, settings);
+    synchronized (this) {
+      getConnectionCache().cleanUp();
+      if (getConnectionCache().size() >= maxConnections) {
+        throw SqlErrors.of(TOO_MANY_CONNECTIONS, "the server has its most connections open (" + maxConnections
+            + "); close one you no longer use, or start the server with a higher --max-connections");
+      }
+      super.openConnection(ch, settings);
+    }
+  }
+
+  /**
+   * Refuses a request that names a statement of another connection: statement ids are numbered
+   * across the server, so a client could otherwise fetch, run or close another client's statement
+   * by guessing its number. A statement JdbcMeta no longer knows is left to JdbcMeta to report.
+   */
+  private void checkOwner(StatementHandle h) {
+    StatementInfo info = getStatementCache().asMap().get(h.id);
+    Connection connection = getConnectionCache().asMap().get(h.connectionId);
+    if (info != null && (connection == null || calciteStatement(info).connection != connection)) {
+      throw SqlErrors.of(NOT_YOUR_STATEMENT, "connection " + h.connectionId + " has no statement " + h.id);
+    }
   }
 
   /**
@@ -214,6 +246,13 @@ final class AnnalsMeta extends JdbcMeta {
       Integer statementId = first instanceof StatementHandle h ? h.id : null;
       busy(connectionId, statementId, 1);
       try {
+        if (first instanceof StatementHandle h) {
+          try {
+            checkOwner(h);
+          } catch (RuntimeException e) {
+            throw ClientErrors.toClient(e);
+          }
+        }
         Object result = method.invoke(this, args);
         if (method.getName().equals("openConnection")) {
           @SuppressWarnings("unchecked")

@@ -16,9 +16,11 @@ package org.annals.engine.server;
  * @param idleTimeoutSeconds how long a JDBC connection or statement may go without a request
  *     before the server closes it, with the files and memory its results hold: a client that
  *     vanished without closing them (killed, cut off) leaves nothing behind for longer
+ * @param maxConnections how many JDBC connections may be open at once; one more is refused, and
+ *     an open one is never closed to make room
  */
 public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes, int queryTimeoutSeconds,
-    int idleTimeoutSeconds) {
+    int idleTimeoutSeconds, int maxConnections) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8765;
   public static final int DEFAULT_ROWS_PER_FRAME = 5_000;
@@ -30,6 +32,11 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
   public static final int DEFAULT_QUERY_TIMEOUT_SECONDS = 3_600;
   /** Ten minutes: Avatica's own default for connections, long enough for a person between queries. */
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
+  /**
+   * Each open connection holds a Calcite connection, its plans and its results' buffers; 500 of
+   * them idle cost about 100 MB of heap, and BI tools keep a few each.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 500;
   /**
    * The most rows a frame carries, whatever a client asks: a frame is held whole in the server's
    * memory while it is serialized, and a client whose fetch size was {@code Integer.MAX_VALUE}
@@ -64,19 +71,28 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
     if (idleTimeoutSeconds <= 0) {
       throw new IllegalArgumentException("idleTimeoutSeconds must be positive; got " + idleTimeoutSeconds);
     }
+    if (maxConnections <= 0) {
+      throw new IllegalArgumentException("maxConnections must be positive; got " + maxConnections);
+    }
   }
 
   /** With the default query and idle timeouts. */
   public ServerConfig(String host, int port, int rowsPerFrame, long maxRequestBytes) {
-    this(host, port, rowsPerFrame, maxRequestBytes, DEFAULT_QUERY_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS);
+    this(host, port, rowsPerFrame, maxRequestBytes, DEFAULT_QUERY_TIMEOUT_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS,
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   public ServerConfig withQueryTimeoutSeconds(int seconds) {
-    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, seconds, idleTimeoutSeconds);
+    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, seconds, idleTimeoutSeconds, maxConnections);
   }
 
   public ServerConfig withIdleTimeoutSeconds(int seconds) {
-    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, queryTimeoutSeconds, seconds);
+    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, queryTimeoutSeconds, seconds, maxConnections);
+  }
+
+  public ServerConfig withMaxConnections(int connections) {
+    return new ServerConfig(host, port, rowsPerFrame, maxRequestBytes, queryTimeoutSeconds, idleTimeoutSeconds,
+        connections);
   }
 
   public static ServerConfig defaults(String host, int port) {
