@@ -6,6 +6,8 @@ import org.annals.engine.jdbc.StoreRegistry;
 import org.annals.storage.EventStore;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.Service;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -40,12 +42,16 @@ public final class AnnalsServer implements AutoCloseable {
       meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(), config);
       Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
-      ServerConnector connector = new ServerConnector(jetty);
+      HttpConfiguration http = new HttpConfiguration();
+      // No "Server: Jetty(version)" header: a version tells an attacker which flaws to try.
+      http.setSendServerVersion(false);
+      ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
       jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), new CancelHandler(meta),
           protobuf, json, config.maxRequestBytes()));
+      jetty.setErrorHandler(new JsonErrorPages());
       jetty.start();
     } catch (Exception e) {
       stopQuietly(jetty);

@@ -1,37 +1,35 @@
 package org.annals.engine.server;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import javax.servlet.ReadListener;
+import java.nio.charset.StandardCharsets;
 import javax.servlet.ServletException;
-import javax.servlet.ServletInputStream;
 import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletRequestWrapper;
 import javax.servlet.http.HttpServletResponse;
 import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
 import org.apache.calcite.avatica.remote.Handler;
+import org.apache.calcite.avatica.remote.JsonHandler;
 import org.apache.calcite.avatica.remote.ProtobufHandler;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.server.AvaticaHandler;
-import org.apache.calcite.avatica.server.AvaticaJsonHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 
 /**
  * One port for everything: {@code /streams/...} goes to the HTTP append API, {@code /cancel} to
- * statement cancels ({@link CancelHandler}); every other request is an Avatica RPC, read whole and
+ * statement cancels ({@link CancelHandler}); every other POST is an Avatica RPC, read whole and
  * handed to the JSON handler if it is a JSON document (it starts with '{') or to the protobuf
- * handler otherwise. Avatica's clients post both serializations with
- * the same content type, so the body is the only reliable sign. Protobuf requests are answered
- * through {@link ScalarFrameTranslation}, which Avatica's own protobuf handler has no way to take.
+ * handler otherwise, and any other method is refused (405). Avatica's clients post both
+ * serializations with the same content type, so the body is the only reliable sign. Protobuf
+ * requests are answered through {@link ScalarFrameTranslation}, which Avatica's own protobuf
+ * handler has no way to take; error replies of either carry no stack trace ({@link ErrorReplies}).
  * Thread-safe.
  */
 final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final AppendHandler appends;
   private final CancelHandler cancels;
   private final ProtobufHandler protobuf;
-  private final AvaticaJsonHandler json;
+  private final JsonHandler json;
   private final long maxRequestBytes;
 
   /**
@@ -43,20 +41,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     this.cancels = cancels;
     this.maxRequestBytes = maxRequestBytes;
     this.protobuf = new ProtobufHandler(protobuf, new ScalarFrameTranslation(), NoopMetricsSystem.getInstance());
-    this.json = new AvaticaJsonHandler(json);
-  }
-
-  @Override
-  protected void doStart() throws Exception {
-    json.setServer(getServer());
-    json.start();
-    super.doStart();
-  }
-
-  @Override
-  protected void doStop() throws Exception {
-    super.doStop();
-    json.stop();
+    this.json = new JsonHandler(json, NoopMetricsSystem.getInstance());
   }
 
   @Override
@@ -72,26 +57,39 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       cancels.handle(request, response);
       return;
     }
+    baseRequest.setHandled(true);
+    if (!"POST".equals(request.getMethod())) {
+      response.setHeader("Allow", "POST");
+      JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
+          + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
+      return;
+    }
     byte[] body = readLimited(request);
     if (body == null) {
-      baseRequest.setHandled(true);
-      response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+      JsonReplies.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
           "a JDBC request may be at most " + maxRequestBytes + " bytes");
       return;
     }
     if (startsWithBrace(body)) {
-      json.handle(target, baseRequest, new Replay(request, body), response);
+      Handler.HandlerResponse<String> answer = json.apply(new String(body, StandardCharsets.UTF_8));
+      reply(response, answer.getStatusCode(), "application/json;charset=utf-8",
+          ErrorReplies.safeJson(answer.getResponse()).getBytes(StandardCharsets.UTF_8));
       return;
     }
     // Avatica's handler turns every failure into an error response itself.
     Handler.HandlerResponse<byte[]> answer = protobuf.apply(body);
-    baseRequest.setHandled(true);
-    response.setContentType("application/octet-stream;charset=utf-8");
-    response.setStatus(answer.getStatusCode());
-    // With its length known up front, a client reads a frame of megabytes into one array of the
-    // right size instead of growing (and copying) a buffer as chunks arrive.
-    response.setContentLength(answer.getResponse().length);
-    response.getOutputStream().write(answer.getResponse());
+    reply(response, answer.getStatusCode(), "application/octet-stream;charset=utf-8", answer.getResponse());
+  }
+
+  /**
+   * Writes a reply with its length known up front: a client reads a frame of megabytes into one
+   * array of the right size instead of growing (and copying) a buffer as chunks arrive.
+   */
+  private static void reply(HttpServletResponse response, int status, String type, byte[] body) throws IOException {
+    response.setContentType(type);
+    response.setStatus(status);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
   }
 
   /** The body, or null if it is larger than the limit (no client gets to fill the heap). */
@@ -120,47 +118,6 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   @Override
   public void setServerRpcMetadata(Service.RpcMetadataResponse metadata) {
     protobuf.setRpcMetadata(metadata);
-    json.setServerRpcMetadata(metadata);
-  }
-
-  /** The request with its body, already read, served again to the Avatica handler. */
-  private static final class Replay extends HttpServletRequestWrapper {
-    private final byte[] body;
-
-    Replay(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("the body is already in memory");
-        }
-      };
-    }
+    json.setRpcMetadata(metadata);
   }
 }

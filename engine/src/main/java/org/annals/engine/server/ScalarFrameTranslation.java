@@ -19,8 +19,9 @@ import com.google.protobuf.WireFormat;
  * one and both ends built and parsed twice the messages (JFR: two thirds of the server's time in
  * a {@code SELECT *} went to serializing frames). Every Avatica client since 1.7 reads
  * {@code scalar_value} ({@code Frame.isNewStyleColumn}); array values keep Avatica's encoding.
- * Frames are written by {@link FrameEncoder} and put into the response as bytes; everything else
- * is delegated unchanged. Thread-safe.
+ * Frames are written by {@link FrameEncoder} and put into the response as bytes; error replies
+ * lose Avatica's stack traces ({@link ErrorReplies}); everything else is delegated unchanged.
+ * Thread-safe.
  */
 final class ScalarFrameTranslation implements ProtobufTranslation {
   // Field numbers, as the generated message classes give them.
@@ -53,6 +54,8 @@ final class ScalarFrameTranslation implements ProtobufTranslation {
     } else if (response instanceof Service.ResultSetResponse r) {
       message = Responses.ResultSetResponse.getDefaultInstance();
       body = resultSet(r);
+    } else if (response instanceof Service.ErrorResponse error) {
+      return avatica.serializeResponse(ErrorReplies.safe(error));
     } else {
       return avatica.serializeResponse(response);
     }
