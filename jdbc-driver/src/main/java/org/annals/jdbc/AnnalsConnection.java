@@ -5,11 +5,16 @@ import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.AvaticaStatement;
+import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Helper;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.NoSuchStatementException;
@@ -69,6 +74,9 @@ final class AnnalsConnection extends AvaticaConnection {
     } catch (AvaticaClientRuntimeException e) {
       throw ServerErrors.of(e);
     } catch (RuntimeException e) {
+      if (ServerErrors.transportFailed(e)) {
+        throw ServerErrors.unreachable(config().url(), e);
+      }
       throw Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
     }
     return factory.newPreparedStatement(this, h, h.signature, resultSetType, resultSetConcurrency,
@@ -92,6 +100,9 @@ final class AnnalsConnection extends AvaticaConnection {
       throw cancels.failure(statement, ServerErrors.of(serverError));
     } catch (RuntimeException e) {
       if (ServerErrors.transportFailed(e)) {
+        // The client stopped waiting (its HTTP read timed out) or lost the server: the statement
+        // may still run there, and nothing else would stop it before the server's own limit.
+        cancels.abandoned(statement, execution);
         throw ServerErrors.unreachable(config().url(), e);
       }
       throw e;
@@ -119,6 +130,10 @@ final class AnnalsConnection extends AvaticaConnection {
       rows = result != null;
       return result;
     } catch (SQLException e) {
+      if (e.getCause() instanceof RuntimeException cause && ServerErrors.transportFailed(cause)) {
+        cancels.abandoned(statement, execution);
+        throw ServerErrors.unreachable(config().url(), cause);
+      }
       throw cancels.failure(statement, e);
     } finally {
       if (!rows) {
@@ -153,6 +168,56 @@ final class AnnalsConnection extends AvaticaConnection {
       return super.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability);
     } catch (AvaticaClientRuntimeException e) {
       throw ServerErrors.of(e);
+    } catch (RuntimeException e) {
+      if (ServerErrors.transportFailed(e)) {
+        throw ServerErrors.unreachable(config().url(), e);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the server still has this connection, asked with a round trip (a connection sync that
+   * changes nothing): Avatica answered from the client alone, so pools kept handing out connections
+   * the server had closed (idle, or stopped). An answer slower than {@code timeout} seconds counts
+   * as invalid.
+   */
+  @Override
+  public boolean isValid(int timeout) throws SQLException {
+    if (timeout < 0) {
+      throw new SQLException("isValid takes a timeout of 0 (none) or more seconds; got " + timeout, "HY024");
+    }
+    if (isClosed()) {
+      return false;
+    }
+    CompletableFuture<Boolean> alive = CompletableFuture.supplyAsync(() -> {
+      try {
+        meta.connectionSync(handle, new ConnectionPropertiesImpl());
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+    try {
+      return timeout == 0 ? alive.get() : alive.get(timeout, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Closes the connection; one the server no longer has, or a server gone, is closed all the same. */
+  @Override
+  public void close() throws SQLException {
+    try {
+      super.close();
+    } catch (SQLException e) {
+      if (!(e.getCause() instanceof RuntimeException cause) || !ServerErrors.transportFailed(cause)
+          && !(cause instanceof AvaticaClientRuntimeException)) {
+        throw e;
+      }
     }
   }
 

@@ -124,6 +124,21 @@ final class StatementCancels {
   }
 
   /**
+   * The client gave up waiting for an execution (its HTTP read timed out, or the server went
+   * away): the server is asked, in the background and without a word if it cannot be reached, to
+   * stop it.
+   */
+  void abandoned(AvaticaStatement statement, Execution execution) {
+    SENDER.execute(() -> {
+      try {
+        send(statement.getId(), execution.number);
+      } catch (RuntimeException unreachable) {
+        LOG.log(Level.FINE, "the server did not take the cancel of an abandoned statement", unreachable);
+      }
+    });
+  }
+
+  /**
    * What the application sees for a failure of the statement's execution or of a fetch of its
    * rows: an {@link SQLTimeoutException} if its time was up, SQLState 57014 if it was cancelled,
    * and otherwise the server's error as the server gave it ({@link ServerErrors}).

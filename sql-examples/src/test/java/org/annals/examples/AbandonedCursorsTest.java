@@ -1,6 +1,7 @@
 package org.annals.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,12 +85,15 @@ class AbandonedCursorsTest {
     assertEquals(arrow, shop.store.status().arrowBytes(), "Arrow bytes held after the idle timeout");
 
     // The expired connections are gone for their clients too, with a clear error, and new ones work.
+    assertFalse(abandoned.get(0).isValid(5), "a connection the server closed is not valid");
     SQLException gone = assertThrows(SQLException.class, () -> readAll(abandoned.get(0)));
     assertEquals("08003", gone.getSQLState());
     assertTrue(gone.getMessage().contains("went unused longer than the server's idle timeout"), gone.getMessage());
     try (Connection c = driver.connect(shop.jdbcUrl())) {
+      assertTrue(c.isValid(5));
       assertEquals(shop.store.eventCount(), readAll(c));
     }
+    abandoned.get(0).close();
   }
 
   private static long readAll(Connection c) throws SQLException {

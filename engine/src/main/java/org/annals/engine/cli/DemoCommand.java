@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.annals.engine.demo.ShopHistoryGenerator;
+import org.annals.engine.server.ServerConfig;
 import org.annals.engine.demo.SimulatedClock;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreOptions;
@@ -37,18 +38,22 @@ final class DemoCommand implements Callable<Integer> {
           + " (--size and --seed apply only to an empty folder)");
     }
     clock.release();
-    Serving.serveUntilStopped(store, server.config(), System.out, DemoCommand::printGuide);
+    ServerConfig config = server.config();
+    Serving.serveUntilStopped(store, config, System.out, () -> printGuide(config));
     return 0;
   }
 
-  private static void printGuide() {
+  /** How to reach the server just started: the examples name its address unless it is the default. */
+  private static void printGuide(ServerConfig config) {
+    boolean usual = config.host().equals(ServerConfig.DEFAULT_HOST) && config.port() == ServerConfig.DEFAULT_PORT;
+    String sql = "./annals sql" + (usual ? "" : " --url jdbc:annals://" + config.host() + ":" + config.port());
     System.out.println("  Driver jar:  " + driverJar());
     System.out.println("  Driver class: org.annals.jdbc.Driver");
     System.out.println();
     System.out.println("Try, from another terminal:");
-    System.out.println("  ./annals sql -e \"SELECT stream_name, events, entities FROM annals_system.streams\"");
-    System.out.println("  ./annals sql -e \"SELECT event_type, COUNT(*) AS n FROM events GROUP BY event_type ORDER BY n DESC\"");
-    System.out.println("  ./annals sql -e \"SELECT JSON_VALUE(payload, '$.currency') AS currency,"
+    System.out.println("  " + sql + " -e \"SELECT stream_name, events, entities FROM annals_system.streams\"");
+    System.out.println("  " + sql + " -e \"SELECT event_type, COUNT(*) AS n FROM events GROUP BY event_type ORDER BY n DESC\"");
+    System.out.println("  " + sql + " -e \"SELECT JSON_VALUE(payload, '$.currency') AS currency,"
         + " SUM(CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12,2))) AS revenue"
         + " FROM payments WHERE event_type = 'Captured' GROUP BY JSON_VALUE(payload, '$.currency')\"");
   }

@@ -1,6 +1,8 @@
 package org.annals.engine.server;
 
 import java.sql.SQLException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.annals.engine.sql.SqlErrors;
 import org.apache.calcite.avatica.AvaticaSeverity;
@@ -19,6 +21,7 @@ final class ClientErrors {
   static final String GENERAL = "HY000";
   private static final String NOT_A_NUMBER = "22018";
   private static final String DIVISION_BY_ZERO = "22012";
+  private static final Pattern EVALUATED = Pattern.compile("(?s)^Exception ([\\w.$]+): (.*?)(?: \\[in thread \"[^\"]*\"])?$");
   /** Connection does not exist. */
   private static final String CONNECTION_CLOSED = "08003";
 
@@ -48,13 +51,24 @@ final class ClientErrors {
           + " (--idle-timeout); open a new one";
       state = CONNECTION_CLOSED;
     }
+    String cause = null;
     if (message == null) {
       Throwable root = e;
       while (root.getCause() != null) {
         root = root.getCause();
       }
       message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-      state = dataError(root, message);
+      cause = root.getClass().getName();
+    }
+    // Calcite reports an error of a constant it evaluates while planning by the exception's name
+    // and the planning thread's: "Exception java.lang.ArithmeticException: / by zero [in thread ...]".
+    Matcher wrapped = EVALUATED.matcher(message);
+    if (wrapped.matches()) {
+      cause = wrapped.group(1);
+      message = wrapped.group(2);
+    }
+    if (cause != null && (state == null || GENERAL.equals(state))) {
+      state = dataError(cause, message);
       if (DIVISION_BY_ZERO.equals(state)) {
         message = "division by zero";
       } else if (NOT_A_NUMBER.equals(state)) {
@@ -68,11 +82,11 @@ final class ClientErrors {
    * The SQLState (class 22, data exception) of a value a function could not take, which Calcite's
    * runtime reports as a plain Java exception; null for any other failure.
    */
-  private static String dataError(Throwable root, String message) {
-    if (root instanceof NumberFormatException) {
+  private static String dataError(String exception, String message) {
+    if (exception.equals(NumberFormatException.class.getName())) {
       return NOT_A_NUMBER;
     }
-    if (root instanceof ArithmeticException && message.contains("by zero")
+    if (exception.equals(ArithmeticException.class.getName()) && message.contains("by zero")
         || message.startsWith("Division undefined")) {
       return DIVISION_BY_ZERO;
     }
