@@ -50,7 +50,7 @@ public final class AnnalsServer implements AutoCloseable {
       connector.setPort(config.port());
       jetty.addConnector(connector);
       jetty.setHandler(new RoutingHandler(new AppendHandler(store, config.maxRequestBytes()), new CancelHandler(meta),
-          protobuf, json, config.maxRequestBytes()));
+          new BrowserGuard(config.host()), protobuf, json, config.maxRequestBytes()));
       jetty.setErrorHandler(new JsonErrorPages());
       jetty.start();
     } catch (Exception e) {

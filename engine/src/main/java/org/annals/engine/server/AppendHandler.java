@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.servlet.http.HttpServletRequest;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /streams/{stream}/events}: appends a JSON array of events atomically and answers once
  * they are durable. 200 with each event's positions; 400 for invalid input, 409 for a version
- * conflict, 413 for an oversize body or event, 405 for another method, 503 if the store has
- * failed; every error has a JSON body {@code {"error": ..., "status": ...}}. Thread-safe.
+ * conflict, 413 for an oversize body or event, 405 for another method, 415 for a body not sent as
+ * {@code application/json}, 503 if the store has failed; every error has a JSON body {@code {"error": ..., "status": ...}}. Thread-safe.
  */
 final class AppendHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AppendHandler.class);
@@ -50,6 +51,12 @@ final class AppendHandler {
     if (!"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of events");
+      return;
+    }
+    String type = request.getContentType();
+    if (type == null || !type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
+      JsonReplies.error(response, 415, "an append takes Content-Type: application/json, not " + type
+          + " (a web page can send other types to any address; JSON it cannot)");
       return;
     }
     try {

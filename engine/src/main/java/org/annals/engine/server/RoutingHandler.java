@@ -16,7 +16,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 
 /**
- * One port for everything: {@code /streams/...} goes to the HTTP append API, {@code /cancel} to
+ * One port for everything, closed to web pages of other sites ({@link BrowserGuard}):
+ * {@code /streams/...} goes to the HTTP append API, {@code /cancel} to
  * statement cancels ({@link CancelHandler}); every other POST is an Avatica RPC, read whole and
  * handed to the JSON handler if it is a JSON document (it starts with '{') or to the protobuf
  * handler otherwise, and any other method is refused (405). Avatica's clients post both
@@ -28,6 +29,7 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
 final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final AppendHandler appends;
   private final CancelHandler cancels;
+  private final BrowserGuard browsers;
   private final ProtobufHandler protobuf;
   private final JsonHandler json;
   private final long maxRequestBytes;
@@ -36,9 +38,11 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
    * @param protobuf the service protobuf requests go to
    * @param json the service JSON requests go to, over the same Meta
    */
-  RoutingHandler(AppendHandler appends, CancelHandler cancels, Service protobuf, Service json, long maxRequestBytes) {
+  RoutingHandler(AppendHandler appends, CancelHandler cancels, BrowserGuard browsers, Service protobuf, Service json,
+      long maxRequestBytes) {
     this.appends = appends;
     this.cancels = cancels;
+    this.browsers = browsers;
     this.maxRequestBytes = maxRequestBytes;
     this.protobuf = new ProtobufHandler(protobuf, new ScalarFrameTranslation(), NoopMetricsSystem.getInstance());
     this.json = new JsonHandler(json, NoopMetricsSystem.getInstance());
@@ -47,6 +51,12 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   @Override
   public void handle(String target, Request baseRequest, HttpServletRequest request,
       HttpServletResponse response) throws IOException, ServletException {
+    String refusal = browsers.refusal(request);
+    if (refusal != null) {
+      baseRequest.setHandled(true);
+      JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, refusal);
+      return;
+    }
     if (target.startsWith("/streams/") || target.equals("/streams")) {
       baseRequest.setHandled(true);
       appends.handle(target, request, response);

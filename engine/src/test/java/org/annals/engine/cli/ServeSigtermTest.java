@@ -43,7 +43,8 @@ class ServeSigtermTest {
       }
       assertTrue(base != null, "the server printed its address");
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(base + "/streams/orders/events")).POST(HttpRequest.BodyPublishers.ofString(
+          URI.create(base + "/streams/orders/events")).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(
           "[{\"event_type\":\"Placed\",\"entity_id\":\"o-1\",\"payload\":{}},"
               + "{\"event_type\":\"Paid\",\"entity_id\":\"o-1\",\"payload\":{}}]")).build(),
           HttpResponse.BodyHandlers.ofString());
