@@ -43,6 +43,12 @@ final class AppendHandler {
   }
 
   void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    // Jetty drops ";params" from a path segment, so "/streams/a;b/events" would append to "a".
+    if (request.getRequestURI().contains(";")) {
+      JsonReplies.error(response, 400, "a stream name cannot contain ';' (" + request.getRequestURI() + "); names match"
+          + " [A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+      return;
+    }
     Matcher m = PATH.matcher(target);
     if (!m.matches()) {
       JsonReplies.error(response, 404, "no such resource " + target + "; appends go to POST /streams/{stream}/events");

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.annals.storage.event.ExpectedVersion;
 import org.annals.storage.event.InvalidEventException;
 import org.annals.storage.event.NewEvent;
@@ -31,8 +35,12 @@ public final class AppendRequestParser {
   private static final Set<String> FIELDS =
       Set.of("event_type", "entity_id", "payload", "metadata", "event_id", "expected_version");
   private static final JsonFactory JSON = new JsonFactory();
+  /** UUID.fromString also takes short forms ("1-1-1-1-1") and rewrites them; an id is stored as sent. */
+  private static final Pattern CANONICAL_UUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   public List<NewEvent> parse(byte[] body) {
+    requireUtf8(body);
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
         throw new InvalidEventException("the body must be a JSON array of events, e.g. "
@@ -51,8 +59,10 @@ public final class AppendRequestParser {
       }
       return events;
     } catch (JsonProcessingException e) {
-      throw new InvalidEventException("the body is not valid JSON: " + e.getOriginalMessage()
-          + " (at byte " + e.getLocation().getByteOffset() + "); send a JSON array of events");
+      // A limit of the parser's (nesting depth, number or name length) has no location.
+      String at = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
+      throw new InvalidEventException("the body is not valid JSON, or exceeds what a body may hold: "
+          + e.getOriginalMessage() + at + "; send a JSON array of events");
     } catch (IOException e) {
       throw new InvalidEventException("the body could not be read: " + e.getMessage());
     }
@@ -117,9 +127,32 @@ public final class AppendRequestParser {
     return parser.getText();
   }
 
+  /**
+   * The body as UTF-8, strictly: JSON's parser would read UTF-16 or UTF-32 too and its offsets
+   * would not be UTF-8's, and Java's lenient decoding would store malformed, overlong or CESU-8
+   * sequences as U+FFFD, altering what was sent.
+   */
+  private static void requireUtf8(byte[] body) {
+    if (body.length >= 2 && (body[0] == 0 || body[1] == 0 || (body[0] & 0xFF) >= 0xFE)
+        || body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB) {
+      throw new InvalidEventException("the body must be UTF-8 without a byte order mark (it looks like UTF-16, UTF-32"
+          + " or has a BOM)");
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException("the body is not valid UTF-8 (" + e.getMessage() + "); send UTF-8 JSON");
+    }
+  }
+
   private static UUID eventId(String where, String id) {
     if (id == null) {
       return null;
+    }
+    if (!CANONICAL_UUID.matcher(id).matches()) {
+      throw new InvalidEventException(where + "event_id '" + id + "' is not a UUID in its canonical form"
+          + " (8-4-4-4-12 hexadecimal digits)");
     }
     try {
       return UUID.fromString(id);

@@ -93,6 +93,10 @@ public final class EventValidator {
       throw new InvalidEventException(InvalidEventException.about(i) + "an expected version (" + event.expectedVersion()
           + ") needs an entity_id; events about no entity have no version");
     }
+    requirePrintable(i, "event_type", type);
+    if (entityId != null) {
+      requirePrintable(i, "entity_id", entityId);
+    }
     if (event.payload() == null) {
       throw new InvalidEventException(InvalidEventException.about(i) + "payload is missing; it must be a JSON object");
     }
@@ -112,6 +116,19 @@ public final class EventValidator {
       requireJsonObject(i, "metadata", metadata);
     }
     return encoded;
+  }
+
+  /**
+   * Names (a type, an entity id) hold no control characters: a NUL or a line break in one would
+   * reach logs, CSV exports and tools' displays as if it were part of their structure.
+   */
+  private static void requirePrintable(int i, String field, String name) {
+    for (int c = 0; c < name.length(); c++) {
+      if (Character.isISOControl(name.charAt(c))) {
+        throw new InvalidEventException(InvalidEventException.about(i) + field + " holds a control character (U+"
+            + String.format("%04X", (int) name.charAt(c)) + " at character " + c + "); names are printable text");
+      }
+    }
   }
 
   private static byte[] encode(int i, String field, String text) {
