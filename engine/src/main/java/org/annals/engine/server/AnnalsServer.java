@@ -45,6 +45,11 @@ public final class AnnalsServer implements AutoCloseable {
       HttpConfiguration http = new HttpConfiguration();
       // No "Server: Jetty(version)" header: a version tells an attacker which flaws to try.
       http.setSendServerVersion(false);
+      // A request thread blocks on its client's body and reply; a client that sends or reads
+      // slower than this is cut off (408), so that a few hundred trickling connections cannot
+      // hold every thread. Jetty's idle timeout alone never fires on a byte every few seconds.
+      http.setMinRequestDataRate(ServerConfig.MIN_BYTES_PER_SECOND);
+      http.setMinResponseDataRate(ServerConfig.MIN_BYTES_PER_SECOND);
       ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
       connector.setHost(config.host());
       connector.setPort(config.port());

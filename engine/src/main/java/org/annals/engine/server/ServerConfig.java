@@ -54,6 +54,12 @@ public record ServerConfig(String host, int port, int rowsPerFrame, long maxRequ
    * machine's noise; rows of large payloads come in more, smaller frames.
    */
   public static final int MAX_FRAME_BYTES = 2 * 1024 * 1024;
+  /**
+   * The slowest a client may send a request or read a reply, in bytes per second: a link a
+   * thousand times slower than a poor mobile one still passes; a connection that trickles a byte
+   * every few seconds to hold a server thread does not.
+   */
+  public static final long MIN_BYTES_PER_SECOND = 1024;
 
   public ServerConfig {
     if (port < 0 || port > 65_535) {
