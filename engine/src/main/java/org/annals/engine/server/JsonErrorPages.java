@@ -1,8 +1,8 @@
 package org.annals.engine.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
@@ -28,8 +28,11 @@ final class JsonErrorPages extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-    return ByteBuffer.wrap(("{\"error\":\"" + message(status) + "\",\"status\":" + status + "}")
-        .getBytes(StandardCharsets.UTF_8));
+    try {
+      return ByteBuffer.wrap(JsonReplies.JSON.writeValueAsBytes(JsonReplies.errorBody(status, message(status))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an error body of two fields cannot be written", e);
+    }
   }
 
   private static String message(int status) {

@@ -82,8 +82,11 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     }
     if (startsWithBrace(body)) {
       Handler.HandlerResponse<String> answer = json.apply(new String(body, StandardCharsets.UTF_8));
+      // Only an error reply can hold a trace: a frame of megabytes is not parsed again to look.
+      String text = answer.getStatusCode() == HttpServletResponse.SC_OK ? answer.getResponse()
+          : ErrorReplies.safeJson(answer.getResponse());
       reply(response, answer.getStatusCode(), "application/json;charset=utf-8",
-          ErrorReplies.safeJson(answer.getResponse()).getBytes(StandardCharsets.UTF_8));
+          text.getBytes(StandardCharsets.UTF_8));
       return;
     }
     // Avatica's handler turns every failure into an error response itself.
