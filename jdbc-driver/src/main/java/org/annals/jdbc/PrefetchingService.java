@@ -27,11 +27,7 @@ import org.apache.calcite.avatica.remote.Service;
  * Thread-safe.
  */
 final class PrefetchingService implements Service {
-  private static final ExecutorService AHEAD = Executors.newCachedThreadPool(task -> {
-    Thread thread = new Thread(task, "annals-jdbc-prefetch");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService AHEAD = Executors.newCachedThreadPool(DaemonThreads.named("prefetch"));
 
   /** A frame asked for ahead: the statement's rows from {@code offset} on. */
   private record Ahead(long offset, CompletableFuture<FetchResponse> response) {}

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -40,9 +39,9 @@ import org.apache.calcite.avatica.remote.AvaticaHttpClient;
 final class StatementCancels {
   private static final Logger LOG = Logger.getLogger(StatementCancels.class.getName());
   /** Fires every connection's timeouts; a timeout that no longer applies leaves its queue at once. */
-  private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, daemon("timeout"));
+  private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("timeout"));
   /** Sends the cancels of timeouts, so that one slow server does not hold up the timer. */
-  private static final ExecutorService SENDER = Executors.newCachedThreadPool(daemon("cancel"));
+  private static final ExecutorService SENDER = Executors.newCachedThreadPool(DaemonThreads.named("cancel"));
 
   static {
     TIMER.setRemoveOnCancelPolicy(true);
@@ -202,13 +201,5 @@ final class StatementCancels {
     } catch (NoSuchStatementException e) {
       throw new SQLException("the statement is closed", "HY010", e);
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, "annals-jdbc-" + name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

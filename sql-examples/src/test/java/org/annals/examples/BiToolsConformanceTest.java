@@ -60,10 +60,7 @@ class BiToolsConformanceTest {
   }
 
   private long count(String sql) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      assertTrue(rs.next(), sql);
-      return rs.getLong(1);
-    }
+    return first(sql, Long.class);
   }
 
   private long rows(String sql) throws SQLException {
@@ -81,16 +78,18 @@ class BiToolsConformanceTest {
   }
 
   private Object value(String sql) throws SQLException {
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      assertTrue(rs.next(), sql);
-      return rs.getObject(1);
-    }
+    return first(sql, Object.class);
   }
 
   private String localTime(String sql) throws SQLException {
+    return first(sql, java.time.LocalDateTime.class).toString();
+  }
+
+  /** The first column of the first row, as {@code getObject(1, type)} gives it. */
+  private <T> T first(String sql, Class<T> type) throws SQLException {
     try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       assertTrue(rs.next(), sql);
-      return rs.getObject(1, java.time.LocalDateTime.class).toString();
+      return rs.getObject(1, type);
     }
   }
 

@@ -100,10 +100,8 @@ final class AnnalsMeta extends JdbcMeta {
   /** How the clients of a service read frames. */
   enum Wire { PROTOBUF, JSON }
 
-  private final int maxConnections;
-  private final int rowsPerFrame;
-  /** The longest a statement may run, in seconds, 0 for no limit ({@link ServerConfig#queryTimeoutSeconds}). */
-  private final int queryTimeoutSeconds;
+  /** The server's limits: frame rows, the longest a statement may run, the most connections. */
+  private final ServerConfig config;
   /**
    * The statements whose current result is a scan read as it is, by statement id. A cursor holds
    * files and memory until it is closed: with its statement, its connection, or by the sweep
@@ -131,9 +129,7 @@ final class AnnalsMeta extends JdbcMeta {
 
   AnnalsMeta(String embeddedUrl, ServerConfig config) throws SQLException {
     super(embeddedUrl, caches(config.idleTimeoutSeconds()));
-    this.maxConnections = config.maxConnections();
-    this.rowsPerFrame = config.rowsPerFrame();
-    this.queryTimeoutSeconds = config.queryTimeoutSeconds();
+    this.config = config;
     long every = Math.max(1, Math.min(30, config.idleTimeoutSeconds() / 4));
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
   }
@@ -200,8 +196,9 @@ final class AnnalsMeta extends JdbcMeta {
       throw ClientErrors.toClient(e);
     }
     // A client may shorten the server's limit, never lengthen it or lift it.
-    if (queryTimeoutSeconds > 0 && (timeout == 0 || timeout > queryTimeoutSeconds)) {
-      timeout = queryTimeoutSeconds;
+    int serverLimit = config.queryTimeoutSeconds();
+    if (serverLimit > 0 && (timeout == 0 || timeout > serverLimit)) {
+      timeout = serverLimit;
     }
     Map<String, String> settings = new HashMap<>();
     settings.put(ClientProperties.QUERY_TIMEOUT, Integer.toString(timeout));
@@ -210,8 +207,8 @@ final class AnnalsMeta extends JdbcMeta {
     }
     synchronized (this) {
       getConnectionCache().cleanUp();
-      if (getConnectionCache().size() >= maxConnections) {
-        throw SqlErrors.of(TOO_MANY_CONNECTIONS, "the server has its most connections open (" + maxConnections
+      if (getConnectionCache().size() >= config.maxConnections()) {
+        throw SqlErrors.of(TOO_MANY_CONNECTIONS, "the server has its most connections open (" + config.maxConnections()
             + "); close one you no longer use, or start the server with a higher --max-connections");
       }
       super.openConnection(ch, settings);
@@ -428,7 +425,7 @@ final class AnnalsMeta extends JdbcMeta {
   }
 
   private int frame(int requested) {
-    return Math.min(Math.max(requested, rowsPerFrame), ServerConfig.MAX_ROWS_PER_FRAME);
+    return Math.min(Math.max(requested, config.rowsPerFrame()), ServerConfig.MAX_ROWS_PER_FRAME);
   }
 
   /** A prepared statement whose parameters say which Java class they take ({@link ParameterClasses}). */

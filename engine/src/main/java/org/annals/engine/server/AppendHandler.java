@@ -2,9 +2,7 @@ package org.annals.engine.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -66,12 +64,15 @@ final class AppendHandler {
       return;
     }
     try {
-      byte[] body = readLimited(request);
+      byte[] body = RequestBodies.readAtMost(request, maxRequestBytes);
+      if (body == null) {
+        JsonReplies.error(response, 413, "the request body is larger than " + maxRequestBytes
+            + " bytes, the most accepted; split the events into smaller appends");
+        return;
+      }
       List<NewEvent> events = parser.parse(body);
       AppendResult result = store.append(m.group(1), events);
       JsonReplies.reply(response, 200, positions(result));
-    } catch (BodyTooLarge e) {
-      JsonReplies.error(response, 413, e.getMessage());
     } catch (EventTooLargeException e) {
       JsonReplies.error(response, 413, e.getMessage());
     } catch (WrongExpectedVersionException e) {
@@ -86,25 +87,6 @@ final class AppendHandler {
       LOG.error("append to {} failed", target, e);
       JsonReplies.error(response, 500, "the append failed inside the server: " + e.getMessage());
     }
-  }
-
-  private byte[] readLimited(HttpServletRequest request) throws IOException {
-    long declared = request.getContentLengthLong();
-    if (declared > maxRequestBytes) {
-      throw new BodyTooLarge(declared);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[64 * 1024];
-    try (InputStream in = request.getInputStream()) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        out.write(buf, 0, n);
-        if (out.size() > maxRequestBytes) {
-          throw new BodyTooLarge(out.size());
-        }
-      }
-    }
-    return out.toByteArray();
   }
 
   private ObjectNode positions(AppendResult result) {
@@ -125,14 +107,5 @@ final class AppendHandler {
       e.put("recorded_at", Instant.ofEpochMilli(p.recordedAt()).toString());
     }
     return body;
-  }
-
-  private final class BodyTooLarge extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    BodyTooLarge(long size) {
-      super("the request body is " + (size < 0 ? "too large" : "at least " + size + " bytes")
-          + "; at most " + maxRequestBytes + " bytes are accepted; split the events into smaller appends");
-    }
   }
 }

@@ -3,7 +3,8 @@ package org.annals.engine.server;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.servlet.http.HttpServletRequest;
 
 /**
@@ -16,6 +17,8 @@ import javax.servlet.http.HttpServletRequest;
  * other programs send no {@code Origin}. Thread-safe.
  */
 final class BrowserGuard {
+  private static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9A-Fa-f:]+");
+  private static final Pattern SCHEME = Pattern.compile("https?://");
   private final boolean loopbackOnly;
 
   /** @param host the address the server is bound to */
@@ -31,11 +34,16 @@ final class BrowserGuard {
           + host;
     }
     String origin = request.getHeader("Origin");
-    if (origin != null && (host == null || !origin.toLowerCase(Locale.ROOT).matches("https?://\\Q"
-        + host.toLowerCase(Locale.ROOT) + "\\E"))) {
+    if (origin != null && (host == null || !sameHost(origin, host))) {
       return "requests from web pages of other sites are refused (Origin " + origin + ")";
     }
     return null;
+  }
+
+  /** Whether an Origin names the host the request was sent to, by either scheme. */
+  private static boolean sameHost(String origin, String host) {
+    Matcher scheme = SCHEME.matcher(origin);
+    return scheme.lookingAt() && origin.substring(scheme.end()).equalsIgnoreCase(host);
   }
 
   /** The host of a Host header: without its port, an IPv6 address without its brackets. */
@@ -53,7 +61,7 @@ final class BrowserGuard {
       return true;
     }
     // Only literal addresses: a name would be looked up, and a rebound name resolves to loopback.
-    if (!host.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
+    if (!ADDRESS.matcher(host).matches()) {
       return false;
     }
     try {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
@@ -38,13 +37,10 @@ final class CancelHandler {
           + " {\"connection_id\": ..., \"statement_id\": ...}");
       return;
     }
-    byte[] body;
-    try (InputStream in = request.getInputStream()) {
-      body = in.readNBytes(MAX_BODY_BYTES + 1);
-    }
+    byte[] body = RequestBodies.readAtMost(request, MAX_BODY_BYTES);
     JsonNode cancel;
     try {
-      cancel = body.length > MAX_BODY_BYTES ? null : JsonReplies.JSON.readTree(body);
+      cancel = body == null ? null : JsonReplies.JSON.readTree(body);
     } catch (JsonProcessingException e) {
       cancel = null;
     }

@@ -1,7 +1,6 @@
 package org.annals.engine.server;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServletRequest;
@@ -74,7 +73,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
           + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
       return;
     }
-    byte[] body = readLimited(request);
+    byte[] body = RequestBodies.readAtMost(request, maxRequestBytes);
     if (body == null) {
       JsonReplies.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
           "a JDBC request may be at most " + maxRequestBytes + " bytes");
@@ -103,17 +102,6 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     response.setStatus(status);
     response.setContentLength(body.length);
     response.getOutputStream().write(body);
-  }
-
-  /** The body, or null if it is larger than the limit (no client gets to fill the heap). */
-  private byte[] readLimited(HttpServletRequest request) throws IOException {
-    if (request.getContentLengthLong() > maxRequestBytes) {
-      return null;
-    }
-    try (InputStream in = request.getInputStream()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes + 1));
-      return body.length > maxRequestBytes ? null : body;
-    }
   }
 
   private static boolean startsWithBrace(byte[] body) {
