@@ -208,14 +208,17 @@ final class AnnalsConnection extends AvaticaConnection {
     }
   }
 
-  /** Closes the connection; one the server no longer has, or a server gone, is closed all the same. */
+  /**
+   * Closes the connection; one the server no longer has, a server gone, or a server that no longer
+   * lets its user in (removed since), is closed all the same: there is nothing left to release.
+   */
   @Override
   public void close() throws SQLException {
     try {
       super.close();
     } catch (SQLException e) {
       if (!(e.getCause() instanceof RuntimeException cause) || !ServerErrors.transportFailed(cause)
-          && !(cause instanceof AvaticaClientRuntimeException)) {
+          && !(cause instanceof AvaticaClientRuntimeException) && ServerErrors.httpRefusal(cause) == null) {
         throw e;
       }
     }

@@ -8,18 +8,21 @@ import java.util.regex.Pattern;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 
 /**
- * A parsed {@code jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]}:
- * where the Annals server listens, which of Avatica's serializations to speak (protobuf unless
- * the URL says json), and whether the server pushes work into its storage scans (the server's
- * {@code pushdown} connection property, for tools that take only a URL).
+ * A parsed {@code jdbc:annals://host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false]}:
+ * where the Annals server listens, whether over HTTPS, which of Avatica's serializations to speak
+ * (protobuf unless the URL says json), and whether the server pushes work into its storage scans
+ * (the server's {@code pushdown} connection property, for tools that take only a URL).
  *
  * @param host a host name, an IPv4 address or a bracketed IPv6 address, as written in the URL
+ * @param ssl whether to speak HTTPS, checking the server's certificate against the trust store
  * @param pushdown "true" or "false" as the URL gives it, or null when it does not
  */
-record AnnalsUrl(String host, int port, Serialization serialization, String pushdown) {
+record AnnalsUrl(String host, int port, boolean ssl, Serialization serialization, String pushdown) {
   static final String PREFIX = "jdbc:annals://";
-  static final String FORM = PREFIX + "host:port[/][?serialization=protobuf|json][&pushdown=true|false]";
+  static final String FORM = PREFIX
+      + "host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false]";
   static final String PUSHDOWN = "pushdown";
+  static final String SSL = "ssl";
 
   /** Host names as DNS and container runtimes write them (underscores included), or IPv4. */
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -56,13 +59,13 @@ record AnnalsUrl(String host, int port, Serialization serialization, String push
     }
     int port = port(url, address.substring(colon + 1));
     Map<String, String> query = question < 0 ? Map.of() : query(url, rest.substring(question + 1));
-    return new AnnalsUrl(host, port, serialization(url, query.get(SERIALIZATION)),
-        pushdown(url, query.get(PUSHDOWN)));
+    return new AnnalsUrl(host, port, "true".equals(flag(url, SSL, query.get(SSL))),
+        serialization(url, query.get(SERIALIZATION)), flag(url, PUSHDOWN, query.get(PUSHDOWN)));
   }
 
   /** The server's address as Avatica's {@code url} property wants it. */
   String httpUrl() {
-    return "http://" + host + ":" + port;
+    return (ssl ? "https://" : "http://") + host + ":" + port;
   }
 
   /** The colon after the closing bracket of {@code [v6 address]:port}, or -1 if there is none. */
@@ -91,9 +94,9 @@ record AnnalsUrl(String host, int port, Serialization serialization, String push
     for (String parameter : query.split("&", -1)) {
       int equals = parameter.indexOf('=');
       String name = equals < 0 ? parameter : parameter.substring(0, equals);
-      if (!name.equals(SERIALIZATION) && !name.equals(PUSHDOWN)) {
+      if (!name.equals(SERIALIZATION) && !name.equals(PUSHDOWN) && !name.equals(SSL)) {
         throw invalid(url, "'" + name + "' is not a known query parameter; the known ones are '"
-            + SERIALIZATION + "' and '" + PUSHDOWN + "'");
+            + SSL + "', '" + SERIALIZATION + "' and '" + PUSHDOWN + "'");
       }
       if (values.put(name, equals < 0 ? "" : parameter.substring(equals + 1)) != null) {
         throw invalid(url, "'" + name + "' is given more than once");
@@ -113,13 +116,14 @@ record AnnalsUrl(String host, int port, Serialization serialization, String push
     };
   }
 
-  private static String pushdown(String url, String value) throws SQLException {
+  /** A true-or-false parameter, lower-cased, or null when the URL does not give it. */
+  private static String flag(String url, String name, String value) throws SQLException {
     if (value == null) {
       return null;
     }
     String lower = value.toLowerCase(Locale.ROOT);
     if (!lower.equals("true") && !lower.equals("false")) {
-      throw invalid(url, "'" + value + "' is not a pushdown setting; use true or false");
+      throw invalid(url, "'" + value + "' is not a " + name + " setting; use true or false");
     }
     return lower;
   }

@@ -14,8 +14,11 @@ import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 
 /**
- * The thin JDBC driver: {@code jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]} is
- * Avatica's remote client talking to an Annals server over HTTP. It registers itself with
+ * The thin JDBC driver: {@code jdbc:annals://host:port[/][?ssl=true][&serialization=protobuf|json][&pushdown=true|false]}
+ * is Avatica's remote client talking to an Annals server over HTTP or HTTPS. JDBC's {@code user} and
+ * {@code password} become HTTP BASIC authentication; Avatica's {@code truststore} and
+ * {@code truststore_password} name the certificates an HTTPS server's is checked against (the
+ * JVM's own otherwise). It registers itself with
  * DriverManager when loaded and is listed in {@code META-INF/services/java.sql.Driver}. URLs of the
  * in-process driver ({@code jdbc:annals:embedded:}) are not its own. Thread-safe.
  *
@@ -28,6 +31,8 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
   static final String VERSION_RESOURCE = "org/annals/jdbc/annals-jdbc.properties";
   /** How the server is to send result frames: {@code columns} (the driver's default) or Avatica's {@code rows}. */
   static final String FRAMES = "frames";
+  static final String USER = "user";
+  static final String PASSWORD = "password";
 
   static {
     new Driver().register();
@@ -78,6 +83,10 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
       throw new SQLException("Could not open a connection to " + url + ": " + refused.getMessage(),
           refused.getSQLState(), refused.getErrorCode(), e);
     } catch (RuntimeException e) {
+      SQLException refused = ServerErrors.httpRefusal(e);
+      if (refused != null) {
+        throw refused;
+      }
       // Avatica's HTTP client reports I/O failures unchecked; a JDBC caller expects SQLException.
       String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
       throw new SQLException("Could not connect to the Annals server at " + server.httpUrl()
@@ -99,6 +108,15 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
     properties.setProperty(BuiltInConnectionProperty.FACTORY.camelName(), ClientServiceFactory.class.getName());
     if (server.pushdown() != null) {
       properties.setProperty(AnnalsUrl.PUSHDOWN, server.pushdown());
+    }
+    // JDBC's user and password travel as HTTP BASIC authentication on every request; the password
+    // is never sent as a connection property, where the server would see it in clear among the settings.
+    String user = properties.getProperty(USER);
+    String password = (String) properties.remove(PASSWORD);
+    if (user != null && !user.isEmpty()) {
+      properties.setProperty(BuiltInConnectionProperty.AUTHENTICATION.camelName(), "BASIC");
+      properties.setProperty(BuiltInConnectionProperty.AVATICA_USER.camelName(), user);
+      properties.setProperty(BuiltInConnectionProperty.AVATICA_PASSWORD.camelName(), password == null ? "" : password);
     }
     // Frames in columns are smaller on the wire than Avatica's rows; a caller may still ask for rows.
     if (properties.getProperty(FRAMES) == null) {

@@ -2,6 +2,7 @@ package org.annals.jdbc;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import javax.net.ssl.SSLException;
 import java.sql.SQLTimeoutException;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaSqlException;
@@ -40,6 +41,35 @@ final class ServerErrors {
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return new SQLException("the server at " + url + " could not be reached or stopped answering: "
         + cause.getMessage(), "08006", e);
+  }
+
+  /**
+   * The server refused the request at the HTTP level, before any JDBC work: a wrong user or
+   * password (401), or a request it does not accept from this client (403). Avatica's client
+   * keeps only the status, so the message says what each usually means. Null for any other failure.
+   */
+  static SQLException httpRefusal(RuntimeException e) {
+    String text = e.getMessage() == null ? "" : e.getMessage();
+    if (text.endsWith("HTTP/401")) {
+      return new SQLException("the server refused the user name and password (HTTP 401): give the JDBC properties"
+          + " user and password of a user made with 'annals user add'", "28000", e);
+    }
+    if (text.endsWith("HTTP/403")) {
+      return new SQLException("the server refused this client (HTTP 403): a server on a loopback address answers"
+          + " only URLs that name it by a loopback address or localhost", "28000", e);
+    }
+    if (text.endsWith("HTTP/400")) {
+      return new SQLException("the server could not read the request (HTTP 400); if it serves HTTPS, add ssl=true to"
+          + " the URL", "08001", e);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        return new SQLException("the TLS handshake with the server failed: " + t.getMessage() + ". If the server's"
+            + " certificate is your own, name a trust store that holds it with the properties truststore and"
+            + " truststore_password; if the server speaks plain HTTP, leave ssl=true out of the URL", "08001", e);
+      }
+    }
+    return null;
   }
 
   /** Whether the failure is the HTTP transport's (refused, reset, timed out), not the server's answer. */

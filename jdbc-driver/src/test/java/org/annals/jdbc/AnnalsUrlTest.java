@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,7 +28,15 @@ class AnnalsUrlTest {
   })
   void parsesGoodForms(String url, String host, int port, Serialization serialization, String pushdown)
       throws SQLException {
-    assertEquals(new AnnalsUrl(host, port, serialization, pushdown), AnnalsUrl.parse(url));
+    assertEquals(new AnnalsUrl(host, port, false, serialization, pushdown), AnnalsUrl.parse(url));
+  }
+
+  @Test
+  void sslTrueSpeaksHttps() throws SQLException {
+    AnnalsUrl url = AnnalsUrl.parse("jdbc:annals://db.example:8765?ssl=true&pushdown=false");
+    assertEquals(new AnnalsUrl("db.example", 8765, true, Serialization.PROTOBUF, "false"), url);
+    assertEquals("https://db.example:8765", url.httpUrl());
+    assertEquals("http://db.example:8765", AnnalsUrl.parse("jdbc:annals://db.example:8765?ssl=false").httpUrl());
   }
 
   @ParameterizedTest
@@ -55,9 +64,10 @@ class AnnalsUrlTest {
       "jdbc:annals://user@localhost:8765             | 'user@localhost' is not a host name",
       "jdbc:annals://::1:8765                        | '::1' is not a host name",
       "jdbc:annals://localhost:8765/annals           | a path ('/annals') is not allowed after host:port",
-      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the known ones are 'serialization' and 'pushdown'",
+      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the known ones are 'ssl', 'serialization' and 'pushdown'",
       "jdbc:annals://h:1?pushdown=maybe              | 'maybe' is not a pushdown setting; use true or false",
       "jdbc:annals://h:1?pushdown=false&pushdown=true | 'pushdown' is given more than once",
+      "jdbc:annals://h:1?ssl=yes                     | 'yes' is not a ssl setting; use true or false",
       "jdbc:annals://localhost:8765/?                | '' is not a known query parameter",
       "jdbc:annals://h:1?serialization=xml           | 'xml' is not a serialization; use protobuf or json",
       "jdbc:annals://h:1?serialization               | '' is not a serialization; use protobuf or json",
@@ -69,6 +79,7 @@ class AnnalsUrlTest {
     assertTrue(e.getMessage().startsWith("Invalid Annals JDBC URL '" + url + "': " + problem),
         e.getMessage());
     assertTrue(e.getMessage().endsWith(
-        ". Expected jdbc:annals://host:port[/][?serialization=protobuf|json][&pushdown=true|false]"), e.getMessage());
+        ". Expected jdbc:annals://host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false]"),
+        e.getMessage());
   }
 }

@@ -73,14 +73,35 @@ class DriverTest {
     info.setProperty("factory", "com.example.Factory");
 
     Properties avatica = Driver.avaticaProperties(
-        new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF, null), info);
+        new AnnalsUrl("localhost", 8765, false, Serialization.PROTOBUF, null), info);
 
     assertEquals("ann", avatica.getProperty("user"));
     assertEquals("http://localhost:8765", avatica.getProperty("url"));
     assertEquals("PROTOBUF", avatica.getProperty("serialization"));
     assertEquals(ClientServiceFactory.class.getName(), avatica.getProperty("factory"));
     assertEquals("columns", avatica.getProperty("frames"));
-    assertEquals(5, avatica.size());
+    // The user also becomes Avatica's BASIC user (authentication, avatica_user, avatica_password).
+    assertEquals("ann", avatica.getProperty("avatica_user"));
+    assertEquals(8, avatica.size());
+  }
+
+  @Test
+  void userAndPasswordBecomeBasicAuthenticationAndThePasswordIsNeverSentAsAProperty() {
+    Properties info = new Properties();
+    info.setProperty("user", "ann");
+    info.setProperty("password", "s3cret-pass");
+
+    Properties avatica = Driver.avaticaProperties(
+        new AnnalsUrl("localhost", 8765, true, Serialization.PROTOBUF, null), info);
+
+    assertEquals("BASIC", avatica.getProperty("authentication"));
+    assertEquals("ann", avatica.getProperty("avatica_user"));
+    assertEquals("s3cret-pass", avatica.getProperty("avatica_password"));
+    assertEquals("https://localhost:8765", avatica.getProperty("url"));
+    assertEquals(null, avatica.getProperty("password"));
+    // What Avatica sends the server as connection properties: no password among them.
+    assertFalse(org.apache.calcite.avatica.remote.Service.OpenConnectionRequest.serializeProperties(avatica)
+        .containsValue("s3cret-pass"));
   }
 
   @Test
@@ -88,7 +109,7 @@ class DriverTest {
     Properties info = new Properties();
     info.setProperty("frames", "rows");
 
-    Properties avatica = Driver.avaticaProperties(new AnnalsUrl("localhost", 8765, Serialization.PROTOBUF, null), info);
+    Properties avatica = Driver.avaticaProperties(new AnnalsUrl("localhost", 8765, false, Serialization.PROTOBUF, null), info);
 
     assertEquals("rows", avatica.getProperty("frames"));
   }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.annals.engine.server.ServerConfig;
+import org.annals.engine.server.ServerLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class AbandonedCursorsTest {
   @BeforeAll
   static void start() throws Exception {
     shop = ShopServer.start(dir, 3_000, 300,
-        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withIdleTimeoutSeconds(5));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(100).withIdleTimeoutSeconds(5)));
     driver = ThinDriver.load();
   }
 

@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.annals.engine.server.ServerConfig;
+import org.annals.engine.server.ServerLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ class ConnectionLimitsTest {
   @BeforeAll
   static void start() throws Exception {
     shop = ShopServer.start(dir, 500, 0,
-        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withMaxConnections(3));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(100)
+            .withConnections(3, ServerLimits.DEFAULT_MAX_CONNECTIONS_PER_USER, ServerLimits.DEFAULT_MAX_STATEMENTS_PER_CONNECTION)));
     driver = ThinDriver.load();
   }
 

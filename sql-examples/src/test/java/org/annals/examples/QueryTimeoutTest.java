@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import org.annals.engine.server.ServerConfig;
+import org.annals.engine.server.ServerLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class QueryTimeoutTest {
   @BeforeAll
   static void start() throws Exception {
     shop = ShopServer.start(dir, 5_000, 0,
-        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withQueryTimeoutSeconds(2));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(100).withQueryTimeoutSeconds(2)));
     driver = ThinDriver.load();
   }
 

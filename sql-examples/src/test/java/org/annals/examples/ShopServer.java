@@ -5,6 +5,7 @@ import org.annals.engine.demo.ShopHistoryGenerator;
 import org.annals.engine.demo.SimulatedClock;
 import org.annals.engine.server.AnnalsServer;
 import org.annals.engine.server.ServerConfig;
+import org.annals.engine.server.ServerLimits;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreOptions;
 
@@ -28,8 +29,7 @@ final class ShopServer implements AutoCloseable {
    * @param rowsPerFrame the server's frame size; small ones make every result span many frames
    */
   static ShopServer start(Path dir, int flushed, int unflushed, int rowsPerFrame) throws Exception {
-    return start(dir, flushed, unflushed, new ServerConfig("127.0.0.1", 0, rowsPerFrame,
-        ServerConfig.DEFAULT_MAX_REQUEST_BYTES));
+    return start(dir, flushed, unflushed, ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(rowsPerFrame)));
   }
 
   /** As above, with the server's configuration given whole. */

@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
           + " (--size and --seed apply only to an empty folder)");
     }
     clock.release();
-    ServerConfig config = server.config();
+    ServerConfig config = server.config(data);
     Serving.serveUntilStopped(store, config, System.out, () -> printGuide(config));
     return 0;
   }

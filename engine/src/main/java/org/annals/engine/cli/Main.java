@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "annals", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Annals: an event store you query with SQL.",
     subcommands = {ServeCommand.class, DemoCommand.class, GenerateCommand.class, ImportCommand.class,
-        SqlCommand.class, FlushCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+        SqlCommand.class, FlushCommand.class, StatusCommand.class, UserCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
   /** A failed command prints what went wrong, not a stack trace, and exits with status 1. */
   private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
     String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    command.getErr().println("annals " + command.getCommandName() + ": " + message);
+    command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
     command.getErr().flush();
     return 1;
   }

@@ -2,6 +2,7 @@ package org.annals.engine.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.annals.engine.server.ServerConfig;
 import org.annals.storage.EventStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Serving.serveUntilStopped(EventStore.open(data), server.config(), System.out, () -> { });
+    ServerConfig config = server.config(data);
+    Serving.serveUntilStopped(EventStore.open(data), config, System.out, () -> { });
     return 0;
   }
 }

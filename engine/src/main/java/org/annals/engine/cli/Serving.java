@@ -2,8 +2,11 @@ package org.annals.engine.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.annals.engine.server.AnnalsServer;
+import org.annals.engine.server.BrowserGuard;
 import org.annals.engine.server.ServerConfig;
 import org.annals.storage.EventStore;
 
@@ -31,9 +34,24 @@ final class Serving {
     out.println("Annals is serving " + store.options().dataFolder().toAbsolutePath());
     out.println("  JDBC URL:    " + server.jdbcUrl());
     out.println("  HTTP append: POST " + server.url() + "/streams/{stream}/events");
+    warnings(server, config).forEach(warning -> out.println("  WARNING: " + warning));
     announce.run();
     out.println("Stop with Ctrl-C (or SIGTERM); the memtable is flushed on the way out.");
     out.flush();
     stopped.await();
+  }
+
+  /** What the operator should know about who can reach the server. */
+  private static List<String> warnings(AnnalsServer server, ServerConfig config) {
+    List<String> warnings = new ArrayList<>();
+    boolean exposed = !BrowserGuard.loopback(config.host());
+    if (server.users() == 0 && exposed) {
+      warnings.add("anyone who reaches " + config.host() + ":" + server.port() + " can read and append (--allow-anonymous);"
+          + " add users with 'annals user add'");
+    }
+    if (server.users() > 0 && exposed && !config.security().tls()) {
+      warnings.add("passwords cross the network in clear text; serve HTTPS with --tls-keystore");
+    }
+    return warnings;
   }
 }

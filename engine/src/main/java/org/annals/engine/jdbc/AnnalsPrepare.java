@@ -1,10 +1,14 @@
 package org.annals.engine.jdbc;
 
 import java.lang.reflect.Type;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.annals.engine.security.Role;
 import org.annals.engine.sql.CancelChecks;
+import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SqlErrors;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -16,6 +20,8 @@ import org.apache.calcite.prepare.CalcitePrepareImpl;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -26,9 +32,14 @@ import org.apache.calcite.sql.parser.SqlParser;
  * DELETE and MERGE (events are immutable) and DDL (streams appear with their first event). The
  * refusal names the statement and what to do instead, with SQLState 0A000. A SELECT's plan is
  * kept for the connection's next use of the same text ({@link PlanCache}). Every plan gets its
- * cancel checks ({@link CancelChecks}) before it is compiled.
+ * cancel checks ({@link CancelChecks}) before it is compiled. A statement the connection's roles
+ * do not allow is refused with 42501 ({@link Role}); one too large or deep to plan with 54001.
  */
 final class AnnalsPrepare extends CalcitePrepareImpl {
+  /** PostgreSQL's statement_too_complex. */
+  private static final String TOO_COMPLEX = "54001";
+  /** PostgreSQL's insufficient_privilege. */
+  private static final String INSUFFICIENT_PRIVILEGE = "42501";
   private static final Pattern DDL = Pattern.compile(
       "^\\s*(CREATE|DROP|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|COMMENT)\\b", Pattern.CASE_INSENSITIVE);
 
@@ -42,9 +53,13 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     PlanCache.Key key = new PlanCache.Key(query.sql, context.getDefaultSchemaPath(), elementType, maxRowCount);
     CalciteSignature<T> cached = cache.get(key);
     if (cached != null) {
+      authorize(EnumSet.of(Role.READ), context);
       return cached;
     }
-    refuseUnsupported(query.sql, context);
+    SqlNode node = refuseUnsupported(query.sql, context);
+    if (node != null) {
+      authorize(rolesNeeded(node), context);
+    }
     CalciteSignature<T> plan = prepareUncached(context, query, elementType, maxRowCount);
     if (plan.statementType == Meta.StatementType.SELECT) {
       cache.put(key, plan);
@@ -58,6 +73,8 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
       return super.prepareSql(context, query, elementType, maxRowCount);
     } catch (RuntimeException e) {
       throw asSyntaxError(e, query.sql);
+    } catch (StackOverflowError e) {
+      throw tooDeep();
     }
   }
 
@@ -87,21 +104,62 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
   private static RuntimeException asSyntaxError(RuntimeException e, String sql) {
     Throwable innermost = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StackOverflowError) {
+        return tooDeep();
+      }
       if (t instanceof RelOptPlanner.CannotPlanException) {
         // Calcite's message goes on to dump the whole planner state; the first lines say it all.
         String summary = String.join(" ", t.getMessage().lines().limit(2).toList());
         return SqlErrors.of(SqlErrors.NOT_SUPPORTED, "this query uses something Annals cannot run"
             + " yet: " + summary);
       }
+      if (t.getMessage() != null && t.getMessage().contains("grows beyond 64 KB")) {
+        // Calcite compiles a statement into one Java method, and Java caps a method at 64 KB.
+        return SqlErrors.of(TOO_COMPLEX, "the statement is too large to compile: append at most about 1,000"
+            + " rows per INSERT ... VALUES (or send them as a prepared statement's batch), and keep IN lists to"
+            + " a few thousand values");
+      }
       if (t instanceof CalciteContextException || t instanceof SqlParseException) {
         innermost = t;
       }
     }
-    return innermost == null ? e
+    return innermost == null || innermost.getMessage() == null ? e
         : SqlErrors.of(SqlErrors.SYNTAX_ERROR, ParseErrors.explained(innermost.getMessage(), sql));
   }
 
-  private static void refuseUnsupported(String sql, Context context) {
+  /**
+   * What a statement needs of its connection's roles: an INSERT appends, and reads too unless
+   * it appends VALUES; anything else reads.
+   */
+  private static Set<Role> rolesNeeded(SqlNode node) {
+    if (node instanceof SqlInsert insert) {
+      return insert.getSource().getKind() == SqlKind.VALUES ? EnumSet.of(Role.APPEND) : Role.all();
+    }
+    return EnumSet.of(Role.READ);
+  }
+
+  /** Refuses (42501) a statement that needs a role its connection lacks. */
+  private static void authorize(Set<Role> needed, Context context) {
+    CalciteSchema annals = context.getRootSchema().getSubSchema(EventSchema.NAME, true);
+    if (annals == null || !(annals.schema instanceof EventSchema schema)) {
+      return;
+    }
+    Set<Role> granted = schema.settings().roles();
+    if (!granted.containsAll(needed)) {
+      throw SqlErrors.of(INSUFFICIENT_PRIVILEGE, "this statement needs the roles " + Role.labels(needed)
+          + ", and the connection has " + (granted.isEmpty() ? "none" : Role.labels(granted))
+          + "; connect as a user with them (annals user add --role ...)");
+    }
+  }
+
+  /** Deep but unparenthesised expressions (a + a + ... thousands of times) recurse as deeply as parentheses. */
+  private static RuntimeException tooDeep() {
+    return SqlErrors.of(TOO_COMPLEX, "the statement is too deeply nested to plan: write long chains of operators"
+        + " as IN lists, or split the statement");
+  }
+
+  /** Refuses what Annals cannot do; returns the parsed statement, or null if it does not parse. */
+  private static SqlNode refuseUnsupported(String sql, Context context) {
     Matcher ddl = DDL.matcher(sql);
     if (ddl.find()) {
       throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, ddl.group(1).toUpperCase(Locale.ROOT)
@@ -116,7 +174,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
           .withQuotedCasing(context.config().quotedCasing())
           .withCaseSensitive(context.config().caseSensitive())).parseStmt();
     } catch (SqlParseException e) {
-      return; // Calcite reports the syntax error itself, with its position.
+      return null; // Calcite reports the syntax error itself, with its position.
     }
     SqlKind kind = node.getKind();
     // Refused here as well as in EventTable, so that a table that takes no INSERT either (the
@@ -124,5 +182,6 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
       throw SqlErrors.immutable(kind.toString());
     }
+    return node;
   }
 }

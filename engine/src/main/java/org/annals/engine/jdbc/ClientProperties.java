@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import org.annals.engine.security.Role;
 
 /**
  * The connection properties a client may set, and the Calcite settings Annals always uses. A
@@ -34,12 +35,18 @@ public final class ClientProperties {
   public static final String QUERY_TIMEOUT = "query_timeout";
 
   /**
-   * What a client may send: credentials (accepted and ignored: Annals has no users yet; BI tools
-   * send them anyway), Avatica's own client settings, which stay on the client, {@link #PUSHDOWN},
-   * {@link #FRAMES} and {@link #QUERY_TIMEOUT}.
+   * What the connection may do: a comma-separated list of {@code read} and {@code append}, all by
+   * default. On a server, a client may ask for fewer roles than its user has, never more.
+   */
+  public static final String ROLES = "roles";
+
+  /**
+   * What a client may send: credentials (which reach a server as HTTP BASIC authentication, never
+   * as properties), Avatica's own client settings, which stay on the client, {@link #PUSHDOWN},
+   * {@link #FRAMES}, {@link #QUERY_TIMEOUT} and {@link #ROLES}.
    */
   public static final Set<String> ALLOWED = Set.of("user", "password", "url", "serialization",
-      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES, QUERY_TIMEOUT);
+      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES, QUERY_TIMEOUT, ROLES);
 
   /** Internal: the data folder of an embedded connection. */
   static final String DATA_FOLDER = "annals.dataFolder";
@@ -47,6 +54,8 @@ public final class ClientProperties {
   static final String PUSHDOWN_SETTING = "annals.pushdown";
   /** Internal: the connection's {@link #QUERY_TIMEOUT}, checked, in seconds. */
   static final String QUERY_TIMEOUT_SETTING = "annals.queryTimeout";
+  /** Internal: the connection's {@link #ROLES}, checked. */
+  static final String ROLES_SETTING = "annals.roles";
 
   private ClientProperties() {}
 
@@ -72,6 +81,19 @@ public final class ClientProperties {
   /** Whether the client asks for {@link #FRAMES} in columns; anything but rows or columns is refused. */
   public static boolean columnFrames(Properties client) throws SQLException {
     return saysOther(client, FRAMES, "rows", "columns");
+  }
+
+  /** The client's {@link #ROLES}, every role if it names none; an unknown role is refused. */
+  public static Set<Role> roles(Properties client) throws SQLException {
+    String value = client == null ? null : client.getProperty(ROLES);
+    if (value == null) {
+      return Role.all();
+    }
+    try {
+      return Role.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException("connection property " + ROLES + ": " + e.getMessage(), "08001");
+    }
   }
 
   /** The client's {@link #QUERY_TIMEOUT} in seconds, 0 if it sets none; anything but a whole number from 0 is refused. */

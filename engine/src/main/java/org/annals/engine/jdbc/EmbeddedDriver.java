@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.Set;
 import org.annals.engine.AnnalsVersion;
+import org.annals.engine.security.Role;
 import org.annals.engine.sql.ConnectionSettings;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SystemSchema;
@@ -64,6 +66,7 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
     props.setProperty(ClientProperties.PUSHDOWN_SETTING, Boolean.toString(ClientProperties.pushdown(info)));
     props.setProperty(ClientProperties.QUERY_TIMEOUT_SETTING,
         Integer.toString(ClientProperties.queryTimeoutSeconds(info)));
+    props.setProperty(ClientProperties.ROLES_SETTING, Role.labels(ClientProperties.roles(info)));
     try {
       props.setProperty(ClientProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
     } catch (InvalidPathException e) {
@@ -113,7 +116,9 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       Properties settings = calcite.getProperties();
       boolean pushdown = Boolean.parseBoolean(settings.getProperty(ClientProperties.PUSHDOWN_SETTING, "true"));
       long timeoutMillis = 1000L * Integer.parseInt(settings.getProperty(ClientProperties.QUERY_TIMEOUT_SETTING, "0"));
-      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store, new ConnectionSettings(pushdown, timeoutMillis)));
+      Set<Role> roles = Role.parseList(settings.getProperty(ClientProperties.ROLES_SETTING));
+      SchemaPlus annals = root.add(EventSchema.NAME,
+          new EventSchema(store, new ConnectionSettings(pushdown, timeoutMillis, roles)));
       annals.setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(store, calcite.config().fun(SqlOperatorTable.class,
           SqlStdOperatorTable.instance())));

@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.WeakHashMap;
 import org.annals.engine.jdbc.ClientProperties;
+import org.annals.engine.security.Role;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.RootScans;
 import org.annals.engine.sql.SqlErrors;
@@ -91,6 +92,10 @@ final class AnnalsMeta extends JdbcMeta {
   private static final String TOO_MANY_CONNECTIONS = "53300";
   /** Invalid SQL statement name: a statement id the connection does not have. */
   private static final String NOT_YOUR_STATEMENT = "26000";
+  /** PostgreSQL's insufficient_privilege. */
+  private static final String INSUFFICIENT_PRIVILEGE = "42501";
+  /** SQL's invalid authorization specification. */
+  private static final String INVALID_AUTHORIZATION = "28000";
   /** How JdbcMeta's own settings start, which come to it with the connection properties. */
   private static final String AVATICA_SETTINGS = "avatica.";
 
@@ -109,6 +114,8 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private final Map<Integer, ScanCursor> scans = new ConcurrentHashMap<>();
   /** How many requests each connection and statement has under way ({@link #busy}). */
+  /** The user who opened each connection, on a server with users. */
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
   private final Map<String, Integer> busyConnections = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> busyStatements = new ConcurrentHashMap<>();
   /** Runs {@link #sweep} while the server runs. */
@@ -128,9 +135,9 @@ final class AnnalsMeta extends JdbcMeta {
   private enum ClientFrames { OBJECTS, ROWS, COLUMNS }
 
   AnnalsMeta(String embeddedUrl, ServerConfig config) throws SQLException {
-    super(embeddedUrl, caches(config.idleTimeoutSeconds()));
+    super(embeddedUrl, caches(config.limits().idleTimeoutSeconds()));
     this.config = config;
-    long every = Math.max(1, Math.min(30, config.idleTimeoutSeconds() / 4));
+    long every = Math.max(1, Math.min(30, config.limits().idleTimeoutSeconds() / 4));
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
   }
 
@@ -177,6 +184,7 @@ final class AnnalsMeta extends JdbcMeta {
       closeScans(cursor -> !connections.containsKey(cursor.connectionId())
           || !statements.containsKey(cursor.statementId()));
       clientFrames.keySet().removeIf(id -> !connections.containsKey(id));
+      owners.keySet().removeIf(id -> !connections.containsKey(id));
     } catch (RuntimeException e) {
       LOG.warn("sweeping idle connections failed; the next sweep tries again: {}", e.getMessage(), e);
     }
@@ -196,22 +204,85 @@ final class AnnalsMeta extends JdbcMeta {
       throw ClientErrors.toClient(e);
     }
     // A client may shorten the server's limit, never lengthen it or lift it.
-    int serverLimit = config.queryTimeoutSeconds();
+    int serverLimit = config.limits().queryTimeoutSeconds();
     if (serverLimit > 0 && (timeout == 0 || timeout > serverLimit)) {
       timeout = serverLimit;
     }
+    RequestUser user = RequestUser.current();
+    Set<Role> roles = grantedRoles(user, client);
     Map<String, String> settings = new HashMap<>();
     settings.put(ClientProperties.QUERY_TIMEOUT, Integer.toString(timeout));
+    settings.put(ClientProperties.ROLES, Role.labels(roles));
     if (!pushdown) {
       settings.put(ClientProperties.PUSHDOWN, "false");
     }
+    ServerLimits limits = config.limits();
     synchronized (this) {
       getConnectionCache().cleanUp();
-      if (getConnectionCache().size() >= config.maxConnections()) {
-        throw SqlErrors.of(TOO_MANY_CONNECTIONS, "the server has its most connections open (" + config.maxConnections()
+      if (getConnectionCache().size() >= limits.maxConnections()) {
+        throw SqlErrors.of(TOO_MANY_CONNECTIONS, "the server has its most connections open (" + limits.maxConnections()
             + "); close one you no longer use, or start the server with a higher --max-connections");
       }
+      if (!user.anonymous()) {
+        Set<String> open = getConnectionCache().asMap().keySet();
+        long held = owners.entrySet().stream()
+            .filter(owner -> owner.getValue().equals(user.name()) && open.contains(owner.getKey())).count();
+        if (held >= limits.maxConnectionsPerUser()) {
+          throw SqlErrors.of(TOO_MANY_CONNECTIONS, user.describe() + " has " + held + " connections open, the most one"
+              + " user may (--max-connections-per-user); close one you no longer use");
+        }
+        owners.put(ch.id, user.name());
+      }
       super.openConnection(ch, settings);
+    }
+  }
+
+  /**
+   * The roles a new connection gets: its user's, or fewer if the client asks for fewer with the
+   * {@code roles} property (a reporting tool that should never append, say); never more.
+   */
+  private static Set<Role> grantedRoles(RequestUser user, Properties client) {
+    String asked = client.getProperty(ClientProperties.ROLES);
+    if (asked == null) {
+      return user.roles();
+    }
+    Set<Role> roles;
+    try {
+      roles = Role.parseList(asked);
+    } catch (IllegalArgumentException e) {
+      throw SqlErrors.of("08001", "connection property roles: " + e.getMessage());
+    }
+    if (!user.roles().containsAll(roles)) {
+      throw SqlErrors.of(INSUFFICIENT_PRIVILEGE, user.describe() + " has the roles " + Role.labels(user.roles())
+          + ", not " + Role.labels(roles));
+    }
+    return roles;
+  }
+
+  /**
+   * Refuses a request for a connection its user did not open: connection ids are the clients'
+   * own random UUIDs, but one user must not use another's connection even knowing its id.
+   */
+  private void checkUser(String connectionId) {
+    String owner = owners.get(connectionId);
+    RequestUser user = RequestUser.current();
+    if (owner != null && !owner.equals(user.name())) {
+      throw SqlErrors.of(INVALID_AUTHORIZATION, "connection " + connectionId + " was opened by another user");
+    }
+  }
+
+  /** Refuses a new statement on a connection that holds its most. */
+  private void checkStatementRoom(String connectionId) {
+    Connection connection = getConnectionCache().getIfPresent(connectionId);
+    if (connection == null) {
+      return; // JdbcMeta reports the missing connection itself.
+    }
+    long held = getStatementCache().asMap().values().stream()
+        .filter(info -> calciteStatement(info).connection == connection).count();
+    int most = config.limits().maxStatementsPerConnection();
+    if (held >= most) {
+      throw SqlErrors.of(TOO_MANY_CONNECTIONS, "connection " + connectionId + " has " + held + " statements open, the"
+          + " most one connection may (--max-statements-per-connection); close the ones you no longer use");
     }
   }
 
@@ -243,12 +314,15 @@ final class AnnalsMeta extends JdbcMeta {
       Integer statementId = first instanceof StatementHandle h ? h.id : null;
       busy(connectionId, statementId, 1);
       try {
-        if (first instanceof StatementHandle h) {
-          try {
-            checkOwner(h);
-          } catch (RuntimeException e) {
-            throw ClientErrors.toClient(e);
+        try {
+          if (connectionId != null) {
+            checkUser(connectionId);
           }
+          if (first instanceof StatementHandle h) {
+            checkOwner(h);
+          }
+        } catch (RuntimeException e) {
+          throw ClientErrors.toClient(e);
         }
         Object result = method.invoke(this, args);
         if (method.getName().equals("openConnection")) {
@@ -425,12 +499,14 @@ final class AnnalsMeta extends JdbcMeta {
   }
 
   private int frame(int requested) {
-    return Math.min(Math.max(requested, config.rowsPerFrame()), ServerConfig.MAX_ROWS_PER_FRAME);
+    return Math.min(Math.max(requested, config.limits().rowsPerFrame()), ServerConfig.MAX_ROWS_PER_FRAME);
   }
 
   /** A prepared statement whose parameters say which Java class they take ({@link ParameterClasses}). */
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+    SqlLimits.check(sql, config.limits());
+    checkStatementRoom(ch.id);
     StatementHandle h = super.prepare(ch, sql, maxRowCount);
     h.signature = ParameterClasses.of(h.signature);
     return h;
@@ -439,6 +515,7 @@ final class AnnalsMeta extends JdbcMeta {
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
+    SqlLimits.check(sql, config.limits());
     closeScan(h);
     begin(h);
     try {
@@ -546,6 +623,12 @@ final class AnnalsMeta extends JdbcMeta {
   }
 
   @Override
+  public StatementHandle createStatement(ConnectionHandle ch) {
+    checkStatementRoom(ch.id);
+    return super.createStatement(ch);
+  }
+
+  @Override
   public void closeStatement(StatementHandle h) {
     try {
       closeScan(h);
@@ -560,6 +643,7 @@ final class AnnalsMeta extends JdbcMeta {
       closeScans(cursor -> cursor.connectionId().equals(ch.id));
     } finally {
       clientFrames.remove(ch.id);
+      owners.remove(ch.id);
       super.closeConnection(ch);
     }
   }
@@ -567,6 +651,7 @@ final class AnnalsMeta extends JdbcMeta {
   @Override
   public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
       throws NoSuchStatementException {
+    sqlCommands.forEach(sql -> SqlLimits.check(sql, config.limits()));
     closeScan(h);
     begin(h);
     return super.prepareAndExecuteBatch(h, sqlCommands);
@@ -599,6 +684,7 @@ final class AnnalsMeta extends JdbcMeta {
    * @return false if the connection is not open, has no such statement, or that execution ended
    */
   boolean cancel(String connectionId, int statementId, int execution) {
+    checkUser(connectionId);
     Connection connection = getConnectionCache().getIfPresent(connectionId);
     StatementInfo info = getStatementCache().getIfPresent(statementId);
     if (connection == null || info == null) {

@@ -84,8 +84,8 @@ final class AppendHandler {
     } catch (StoreFailedException e) {
       JsonReplies.error(response, 503, e.getMessage());
     } catch (RuntimeException e) {
-      LOG.error("append to {} failed", target, e);
-      JsonReplies.error(response, 500, "the append failed inside the server: " + e.getMessage());
+      JsonReplies.error(response, 500, "the append failed inside the server"
+          + ErrorIds.logged(LOG, "append to " + target + " failed", e));
     }
   }
 

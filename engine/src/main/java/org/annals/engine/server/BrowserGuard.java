@@ -16,7 +16,7 @@ import javax.servlet.http.HttpServletRequest;
  * loopback address answers only requests addressed to a loopback name. JDBC drivers, curl and
  * other programs send no {@code Origin}. Thread-safe.
  */
-final class BrowserGuard {
+public final class BrowserGuard {
   private static final Pattern ADDRESS = Pattern.compile("[0-9.]+|[0-9A-Fa-f:]+");
   private static final Pattern SCHEME = Pattern.compile("https?://");
   private final boolean loopbackOnly;
@@ -56,7 +56,8 @@ final class BrowserGuard {
     }
   }
 
-  private static boolean loopback(String host) {
+  /** Whether a host name or literal address is this machine's loopback; a name other than localhost is not looked up. */
+  public static boolean loopback(String host) {
     if (host.equalsIgnoreCase("localhost")) {
       return true;
     }

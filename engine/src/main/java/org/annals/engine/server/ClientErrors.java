@@ -9,6 +9,8 @@ import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns any failure inside the server into what a JDBC client may see: the message and SQLState of
@@ -17,6 +19,7 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
  * (Avatica would otherwise send the server's whole trace to the client). Stateless.
  */
 final class ClientErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientErrors.class);
   /** SQLState for failures with no state of their own: general error. */
   static final String GENERAL = "HY000";
   private static final String NOT_A_NUMBER = "22018";
@@ -73,6 +76,9 @@ final class ClientErrors {
         message = "division by zero";
       } else if (NOT_A_NUMBER.equals(state)) {
         message = "a value cannot be read as a number: " + message;
+      } else if (state == null) {
+        // Not the client's mistake but the server's: the client gets an id to report, the log the trace.
+        message = message + ErrorIds.logged(LOG, "a request failed unexpectedly", e);
       }
     }
     return new Traceless(message, code, state == null ? GENERAL : state);

@@ -3,6 +3,7 @@ package org.annals.engine.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import javax.servlet.RequestDispatcher;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.http.HttpFields;
@@ -10,19 +11,28 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replies Jetty writes itself (a request it cannot parse, a handler that failed, a URI too
  * long) in the HTTP API's shape, {@code {"error": ..., "status": ...}}, where Jetty wrote an HTML
- * page naming its version and, for a failure, the exception. The failure itself is in the log.
+ * page naming its version and, for a failure, the exception. A failure is logged under an id
+ * that the reply names ({@link ErrorIds}).
  * Thread-safe.
  */
 final class JsonErrorPages extends ErrorHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(JsonErrorPages.class);
+
   @Override
   public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     baseRequest.setHandled(true);
-    JsonReplies.error(response, response.getStatus(), message(response.getStatus()));
+    String message = message(response.getStatus());
+    if (response.getStatus() >= 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
+      message += ErrorIds.logged(LOG, request.getMethod() + " " + target + " failed", failure);
+    }
+    JsonReplies.error(response, response.getStatus(), message);
   }
 
   @Override
@@ -37,7 +47,7 @@ final class JsonErrorPages extends ErrorHandler {
 
   private static String message(int status) {
     if (status >= 500) {
-      return "the server could not answer this request; what went wrong is in its log";
+      return "the server could not answer this request";
     }
     String reason = HttpStatus.getMessage(status);
     return "the request could not be served: " + (reason == null ? "HTTP " + status : reason);

@@ -2,9 +2,12 @@ package org.annals.engine.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import org.annals.engine.security.Role;
 import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
 import org.apache.calcite.avatica.remote.Handler;
 import org.apache.calcite.avatica.remote.JsonHandler;
@@ -15,7 +18,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 
 /**
- * One port for everything, closed to web pages of other sites ({@link BrowserGuard}):
+ * One port for everything, closed to web pages of other sites ({@link BrowserGuard}). On a server
+ * with users, Jetty has checked the request's user before it gets here; appends need the append
+ * role, and JDBC requests run as their user ({@link RequestUser}) for the Meta to check. Every
+ * request body is read whole within the server's {@link RequestBudget}.
  * {@code /streams/...} goes to the HTTP append API, {@code /cancel} to
  * statement cancels ({@link CancelHandler}); every other POST is an Avatica RPC, read whole and
  * handed to the JSON handler if it is a JSON document (it starts with '{') or to the protobuf
@@ -32,17 +38,19 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final ProtobufHandler protobuf;
   private final JsonHandler json;
   private final long maxRequestBytes;
+  private final RequestBudget budget;
 
   /**
    * @param protobuf the service protobuf requests go to
    * @param json the service JSON requests go to, over the same Meta
    */
   RoutingHandler(AppendHandler appends, CancelHandler cancels, BrowserGuard browsers, Service protobuf, Service json,
-      long maxRequestBytes) {
+      ServerLimits limits) {
     this.appends = appends;
     this.cancels = cancels;
     this.browsers = browsers;
-    this.maxRequestBytes = maxRequestBytes;
+    this.maxRequestBytes = limits.maxRequestBytes();
+    this.budget = new RequestBudget(limits.maxRequestBytesInFlight());
     this.protobuf = new ProtobufHandler(protobuf, new ScalarFrameTranslation(), NoopMetricsSystem.getInstance());
     this.json = new JsonHandler(json, NoopMetricsSystem.getInstance());
   }
@@ -56,23 +64,48 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, refusal);
       return;
     }
-    if (target.startsWith("/streams/") || target.equals("/streams")) {
-      baseRequest.setHandled(true);
-      appends.handle(target, request, response);
-      return;
-    }
-    if (target.equals(CancelHandler.PATH)) {
-      baseRequest.setHandled(true);
-      cancels.handle(request, response);
-      return;
-    }
+    RequestUser user = user(request);
     baseRequest.setHandled(true);
-    if (!"POST".equals(request.getMethod())) {
+    if (target.equals(CancelHandler.PATH)) {
+      runAs(user, () -> cancels.handle(request, response));
+      return;
+    }
+    boolean append = target.startsWith("/streams/") || target.equals("/streams");
+    if (!append && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
           + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
       return;
     }
+    if (append && !user.roles().contains(Role.APPEND)) {
+      JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
+          + " may not append events: that takes the append role (annals user add --role append)");
+      return;
+    }
+    long reserved = reservation(request);
+    try {
+      if (!budget.reserve(reserved)) {
+        response.setHeader("Retry-After", "1");
+        JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the server is reading "
+            + budget.capacity() + " bytes of requests, its most at once (--max-request-bytes-in-flight); retry shortly");
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting to read a request", e);
+    }
+    try {
+      if (append) {
+        appends.handle(target, request, response);
+      } else {
+        runAs(user, () -> jdbc(request, response));
+      }
+    } finally {
+      budget.release(reserved);
+    }
+  }
+
+  private void jdbc(HttpServletRequest request, HttpServletResponse response) throws IOException {
     byte[] body = RequestBodies.readAtMost(request, maxRequestBytes);
     if (body == null) {
       JsonReplies.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
@@ -91,6 +124,46 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     // Avatica's handler turns every failure into an error response itself.
     Handler.HandlerResponse<byte[]> answer = protobuf.apply(body);
     reply(response, answer.getStatusCode(), "application/octet-stream;charset=utf-8", answer.getResponse());
+  }
+
+  /** What a request's body may take: its declared length, or the most a body may have if it declares none. */
+  private long reservation(HttpServletRequest request) {
+    if (!"POST".equals(request.getMethod())) {
+      return 0;
+    }
+    long declared = request.getContentLengthLong();
+    return declared < 0 ? maxRequestBytes : Math.min(declared, maxRequestBytes);
+  }
+
+  /** The request's user as Jetty authenticated them, with the roles the users file gives them. */
+  private static RequestUser user(HttpServletRequest request) {
+    if (request.getUserPrincipal() == null) {
+      return RequestUser.ANONYMOUS;
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (Role role : Role.values()) {
+      if (request.isUserInRole(role.label())) {
+        roles.add(role);
+      }
+    }
+    return new RequestUser(request.getRemoteUser(), roles);
+  }
+
+  private interface Reply {
+    void send() throws IOException;
+  }
+
+  private static void runAs(RequestUser user, Reply reply) throws IOException {
+    try {
+      RequestUser.as(user, () -> {
+        reply.send();
+        return null;
+      });
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
   }
 
   /**

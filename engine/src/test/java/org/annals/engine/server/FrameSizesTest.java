@@ -49,7 +49,7 @@ class FrameSizesTest {
     store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
     StoreRegistry.register(store);
     meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
-        new ServerConfig("127.0.0.1", 0, 100, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withQueryTimeoutSeconds(0));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(100).withQueryTimeoutSeconds(0)));
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     String c = open();
     Meta.StatementHandle insert = service.apply(new Service.PrepareRequest(c,

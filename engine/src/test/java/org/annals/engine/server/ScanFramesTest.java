@@ -52,7 +52,7 @@ class ScanFramesTest {
     clock.release();
     StoreRegistry.register(store);
     meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
-        new ServerConfig("127.0.0.1", 0, FRAME, ServerConfig.DEFAULT_MAX_REQUEST_BYTES).withQueryTimeoutSeconds(0));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(FRAME).withQueryTimeoutSeconds(0)));
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     jsonService = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
     String c = open(Map.of());

@@ -1,0 +1,49 @@
+package org.annals.engine.security;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import org.eclipse.jetty.util.security.Credential;
+
+/**
+ * A user's stored {@link PasswordHash} as Jetty's login service checks it, on every HTTP request
+ * that carries the user's BASIC credentials. A JDBC client sends them with every request, and a
+ * slow hash on each would cap a connection at ten requests a second; so the last password that
+ * matched is remembered, as a SHA-256 under a salt of its own that lives only in this process,
+ * and a request that carries it again is checked against that. A wrong password always pays the
+ * full slow hash. Thread-safe.
+ */
+final class PasswordCredential extends Credential {
+  private static final long serialVersionUID = 1L;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final PasswordHash stored;
+  private final byte[] memorySalt = new byte[16];
+  private volatile byte[] lastMatch;
+
+  PasswordCredential(PasswordHash stored) {
+    this.stored = stored;
+    RANDOM.nextBytes(memorySalt);
+  }
+
+  @Override
+  public boolean check(Object credentials) {
+    String password;
+    if (credentials instanceof String text) {
+      password = text;
+    } else if (credentials instanceof char[] chars) {
+      password = new String(chars);
+    } else {
+      return false;
+    }
+    byte[] quick = PasswordHash.quickDigest(memorySalt, password);
+    byte[] remembered = lastMatch;
+    if (remembered != null && MessageDigest.isEqual(remembered, quick)) {
+      return true;
+    }
+    if (!stored.matches(password.toCharArray())) {
+      return false;
+    }
+    lastMatch = quick;
+    return true;
+  }
+}

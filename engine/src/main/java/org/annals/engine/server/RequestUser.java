@@ -1,0 +1,47 @@
+package org.annals.engine.server;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.annals.engine.security.Role;
+
+/**
+ * The user a request came from, as Jetty's BASIC authentication found it, and the roles the users
+ * file gives them. Avatica hands the Meta no request, so the routing handler sets the user for the
+ * thread that runs the request, and the Meta reads it there ({@link #current}).
+ *
+ * @param name null for a server without users, where everyone is the same anonymous user
+ */
+record RequestUser(String name, Set<Role> roles) {
+  /** Everyone, on a server without users: every role. */
+  static final RequestUser ANONYMOUS = new RequestUser(null, Role.all());
+  private static final ThreadLocal<RequestUser> CURRENT = new ThreadLocal<>();
+
+  RequestUser {
+    roles = Set.copyOf(roles);
+  }
+
+  /** The user of the request this thread serves; anonymous outside a request. */
+  static RequestUser current() {
+    RequestUser user = CURRENT.get();
+    return user == null ? ANONYMOUS : user;
+  }
+
+  /** Runs an action on behalf of a user. */
+  static <T> T as(RequestUser user, Callable<T> action) throws Exception {
+    CURRENT.set(user);
+    try {
+      return action.call();
+    } finally {
+      CURRENT.remove();
+    }
+  }
+
+  boolean anonymous() {
+    return name == null;
+  }
+
+  /** How an error names the user. */
+  String describe() {
+    return anonymous() ? "an anonymous client" : "user " + name;
+  }
+}
