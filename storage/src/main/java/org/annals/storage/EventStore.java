@@ -25,6 +25,7 @@ import org.annals.storage.event.InvalidEventException;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.SequencedBatch;
 import org.annals.storage.event.StoredEvent;
+import org.annals.storage.event.StreamDamagedException;
 import org.annals.storage.event.StreamName;
 import org.annals.storage.event.WrongExpectedVersionException;
 import org.annals.storage.fs.DataFolder;
@@ -73,6 +74,8 @@ public final class EventStore implements AutoCloseable {
   private final DataFolderLock lock;
   private final BufferAllocator allocator;
   private final EventValidator validator;
+  /** Streams with a file that could not be read on open, to the file: they take no appends. */
+  private final Map<String, String> damagedStreams;
   private final Memtable memtable;
   private final WalWriter wal;
   private final CommittedState state;
@@ -102,6 +105,7 @@ public final class EventStore implements AutoCloseable {
     this.recentIds = recovered.ids();
     this.nextGlobalSeq = recovered.wal().nextGlobalSeq();
     this.lastRecordedAt = recovered.lastRecordedAt();
+    this.damagedStreams = recovered.damagedStreams();
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
         options.walSegmentBytes(), memtable::insert);
     this.parquetFiles = parquetFiles;
@@ -191,6 +195,10 @@ public final class EventStore implements AutoCloseable {
    */
   public CompletableFuture<AppendResult> appendAsync(String streamName, List<NewEvent> events) {
     List<EncodedEvent> encoded = validator.validate(streamName, events);
+    String damaged = damagedStreams.get(streamName);
+    if (damaged != null) {
+      throw new StreamDamagedException(streamName, damaged);
+    }
     synchronized (sequencer) {
       if (closed) {
         throw new IllegalStateException("the store is closed");
@@ -309,6 +317,17 @@ public final class EventStore implements AutoCloseable {
   /** A consistent view of every acknowledged event, flushed or not. Close it when done. */
   public Snapshot snapshot() {
     return state.snapshot();
+  }
+
+  /**
+   * Reads every page of every data file, checking its checksum: what {@code annals status
+   * --verify} runs. Returns the damaged files (relative path to what was wrong), which
+   * {@link #status} lists from then on too.
+   */
+  public Map<String, String> verifyFiles() throws IOException {
+    try (Snapshot snapshot = snapshot()) {
+      return snapshot.verify();
+    }
   }
 
   /** The streams that have at least one event, sorted by name. */
@@ -446,7 +465,8 @@ public final class EventStore implements AutoCloseable {
     return new StoreStatus(WalSegments.bytes(segments), segments.size(),
         memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
         flushedAt < 0 ? null : Instant.ofEpochMilli(flushedAt), wal.fsyncCount(),
-        wal.eventsWritten(), failure == null ? null : failure.toString(), allocator.getAllocatedMemory());
+        wal.eventsWritten(), failure == null ? null : failure.toString(), allocator.getAllocatedMemory(),
+        parquetFiles.damaged());
   }
 
   /** Flushes (unless the store has failed), stops the writer and releases the folder. */

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import org.annals.storage.manifest.Manifest;
 import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.memtable.Memtable;
 import org.annals.storage.memtable.PinnedRows;
+import org.annals.storage.scan.DamagedFileException;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ParquetFiles;
@@ -60,7 +63,7 @@ final class StoreRecovery {
 
   /** The recovered state, ready for a WAL writer to continue. */
   record Recovered(Manifest manifest, Memtable memtable, StreamIndex index, RecentEventIds ids,
-      WalRecovery.Result wal, long lastRecordedAt) {}
+      WalRecovery.Result wal, long lastRecordedAt, Map<String, String> damagedStreams) {}
 
   private StoreRecovery() {}
 
@@ -75,7 +78,9 @@ final class StoreRecovery {
     long now = options.clock().millis();
     RecentEventIds ids = new RecentEventIds(options.idempotencyWindow().toMillis(),
         options.idempotencyMaxEntries());
-    long lastRecordedAt = rebuildFromFiles(options, folder, manifest, parquet, allocator, index, ids, now);
+    Map<String, String> damagedStreams = new TreeMap<>();
+    long lastRecordedAt = rebuildFromFiles(options, folder, manifest, parquet, allocator, index, ids, now,
+        damagedStreams);
 
     Memtable memtable = new Memtable(allocator, manifest.coveredGlobalSeq(), options.memtableChunkRows());
     long[] maxRecordedAt = {lastRecordedAt};
@@ -100,7 +105,7 @@ final class StoreRecovery {
         + " segments deleted", folder.root(), manifest.version(), manifest.files().size(),
         memtable.rowCount(), wal.truncatedBytes() > 0 ? " (torn tail of " + wal.truncatedBytes()
             + " bytes truncated)" : "", deleted);
-    return new Recovered(manifest, memtable, index, ids, wal, maxRecordedAt[0]);
+    return new Recovered(manifest, memtable, index, ids, wal, maxRecordedAt[0], damagedStreams);
   }
 
   /**
@@ -159,10 +164,15 @@ final class StoreRecovery {
     }
   }
 
-  /** Rebuilds versions from every file and ids from recent files; returns the newest recorded_at. */
+  /**
+   * Rebuilds versions from every file and ids from recent files; returns the newest recorded_at.
+   * A stream with a file that cannot be read is noted in {@code damagedStreams} (stream to file)
+   * and the others are rebuilt as usual: the store opens, serves what it can read, and refuses
+   * appends to that stream, whose versions it no longer knows.
+   */
   private static long rebuildFromFiles(StoreOptions options, DataFolder folder, Manifest manifest,
-      ParquetFiles parquet, BufferAllocator allocator, StreamIndex index, RecentEventIds ids, long now)
-      throws IOException {
+      ParquetFiles parquet, BufferAllocator allocator, StreamIndex index, RecentEventIds ids, long now,
+      Map<String, String> damagedStreams) throws IOException {
     long newest = Long.MIN_VALUE;
     for (DataFile f : manifest.files()) {
       newest = Math.max(newest, f.maxRecordedAt());
@@ -181,42 +191,47 @@ final class StoreRecovery {
     // The store's own file cache: the footers read here serve the first queries too.
     try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, allocator, parquet)) {
       for (String stream : streams) {
-        StreamIndex.StreamState state = index.getOrCreate(stream);
-        ScanSpec versions = ScanSpec.builder().stream(stream)
-            .columns(EventColumn.ENTITY_ID, EventColumn.VERSION).build();
-        try (EventScanner scan = files.scan(versions)) {
-          while (scan.next()) {
-            VectorSchemaRoot b = scan.batch();
-            VarCharVector entity = (VarCharVector) b.getVector(0);
-            BigIntVector version = (BigIntVector) b.getVector(1);
-            for (int i = 0; i < b.getRowCount(); i++) {
-              if (!entity.isNull(i)) {
-                state.recordVersion(entity.get(i), version.get(i));
-              }
-            }
-          }
-        }
-        if (options.idempotencyMaxEntries() > 0 && options.idempotencyWindow().toMillis() > 0) {
-          ScanSpec idSpec = ScanSpec.builder().stream(stream)
-              .columns(EventColumn.SEQ, EventColumn.VERSION, EventColumn.GLOBAL_SEQ,
-                  EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
-              .recordedBetween(windowStart, Long.MAX_VALUE).build();
-          try (EventScanner scan = files.scan(idSpec)) {
+        try {
+          StreamIndex.StreamState state = index.getOrCreate(stream);
+          ScanSpec versions = ScanSpec.builder().stream(stream)
+              .columns(EventColumn.ENTITY_ID, EventColumn.VERSION).build();
+          try (EventScanner scan = files.scan(versions)) {
             while (scan.next()) {
               VectorSchemaRoot b = scan.batch();
-              BigIntVector seq = (BigIntVector) b.getVector(0);
+              VarCharVector entity = (VarCharVector) b.getVector(0);
               BigIntVector version = (BigIntVector) b.getVector(1);
-              BigIntVector global = (BigIntVector) b.getVector(2);
-              VarCharVector id = (VarCharVector) b.getVector(3);
-              TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(4);
               for (int i = 0; i < b.getRowCount(); i++) {
-                recent.add(new EventPosition(stream, seq.get(i), version.isNull(i) ? null : version.get(i),
-                    global.get(i), UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)),
-                    at.get(i)));
+                if (!entity.isNull(i)) {
+                  state.recordVersion(entity.get(i), version.get(i));
+                }
               }
-              keepNewest(recent, options.idempotencyMaxEntries());
             }
           }
+          if (options.idempotencyMaxEntries() > 0 && options.idempotencyWindow().toMillis() > 0) {
+            ScanSpec idSpec = ScanSpec.builder().stream(stream)
+                .columns(EventColumn.SEQ, EventColumn.VERSION, EventColumn.GLOBAL_SEQ,
+                    EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
+                .recordedBetween(windowStart, Long.MAX_VALUE).build();
+            try (EventScanner scan = files.scan(idSpec)) {
+              while (scan.next()) {
+                VectorSchemaRoot b = scan.batch();
+                BigIntVector seq = (BigIntVector) b.getVector(0);
+                BigIntVector version = (BigIntVector) b.getVector(1);
+                BigIntVector global = (BigIntVector) b.getVector(2);
+                VarCharVector id = (VarCharVector) b.getVector(3);
+                TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(4);
+                for (int i = 0; i < b.getRowCount(); i++) {
+                  recent.add(new EventPosition(stream, seq.get(i), version.isNull(i) ? null : version.get(i),
+                      global.get(i), UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)),
+                      at.get(i)));
+                }
+                keepNewest(recent, options.idempotencyMaxEntries());
+              }
+            }
+          }
+        } catch (DamagedFileException e) {
+          damagedStreams.put(stream, e.path());
+          LOG.error("{}; appends to stream '{}' are refused until it is restored", e.getMessage(), stream);
         }
       }
     }

@@ -1,6 +1,7 @@
 package org.annals.storage;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A store's vital signs at one moment.
@@ -9,6 +10,8 @@ import java.time.Instant;
  * @param failure why the store stopped accepting appends, or null while healthy
  * @param arrowBytes off-heap memory the store's Arrow buffers hold: the memtable's columns and
  *     the batches of scans still open; a scan that is never closed shows here
+ * @param damagedFiles the data files found damaged since the store opened (relative path to what
+ *     was wrong); empty while every file read has been whole
  */
 public record StoreStatus(
     long walBytes,
@@ -23,4 +26,5 @@ public record StoreStatus(
     long fsyncs,
     long eventsWritten,
     String failure,
-    long arrowBytes) {}
+    long arrowBytes,
+    Map<String, String> damagedFiles) {}

@@ -30,10 +30,10 @@ final class SqlCommand implements Callable<Integer> {
    * As the thin driver reads it: a host name or [IPv6 address], a port, and optionally the
    * serialization and pushdown settings, whose values alone may be in any case.
    */
-  private static final String SETTING = "(?:serialization=(?i:json|protobuf)|pushdown=(?i:true|false))";
+  private static final String SETTING = "(?:serialization=(?i:json|protobuf)|pushdown=(?i:true|false)|ssl=(?i:true|false))";
   private static final Pattern THIN = Pattern.compile(
       "jdbc:annals://([A-Za-z0-9][A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+]):(\\d{1,5})/?"
-          + "(\\?" + SETTING + "(?:&" + SETTING + ")?)?");
+          + "(\\?" + SETTING + "(?:&" + SETTING + "){0,2})?");
   private static final String THIN_DRIVER = "org.annals.jdbc.Driver";
   private static final String DEFAULT_URL = "jdbc:annals://" + ServerConfig.DEFAULT_HOST + ":"
       + ServerConfig.DEFAULT_PORT;
@@ -52,10 +52,15 @@ final class SqlCommand implements Callable<Integer> {
   @Option(names = "-e", description = "Run this statement, print the result as a table and exit.")
   String execute;
 
+  @Option(names = "--user", paramLabel = "NAME",
+      description = "Connect as this user of a server with users; the password comes from the environment"
+          + " variable ANNALS_PASSWORD, or is asked for at the terminal.")
+  String user;
+
   @Override
   public Integer call() throws Exception {
     String jdbc = jdbcUrl();
-    List<String> args = new ArrayList<>(List.of("-u", jdbc, "-n", "", "-p", "",
+    List<String> args = new ArrayList<>(List.of("-u", jdbc, "-n", user == null ? "" : user, "-p", password(),
         "--showHeader=true", "--outputFormat=table", "--maxWidth=200", "--silent=true",
         "--isolation=TRANSACTION_NONE"));
     if (System.console() == null) {
@@ -70,6 +75,20 @@ final class SqlCommand implements Callable<Integer> {
     return status == SqlLine.Status.OK ? 0 : 1;
   }
 
+  private String password() {
+    if (user == null) {
+      return "";
+    }
+    String fromEnvironment = System.getenv("ANNALS_PASSWORD");
+    if (fromEnvironment != null) {
+      return fromEnvironment;
+    }
+    if (System.console() == null) {
+      throw new IllegalArgumentException("no terminal to ask for " + user + "'s password; set ANNALS_PASSWORD");
+    }
+    return new String(System.console().readPassword("Password for %s: ", user));
+  }
+
   private String jdbcUrl() {
     if (target != null && target.data != null) {
       return EmbeddedDriver.PREFIX + target.data.toAbsolutePath();
@@ -79,7 +98,7 @@ final class SqlCommand implements Callable<Integer> {
     int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("--url must look like jdbc:annals://host:port with a port"
-          + " from 1 to 65535 (optionally ?serialization=protobuf|json and &pushdown=true|false); got " + url);
+          + " from 1 to 65535 (optionally ?ssl=true, &serialization=protobuf|json and &pushdown=true|false); got " + url);
     }
     if (thinDriverPresent()) {
       return url;
@@ -92,7 +111,8 @@ final class SqlCommand implements Callable<Integer> {
         settings.put(nameAndValue[0], nameAndValue[1].toLowerCase(Locale.ROOT));
       }
     }
-    StringBuilder avatica = new StringBuilder("jdbc:avatica:remote:url=http://" + m.group(1) + ":" + m.group(2));
+    String scheme = "true".equals(settings.remove("ssl")) ? "https" : "http";
+    StringBuilder avatica = new StringBuilder("jdbc:avatica:remote:url=" + scheme + "://" + m.group(1) + ":" + m.group(2));
     settings.forEach((name, value) -> avatica.append(';').append(name).append('=').append(value));
     return avatica.toString();
   }

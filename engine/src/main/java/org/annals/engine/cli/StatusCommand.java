@@ -17,9 +17,16 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "The data folder.")
   Path data;
 
+  @Option(names = "--verify", description = "Read every page of every data file and check its checksum (reads the"
+      + " whole store).")
+  boolean verify;
+
   @Override
   public Integer call() throws Exception {
     try (EventStore store = EventStore.open(data)) {
+      if (verify) {
+        store.verifyFiles();
+      }
       StoreStatus s = store.status();
       System.out.printf(Locale.ROOT, "data folder   %s%n", data.toAbsolutePath());
       System.out.printf(Locale.ROOT, "events        %,d (next global_seq)%n", s.nextGlobalSeq());
@@ -31,6 +38,14 @@ final class StatusCommand implements Callable<Integer> {
       for (StreamStats st : store.streamStats()) {
         System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s%n", st.streamName(), st.events(),
             st.entities(), time(st.firstRecordedAt()), time(st.lastRecordedAt()));
+      }
+      if (!s.damagedFiles().isEmpty()) {
+        System.out.printf(Locale.ROOT, "%nDAMAGED data files (restore them from a backup of the data folder):%n");
+        s.damagedFiles().forEach((path, reason) -> System.out.printf(Locale.ROOT, "  %s: %s%n", path, reason));
+        return 2;
+      }
+      if (verify) {
+        System.out.printf(Locale.ROOT, "%nevery page of every data file checked: none damaged%n");
       }
     }
     return 0;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.annals.engine.jdbc.EmbeddedDriver;
 import org.annals.engine.jdbc.StoreRegistry;
 import org.annals.engine.security.Role;
@@ -39,6 +40,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final ServerConfig config;
   private final int port;
   private final int users;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private AnnalsServer(HttpServer http, AnnalsMeta meta, EventStore store, ServerConfig config, int users) {
     this.http = http;
@@ -163,6 +165,9 @@ public final class AnnalsServer implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     // A running statement would hold its request thread, and so the stop, until it ended.
     meta.cancelAll();
     try {

@@ -17,6 +17,7 @@ import org.annals.storage.event.EventPosition;
 import org.annals.storage.event.EventTooLargeException;
 import org.annals.storage.event.InvalidEventException;
 import org.annals.storage.event.NewEvent;
+import org.annals.storage.event.StreamDamagedException;
 import org.annals.storage.event.WrongExpectedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ final class AppendHandler {
       JsonReplies.reply(response, 409, body);
     } catch (InvalidEventException e) {
       JsonReplies.error(response, 400, e.getMessage());
-    } catch (StoreFailedException e) {
+    } catch (StoreFailedException | StreamDamagedException e) {
       JsonReplies.error(response, 503, e.getMessage());
     } catch (RuntimeException e) {
       JsonReplies.error(response, 500, "the append failed inside the server"

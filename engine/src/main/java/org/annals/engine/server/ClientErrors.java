@@ -5,6 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.annals.engine.sql.SqlErrors;
+import org.annals.storage.scan.DamagedFileException;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -24,6 +25,8 @@ final class ClientErrors {
   static final String GENERAL = "HY000";
   private static final String NOT_A_NUMBER = "22018";
   private static final String DIVISION_BY_ZERO = "22012";
+  /** PostgreSQL's data_corrupted. */
+  private static final String DATA_CORRUPTED = "XX001";
   private static final Pattern EVALUATED = Pattern.compile("(?s)^Exception ([\\w.$]+): (.*?)(?: \\[in thread \"[^\"]*\"])?$");
   /** Connection does not exist. */
   private static final String CONNECTION_CLOSED = "08003";
@@ -38,6 +41,9 @@ final class ClientErrors {
     String message = null;
     int code = -1;
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DamagedFileException damaged) {
+        return new Traceless(damaged.getMessage(), -1, DATA_CORRUPTED);
+      }
       if (t instanceof AvaticaClientRuntimeException a) {
         state = a.getSqlState();
         message = a.getMessage();

@@ -3,6 +3,7 @@ package org.annals.engine.sql;
 import java.util.List;
 import org.annals.storage.StoreFailedException;
 import org.annals.storage.event.AppendRejectedException;
+import org.annals.storage.event.StreamDamagedException;
 import org.annals.storage.event.EventTooLargeException;
 import org.annals.storage.event.WrongExpectedVersionException;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
@@ -80,6 +81,9 @@ public final class SqlErrors {
     }
     if (e instanceof EventTooLargeException) {
       return of(TOO_LARGE, e.getMessage());
+    }
+    if (e instanceof StreamDamagedException) {
+      return of(STORE_FAILED, e.getMessage());
     }
     if (e instanceof AppendRejectedException) {
       return of(INVALID_EVENT, e.getMessage());

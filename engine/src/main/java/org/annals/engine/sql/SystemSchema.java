@@ -115,18 +115,19 @@ public final class SystemSchema extends AbstractSchema {
     FilesTable() {
       super(new String[] {"path", "stream_name", "partition_date", "row_count", "file_bytes",
           "min_seq", "max_seq", "min_global_seq", "max_global_seq", "min_recorded_at",
-          "max_recorded_at", "min_entity_id", "max_entity_id"},
-          new SqlTypeName[] {V, V, V, B, B, B, B, B, B, T, T, V, V});
+          "max_recorded_at", "min_entity_id", "max_entity_id", "damage"},
+          new SqlTypeName[] {V, V, V, B, B, B, B, B, B, T, T, V, V, V});
     }
 
     @Override
     List<Object[]> rows() throws IOException {
       List<Object[]> rows = new ArrayList<>();
+      Map<String, String> damaged = store.status().damagedFiles();
       try (Snapshot snapshot = store.snapshot()) {
         for (DataFile f : snapshot.manifest().files()) {
           rows.add(new Object[] {f.path(), f.streamName(), f.date(), f.rows(), f.bytes(),
               f.minSeq(), f.maxSeq(), f.minGlobalSeq(), f.maxGlobalSeq(), f.minRecordedAt(),
-              f.maxRecordedAt(), f.minEntityId(), f.maxEntityId()});
+              f.maxRecordedAt(), f.minEntityId(), f.maxEntityId(), damaged.get(f.path())});
         }
       }
       return rows;

@@ -1,6 +1,8 @@
 package org.annals.storage.scan;
 
 import java.io.IOException;
+import org.annals.storage.manifest.DataFile;
+import org.apache.parquet.ParquetRuntimeException;
 
 /**
  * Reads the matching rows of one Parquet file for a scan, through {@link ParquetRowGroups}: the
@@ -15,16 +17,25 @@ final class ParquetFileSource implements RowSource {
   private long rowsLeftInGroup;
   private boolean done;
 
-  ParquetFileSource(java.nio.file.Path file, long length, ScanSpec spec, ScanSpec.Encoded encoded,
+  ParquetFileSource(java.nio.file.Path folder, DataFile file, ScanSpec spec, ScanSpec.Encoded encoded,
       ParquetFiles files, ScanStats stats) {
     this.spec = spec;
     this.encoded = encoded;
     this.stats = stats;
-    this.groups = new ParquetRowGroups(file, length, spec, spec.neededColumns(), files, stats);
+    this.groups = new ParquetRowGroups(folder, file, spec, spec.neededColumns(), files, stats);
   }
 
   @Override
   public boolean fill(BatchBuilder batch) throws IOException {
+    try {
+      return fillFromFile(batch);
+    } catch (IOException | ParquetRuntimeException e) {
+      // Pages decode as their values are read, so a damaged page can fail here too.
+      throw groups.readFailure(e);
+    }
+  }
+
+  private boolean fillFromFile(BatchBuilder batch) throws IOException {
     while (!batch.isFull()) {
       if (rowsLeftInGroup == 0) {
         if (done || !groups.next()) {

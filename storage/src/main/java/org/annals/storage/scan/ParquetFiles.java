@@ -1,6 +1,9 @@
 package org.annals.storage.scan;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +50,8 @@ public final class ParquetFiles implements AutoCloseable {
   private final int maxFiles;
   private final Map<String, Entry> entries;
   private final StreamPool streams = new StreamPool(IDLE_STREAMS);
+  /** Files found damaged since the store opened, relative path to what was wrong. */
+  private final Map<String, String> damaged = new ConcurrentSkipListMap<>();
 
   public ParquetFiles(Configuration conf, int maxFiles) throws IOException {
     if (maxFiles < 1) {
@@ -184,6 +189,51 @@ public final class ParquetFiles implements AutoCloseable {
       }
       return raced == null ? read : raced;
     }
+  }
+
+  /**
+   * Turns a failure to read a committed file into the error a client sees: one that names the
+   * file relative to the data folder, with the absolute folder taken out of the reason. A failure
+   * of the file's bytes (a checksum, a page or footer that does not decode, a missing file) marks
+   * the file damaged; one of the process (too many open files, an interrupt) does not.
+   *
+   * @param folder the data folder, to take out of the reason
+   * @param path the file, relative to the data folder
+   */
+  IOException readFailure(java.nio.file.Path folder, String path, Exception failure) {
+    if (failure instanceof DamagedFileException already) {
+      return already;
+    }
+    String reason = String.valueOf(innermost(failure).getMessage())
+        .replace("file:" + folder.toAbsolutePath() + "/", "").replace(folder.toAbsolutePath() + "/", "");
+    if (transientFailure(failure)) {
+      return new IOException("reading the data file " + path + " failed: " + reason, failure);
+    }
+    damaged.putIfAbsent(path, reason);
+    return new DamagedFileException(path, reason, failure);
+  }
+
+  /** The files found damaged since the store opened, relative path to what was wrong, in path order. */
+  public Map<String, String> damaged() {
+    return Map.copyOf(damaged);
+  }
+
+  private static Throwable innermost(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static boolean transientFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
+          || t.getMessage() != null && t.getMessage().contains("Too many open files")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A borrowed stream that goes back to the pool, not shut, when its reader closes it. */

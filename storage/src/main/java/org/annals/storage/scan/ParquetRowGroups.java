@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
 import org.annals.storage.event.EventColumn;
+import org.annals.storage.manifest.DataFile;
 import org.annals.storage.event.EventRow;
 import org.annals.storage.parquet.EventParquetSchema;
 import org.annals.storage.parquet.PageCodecs;
@@ -44,6 +45,9 @@ import org.apache.parquet.schema.MessageType;
  * column readers are used directly, without record assembly. Not thread-safe.
  */
 final class ParquetRowGroups implements AutoCloseable {
+  private final java.nio.file.Path folder;
+  /** The file relative to the data folder: how errors name it. */
+  private final String name;
   private final String cacheKey;
   private final InputFile file;
   private final ScanSpec spec;
@@ -66,17 +70,28 @@ final class ParquetRowGroups implements AutoCloseable {
   private int currentIndex;
   private long rows;
 
-  /** @param length the file's length in bytes, as the manifest lists it */
-  ParquetRowGroups(java.nio.file.Path path, long length, ScanSpec spec, List<EventColumn> needed,
+  /**
+   * @param folder the data folder
+   * @param data the file, as the manifest lists it
+   */
+  ParquetRowGroups(java.nio.file.Path folder, DataFile data, ScanSpec spec, List<EventColumn> needed,
       ParquetFiles files, ScanStats stats) {
+    java.nio.file.Path path = folder.resolve(data.path());
+    this.folder = folder;
+    this.name = data.path();
     this.cacheKey = path.toString();
-    this.file = files.input(path, length);
+    this.file = files.input(path, data.bytes());
     this.spec = spec;
     this.files = files;
     this.stats = stats;
     this.needed = needed;
     this.projection = EventParquetSchema.projection(needed);
     this.wantedEntity = spec.entityId() == null ? null : Binary.fromString(spec.entityId());
+  }
+
+  /** A failure to read the file, as {@link ParquetFiles#readFailure} words and records it. */
+  IOException readFailure(Exception failure) {
+    return files.readFailure(folder, name, failure);
   }
 
   /** The columns this reads: what the scan returns and what its predicates test. */
@@ -111,8 +126,8 @@ final class ParquetRowGroups implements AutoCloseable {
     if (entry == null) {
       try {
         entry = files.entry(cacheKey, file, this::options);
-      } catch (IOException e) {
-        throw new IOException("reading the footer of Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
+      } catch (IOException | RuntimeException e) {
+        throw readFailure(e);
       }
     }
     List<BlockMetaData> groups = entry.footer.getBlocks();
@@ -253,7 +268,7 @@ final class ParquetRowGroups implements AutoCloseable {
       try {
         reader = new IndexCachingReader(file, entry, options());
       } catch (IOException e) {
-        throw new IOException("opening Parquet file " + cacheKey + " failed: " + e.getMessage(), e);
+        throw readFailure(e);
       }
       reader.setRequestedSchema(projection);
       stats.filesOpened++;
@@ -276,6 +291,9 @@ final class ParquetRowGroups implements AutoCloseable {
 
   private ParquetReadOptions buildOptions() {
     HadoopReadOptions.Builder b = HadoopReadOptions.builder(files.conf());
+    // Each page's CRC (written by every flush) is checked as it is read: a flipped byte is an
+    // error that names the file, never a wrong value.
+    b.usePageChecksumVerification(true);
     b.useStatsFilter(false).useDictionaryFilter(false).useBloomFilter(false).useRecordFilter(false)
         .withUseHadoopVectoredIo(false).withCodecFactory(new PageCodecs(files.conf(), PartitionFileWriter.ZSTD_LEVEL));
     if (spec.entityId() != null) {
