@@ -77,7 +77,8 @@ final class AnnalsConnection extends AvaticaConnection {
       if (ServerErrors.transportFailed(e)) {
         throw ServerErrors.unreachable(config().url(), e);
       }
-      throw Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
+      SQLException refused = ServerErrors.httpRefusal(e);
+      throw refused != null ? refused : Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
     }
     return factory.newPreparedStatement(this, h, h.signature, resultSetType, resultSetConcurrency,
         resultSetHoldability);
@@ -104,6 +105,10 @@ final class AnnalsConnection extends AvaticaConnection {
         // may still run there, and nothing else would stop it before the server's own limit.
         cancels.abandoned(statement, execution);
         throw ServerErrors.unreachable(config().url(), e);
+      }
+      SQLException refused = ServerErrors.httpRefusal(e);
+      if (refused != null) {
+        throw refused;
       }
       throw e;
     } finally {
@@ -134,7 +139,8 @@ final class AnnalsConnection extends AvaticaConnection {
         cancels.abandoned(statement, execution);
         throw ServerErrors.unreachable(config().url(), cause);
       }
-      throw cancels.failure(statement, e);
+      SQLException refused = e.getCause() instanceof RuntimeException cause ? ServerErrors.httpRefusal(cause) : null;
+      throw refused != null ? refused : cancels.failure(statement, e);
     } finally {
       if (!rows) {
         cancels.finished(statement, execution);

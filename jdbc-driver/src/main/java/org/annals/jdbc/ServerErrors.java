@@ -45,7 +45,8 @@ final class ServerErrors {
 
   /**
    * The server refused the request at the HTTP level, before any JDBC work: a wrong user or
-   * password (401), or a request it does not accept from this client (403). Avatica's client
+   * password (401), a request it does not accept from this client (403), one too large (413), or
+   * one it could not read (400, as a plain request to an HTTPS port is). Avatica's client
    * keeps only the status, so the message says what each usually means. Null for any other failure.
    */
   static SQLException httpRefusal(RuntimeException e) {
@@ -57,6 +58,10 @@ final class ServerErrors {
     if (text.endsWith("HTTP/403")) {
       return new SQLException("the server refused this client (HTTP 403): a server on a loopback address answers"
           + " only URLs that name it by a loopback address or localhost", "28000", e);
+    }
+    if (text.endsWith("HTTP/413")) {
+      return new SQLException("the request is larger than the server accepts (its --max-request-bytes): send long"
+          + " lists of values as a prepared statement's parameters, or in several statements", "54000", e);
     }
     if (text.endsWith("HTTP/400")) {
       return new SQLException("the server could not read the request (HTTP 400); if it serves HTTPS, add ssl=true to"

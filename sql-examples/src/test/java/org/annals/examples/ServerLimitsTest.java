@@ -1,9 +1,12 @@
 package org.annals.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -83,6 +86,7 @@ class ServerLimitsTest {
     }
     try (Connection c = driver.connect(shop.jdbcUrl()); Statement s = c.createStatement()) {
       refused(s, longList.append(")").toString(), "54000", "more than the 300000 a statement may have (--max-sql-chars)");
+      refused(s, "SELECT '" + "x".repeat((int) BODY) + "'", "54000", "larger than the server accepts (its --max-request-bytes)");
       refused(s, "SELECT " + "(".repeat(51) + "1" + ")".repeat(51), "54001",
           "nests parentheses more than 50 deep, the most allowed (--max-sql-depth)");
       // Parentheses inside a literal are text, not nesting.
@@ -128,6 +132,34 @@ class ServerLimitsTest {
         s.close();
       }
     }
+  }
+
+  /**
+   * A raw Avatica fetch that asks for 2^31-1 rows (what a negative or huge fetch size becomes)
+   * gets one frame of at most 10,000 rows, not the whole result in one frame.
+   */
+  @Test
+  void aFetchOfAllRowsAtOnceGetsAFrameOfAtMostTenThousand() throws Exception {
+    String connection = java.util.UUID.randomUUID().toString();
+    avatica("{\"request\": \"openConnection\", \"connectionId\": \"" + connection + "\"}");
+    JsonNode statement = avatica("{\"request\": \"createStatement\", \"connectionId\": \"" + connection + "\"}");
+    int id = statement.get("statementId").asInt();
+    JsonNode executed = avatica("{\"request\": \"prepareAndExecute\", \"connectionId\": \"" + connection
+        + "\", \"statementId\": " + id + ", \"sql\": \"SELECT a.global_seq FROM events a, events b\","
+        + " \"maxRowCount\": -1, \"maxRowsInFirstFrame\": 1}");
+    assertEquals("executeResults", executed.get("response").asText(), executed.toString());
+    JsonNode fetched = avatica("{\"request\": \"fetch\", \"connectionId\": \"" + connection + "\", \"statementId\": "
+        + id + ", \"offset\": 1, \"fetchMaxRowCount\": 2147483647}");
+    JsonNode frame = fetched.get("frame");
+    assertEquals(10_000, frame.get("rows").size());
+    assertFalse(frame.get("done").asBoolean());
+    avatica("{\"request\": \"closeConnection\", \"connectionId\": \"" + connection + "\"}");
+  }
+
+  private static JsonNode avatica(String request) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(shop.server.url()))
+        .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+    return new ObjectMapper().readTree(response.body());
   }
 
   /**

@@ -46,6 +46,10 @@ final class JsonErrorPages extends ErrorHandler {
   }
 
   private static String message(int status) {
+    if (status == HttpServletResponse.SC_UNAUTHORIZED) {
+      return "this server needs a user name and password (HTTP BASIC: the JDBC properties user and password, or"
+          + " curl -u NAME); a user is made with 'annals user add'";
+    }
     if (status >= 500) {
       return "the server could not answer this request";
     }
