@@ -139,7 +139,10 @@ class UsersAndRolesTest {
       assertEquals(1, s.executeUpdate(INSERT));
       for (String query : List.of("SELECT COUNT(*) FROM events",
           "INSERT INTO events (stream_name, event_type, entity_id, payload)"
-              + " SELECT 'audit', event_type, entity_id, payload FROM events")) {
+              + " SELECT 'audit', event_type, entity_id, payload FROM events",
+          // A subquery among the values reads, and its errors could show what it read.
+          "INSERT INTO events (stream_name, event_type, entity_id, payload)"
+              + " VALUES ('audit', 'Checked', (SELECT MIN(entity_id) FROM events), '{}')")) {
         SQLException refused = assertThrows(SQLException.class, () -> s.execute(query));
         assertEquals("42501", refused.getSQLState(), query);
       }

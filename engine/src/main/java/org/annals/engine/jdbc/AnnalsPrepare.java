@@ -21,11 +21,15 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserImplFactory;
+import org.apache.calcite.sql.parser.impl.SqlParserImpl;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
 
 /**
  * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
@@ -61,6 +65,10 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
       authorize(rolesNeeded(node), context);
     }
     CalciteSignature<T> plan = prepareUncached(context, query, elementType, maxRowCount);
+    if (node == null) {
+      // Parsed by Calcite but not above: judged by its kind alone, an INSERT as one that reads too.
+      authorize(plan.statementType == Meta.StatementType.SELECT ? EnumSet.of(Role.READ) : Role.all(), context);
+    }
     if (plan.statementType == Meta.StatementType.SELECT) {
       cache.put(key, plan);
     }
@@ -128,14 +136,30 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
   }
 
   /**
-   * What a statement needs of its connection's roles: an INSERT appends, and reads too unless
-   * it appends VALUES; anything else reads.
+   * What a statement needs of its connection's roles: an INSERT appends, and reads too if any
+   * query is in it (INSERT ... SELECT, or a subquery among the VALUES, whose errors could show
+   * what it read); anything else reads.
    */
   private static Set<Role> rolesNeeded(SqlNode node) {
     if (node instanceof SqlInsert insert) {
-      return insert.getSource().getKind() == SqlKind.VALUES ? EnumSet.of(Role.APPEND) : Role.all();
+      return readsAnything(insert.getSource()) ? Role.all() : EnumSet.of(Role.APPEND);
     }
     return EnumSet.of(Role.READ);
+  }
+
+  private static boolean readsAnything(SqlNode source) {
+    boolean[] reads = {false};
+    source.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlCall call) {
+        if (call.getKind() == SqlKind.SELECT) {
+          reads[0] = true;
+          return null;
+        }
+        return super.visit(call);
+      }
+    });
+    return reads[0];
   }
 
   /** Refuses (42501) a statement that needs a role its connection lacks. */
@@ -169,6 +193,8 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     SqlNode node;
     try {
       node = SqlParser.create(sql, SqlParser.config()
+          .withParserFactory(context.config().parserFactory(SqlParserImplFactory.class, SqlParserImpl.FACTORY))
+          .withConformance(context.config().conformance())
           .withQuoting(context.config().quoting())
           .withUnquotedCasing(context.config().unquotedCasing())
           .withQuotedCasing(context.config().quotedCasing())
