@@ -9,6 +9,7 @@ import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.BuiltInConnectionProperty;
 import org.apache.calcite.avatica.DriverVersion;
 import org.apache.calcite.avatica.InternalProperty;
+import org.apache.calcite.avatica.remote.CommonsHttpClientPoolCache;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
@@ -34,7 +35,15 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
   static final String USER = "user";
   static final String PASSWORD = "password";
 
+  /**
+   * Avatica's HTTP client logs at INFO on every connection that names a trust store; an
+   * application's log is no place for that. Held here, as JUL keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger POOL_LOG =
+      java.util.logging.Logger.getLogger(CommonsHttpClientPoolCache.class.getName());
+
   static {
+    POOL_LOG.setLevel(java.util.logging.Level.WARNING);
     new Driver().register();
   }
 

@@ -57,7 +57,7 @@ final class ServerErrors {
     }
     if (text.endsWith("HTTP/403")) {
       return new SQLException("the server refused this client (HTTP 403): a server on a loopback address answers"
-          + " only URLs that name it by a loopback address or localhost", "28000", e);
+          + " only URLs that name it by a loopback address or localhost", "08004", e);
     }
     if (text.endsWith("HTTP/413")) {
       return new SQLException("the request is larger than the server accepts (its --max-request-bytes): send long"
@@ -70,8 +70,9 @@ final class ServerErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
         return new SQLException("the TLS handshake with the server failed: " + t.getMessage() + ". If the server's"
-            + " certificate is your own, name a trust store that holds it with the properties truststore and"
-            + " truststore_password; if the server speaks plain HTTP, leave ssl=true out of the URL", "08001", e);
+            + " certificate is your own, name a trust store that holds it with the connection properties truststore and"
+            + " truststore_password (or the JVM's -Djavax.net.ssl.trustStore); if the server speaks plain HTTP, leave"
+            + " ssl=true out of the URL", "08001", e);
       }
     }
     return null;

@@ -138,6 +138,11 @@ class UsersAndRolesTest {
     try (Connection app = connect("app", "app-password"); Statement s = app.createStatement()) {
       assertEquals(1, s.executeUpdate(INSERT));
       for (String query : List.of("SELECT COUNT(*) FROM events",
+          "SELECT COUNT(*) FROM events;",
+          "SELECT COUNT(*) FROM events WHERE 1 != 2",
+          "SELECT {fn UCASE(entity_id)} FROM events",
+          "INSERT INTO events (stream_name, event_type, entity_id, payload)"
+              + " VALUES ('audit', 'Checked', CASE WHEN EXISTS (TABLE events) THEN 'y' ELSE 'n' END, '{}')",
           "INSERT INTO events (stream_name, event_type, entity_id, payload)"
               + " SELECT 'audit', event_type, entity_id, payload FROM events",
           // A subquery among the values reads, and its errors could show what it read.
@@ -160,6 +165,54 @@ class UsersAndRolesTest {
     SQLException refused = assertThrows(SQLException.class, () -> connect("rita", "rita-password", "roles", "read,append"));
     assertEquals("42501", refused.getSQLState());
     assertTrue(refused.getMessage().contains("user rita has the roles read, not read,append"), refused.getMessage());
+  }
+
+  @Test
+  void aUserWhoLosesARoleLosesItOnConnectionsAlreadyOpen() throws Exception {
+    users.put(new UsersFile.User("demoted", PasswordHash.of("demoted-password".toCharArray()), Role.all()));
+    Connection c = null;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (c == null) {
+      try {
+        c = connect("demoted", "demoted-password");
+      } catch (SQLException e) {
+        assertTrue(System.nanoTime() < deadline, "the server never read the new user");
+        Thread.sleep(200);
+      }
+    }
+    try (Connection open = c; Statement s = open.createStatement()) {
+      assertEquals(1, s.executeUpdate(INSERT));
+      users.put(new UsersFile.User("demoted", PasswordHash.of("demoted-password".toCharArray()), Set.of(Role.READ)));
+      deadline = System.nanoTime() + 30_000_000_000L;
+      while (true) {
+        try {
+          count(open);
+          assertTrue(System.nanoTime() < deadline, "the server never read the changed roles");
+          Thread.sleep(200);
+        } catch (SQLException e) {
+          assertEquals("42501", e.getSQLState(), e.getMessage());
+          assertTrue(e.getMessage().contains("no longer has the roles read,append"), e.getMessage());
+          break;
+        }
+      }
+    }
+    try (Connection again = connect("demoted", "demoted-password"); Statement s = again.createStatement()) {
+      assertTrue(count(again) > 0, "a new connection gets the roles the user has now");
+      assertEquals("42501", assertThrows(SQLException.class, () -> s.executeUpdate(INSERT)).getSQLState());
+    }
+  }
+
+  @Test
+  void aUsersFileWithNoUsersLetsNoOneIn(@TempDir Path other) throws Exception {
+    UsersFile empty = new UsersFile(other.resolve("users.properties"));
+    empty.put(new UsersFile.User("gone", PasswordHash.of("gone-password".toCharArray()), Role.all()));
+    empty.remove("gone");
+    try (ShopServer locked = ShopServer.start(other.resolve("data"), 50, 0, ServerConfig.defaults("127.0.0.1", 0)
+        .withSecurity(ServerSecurity.none().withUsers(empty.path())))) {
+      assertTrue(locked.server.logins());
+      SQLException refused = assertThrows(SQLException.class, () -> driver.connect(locked.jdbcUrl(), new Properties()));
+      assertEquals("28000", refused.getSQLState());
+    }
   }
 
   @Test

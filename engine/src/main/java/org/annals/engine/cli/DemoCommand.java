@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.annals.engine.demo.ShopHistoryGenerator;
+import org.annals.engine.server.AnnalsServer;
 import org.annals.engine.server.ServerConfig;
 import org.annals.engine.demo.SimulatedClock;
 import org.annals.storage.EventStore;
@@ -29,6 +30,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long events = history.events();
+    ServerConfig config = server.config(data);
+    AnnalsServer.checkSecurity(config);
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     EventStore store = EventStore.open(StoreOptions.builder(data).clock(clock).build());
     if (store.streams().isEmpty()) {
@@ -38,7 +41,6 @@ final class DemoCommand implements Callable<Integer> {
           + " (--size and --seed apply only to an empty folder)");
     }
     clock.release();
-    ServerConfig config = server.config(data);
     Serving.serveUntilStopped(store, config, System.out, () -> printGuide(config));
     return 0;
   }

@@ -2,6 +2,7 @@ package org.annals.engine.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.annals.engine.server.AnnalsServer;
 import org.annals.engine.server.ServerConfig;
 import org.annals.storage.EventStore;
 import picocli.CommandLine.Command;
@@ -20,6 +21,8 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config = server.config(data);
+    // Before the store opens, so that a refused start does not make a data folder of a mistyped path.
+    AnnalsServer.checkSecurity(config);
     Serving.serveUntilStopped(EventStore.open(data), config, System.out, () -> { });
     return 0;
   }

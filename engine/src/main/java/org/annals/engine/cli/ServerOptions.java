@@ -88,10 +88,6 @@ final class ServerOptions {
     ServerLimits limits = new ServerLimits(ServerLimits.DEFAULT_ROWS_PER_FRAME, maxRequestBytes, maxRequestBytesInFlight,
         queryTimeoutSeconds, idleTimeoutSeconds, maxConnections, maxConnectionsPerUser, maxStatementsPerConnection,
         maxSqlChars, maxSqlDepth);
-    if (tlsKeystore != null && tlsKeystorePassword == null) {
-      throw new IllegalArgumentException("--tls-keystore needs its password: --tls-keystore-password or the"
-          + " environment variable ANNALS_TLS_KEYSTORE_PASSWORD");
-    }
     ServerSecurity security = new ServerSecurity(users != null ? users : data.resolve(UsersFile.DEFAULT_NAME),
         allowAnonymous, tlsKeystore, tlsKeystore == null ? null : tlsKeystorePassword);
     return new ServerConfig(host, port, limits, security);

@@ -45,11 +45,15 @@ final class Serving {
   private static List<String> warnings(AnnalsServer server, ServerConfig config) {
     List<String> warnings = new ArrayList<>();
     boolean exposed = !BrowserGuard.loopback(config.host());
-    if (server.users() == 0 && exposed) {
+    if (!server.logins() && exposed) {
       warnings.add("anyone who reaches " + config.host() + ":" + server.port() + " can read and append (--allow-anonymous);"
-          + " add users with 'annals user add'");
+          + " add users with 'annals user add' and restart");
     }
-    if (server.users() > 0 && exposed && !config.security().tls()) {
+    if (server.logins() && server.users() == 0) {
+      warnings.add("the users file " + config.security().usersFile() + " holds no users: no one can connect until"
+          + " one is added with 'annals user add'");
+    }
+    if (server.logins() && exposed && !config.security().tls()) {
       warnings.add("passwords cross the network in clear text; serve HTTPS with --tls-keystore");
     }
     return warnings;

@@ -3,6 +3,7 @@ package org.annals.engine.cli;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreStatus;
@@ -24,10 +25,9 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (EventStore store = EventStore.open(data)) {
-      if (verify) {
-        store.verifyFiles();
-      }
+      Map<String, String> verified = verify ? store.verifyFiles() : null;
       StoreStatus s = store.status();
+      Map<String, String> damaged = verified != null ? verified : s.damagedFiles();
       System.out.printf(Locale.ROOT, "data folder   %s%n", data.toAbsolutePath());
       System.out.printf(Locale.ROOT, "events        %,d (next global_seq)%n", s.nextGlobalSeq());
       System.out.printf(Locale.ROOT, "WAL           %,d bytes in %d segments%n", s.walBytes(), s.walSegments());
@@ -39,9 +39,9 @@ final class StatusCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s%n", st.streamName(), st.events(),
             st.entities(), time(st.firstRecordedAt()), time(st.lastRecordedAt()));
       }
-      if (!s.damagedFiles().isEmpty()) {
+      if (!damaged.isEmpty()) {
         System.out.printf(Locale.ROOT, "%nDAMAGED data files (restore them from a backup of the data folder):%n");
-        s.damagedFiles().forEach((path, reason) -> System.out.printf(Locale.ROOT, "  %s: %s%n", path, reason));
+        damaged.forEach((path, reason) -> System.out.printf(Locale.ROOT, "  %s: %s%n", path, reason));
         return 2;
       }
       if (verify) {

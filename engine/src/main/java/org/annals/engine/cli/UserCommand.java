@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code annals user add|remove|list}: the users a server lets in, kept in its users file. */
 @Command(name = "user", mixinStandardHelpOptions = true,
-    description = "Add, remove or list the users a server lets in. A running server sees changes within seconds.",
+    description = "Add, remove or list the users a server lets in. A server started with users sees changes within"
+        + " seconds; one started without needs a restart to require them.",
     subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class})
 final class UserCommand implements Runnable {
   @Spec
@@ -50,8 +51,9 @@ final class UserCommand implements Runnable {
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
-      description = "Add a user, or give an existing one a new password and roles. The password is asked for"
-          + " twice at the terminal, or read from one line of standard input with --password-stdin.")
+      description = "Add a user (or, with --replace, give an existing one a new password and roles). The"
+          + " password, at least 8 characters, is asked for twice at the terminal, or read from one line of standard"
+          + " input with --password-stdin.")
   static final class Add implements Callable<Integer> {
     @ArgGroup(multiplicity = "1")
     Where where;
@@ -66,20 +68,31 @@ final class UserCommand implements Runnable {
     @Option(names = "--password-stdin", description = "Read the password from standard input (for scripts).")
     boolean passwordStdin;
 
+    @Option(names = "--replace", description = "Give an existing user this password and these roles.")
+    boolean replace;
+
     @Override
     public Integer call() throws IOException {
       UsersFile.checkName(name);
       Set<Role> parsed = Role.parseList(String.join(",", roles));
+      UsersFile file = where.file();
+      if (!replace && file.read().containsKey(name)) {
+        throw new IllegalArgumentException("there is already a user " + name + "; pass --replace to give them this"
+            + " password and these roles");
+      }
+      boolean first = !java.nio.file.Files.exists(file.path());
       char[] password = passwordStdin ? fromStdin() : fromConsole(name);
       try {
         if (password.length < MIN_PASSWORD_CHARS) {
           throw new IllegalArgumentException("a password needs at least " + MIN_PASSWORD_CHARS + " characters");
         }
-        UsersFile file = where.file();
-        boolean existed = file.read().containsKey(name);
-        file.put(new UsersFile.User(name, PasswordHash.of(password), parsed));
-        System.out.println((existed ? "Changed" : "Added") + " user " + name + " (" + Role.labels(parsed) + ") in "
-            + file.path().toAbsolutePath());
+        UsersFile.User replaced = file.put(new UsersFile.User(name, PasswordHash.of(password), parsed));
+        System.out.println((replaced != null ? "Changed" : "Added") + " user " + name + " (" + Role.labels(parsed)
+            + ") in " + file.path().toAbsolutePath());
+        if (first) {
+          System.out.println("The first user: a server already running on this folder without users lets everyone in"
+              + " until it is restarted.");
+        }
         return 0;
       } finally {
         Arrays.fill(password, '\0');

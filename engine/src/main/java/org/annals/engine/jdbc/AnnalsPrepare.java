@@ -17,19 +17,20 @@ import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.prepare.CalcitePrepareImpl;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.RelVisitor;
+import org.apache.calcite.rel.core.TableModify;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.sql.SqlCall;
-import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserImplFactory;
 import org.apache.calcite.sql.parser.impl.SqlParserImpl;
-import org.apache.calcite.sql.util.SqlBasicVisitor;
 
 /**
  * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
@@ -40,10 +41,6 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  * do not allow is refused with 42501 ({@link Role}); one too large or deep to plan with 54001.
  */
 final class AnnalsPrepare extends CalcitePrepareImpl {
-  /** PostgreSQL's statement_too_complex. */
-  private static final String TOO_COMPLEX = "54001";
-  /** PostgreSQL's insufficient_privilege. */
-  private static final String INSUFFICIENT_PRIVILEGE = "42501";
   private static final Pattern DDL = Pattern.compile(
       "^\\s*(CREATE|DROP|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|COMMENT)\\b", Pattern.CASE_INSENSITIVE);
 
@@ -55,20 +52,13 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     }
     PlanCache cache = PlanCache.of(context.getMutableRootSchema());
     PlanCache.Key key = new PlanCache.Key(query.sql, context.getDefaultSchemaPath(), elementType, maxRowCount);
+    // A plan in the cache passed the connection's roles when it was made, and they do not change.
     CalciteSignature<T> cached = cache.get(key);
     if (cached != null) {
-      authorize(EnumSet.of(Role.READ), context);
       return cached;
     }
-    SqlNode node = refuseUnsupported(query.sql, context);
-    if (node != null) {
-      authorize(rolesNeeded(node), context);
-    }
+    refuseUnsupported(query.sql, context);
     CalciteSignature<T> plan = prepareUncached(context, query, elementType, maxRowCount);
-    if (node == null) {
-      // Parsed by Calcite but not above: judged by its kind alone, an INSERT as one that reads too.
-      authorize(plan.statementType == Meta.StatementType.SELECT ? EnumSet.of(Role.READ) : Role.all(), context);
-    }
     if (plan.statementType == Meta.StatementType.SELECT) {
       cache.put(key, plan);
     }
@@ -100,6 +90,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
         createCluster(planner, new RexBuilder(typeFactory)), EnumerableConvention.INSTANCE, createConvertletTable()) {
       @Override
       protected PreparedResult implement(RelRoot root) {
+        authorize(rolesNeeded(root.rel), context);
         return super.implement(root.withRel(CancelChecks.place(root.rel, schema)));
       }
     };
@@ -123,7 +114,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
       }
       if (t.getMessage() != null && t.getMessage().contains("grows beyond 64 KB")) {
         // Calcite compiles a statement into one Java method, and Java caps a method at 64 KB.
-        return SqlErrors.of(TOO_COMPLEX, "the statement is too large to compile: append at most about 1,000"
+        return SqlErrors.of(SqlErrors.TOO_COMPLEX, "the statement is too large to compile: append at most about 1,000"
             + " rows per INSERT ... VALUES (or send them as a prepared statement's batch), and keep IN lists to"
             + " a few thousand values");
       }
@@ -136,41 +127,36 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
   }
 
   /**
-   * What a statement needs of its connection's roles: an INSERT appends, and reads too if any
-   * query is in it (INSERT ... SELECT, or a subquery among the VALUES, whose errors could show
-   * what it read); anything else reads.
+   * What a planned statement needs of its connection's roles: reading any table (a scan anywhere
+   * in the plan, subqueries included) takes {@code read}, appending takes {@code append}. Judged
+   * on the plan rather than the text, so that no spelling of a query (a subquery among an
+   * INSERT's VALUES, {@code TABLE events}, JDBC escapes) reads without the role.
    */
-  private static Set<Role> rolesNeeded(SqlNode node) {
-    if (node instanceof SqlInsert insert) {
-      return readsAnything(insert.getSource()) ? Role.all() : EnumSet.of(Role.APPEND);
-    }
-    return EnumSet.of(Role.READ);
-  }
-
-  private static boolean readsAnything(SqlNode source) {
-    boolean[] reads = {false};
-    source.accept(new SqlBasicVisitor<Void>() {
+  private static Set<Role> rolesNeeded(RelNode plan) {
+    Set<Role> needed = EnumSet.noneOf(Role.class);
+    new RelVisitor() {
       @Override
-      public Void visit(SqlCall call) {
-        if (call.getKind() == SqlKind.SELECT) {
-          reads[0] = true;
-          return null;
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof TableScan) {
+          needed.add(Role.READ);
+        } else if (node instanceof TableModify) {
+          needed.add(Role.APPEND);
         }
-        return super.visit(call);
+        super.visit(node, ordinal, parent);
       }
-    });
-    return reads[0];
+    }.go(plan);
+    return needed;
   }
 
   /** Refuses (42501) a statement that needs a role its connection lacks. */
   private static void authorize(Set<Role> needed, Context context) {
     CalciteSchema annals = context.getRootSchema().getSubSchema(EventSchema.NAME, true);
     if (annals == null || !(annals.schema instanceof EventSchema schema)) {
-      return;
+      throw new IllegalStateException("a connection without the " + EventSchema.NAME + " schema has no roles");
     }
     Set<Role> granted = schema.settings().roles();
     if (!granted.containsAll(needed)) {
-      throw SqlErrors.of(INSUFFICIENT_PRIVILEGE, "this statement needs the roles " + Role.labels(needed)
+      throw SqlErrors.of(SqlErrors.INSUFFICIENT_PRIVILEGE, "this statement needs the roles " + Role.labels(needed)
           + ", and the connection has " + (granted.isEmpty() ? "none" : Role.labels(granted))
           + "; connect as a user with them (annals user add --role ...)");
     }
@@ -178,12 +164,12 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
 
   /** Deep but unparenthesised expressions (a + a + ... thousands of times) recurse as deeply as parentheses. */
   private static RuntimeException tooDeep() {
-    return SqlErrors.of(TOO_COMPLEX, "the statement is too deeply nested to plan: write long chains of operators"
+    return SqlErrors.of(SqlErrors.TOO_COMPLEX, "the statement is too deeply nested to plan: write long chains of operators"
         + " as IN lists, or split the statement");
   }
 
-  /** Refuses what Annals cannot do; returns the parsed statement, or null if it does not parse. */
-  private static SqlNode refuseUnsupported(String sql, Context context) {
+  /** Refuses what Annals cannot do. */
+  private static void refuseUnsupported(String sql, Context context) {
     Matcher ddl = DDL.matcher(sql);
     if (ddl.find()) {
       throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, ddl.group(1).toUpperCase(Locale.ROOT)
@@ -200,7 +186,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
           .withQuotedCasing(context.config().quotedCasing())
           .withCaseSensitive(context.config().caseSensitive())).parseStmt();
     } catch (SqlParseException e) {
-      return null; // Calcite reports the syntax error itself, with its position.
+      return; // Calcite reports the syntax error itself, with its position.
     }
     SqlKind kind = node.getKind();
     // Refused here as well as in EventTable, so that a table that takes no INSERT either (the
@@ -208,6 +194,5 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
       throw SqlErrors.immutable(kind.toString());
     }
-    return node;
   }
 }

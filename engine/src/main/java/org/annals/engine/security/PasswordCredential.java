@@ -2,6 +2,7 @@ package org.annals.engine.security;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.util.security.Credential;
 
 /**
@@ -10,11 +11,13 @@ import org.eclipse.jetty.util.security.Credential;
  * slow hash on each would cap a connection at ten requests a second; so the last password that
  * matched is remembered, as a SHA-256 under a salt of its own that lives only in this process,
  * and a request that carries it again is checked against that. A wrong password always pays the
- * full slow hash. Thread-safe.
+ * full slow hash, and no more slow hashes run at once than the machine has cores, so that a flood
+ * of wrong passwords slows logins, not queries. Thread-safe.
  */
 final class PasswordCredential extends Credential {
   private static final long serialVersionUID = 1L;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Semaphore SLOW_CHECKS = new Semaphore(Runtime.getRuntime().availableProcessors());
 
   private final PasswordHash stored;
   private final byte[] memorySalt = new byte[16];
@@ -40,8 +43,13 @@ final class PasswordCredential extends Credential {
     if (remembered != null && MessageDigest.isEqual(remembered, quick)) {
       return true;
     }
-    if (!stored.matches(password.toCharArray())) {
-      return false;
+    SLOW_CHECKS.acquireUninterruptibly();
+    try {
+      if (!stored.matches(password.toCharArray())) {
+        return false;
+      }
+    } finally {
+      SLOW_CHECKS.release();
     }
     lastMatch = quick;
     return true;

@@ -2,16 +2,17 @@ package org.annals.engine.security;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -21,9 +22,10 @@ import java.util.regex.Pattern;
 /**
  * The users a server lets in, one per line in the form Jetty's login service reads
  * ({@code name: PBKDF2:..., read, append}), so that the server checks them with Jetty's own BASIC
- * authentication. Only this class writes the file: atomically (a reader never sees half a file),
- * readable by its owner alone, and never with a password in clear. The server reads it again
- * when it changes, so users added while it runs can connect within seconds.
+ * authentication. Only this class writes the file: one writer at a time, atomically and durably
+ * (a reader never sees half a file, a crash never leaves an empty one), readable by its owner
+ * alone, and never with a password in clear. A server with a users file reads it again when it
+ * changes, so users added or removed while it runs count within seconds.
  */
 public final class UsersFile {
   /** Where a data folder keeps its users unless the server is told another file. */
@@ -74,13 +76,14 @@ public final class UsersFile {
     }
     Map<String, User> users = new TreeMap<>();
     for (String name : lines.stringPropertyNames()) {
-      String[] fields = lines.getProperty(name).split(",", -1);
+      String line = lines.getProperty(name);
+      int comma = line.indexOf(',');
       try {
-        List<String> roleLabels = new ArrayList<>();
-        for (int i = 1; i < fields.length; i++) {
-          roleLabels.add(fields[i].trim());
+        if (comma < 0) {
+          throw new IllegalArgumentException("no roles");
         }
-        users.put(name, new User(name, PasswordHash.parse(fields[0]), Role.parseList(String.join(",", roleLabels))));
+        users.put(name, new User(name, PasswordHash.parse(line.substring(0, comma)),
+            Role.parseList(line.substring(comma + 1))));
       } catch (IllegalArgumentException e) {
         throw new IOException(file + ": the line of user '" + name + "' is not 'name: PBKDF2:..., role[, role]'"
             + " (" + e.getMessage() + "); rewrite it with annals user add", e);
@@ -89,21 +92,36 @@ public final class UsersFile {
     return Collections.unmodifiableMap(users);
   }
 
-  /** Adds a user, or replaces the one of the same name. */
-  public void put(User user) throws IOException {
-    Map<String, User> users = new TreeMap<>(read());
-    users.put(user.name(), user);
-    write(users);
+  /** Adds a user, or replaces the one of the same name; returns the one replaced, or null. */
+  public User put(User user) throws IOException {
+    try (FileChannel held = lockFile(); FileLock lock = held.lock()) {
+      Map<String, User> users = new TreeMap<>(read());
+      User replaced = users.put(user.name(), user);
+      write(users);
+      return replaced;
+    }
   }
 
   /** Removes a user; false if there was none of that name. */
   public boolean remove(String name) throws IOException {
-    Map<String, User> users = new TreeMap<>(read());
-    if (users.remove(name) == null) {
-      return false;
+    try (FileChannel held = lockFile(); FileLock lock = held.lock()) {
+      Map<String, User> users = new TreeMap<>(read());
+      if (users.remove(name) == null) {
+        return false;
+      }
+      write(users);
+      return true;
     }
-    write(users);
-    return true;
+  }
+
+  /**
+   * Holds off other writers of the file for a read-modify-write: two {@code annals user add} run
+   * at once would otherwise each write the file they read, and one user would be lost.
+   */
+  private FileChannel lockFile() throws IOException {
+    Path lockFile = file.toAbsolutePath().resolveSibling(file.getFileName() + ".lock");
+    Files.createDirectories(lockFile.getParent());
+    return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
   private void write(Map<String, User> users) throws IOException {
@@ -114,17 +132,19 @@ public final class UsersFile {
       text.append('\n');
     }
     Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
     Path temporary = parent.resolve(file.getFileName() + ".tmp");
+    // Left by a writer that crashed; the lock says no other is writing now.
     Files.deleteIfExists(temporary);
     try {
       Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(temporary);
-    } catch (FileAlreadyExistsException raced) {
-      throw new IOException("another 'annals user' is writing " + file + "; try again", raced);
     }
-    Files.writeString(temporary, text, StandardCharsets.UTF_8);
+    try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
+      // On disk before the rename makes it the users file: a crash must not leave an empty one.
+      out.force(true);
+    }
     try {
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -89,13 +89,10 @@ final class AnnalsMeta extends JdbcMeta {
 
   private static final Logger LOG = LoggerFactory.getLogger(AnnalsMeta.class);
   /** Too many connections (PostgreSQL's code). */
-  private static final String TOO_MANY_CONNECTIONS = "53300";
+  private static final String TOO_MANY_CONNECTIONS = SqlErrors.TOO_MANY_CONNECTIONS;
   /** Invalid SQL statement name: a statement id the connection does not have. */
   private static final String NOT_YOUR_STATEMENT = "26000";
-  /** PostgreSQL's insufficient_privilege. */
-  private static final String INSUFFICIENT_PRIVILEGE = "42501";
-  /** SQL's invalid authorization specification. */
-  private static final String INVALID_AUTHORIZATION = "28000";
+
   /** How JdbcMeta's own settings start, which come to it with the connection properties. */
   private static final String AVATICA_SETTINGS = "avatica.";
 
@@ -114,8 +111,8 @@ final class AnnalsMeta extends JdbcMeta {
    */
   private final Map<Integer, ScanCursor> scans = new ConcurrentHashMap<>();
   /** How many requests each connection and statement has under way ({@link #busy}). */
-  /** The user who opened each connection, on a server with users. */
-  private final Map<String, String> owners = new ConcurrentHashMap<>();
+  /** Who opened each connection, with the roles it was given, on a server with users. */
+  private final Map<String, Owner> owners = new ConcurrentHashMap<>();
   private final Map<String, Integer> busyConnections = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> busyStatements = new ConcurrentHashMap<>();
   /** Runs {@link #sweep} while the server runs. */
@@ -133,6 +130,8 @@ final class AnnalsMeta extends JdbcMeta {
    * written from a scan), or protobuf in Avatica's rows or in columns ({@link ClientProperties#FRAMES}).
    */
   private enum ClientFrames { OBJECTS, ROWS, COLUMNS }
+
+  private record Owner(String user, Set<Role> roles) {}
 
   AnnalsMeta(String embeddedUrl, ServerConfig config) throws SQLException {
     super(embeddedUrl, caches(config.limits().idleTimeoutSeconds()));
@@ -195,11 +194,14 @@ final class AnnalsMeta extends JdbcMeta {
     Properties client = properties(info);
     boolean pushdown;
     int timeout;
+    RequestUser user = RequestUser.current();
+    Set<Role> roles;
     try {
       ClientProperties.check(client);
       pushdown = ClientProperties.pushdown(client);
       ClientProperties.columnFrames(client);
       timeout = ClientProperties.queryTimeoutSeconds(client);
+      roles = grantedRoles(user, client);
     } catch (SQLException e) {
       throw ClientErrors.toClient(e);
     }
@@ -208,8 +210,6 @@ final class AnnalsMeta extends JdbcMeta {
     if (serverLimit > 0 && (timeout == 0 || timeout > serverLimit)) {
       timeout = serverLimit;
     }
-    RequestUser user = RequestUser.current();
-    Set<Role> roles = grantedRoles(user, client);
     Map<String, String> settings = new HashMap<>();
     settings.put(ClientProperties.QUERY_TIMEOUT, Integer.toString(timeout));
     settings.put(ClientProperties.ROLES, Role.labels(roles));
@@ -226,14 +226,17 @@ final class AnnalsMeta extends JdbcMeta {
       if (!user.anonymous()) {
         Set<String> open = getConnectionCache().asMap().keySet();
         long held = owners.entrySet().stream()
-            .filter(owner -> owner.getValue().equals(user.name()) && open.contains(owner.getKey())).count();
+            .filter(owner -> owner.getValue().user().equals(user.name()) && open.contains(owner.getKey())).count();
         if (held >= limits.maxConnectionsPerUser()) {
           throw SqlErrors.of(TOO_MANY_CONNECTIONS, user.describe() + " has " + held + " connections open, the most one"
               + " user may (--max-connections-per-user); close one you no longer use");
         }
-        owners.put(ch.id, user.name());
       }
       super.openConnection(ch, settings);
+      if (!user.anonymous()) {
+        // Noted once open, so that a sweep, which drops the owners of connections not in the cache, keeps it.
+        owners.put(ch.id, new Owner(user.name(), roles));
+      }
     }
   }
 
@@ -241,33 +244,42 @@ final class AnnalsMeta extends JdbcMeta {
    * The roles a new connection gets: its user's, or fewer if the client asks for fewer with the
    * {@code roles} property (a reporting tool that should never append, say); never more.
    */
-  private static Set<Role> grantedRoles(RequestUser user, Properties client) {
-    String asked = client.getProperty(ClientProperties.ROLES);
-    if (asked == null) {
+  private static Set<Role> grantedRoles(RequestUser user, Properties client) throws SQLException {
+    if (client.getProperty(ClientProperties.ROLES) == null) {
       return user.roles();
     }
-    Set<Role> roles;
-    try {
-      roles = Role.parseList(asked);
-    } catch (IllegalArgumentException e) {
-      throw SqlErrors.of("08001", "connection property roles: " + e.getMessage());
-    }
+    Set<Role> roles = ClientProperties.roles(client);
     if (!user.roles().containsAll(roles)) {
-      throw SqlErrors.of(INSUFFICIENT_PRIVILEGE, user.describe() + " has the roles " + Role.labels(user.roles())
+      throw SqlErrors.of(SqlErrors.INSUFFICIENT_PRIVILEGE, user.describe() + " has the roles " + Role.labels(user.roles())
           + ", not " + Role.labels(roles));
     }
     return roles;
   }
 
   /**
-   * Refuses a request for a connection its user did not open: connection ids are the clients'
-   * own random UUIDs, but one user must not use another's connection even knowing its id.
+   * Refuses a request for a connection its user did not open (connection ids are the clients'
+   * own random UUIDs, but one user must not use another's connection even knowing its id), or
+   * whose roles its user no longer has all of (changed in the users file since it opened), except
+   * to close it or its statements.
    */
-  private void checkUser(String connectionId) {
-    String owner = owners.get(connectionId);
+  private void checkUser(String connectionId, boolean closing) {
     RequestUser user = RequestUser.current();
-    if (owner != null && !owner.equals(user.name())) {
-      throw SqlErrors.of(INVALID_AUTHORIZATION, "connection " + connectionId + " was opened by another user");
+    if (user.anonymous()) {
+      return;
+    }
+    Owner owner = owners.get(connectionId);
+    if (owner == null) {
+      if (getConnectionCache().getIfPresent(connectionId) != null) {
+        throw SqlErrors.of(SqlErrors.INVALID_AUTHORIZATION, "connection " + connectionId + " has no owner");
+      }
+      return; // JdbcMeta reports a connection it does not have.
+    }
+    if (!owner.user().equals(user.name())) {
+      throw SqlErrors.of(SqlErrors.INVALID_AUTHORIZATION, "connection " + connectionId + " was opened by another user");
+    }
+    if (!closing && !user.roles().containsAll(owner.roles())) {
+      throw SqlErrors.of(SqlErrors.INSUFFICIENT_PRIVILEGE, user.describe() + " no longer has the roles "
+          + Role.labels(owner.roles()) + " this connection was opened with; open a new connection");
     }
   }
 
@@ -281,7 +293,7 @@ final class AnnalsMeta extends JdbcMeta {
         .filter(info -> calciteStatement(info).connection == connection).count();
     int most = config.limits().maxStatementsPerConnection();
     if (held >= most) {
-      throw SqlErrors.of(TOO_MANY_CONNECTIONS, "connection " + connectionId + " has " + held + " statements open, the"
+      throw SqlErrors.of(SqlErrors.CONFIGURATION_LIMIT, "connection " + connectionId + " has " + held + " statements open, the"
           + " most one connection may (--max-statements-per-connection); close the ones you no longer use");
     }
   }
@@ -316,7 +328,7 @@ final class AnnalsMeta extends JdbcMeta {
       try {
         try {
           if (connectionId != null) {
-            checkUser(connectionId);
+            checkUser(connectionId, method.getName().startsWith("close"));
           }
           if (first instanceof StatementHandle h) {
             checkOwner(h);
@@ -684,7 +696,7 @@ final class AnnalsMeta extends JdbcMeta {
    * @return false if the connection is not open, has no such statement, or that execution ended
    */
   boolean cancel(String connectionId, int statementId, int execution) {
-    checkUser(connectionId);
+    checkUser(connectionId, true);
     Connection connection = getConnectionCache().getIfPresent(connectionId);
     StatementInfo info = getStatementCache().getIfPresent(statementId);
     if (connection == null || info == null) {

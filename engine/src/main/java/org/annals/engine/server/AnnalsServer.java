@@ -1,6 +1,8 @@
 package org.annals.engine.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +16,8 @@ import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.server.HttpServer;
 import org.apache.calcite.avatica.server.ServerCustomizer;
-import org.eclipse.jetty.security.HashLoginService;
+import org.annals.engine.security.UsersLoginService;
+import org.eclipse.jetty.security.ConstraintSecurityHandler;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -39,15 +42,18 @@ public final class AnnalsServer implements AutoCloseable {
   private final EventStore store;
   private final ServerConfig config;
   private final int port;
+  private final boolean logins;
   private final int users;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private AnnalsServer(HttpServer http, AnnalsMeta meta, EventStore store, ServerConfig config, int users) {
+  private AnnalsServer(HttpServer http, AnnalsMeta meta, EventStore store, ServerConfig config, boolean logins,
+      int users) {
     this.http = http;
     this.meta = meta;
     this.store = store;
     this.config = config;
     this.port = http.getPort();
+    this.logins = logins;
     this.users = users;
   }
 
@@ -58,15 +64,8 @@ public final class AnnalsServer implements AutoCloseable {
    */
   public static AnnalsServer start(EventStore store, ServerConfig config) throws IOException {
     ServerSecurity security = config.security();
-    int users = security.usersFile() == null ? 0 : new UsersFile(security.usersFile()).read().size();
-    if (users == 0 && !security.allowAnonymous() && !BrowserGuard.loopback(config.host())) {
-      throw new IOException("refusing to serve " + config.host() + " without users: anyone who reaches it could read"
-          + " and append. Add one with 'annals user add --data DIR NAME --role read,append' (users file "
-          + (security.usersFile() == null ? "none given" : security.usersFile()) + "), or pass --allow-anonymous");
-    }
-    if (security.tls() && !Files.isReadable(security.tlsKeystore())) {
-      throw new IOException("cannot read the TLS keystore " + security.tlsKeystore());
-    }
+    boolean logins = checkSecurity(config);
+    int users = logins ? new UsersFile(security.usersFile()).read().size() : 0;
     StoreRegistry.register(store);
     AnnalsMeta meta = null;
     HttpServer http = null;
@@ -76,12 +75,12 @@ public final class AnnalsServer implements AutoCloseable {
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
       RoutingHandler routing = new RoutingHandler(new AppendHandler(store, config.limits().maxRequestBytes()),
           new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits());
-      ServerCustomizer<Server> customizer = jetty -> customize(jetty, config.host());
+      ServerCustomizer<Server> customizer = jetty -> customize(jetty, config.host(), logins ? security.usersFile() : null);
       HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
           .withPort(config.port())
           .withHandler(routing)
           .withServerCustomizers(List.of(customizer), Server.class);
-      if (users > 0) {
+      if (logins) {
         builder.withBasicAuthentication(security.usersFile().toAbsolutePath().toString(),
             Role.all().stream().map(Role::label).toArray(String[]::new));
       }
@@ -104,14 +103,42 @@ public final class AnnalsServer implements AutoCloseable {
       Throwable cause = e.getCause() != null && e instanceof RuntimeException ? e.getCause() : e;
       throw new IOException("cannot serve on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), e);
     }
-    AnnalsServer server = new AnnalsServer(http, meta, store, config, users);
-    LOG.info("serving {} on {} ({} users{})", store.options().dataFolder(), server.url(), users,
-        security.tls() ? ", TLS" : "");
+    AnnalsServer server = new AnnalsServer(http, meta, store, config, logins, users);
+    LOG.info("serving {} on {} ({}{})", store.options().dataFolder(), server.url(),
+        logins ? users + " users" : "no logins", security.tls() ? ", TLS" : "");
     return server;
   }
 
-  /** What Avatica's builder has no option for. */
-  private static void customize(Server jetty, String host) {
+  /**
+   * Refuses settings a server must not start with, before anything is opened: a non-loopback
+   * address without users (unless anonymous clients are allowed), an unreadable keystore, a
+   * malformed users file. Returns whether requests need a user: a users file, even one emptied
+   * of users, turns logins on, so that removing the last user locks everyone out rather than
+   * letting everyone in.
+   */
+  public static boolean checkSecurity(ServerConfig config) throws IOException {
+    ServerSecurity security = config.security();
+    boolean logins = security.usersFile() != null && Files.exists(security.usersFile());
+    if (logins) {
+      new UsersFile(security.usersFile()).read();
+    }
+    if (!logins && !security.allowAnonymous() && !BrowserGuard.loopback(config.host())) {
+      throw new IOException("refusing to serve " + config.host() + " without users: anyone who reaches it could read"
+          + " and append. Add one with 'annals user add --data DIR NAME --role read,append' (users file "
+          + (security.usersFile() == null ? "none given" : security.usersFile()) + "), or pass --allow-anonymous");
+    }
+    if (security.tls() && !Files.isReadable(security.tlsKeystore())) {
+      throw new IOException("cannot read the TLS keystore " + security.tlsKeystore());
+    }
+    return logins;
+  }
+
+  /**
+   * What Avatica's builder has no option for.
+   *
+   * @param usersFile the users file, or null for a server without logins
+   */
+  private static void customize(Server jetty, String host, Path usersFile) {
     for (Connector connector : jetty.getConnectors()) {
       ((ServerConnector) connector).setHost(host);
       SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
@@ -129,10 +156,13 @@ public final class AnnalsServer implements AutoCloseable {
       // No "Server: Jetty(version)" header: a version tells an attacker which flaws to try.
       factory.getHttpConfiguration().setSendServerVersion(false);
     }
-    // Users added or removed while the server runs count within seconds, without a restart.
-    HashLoginService users = jetty.getBean(HashLoginService.class);
-    if (users != null) {
-      users.setHotReload(true);
+    // Avatica's BASIC authentication checks users with Jetty's HashLoginService, which would also
+    // take clear or weakly hashed passwords from the file and answers an unknown name faster than
+    // a wrong password; ours does neither, and reads the file again when it changes.
+    ConstraintSecurityHandler security = jetty.getChildHandlerByClass(ConstraintSecurityHandler.class);
+    if (security != null) {
+      jetty.removeBean(security.getLoginService());
+      security.setLoginService(new UsersLoginService(usersFile));
     }
     jetty.setErrorHandler(new JsonErrorPages());
   }
@@ -143,14 +173,32 @@ public final class AnnalsServer implements AutoCloseable {
 
   /** The thin driver's URL for this server. */
   public String jdbcUrl() {
-    return "jdbc:annals://" + config.host() + ":" + port + (config.security().tls() ? "?ssl=true" : "");
+    return "jdbc:annals://" + advertisedHost() + ":" + port + (config.security().tls() ? "?ssl=true" : "");
   }
 
   public String url() {
-    return (config.security().tls() ? "https" : "http") + "://" + config.host() + ":" + port;
+    return (config.security().tls() ? "https" : "http") + "://" + advertisedHost() + ":" + port;
   }
 
-  /** How many users the server started with; 0 when anyone who reaches it may connect. */
+  /** The bound address, or for all addresses (0.0.0.0, ::) this machine's name, which clients can use. */
+  private String advertisedHost() {
+    String host = config.host();
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return host;
+    }
+  }
+
+  /** Whether every request needs a user's name and password: the server has a users file. */
+  public boolean logins() {
+    return logins;
+  }
+
+  /** How many users the users file held when the server started. */
   public int users() {
     return users;
   }

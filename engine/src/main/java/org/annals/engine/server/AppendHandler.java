@@ -41,7 +41,8 @@ final class AppendHandler {
     this.maxRequestBytes = maxRequestBytes;
   }
 
-  void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException {
+  void handle(String target, HttpServletRequest request, HttpServletResponse response, RequestBudget.Lease lease)
+      throws IOException {
     // Jetty drops ";params" from a path segment, so "/streams/a;b/events" would append to "a".
     if (request.getRequestURI().contains(";")) {
       JsonReplies.error(response, 400, "a stream name cannot contain ';' (" + request.getRequestURI() + "); names match"
@@ -65,7 +66,7 @@ final class AppendHandler {
       return;
     }
     try {
-      byte[] body = RequestBodies.readAtMost(request, maxRequestBytes);
+      byte[] body = RequestBodies.readAtMost(request, maxRequestBytes, lease);
       if (body == null) {
         JsonReplies.error(response, 413, "the request body is larger than " + maxRequestBytes
             + " bytes, the most accepted; split the events into smaller appends");

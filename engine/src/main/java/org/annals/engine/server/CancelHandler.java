@@ -3,6 +3,7 @@ package org.annals.engine.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import java.io.IOException;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -30,14 +31,14 @@ final class CancelHandler {
     this.meta = meta;
   }
 
-  void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  void handle(HttpServletRequest request, HttpServletResponse response, RequestBudget.Lease lease) throws IOException {
     if (!"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with"
           + " {\"connection_id\": ..., \"statement_id\": ...}");
       return;
     }
-    byte[] body = RequestBodies.readAtMost(request, MAX_BODY_BYTES);
+    byte[] body = RequestBodies.readAtMost(request, MAX_BODY_BYTES, lease);
     JsonNode cancel;
     try {
       cancel = body == null ? null : JsonReplies.JSON.readTree(body);
@@ -54,7 +55,14 @@ final class CancelHandler {
       return;
     }
     ObjectNode reply = JsonReplies.JSON.createObjectNode();
-    if (meta.cancel(connection.textValue(), statement.intValue(), execution == null ? 0 : execution.intValue())) {
+    boolean cancelled;
+    try {
+      cancelled = meta.cancel(connection.textValue(), statement.intValue(), execution == null ? 0 : execution.intValue());
+    } catch (AvaticaClientRuntimeException refused) {
+      JsonReplies.error(response, 403, refused.getMessage());
+      return;
+    }
+    if (cancelled) {
       reply.put("cancelled", true);
     } else {
       reply.put("cancelled", false).put("reason", "connection " + connection.textValue()

@@ -83,8 +83,9 @@ final class ClientErrors {
       } else if (NOT_A_NUMBER.equals(state)) {
         message = "a value cannot be read as a number: " + message;
       } else if (state == null) {
-        // Not the client's mistake but the server's: the client gets an id to report, the log the trace.
-        message = message + ErrorIds.logged(LOG, "a request failed unexpectedly", e);
+        // Not the client's mistake but the server's: the client gets an id to report, the log the
+        // trace and the message, which may name the server's files.
+        message = "the server failed on this request" + ErrorIds.logged(LOG, "a request failed unexpectedly", e);
       }
     }
     return new Traceless(message, code, state == null ? GENERAL : state);

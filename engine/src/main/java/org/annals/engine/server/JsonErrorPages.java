@@ -28,7 +28,10 @@ final class JsonErrorPages extends ErrorHandler {
   public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     baseRequest.setHandled(true);
-    String message = message(response.getStatus());
+    String message = response.getStatus() == HttpServletResponse.SC_UNAUTHORIZED && request.getHeader("Authorization") != null
+        ? "the user name and password were not accepted; a user is made, or given a new password, with 'annals user"
+            + " add'"
+        : message(response.getStatus());
     if (response.getStatus() >= 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure) {
       message += ErrorIds.logged(LOG, request.getMethod() + " " + target + " failed", failure);
     }

@@ -23,10 +23,14 @@ final class RequestBodies {
   /**
    * The body, or null if it is (or says it is) longer than {@code limit} bytes; a body that
    * arrives slower than {@link ServerConfig#MIN_BYTES_PER_SECOND} after the grace is refused (408).
+   *
+   * @param lease takes the bytes as they arrive, from the server's budget of bytes in flight
+   * @throws RequestBudget.Spent if the budget had no room for the body in time
    */
-  static byte[] readAtMost(HttpServletRequest request, long limit) throws IOException {
+  static byte[] readAtMost(HttpServletRequest request, long limit, RequestBudget.Lease lease) throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
+      drain(request, limit);
       return null;
     }
     ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
@@ -35,16 +39,39 @@ final class RequestBodies {
     try (InputStream in = request.getInputStream()) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         if (body.size() + (long) n > limit) {
+          drain(request, limit);
           return null;
         }
+        lease.take(n);
         body.write(buffer, 0, n);
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (elapsed > GRACE_MILLIS + body.size() * 1000L / ServerConfig.MIN_BYTES_PER_SECOND) {
-          throw new BadMessageException(408, "the request body arrived slower than "
-              + ServerConfig.MIN_BYTES_PER_SECOND + " bytes a second");
-        }
+        checkRate(start, body.size());
       }
     }
     return body.toByteArray();
+  }
+
+  /**
+   * Reads and drops what is left of a body too large to take, up to as much again as the limit,
+   * so that the client, which is still sending (Avatica's client does not wait for a 100
+   * Continue), gets the refusal rather than a connection reset under it.
+   */
+  private static void drain(HttpServletRequest request, long limit) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long drained = 0;
+    long start = System.nanoTime();
+    try (InputStream in = request.getInputStream()) {
+      for (int n = in.read(buffer); n >= 0 && drained <= limit; n = in.read(buffer)) {
+        drained += n;
+        checkRate(start, drained);
+      }
+    }
+  }
+
+  private static void checkRate(long start, long bytes) {
+    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    if (elapsed > GRACE_MILLIS + bytes * 1000L / ServerConfig.MIN_BYTES_PER_SECOND) {
+      throw new BadMessageException(408, "the request body arrived slower than " + ServerConfig.MIN_BYTES_PER_SECOND
+          + " bytes a second");
+    }
   }
 }

@@ -20,10 +20,13 @@ record RequestUser(String name, Set<Role> roles) {
     roles = Set.copyOf(roles);
   }
 
-  /** The user of the request this thread serves; anonymous outside a request. */
+  /** The user of the request this thread serves; asked outside a request, a mistake of the server's. */
   static RequestUser current() {
     RequestUser user = CURRENT.get();
-    return user == null ? ANONYMOUS : user;
+    if (user == null) {
+      throw new IllegalStateException("no request is being served on this thread, so there is no user to act for");
+    }
+    return user;
   }
 
   /** Runs an action on behalf of a user. */

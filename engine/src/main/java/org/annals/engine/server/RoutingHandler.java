@@ -66,12 +66,9 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     }
     RequestUser user = user(request);
     baseRequest.setHandled(true);
-    if (target.equals(CancelHandler.PATH)) {
-      runAs(user, () -> cancels.handle(request, response));
-      return;
-    }
+    boolean cancel = target.equals(CancelHandler.PATH);
     boolean append = target.startsWith("/streams/") || target.equals("/streams");
-    if (!append && !"POST".equals(request.getMethod())) {
+    if (!cancel && !append && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
           + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
@@ -82,31 +79,23 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
           + " may not append events: that takes the append role (annals user add --role append)");
       return;
     }
-    long reserved = reservation(request);
-    try {
-      if (!budget.reserve(reserved)) {
-        response.setHeader("Retry-After", "1");
-        JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the server is reading "
-            + budget.capacity() + " bytes of requests, its most at once (--max-request-bytes-in-flight); retry shortly");
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting to read a request", e);
-    }
-    try {
-      if (append) {
-        appends.handle(target, request, response);
+    try (RequestBudget.Lease lease = budget.lease()) {
+      if (cancel) {
+        runAs(user, () -> cancels.handle(request, response, lease));
+      } else if (append) {
+        appends.handle(target, request, response, lease);
       } else {
-        runAs(user, () -> jdbc(request, response));
+        runAs(user, () -> jdbc(request, response, lease));
       }
-    } finally {
-      budget.release(reserved);
+    } catch (RequestBudget.Spent e) {
+      response.setHeader("Retry-After", "1");
+      JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage());
     }
   }
 
-  private void jdbc(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    byte[] body = RequestBodies.readAtMost(request, maxRequestBytes);
+  private void jdbc(HttpServletRequest request, HttpServletResponse response, RequestBudget.Lease lease)
+      throws IOException {
+    byte[] body = RequestBodies.readAtMost(request, maxRequestBytes, lease);
     if (body == null) {
       JsonReplies.error(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
           "a JDBC request may be at most " + maxRequestBytes + " bytes");
@@ -124,15 +113,6 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     // Avatica's handler turns every failure into an error response itself.
     Handler.HandlerResponse<byte[]> answer = protobuf.apply(body);
     reply(response, answer.getStatusCode(), "application/octet-stream;charset=utf-8", answer.getResponse());
-  }
-
-  /** What a request's body may take: its declared length, or the most a body may have if it declares none. */
-  private long reservation(HttpServletRequest request) {
-    if (!"POST".equals(request.getMethod())) {
-      return 0;
-    }
-    long declared = request.getContentLengthLong();
-    return declared < 0 ? maxRequestBytes : Math.min(declared, maxRequestBytes);
   }
 
   /** The request's user as Jetty authenticated them, with the roles the users file gives them. */

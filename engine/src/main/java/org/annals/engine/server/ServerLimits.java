@@ -2,8 +2,8 @@ package org.annals.engine.server;
 
 /**
  * What the server lets any client use, each enforced on the server whatever a client asks, each
- * with a default safe for a server on a network. The fixed limits that are no setting (rows and
- * bytes per frame, the slowest client) are on {@link ServerConfig}.
+ * with a default safe for a server on a network. The fixed limits that are no setting (the most
+ * rows and bytes a frame may have, the slowest client) are on {@link ServerConfig}.
  *
  * @param rowsPerFrame rows per JDBC result frame (Avatica's default is 100; thousands keep a
  *     large result from costing one round trip per hundred rows)

@@ -17,8 +17,16 @@ import java.nio.file.Path;
 public record ServerSecurity(Path usersFile, boolean allowAnonymous, Path tlsKeystore, String tlsKeystorePassword) {
   public ServerSecurity {
     if (tlsKeystore != null && tlsKeystorePassword == null) {
-      throw new IllegalArgumentException("a TLS keystore needs its password");
+      throw new IllegalArgumentException("the TLS keystore " + tlsKeystore + " needs its password:"
+          + " --tls-keystore-password, or the environment variable ANNALS_TLS_KEYSTORE_PASSWORD");
     }
+  }
+
+  /** Without the keystore's password, which would otherwise reach any log that prints the settings. */
+  @Override
+  public String toString() {
+    return "ServerSecurity[usersFile=" + usersFile + ", allowAnonymous=" + allowAnonymous + ", tlsKeystore="
+        + tlsKeystore + "]";
   }
 
   /** No users, no TLS: the loopback default. */

@@ -9,8 +9,6 @@ import org.annals.engine.sql.SqlErrors;
  * (54000 program limit exceeded, 54001 statement too complex). Stateless.
  */
 final class SqlLimits {
-  private static final String TOO_LONG = "54000";
-  private static final String TOO_COMPLEX = "54001";
 
   private SqlLimits() {}
 
@@ -19,26 +17,33 @@ final class SqlLimits {
       return;
     }
     if (sql.length() > limits.maxSqlChars()) {
-      throw SqlErrors.of(TOO_LONG, "the statement is " + sql.length() + " characters long, more than the "
+      throw SqlErrors.of(SqlErrors.TOO_LARGE, "the statement is " + sql.length() + " characters long, more than the "
           + limits.maxSqlChars() + " a statement may have (--max-sql-chars); pass long lists of values as a"
           + " prepared statement's parameters or in several statements");
     }
     int depth = 0;
-    char quote = 0;
-    for (int i = 0; i < sql.length(); i++) {
+    int i = 0;
+    while (i < sql.length()) {
       char c = sql.charAt(i);
-      if (quote != 0) {
-        // A doubled quote inside a literal reads as two toggles, which leave the state unchanged.
-        if (c == quote) {
-          quote = 0;
+      if (c == '\'' || c == '"') {
+        // A literal or quoted name: parentheses in it are text. A doubled quote closes and reopens.
+        int close = sql.indexOf(c, i + 1);
+        i = close < 0 ? sql.length() : close + 1;
+      } else if (sql.startsWith("--", i)) {
+        int end = sql.indexOf('\n', i);
+        i = end < 0 ? sql.length() : end + 1;
+      } else if (sql.startsWith("/*", i)) {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? sql.length() : end + 2;
+      } else {
+        if (c == '(' && ++depth > limits.maxSqlDepth()) {
+          throw SqlErrors.of(SqlErrors.TOO_COMPLEX, "the statement nests parentheses more than " + limits.maxSqlDepth()
+              + " deep, the most allowed (--max-sql-depth)");
+        } else if (c == ')') {
+          // Unbalanced closing parentheses are the parser's to report; they must not buy depth.
+          depth = Math.max(0, depth - 1);
         }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '(' && ++depth > limits.maxSqlDepth()) {
-        throw SqlErrors.of(TOO_COMPLEX, "the statement nests parentheses more than " + limits.maxSqlDepth()
-            + " deep, the most allowed (--max-sql-depth)");
-      } else if (c == ')') {
-        depth--;
+        i++;
       }
     }
   }

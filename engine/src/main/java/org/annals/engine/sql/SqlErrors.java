@@ -20,7 +20,7 @@ public final class SqlErrors {
   public static final String VERSION_CONFLICT = "40001";
   /** Invalid parameter value: an event broke a validation rule. */
   public static final String INVALID_EVENT = "22023";
-  /** Program limit exceeded: an event or batch over the size limits. */
+  /** Program limit exceeded: an event or batch over the size limits, SQL text over its limit. */
   public static final String TOO_LARGE = "54000";
   /** Feature not supported: UPDATE, DELETE, MERGE, DDL. */
   public static final String NOT_SUPPORTED = "0A000";
@@ -36,6 +36,16 @@ public final class SqlErrors {
   public static final String SHUTTING_DOWN = "57P01";
   /** I/O error: the store has failed and accepts no appends. */
   public static final String STORE_FAILED = "58030";
+  /** Insufficient privilege (PostgreSQL's code): the connection's roles do not allow the statement. */
+  public static final String INSUFFICIENT_PRIVILEGE = "42501";
+  /** Invalid authorization specification: another user's connection. */
+  public static final String INVALID_AUTHORIZATION = "28000";
+  /** Too many connections (PostgreSQL's code): the server's or a user's limit. */
+  public static final String TOO_MANY_CONNECTIONS = "53300";
+  /** Configuration limit exceeded (PostgreSQL's code): too many statements on a connection. */
+  public static final String CONFIGURATION_LIMIT = "53400";
+  /** Statement too complex (PostgreSQL's code): nested or large beyond what the planner takes. */
+  public static final String TOO_COMPLEX = "54001";
 
   private static final String REASON = "reason: ";
 

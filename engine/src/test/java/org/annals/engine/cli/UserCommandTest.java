@@ -52,6 +52,26 @@ class UserCommandTest {
   }
 
   @Test
+  void anExistingUserIsChangedOnlyWithReplace() throws Exception {
+    withStdin("first password\n", "user", "add", "--data", data.toString(), "ann", "--role", "read", "--password-stdin");
+    Output err = Output.captureErr();
+    try {
+      assertEquals(1, withStdin("second password\n", "user", "add", "--data", data.toString(), "ann", "--role",
+          "read,append", "--password-stdin"));
+    } finally {
+      err.restore();
+    }
+    assertTrue(err.text().contains("there is already a user ann; pass --replace"), err.text());
+    UsersFile file = new UsersFile(data.resolve(UsersFile.DEFAULT_NAME));
+    assertTrue(file.read().get("ann").password().matches("first password".toCharArray()));
+
+    assertEquals(0, withStdin("second password\n", "user", "add", "--data", data.toString(), "ann", "--role",
+        "read,append", "--password-stdin", "--replace"));
+    assertTrue(file.read().get("ann").password().matches("second password".toCharArray()));
+    assertEquals(Role.all(), file.read().get("ann").roles());
+  }
+
+  @Test
   void removeTakesTheUserOutAndAnUnknownOneIsAnError() throws Exception {
     withStdin("long enough pass\n", "user", "add", "--data", data.toString(), "ann", "--role", "read",
         "--password-stdin");
@@ -97,5 +117,6 @@ class UserCommandTest {
     }
     assertTrue(err.text().contains("refusing to serve 0.0.0.0 without users"), err.text());
     assertTrue(err.text().contains("annals user add"), err.text());
+    assertFalse(Files.exists(data.resolve("wal")), "a refused start opens no store");
   }
 }

@@ -10,8 +10,9 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a client sees of a failure: the server's own mistakes carry an id that the log line with
- * the stack trace carries too; the client's mistakes (a bad value) need none.
+ * What a client sees of a failure: the server's own mistakes are a plain message with an id that
+ * the log line with the message and stack trace carries too; the client's mistakes (a bad value)
+ * say what was wrong and need no id.
  */
 class ClientErrorsTest {
   private static final Pattern ID = Pattern.compile("\\(error id ([0-9a-f]{8}); the server's log has the details\\)$");
@@ -23,7 +24,9 @@ class ClientErrorsTest {
     assertEquals("HY000", reply.getSqlState());
     Matcher id = ID.matcher(reply.getErrorMessage());
     assertTrue(id.find(), reply.getErrorMessage());
-    assertTrue(reply.getErrorMessage().startsWith("a field was null"), reply.getErrorMessage());
+    assertTrue(reply.getErrorMessage().startsWith("the server failed on this request (error id "),
+        reply.getErrorMessage());
+    assertFalse(reply.getErrorMessage().contains("a field was null"), "the server's own message stays in its log");
     assertEquals(0, reply.getStackTrace().length, "no stack trace reaches the client");
   }
 

@@ -2,6 +2,7 @@ package org.annals.storage.parquet;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.hadoop.conf.Configuration;
@@ -89,18 +90,33 @@ public final class PageCodecs implements CompressionCodecFactory {
     }
   }
 
+  /**
+   * Far above any page a flush writes (pages stop at 8 KiB of values, or one event of at most
+   * 1 MiB), far below what would exhaust the heap.
+   */
+  private static final int MAX_PAGE_BYTES = 64 * 1024 * 1024;
+
   /** ZSTD pages through one context, into a fresh array per page (pages are read after this). */
   private static final class ZstdPages implements BytesInputDecompressor {
     private final ZstdDecompressCtx context = new ZstdDecompressCtx();
 
     @Override
     public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+      // Page headers carry no checksum: a damaged size must not become a huge or negative array.
+      if (uncompressedSize < 0 || uncompressedSize > MAX_PAGE_BYTES) {
+        throw new DamagedPageException("a page header says the page holds " + uncompressedSize + " bytes", null);
+      }
       byte[] in = bytes.toByteArray();
       byte[] out = new byte[uncompressedSize];
-      int n = context.decompressByteArray(out, 0, out.length, in, 0, in.length);
+      int n;
+      try {
+        n = context.decompressByteArray(out, 0, out.length, in, 0, in.length);
+      } catch (ZstdException e) {
+        throw new DamagedPageException("a ZSTD page does not decompress: " + e.getMessage(), e);
+      }
       if (n != uncompressedSize) {
-        throw new IOException("a ZSTD page decompressed to " + n + " bytes, but its header says "
-            + uncompressedSize);
+        throw new DamagedPageException("a ZSTD page decompressed to " + n + " bytes, but its header says "
+            + uncompressedSize, null);
       }
       return BytesInput.from(out);
     }

@@ -1,8 +1,11 @@
 package org.annals.storage.scan;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.channels.ClosedByInterruptException;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.nio.file.NoSuchFileException;
+import org.annals.storage.parquet.DamagedPageException;
+import org.apache.parquet.ParquetRuntimeException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -193,9 +196,11 @@ public final class ParquetFiles implements AutoCloseable {
 
   /**
    * Turns a failure to read a committed file into the error a client sees: one that names the
-   * file relative to the data folder, with the absolute folder taken out of the reason. A failure
-   * of the file's bytes (a checksum, a page or footer that does not decode, a missing file) marks
-   * the file damaged; one of the process (too many open files, an interrupt) does not.
+   * file relative to the data folder, with the absolute folder taken out of the reason. Only a
+   * failure that shows the file's bytes are wrong (a page checksum, a page, header or footer that
+   * does not decode, a file cut short or missing) marks the file damaged; any other (too many
+   * open files, an interrupt, a stream closed under a cancelled scan) is the process's, not the
+   * file's.
    *
    * @param folder the data folder, to take out of the reason
    * @param path the file, relative to the data folder
@@ -206,7 +211,7 @@ public final class ParquetFiles implements AutoCloseable {
     }
     String reason = String.valueOf(innermost(failure).getMessage())
         .replace("file:" + folder.toAbsolutePath() + "/", "").replace(folder.toAbsolutePath() + "/", "");
-    if (transientFailure(failure)) {
+    if (!showsDamage(failure)) {
       return new IOException("reading the data file " + path + " failed: " + reason, failure);
     }
     damaged.putIfAbsent(path, reason);
@@ -226,10 +231,12 @@ public final class ParquetFiles implements AutoCloseable {
     return t;
   }
 
-  private static boolean transientFailure(Throwable failure) {
+  private static boolean showsDamage(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof InterruptedIOException || t instanceof ClosedByInterruptException
-          || t.getMessage() != null && t.getMessage().contains("Too many open files")) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof ParquetRuntimeException || t instanceof DamagedPageException || t instanceof EOFException
+          || t instanceof FileNotFoundException || t instanceof NoSuchFileException
+          || message.contains("is not a Parquet file") || message.startsWith("can not read class org.apache.parquet")) {
         return true;
       }
     }
