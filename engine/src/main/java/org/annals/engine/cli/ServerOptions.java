@@ -66,6 +66,11 @@ final class ServerOptions {
       description = "How many statements one connection may hold open (default: ${DEFAULT-VALUE}).")
   int maxStatementsPerConnection;
 
+  @Option(names = "--rows-per-frame", defaultValue = "" + ServerLimits.DEFAULT_ROWS_PER_FRAME, paramLabel = "N",
+      description = "Rows per JDBC result frame when a client asks for fewer; at most " + ServerConfig.MAX_ROWS_PER_FRAME
+          + ", and a frame also stops at about " + ServerConfig.MAX_FRAME_BYTES + " bytes (default: ${DEFAULT-VALUE}).")
+  int rowsPerFrame;
+
   @Option(names = "--max-request-bytes", defaultValue = "" + ServerLimits.DEFAULT_MAX_REQUEST_BYTES,
       paramLabel = "BYTES", description = "The largest request body, append or JDBC (default: ${DEFAULT-VALUE}).")
   long maxRequestBytes;
@@ -85,7 +90,7 @@ final class ServerOptions {
 
   /** The server's settings for a data folder, whose users file is the default one. */
   ServerConfig config(Path data) {
-    ServerLimits limits = new ServerLimits(ServerLimits.DEFAULT_ROWS_PER_FRAME, maxRequestBytes, maxRequestBytesInFlight,
+    ServerLimits limits = new ServerLimits(rowsPerFrame, maxRequestBytes, maxRequestBytesInFlight,
         queryTimeoutSeconds, idleTimeoutSeconds, maxConnections, maxConnectionsPerUser, maxStatementsPerConnection,
         maxSqlChars, maxSqlDepth);
     ServerSecurity security = new ServerSecurity(users != null ? users : data.resolve(UsersFile.DEFAULT_NAME),

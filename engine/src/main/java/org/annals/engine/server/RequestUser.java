@@ -31,12 +31,21 @@ record RequestUser(String name, Set<Role> roles) {
 
   /** Runs an action on behalf of a user. */
   static <T> T as(RequestUser user, Callable<T> action) throws Exception {
-    CURRENT.set(user);
-    try {
+    try (Scope scope = enter(user)) {
       return action.call();
-    } finally {
-      CURRENT.remove();
     }
+  }
+
+  /** Acts for a user on this thread until the scope closes: for code that calls the Meta in process. */
+  static Scope enter(RequestUser user) {
+    CURRENT.set(user);
+    return CURRENT::remove;
+  }
+
+  /** The time a thread acts for a user. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
   }
 
   boolean anonymous() {

@@ -44,8 +44,12 @@ class FrameSizesTest {
   private static AnnalsMeta meta;
   private static Service service;
 
+  /** The Meta is called in process, as the server's request threads call it, for an anonymous client. */
+  private static RequestUser.Scope anonymous;
+
   @BeforeAll
   static void start() throws Exception {
+    anonymous = RequestUser.enter(RequestUser.ANONYMOUS);
     store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
     StoreRegistry.register(store);
     meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
@@ -70,6 +74,7 @@ class FrameSizesTest {
 
   @AfterAll
   static void stop() throws Exception {
+    anonymous.close();
     meta.closeAllConnections();
     StoreRegistry.release(store.options().dataFolder());
   }

@@ -43,8 +43,12 @@ class ScanFramesTest {
   private static Service jsonService;
   private static AnnalsMeta meta;
 
+  /** The Meta is called in process, as the server's request threads call it, for an anonymous client. */
+  private static RequestUser.Scope anonymous;
+
   @BeforeAll
   static void start() throws Exception {
+    anonymous = RequestUser.enter(RequestUser.ANONYMOUS);
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     store = EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).build());
     new ShopHistoryGenerator(store, clock, 2_000, ShopHistoryGenerator.SEED).run();
@@ -67,6 +71,7 @@ class ScanFramesTest {
 
   @AfterAll
   static void stop() throws Exception {
+    anonymous.close();
     meta.closeAllConnections();
     StoreRegistry.release(store.options().dataFolder());
   }
