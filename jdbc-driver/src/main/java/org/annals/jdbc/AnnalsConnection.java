@@ -178,6 +178,10 @@ final class AnnalsConnection extends AvaticaConnection {
       if (ServerErrors.transportFailed(e)) {
         throw ServerErrors.unreachable(config().url(), e);
       }
+      SQLException refused = ServerErrors.httpRefusal(e);
+      if (refused != null) {
+        throw refused;
+      }
       throw e;
     }
   }

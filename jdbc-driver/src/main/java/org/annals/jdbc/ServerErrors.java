@@ -52,8 +52,9 @@ final class ServerErrors {
   static SQLException httpRefusal(RuntimeException e) {
     String text = e.getMessage() == null ? "" : e.getMessage();
     if (text.endsWith("HTTP/401")) {
-      return new SQLException("the server refused the user name and password (HTTP 401): give the JDBC properties"
-          + " user and password of a user made with 'annals user add'", "28000", e);
+      return new SQLException("the server refused the user name and password (HTTP 401): give those of a user made"
+          + " with 'annals user add' (JDBC: the properties user and password; annals sql: --user, with the password"
+          + " in ANNALS_PASSWORD or at the prompt)", "28000", e);
     }
     if (text.endsWith("HTTP/403")) {
       return new SQLException("the server refused this client (HTTP 403): a server on a loopback address answers"

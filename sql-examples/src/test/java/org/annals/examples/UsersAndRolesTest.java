@@ -269,9 +269,8 @@ class UsersAndRolesTest {
         Thread.sleep(200);
       }
     }
-    try (Connection c = in) {
-      assertTrue(count(c) > 0);
-    }
+    Connection kept = in;
+    assertTrue(count(kept) > 0);
     users.remove("newcomer");
     deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
@@ -283,5 +282,9 @@ class UsersAndRolesTest {
         break;
       }
     }
+    // A connection opened before is refused too, as an SQLException, and still closes.
+    SQLException refused = assertThrows(SQLException.class, kept::createStatement);
+    assertEquals("28000", refused.getSQLState());
+    kept.close();
   }
 }

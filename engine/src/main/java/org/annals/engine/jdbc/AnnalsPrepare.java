@@ -158,7 +158,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     if (!granted.containsAll(needed)) {
       throw SqlErrors.of(SqlErrors.INSUFFICIENT_PRIVILEGE, "this statement needs the roles " + Role.labels(needed)
           + ", and the connection has " + (granted.isEmpty() ? "none" : Role.labels(granted))
-          + "; connect as a user with them (annals user add --role ...)");
+          + "; connect as a user who has them (annals user add NAME --role read,append --replace gives both)");
     }
   }
 

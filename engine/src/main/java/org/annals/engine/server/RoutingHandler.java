@@ -76,7 +76,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     }
     if (append && !user.roles().contains(Role.APPEND)) {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
-          + " may not append events: that takes the append role (annals user add --role append)");
+          + " may not append events: that takes the append role (annals user add NAME --role read,append --replace)");
       return;
     }
     try (RequestBudget.Lease lease = budget.lease()) {
