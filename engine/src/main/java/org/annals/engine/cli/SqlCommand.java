@@ -1,5 +1,7 @@
 package org.annals.engine.cli;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,8 +73,17 @@ final class SqlCommand implements Callable<Integer> {
       args.add("-e");
       args.add(execute);
     }
-    SqlLine.Status status = new SqlLine().begin(args.toArray(new String[0]), null, true);
-    return status == SqlLine.Status.OK ? 0 : 1;
+    if (execute == null) {
+      return new SqlLine().begin(args.toArray(new String[0]), null, true) == SqlLine.Status.OK ? 0 : 1;
+    }
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(new StackTraceFilter(err), true, StandardCharsets.UTF_8));
+    try {
+      return new SqlLine().begin(args.toArray(new String[0]), null, false) == SqlLine.Status.OK ? 0 : 1;
+    } finally {
+      System.err.flush();
+      System.setErr(err);
+    }
   }
 
   private String password() {

@@ -1,6 +1,7 @@
 package org.annals.engine.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -167,5 +168,17 @@ class CommandLineTest {
     try (EventStore store = EventStore.open(data)) {
       assertEquals(events, store.status().flushedRows(), "the refused run added nothing");
     }
+  }
+
+  @Test
+  void aFailedStatementOfSqlDashEIsOneLineWithItsStateAndNoStackTrace() throws Exception {
+    Path data = dir.resolve("data");
+    try (EventStore store = EventStore.open(data)) {
+      store.append("things", List.of(NewEvent.of("A", "e-1", "{}")));
+    }
+    String err = failingRun("sql", "--data", data.toString(), "-e", "SELECT nope FROM events");
+    assertTrue(err.contains("Column 'nope' not found in any table (state=42000"), err);
+    assertFalse(err.contains("\tat "), err);
+    assertFalse(err.contains("AvaticaSqlException"), err);
   }
 }
