@@ -30,6 +30,7 @@ import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
+import org.annals.storage.wal.WalGapException;
 import org.annals.storage.wal.WalRecovery;
 import org.annals.storage.wal.WalSegments;
 import org.apache.arrow.memory.BufferAllocator;
@@ -96,6 +97,9 @@ final class StoreRecovery {
         maxRecordedAt[0] = Math.max(maxRecordedAt[0], batch.recordedAt());
       });
       deleteUnlisted(folder, manifest);
+    } catch (WalGapException gap) {
+      memtable.close();
+      throw explained(gap, folder, manifests);
     } catch (IOException | RuntimeException e) {
       memtable.close();
       throw e;
@@ -162,6 +166,24 @@ final class StoreRecovery {
       Files.delete(p);
       LOG.info("deleted {}, which no committed manifest lists", p);
     }
+  }
+
+  /**
+   * A gap between the manifest and the log, with its likely cause: a newer manifest found damaged
+   * and moved aside, on this open or an earlier one, which the operator should restore.
+   */
+  private static IOException explained(WalGapException gap, DataFolder folder, ManifestStore manifests)
+      throws IOException {
+    List<Path> damaged = manifests.damaged();
+    if (damaged.isEmpty()) {
+      return gap;
+    }
+    Path newest = damaged.get(damaged.size() - 1);
+    String name = newest.getFileName().toString();
+    return new IOException(gap.getMessage() + ". The manifest " + folder.relativize(newest) + " was found damaged and"
+        + " moved aside; those events are in the data files it lists. Restore "
+        + name.substring(0, name.length() - ".corrupt".length()) + " from a backup of the data folder and open again",
+        gap);
   }
 
   /**

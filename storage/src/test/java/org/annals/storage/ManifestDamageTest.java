@@ -3,6 +3,7 @@ package org.annals.storage;
 import static org.annals.storage.HistoryAssertions.eventFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +13,13 @@ import java.util.List;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
-import org.annals.storage.wal.WalCorruptionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damages the newest committed manifest. Recovery then falls back to the one before it; when the
- * log no longer reaches back that far the open fails, and it must fail before deleting the files
+ * log no longer reaches back that far the open fails, naming the damaged manifest and the way out
+ * (this open and every later one, not blaming the log), and it must fail before deleting the files
  * that only the damaged manifest lists, so that restoring the manifest brings everything back.
  */
 class ManifestDamageTest {
@@ -45,8 +46,14 @@ class ManifestDamageTest {
     damaged[damaged.length - 2] ^= 1;
     Files.write(newest, damaged);
 
-    assertThrows(WalCorruptionException.class, () -> EventStore.open(options));
-    assertEquals(files, eventFiles(dir), "a failed open must not delete files");
+    for (String open : List.of("first", "second")) {
+      IOException e = assertThrows(IOException.class, () -> EventStore.open(options));
+      assertTrue(e.getMessage().contains("the manifest covers only the events below 1"), open + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains("The manifest manifest/00000000000000000002.json.corrupt was found damaged"),
+          open + " open names the damaged manifest: " + e.getMessage());
+      assertTrue(e.getMessage().contains("Restore 00000000000000000002.json from a backup"), open + ": " + e.getMessage());
+      assertEquals(files, eventFiles(dir), "a failed open must not delete files");
+    }
 
     Files.write(newest, good);
     try (EventStore store = EventStore.open(options)) {

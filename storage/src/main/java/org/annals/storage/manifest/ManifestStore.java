@@ -71,6 +71,16 @@ public final class ManifestStore {
     return Manifest.empty();
   }
 
+  /** The manifests found damaged and moved aside ({@link #loadNewest}), oldest first. */
+  public List<Path> damaged() throws IOException {
+    List<Path> damaged = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.corrupt")) {
+      files.forEach(damaged::add);
+    }
+    damaged.sort(null);
+    return damaged;
+  }
+
   /** Removes temporary files a crash left behind before publishing them. */
   public void deleteTemporaryFiles() throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.tmp")) {

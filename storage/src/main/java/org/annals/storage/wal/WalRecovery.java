@@ -51,10 +51,10 @@ public final class WalRecovery {
     }
     WalSegments.Segment first = segments.get(0);
     if (first.firstGlobalSeq() > coveredGlobalSeq) {
-      throw new WalCorruptionException(first.path(), 0, "the oldest segment starts at global_seq "
-          + first.firstGlobalSeq() + " but the manifest covers only the events below "
-          + coveredGlobalSeq + ", so events " + coveredGlobalSeq + " to " + (first.firstGlobalSeq() - 1)
-          + " are in neither");
+      throw new WalGapException("the log's oldest segment " + first.path().getFileName() + " starts at global_seq "
+          + first.firstGlobalSeq() + " but the manifest covers only the events below " + coveredGlobalSeq
+          + ", so events " + coveredGlobalSeq + " to " + (first.firstGlobalSeq() - 1) + " are in neither; the store"
+          + " will not open until the manifest that covered them is restored");
     }
     long expected = first.firstGlobalSeq();
     long truncated = 0;
