@@ -27,13 +27,16 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   ServerOptions server;
 
+  @Mixin
+  FlushOptions flush;
+
   @Override
   public Integer call() throws Exception {
     long events = history.events();
     ServerConfig config = server.config(data);
     AnnalsServer.checkSecurity(config);
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
-    EventStore store = EventStore.open(StoreOptions.builder(data).clock(clock).build());
+    EventStore store = EventStore.open(flush.applyTo(StoreOptions.builder(data).clock(clock)).build());
     if (store.streams().isEmpty()) {
       GenerateCommand.fill(store, clock, events, history.seed);
     } else {

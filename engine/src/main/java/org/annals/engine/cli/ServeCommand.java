@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.annals.engine.server.AnnalsServer;
 import org.annals.engine.server.ServerConfig;
 import org.annals.storage.EventStore;
+import org.annals.storage.StoreOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,12 +19,16 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   ServerOptions server;
 
+  @Mixin
+  FlushOptions flush;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config = server.config(data);
     // Before the store opens, so that a refused start does not make a data folder of a mistyped path.
     AnnalsServer.checkSecurity(config);
-    Serving.serveUntilStopped(EventStore.open(data), config, System.out, () -> { });
+    Serving.serveUntilStopped(EventStore.open(flush.applyTo(StoreOptions.builder(data)).build()), config, System.out,
+        () -> { });
     return 0;
   }
 }

@@ -63,4 +63,49 @@ class ServeSigtermTest {
           store.readEntity("orders", "o-1").stream().map(e -> e.eventType()).toList());
     }
   }
+
+  /** {@code --flush-age} reaches the store: the events are in a Parquet file while the server still runs. */
+  @Test
+  void serveFlushesOnTheAgeItIsGiven() throws Exception {
+    Path data = dir.resolve("aged");
+    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "serve", "--data", data.toString(), "--port", "0", "--flush-age", "1")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String base = null;
+      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
+        Matcher m = APPEND_URL.matcher(line);
+        if (m.find()) {
+          base = m.group(1);
+        }
+      }
+      assertTrue(base != null, "the server printed its address");
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(base + "/streams/orders/events")).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("[{\"event_type\":\"Placed\",\"entity_id\":\"o-1\",\"payload\":{}}]"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (parquetFiles(data) == 0) {
+        assertTrue(System.nanoTime() < deadline, "no flush within a minute of an event a second old");
+        Thread.sleep(200);
+      }
+    } finally {
+      server.destroy();
+      server.waitFor(60, TimeUnit.SECONDS);
+      server.destroyForcibly();
+    }
+  }
+
+  private static long parquetFiles(Path data) throws java.io.IOException {
+    Path events = data.resolve("events");
+    if (!java.nio.file.Files.exists(events)) {
+      return 0;
+    }
+    try (var files = java.nio.file.Files.walk(events)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count();
+    }
+  }
 }
