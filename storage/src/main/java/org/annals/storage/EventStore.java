@@ -466,7 +466,7 @@ public final class EventStore implements AutoCloseable {
         memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
         flushedAt < 0 ? null : Instant.ofEpochMilli(flushedAt), wal.fsyncCount(),
         wal.eventsWritten(), failure == null ? null : failure.toString(), allocator.getAllocatedMemory(),
-        parquetFiles.damaged());
+        parquetFiles.damaged(), wal.fsyncNanos(), flusher.flushes(), flusher.flushNanos());
   }
 
   /** Flushes (unless the store has failed), stops the writer and releases the folder. */

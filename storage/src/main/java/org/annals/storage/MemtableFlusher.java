@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.fs.CrashPoint;
 import org.annals.storage.fs.DataFolder;
@@ -67,6 +68,8 @@ final class MemtableFlusher implements AutoCloseable {
   private final ExecutorService writers;
   private IOException uncertainCommit;
   private volatile long lastFlushMillis = -1;
+  private final AtomicLong flushes = new AtomicLong();
+  private final AtomicLong flushNanos = new AtomicLong();
 
   MemtableFlusher(DataFolder folder, Memtable memtable, WalWriter wal, ManifestStore manifests,
       PartitionFileWriter fileWriter, CommittedState state, int writerThreads) {
@@ -89,6 +92,7 @@ final class MemtableFlusher implements AutoCloseable {
       throw new IOException("flushing is disabled since a manifest commit failed with an unknown"
           + " outcome; reopen the store to recover", uncertainCommit);
     }
+    long started = System.nanoTime();
     wal.roll().join();
     PinnedRows pinned = memtable.sealForFlush();
     try {
@@ -108,6 +112,8 @@ final class MemtableFlusher implements AutoCloseable {
       commit(next);
       state.publish(next);
       lastFlushMillis = System.currentTimeMillis();
+      flushes.incrementAndGet();
+      flushNanos.addAndGet(System.nanoTime() - started);
       int deleted = WalSegments.deleteCovered(folder.wal(), next.coveredGlobalSeq());
       CrashPoint.WAL_DELETED.reached();
       LOG.info("flushed {} events into {} files; manifest {} covers global_seq < {}; {} WAL segments deleted",
@@ -201,6 +207,16 @@ final class MemtableFlusher implements AutoCloseable {
           + e.getMessage(), e);
       throw uncertainCommit;
     }
+  }
+
+  /** Flushes committed since open that wrote files. */
+  long flushes() {
+    return flushes.get();
+  }
+
+  /** Time those flushes took, from sealing the memtable to deleting the WAL they covered. */
+  long flushNanos() {
+    return flushNanos.get();
   }
 
   /** Epoch milliseconds of the last committed flush since open, or -1. */

@@ -12,6 +12,9 @@ import java.util.Map;
  *     the batches of scans still open; a scan that is never closed shows here
  * @param damagedFiles the data files found damaged since the store opened (relative path to what
  *     was wrong); empty while every file read has been whole
+ * @param fsyncNanos time spent in the log's {@code fsyncs} since open
+ * @param flushes flushes that wrote files since open
+ * @param flushNanos time those flushes took
  */
 public record StoreStatus(
     long walBytes,
@@ -27,4 +30,7 @@ public record StoreStatus(
     long eventsWritten,
     String failure,
     long arrowBytes,
-    Map<String, String> damagedFiles) {}
+    Map<String, String> damagedFiles,
+    long fsyncNanos,
+    long flushes,
+    long flushNanos) {}

@@ -34,6 +34,8 @@ final class StatusCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "memtable      %,d events%n", s.memtableRows());
       System.out.printf(Locale.ROOT, "Parquet files %d files, %,d events, manifest %d%n", s.flushedFiles(),
           s.flushedRows(), s.manifestVersion());
+      System.out.printf(Locale.ROOT, "since open    %,d fsyncs (%,d ms), %,d events written, %,d flushes (%,d ms)%n",
+          s.fsyncs(), s.fsyncNanos() / 1_000_000, s.eventsWritten(), s.flushes(), s.flushNanos() / 1_000_000);
       System.out.printf(Locale.ROOT, "%n%-24s %12s %10s %-24s %-24s%n", "stream", "events", "entities", "first", "last");
       for (StreamStats st : store.streamStats()) {
         System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s%n", st.streamName(), st.events(),

@@ -39,6 +39,7 @@ import org.apache.calcite.avatica.jdbc.JdbcMeta.ConnectionCacheSettings;
 import org.apache.calcite.avatica.jdbc.JdbcMeta.StatementCacheSettings;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.proto.Requests;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.slf4j.Logger;
@@ -68,6 +69,9 @@ import org.slf4j.LoggerFactory;
 final class AnnalsMeta extends JdbcMeta {
   private static final List<String> SCHEMAS = List.of(EventSchema.NAME, SystemSchema.NAME);
   /** The types {@link #getTypeInfo} lists: SQL's standard ones that Annals' SQL reads and writes. */
+  /** The Meta calls that run a statement, which {@link ServerMetrics#statement} times. */
+  private static final Set<String> EXECUTIONS = Set.of("prepareAndExecute", "execute", "prepareAndExecuteBatch",
+      "executeBatch", "executeBatchProtobuf");
   private static final Set<String> CLIENT_TYPES = Set.of("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT",
       "DECIMAL", "FLOAT", "REAL", "DOUBLE", "CHAR", "VARCHAR", "BINARY", "VARBINARY", "DATE", "TIME", "TIMESTAMP");
 
@@ -104,6 +108,7 @@ final class AnnalsMeta extends JdbcMeta {
 
   /** The server's limits: frame rows, the longest a statement may run, the most connections. */
   private final ServerConfig config;
+  private final ServerMetrics metrics;
   /**
    * The statements whose current result is a scan read as it is, by statement id. A cursor holds
    * files and memory until it is closed: with its statement, its connection, or by the sweep
@@ -133,9 +138,11 @@ final class AnnalsMeta extends JdbcMeta {
 
   private record Owner(String user, Set<Role> roles) {}
 
-  AnnalsMeta(String embeddedUrl, ServerConfig config) throws SQLException {
+  AnnalsMeta(String embeddedUrl, ServerConfig config, ServerMetrics metrics) throws SQLException {
     super(embeddedUrl, caches(config.limits().idleTimeoutSeconds()));
     this.config = config;
+    this.metrics = metrics;
+    metrics.connections(() -> (int) getConnectionCache().size(), () -> (int) getStatementCache().size());
     long every = Math.max(1, Math.min(30, config.limits().idleTimeoutSeconds() / 4));
     sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
   }
@@ -325,6 +332,8 @@ final class AnnalsMeta extends JdbcMeta {
           : first instanceof ConnectionHandle ch ? ch.id : null;
       Integer statementId = first instanceof StatementHandle h ? h.id : null;
       busy(connectionId, statementId, 1);
+      long started = System.nanoTime();
+      String failedWith = null;
       try {
         try {
           if (connectionId != null) {
@@ -346,11 +355,24 @@ final class AnnalsMeta extends JdbcMeta {
       } catch (InvocationTargetException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RuntimeException || cause instanceof Error && !(cause instanceof VirtualMachineError)) {
-          throw ClientErrors.toClient(cause);
+          RuntimeException reply = ClientErrors.toClient(cause);
+          failedWith = reply instanceof AvaticaRuntimeException error ? error.getSqlState() : ClientErrors.GENERAL;
+          throw reply;
         }
+        failedWith = ClientErrors.GENERAL;
         throw cause;
+      } catch (AvaticaRuntimeException refused) {
+        // Refused by the user and owner checks above, before the call.
+        failedWith = refused.getSqlState();
+        throw refused;
       } finally {
         busy(connectionId, statementId, -1);
+        if (EXECUTIONS.contains(method.getName())) {
+          metrics.statement(failedWith, System.nanoTime() - started);
+        }
+        if (failedWith != null) {
+          metrics.error("jdbc", failedWith.length() >= 2 ? failedWith.substring(0, 2) : failedWith);
+        }
       }
     };
     return (ProtobufMeta) Proxy.newProxyInstance(ProtobufMeta.class.getClassLoader(),

@@ -39,6 +39,7 @@ public final class AnnalsServer implements AutoCloseable {
 
   private final HttpServer http;
   private final AnnalsMeta meta;
+  private final ServerMetrics metrics;
   private final EventStore store;
   private final ServerConfig config;
   private final int port;
@@ -46,10 +47,11 @@ public final class AnnalsServer implements AutoCloseable {
   private final int users;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private AnnalsServer(HttpServer http, AnnalsMeta meta, EventStore store, ServerConfig config, boolean logins,
-      int users) {
+  private AnnalsServer(HttpServer http, AnnalsMeta meta, ServerMetrics metrics, EventStore store, ServerConfig config,
+      boolean logins, int users) {
     this.http = http;
     this.meta = meta;
+    this.metrics = metrics;
     this.store = store;
     this.config = config;
     this.port = http.getPort();
@@ -68,13 +70,15 @@ public final class AnnalsServer implements AutoCloseable {
     int users = logins ? new UsersFile(security.usersFile()).read().size() : 0;
     StoreRegistry.register(store);
     AnnalsMeta meta = null;
+    ServerMetrics metrics = null;
     HttpServer http = null;
     try {
-      meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(), config);
+      metrics = new ServerMetrics(store);
+      meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(), config, metrics);
       Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
       RoutingHandler routing = new RoutingHandler(new AppendHandler(store, config.limits().maxRequestBytes()),
-          new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits());
+          new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits(), metrics);
       ServerCustomizer<Server> customizer = jetty -> customize(jetty, config.host(), logins ? security.usersFile() : null);
       HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
           .withPort(config.port())
@@ -99,11 +103,14 @@ public final class AnnalsServer implements AutoCloseable {
       if (meta != null) {
         meta.closeAllConnections();
       }
+      if (metrics != null) {
+        metrics.close();
+      }
       StoreRegistry.forget(store);
       Throwable cause = e.getCause() != null && e instanceof RuntimeException ? e.getCause() : e;
       throw new IOException("cannot serve on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), e);
     }
-    AnnalsServer server = new AnnalsServer(http, meta, store, config, logins, users);
+    AnnalsServer server = new AnnalsServer(http, meta, metrics, store, config, logins, users);
     LOG.info("serving {} on {} ({}{})", store.options().dataFolder(), server.url(),
         logins ? users + " users" : "no logins", security.tls() ? ", TLS" : "");
     return server;
@@ -224,6 +231,7 @@ public final class AnnalsServer implements AutoCloseable {
       throw new IOException("stopping the server failed: " + e.getMessage(), e);
     } finally {
       meta.closeAllConnections();
+      metrics.close();
       StoreRegistry.release(store.options().dataFolder());
     }
   }

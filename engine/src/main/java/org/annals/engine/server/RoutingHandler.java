@@ -32,6 +32,8 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
  * Thread-safe.
  */
 final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
+  /** Where Prometheus scrapes {@link ServerMetrics}. */
+  static final String METRICS = "/metrics";
   private final AppendHandler appends;
   private final CancelHandler cancels;
   private final BrowserGuard browsers;
@@ -39,14 +41,16 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   private final JsonHandler json;
   private final long maxRequestBytes;
   private final RequestBudget budget;
+  private final ServerMetrics metrics;
 
   /**
    * @param protobuf the service protobuf requests go to
    * @param json the service JSON requests go to, over the same Meta
    */
   RoutingHandler(AppendHandler appends, CancelHandler cancels, BrowserGuard browsers, Service protobuf, Service json,
-      ServerLimits limits) {
+      ServerLimits limits, ServerMetrics metrics) {
     this.appends = appends;
+    this.metrics = metrics;
     this.cancels = cancels;
     this.browsers = browsers;
     this.maxRequestBytes = limits.maxRequestBytes();
@@ -68,6 +72,11 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     baseRequest.setHandled(true);
     boolean cancel = target.equals(CancelHandler.PATH);
     boolean append = target.startsWith("/streams/") || target.equals("/streams");
+    if (target.equals(METRICS) && "GET".equals(request.getMethod())) {
+      byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+      reply(response, HttpServletResponse.SC_OK, ServerMetrics.CONTENT_TYPE, text);
+      return;
+    }
     if (!cancel && !append && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
@@ -79,6 +88,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
           + " may not append events: that takes the append role (annals user add NAME --role read,append --replace)");
       return;
     }
+    long started = System.nanoTime();
     try (RequestBudget.Lease lease = budget.lease()) {
       if (cancel) {
         runAs(user, () -> cancels.handle(request, response, lease));
@@ -90,6 +100,15 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     } catch (RequestBudget.Spent e) {
       response.setHeader("Retry-After", "1");
       JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage());
+    } finally {
+      if (append) {
+        metrics.append(response.getStatus(), System.nanoTime() - started);
+      }
+      // A JDBC request's errors are the Meta's to count, by SQLState; its HTTP status says little.
+      if (!cancel && !append || response.getStatus() < 400) {
+        return;
+      }
+      metrics.error("http", Integer.toString(response.getStatus()));
     }
   }
 

@@ -53,7 +53,8 @@ class FrameSizesTest {
     store = EventStore.open(StoreOptions.builder(dir).backgroundFlush(false).build());
     StoreRegistry.register(store);
     meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
-        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(100).withQueryTimeoutSeconds(0)));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(100).withQueryTimeoutSeconds(0)),
+        new ServerMetrics(store));
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     String c = open();
     Meta.StatementHandle insert = service.apply(new Service.PrepareRequest(c,

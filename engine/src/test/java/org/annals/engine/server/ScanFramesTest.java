@@ -56,7 +56,8 @@ class ScanFramesTest {
     clock.release();
     StoreRegistry.register(store);
     meta = new AnnalsMeta(EmbeddedDriver.PREFIX + dir,
-        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(FRAME).withQueryTimeoutSeconds(0)));
+        ServerConfig.defaults("127.0.0.1", 0).withLimits(ServerLimits.defaults().withRowsPerFrame(FRAME).withQueryTimeoutSeconds(0)),
+        new ServerMetrics(store));
     service = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
     jsonService = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
     String c = open(Map.of());

@@ -60,6 +60,7 @@ public final class WalWriter implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong fsyncs = new AtomicLong();
   private final AtomicLong eventsWritten = new AtomicLong();
+  private final AtomicLong fsyncNanos = new AtomicLong();
 
   private FileChannel channel;
   private long segmentBytes;
@@ -123,6 +124,11 @@ public final class WalWriter implements AutoCloseable {
     return eventsWritten.get();
   }
 
+  /** Time spent in fsync since open, over {@link #fsyncCount} calls. */
+  public long fsyncNanos() {
+    return fsyncNanos.get();
+  }
+
 
   private CompletableFuture<Void> enqueue(Request request) {
     Throwable failed = failure;
@@ -181,7 +187,9 @@ public final class WalWriter implements AutoCloseable {
         rollSegment();
       }
       long bytes = writeAll(frames.toArray(new ByteBuffer[0]));
+      long started = System.nanoTime();
       channel.force(false);
+      fsyncNanos.addAndGet(System.nanoTime() - started);
       fsyncs.incrementAndGet();
       segmentBytes += bytes;
       long events = 0;
