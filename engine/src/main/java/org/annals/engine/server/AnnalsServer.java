@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,11 @@ public final class AnnalsServer implements AutoCloseable {
   private final boolean logins;
   private final int users;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * How long a stop waits for requests under way: appends take milliseconds, and running
+   * statements are cancelled before the stop begins.
+   */
+  private static final long STOP_TIMEOUT_MILLIS = 10_000;
 
   private AnnalsServer(HttpServer http, AnnalsMeta meta, ServerMetrics metrics, EventStore store, ServerConfig config,
       boolean logins, int users) {
@@ -172,6 +178,12 @@ public final class AnnalsServer implements AutoCloseable {
       security.setLoginService(new UsersLoginService(usersFile));
     }
     jetty.setErrorHandler(new JsonErrorPages());
+    // A stop lets the requests under way finish before it closes their connections: an append
+    // the store has made durable is answered, not cut off. New requests meanwhile get 503.
+    StatisticsHandler requests = new StatisticsHandler();
+    requests.setHandler(jetty.getHandler());
+    jetty.setHandler(requests);
+    jetty.setStopTimeout(STOP_TIMEOUT_MILLIS);
   }
 
   public int port() {

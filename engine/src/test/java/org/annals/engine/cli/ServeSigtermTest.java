@@ -11,11 +11,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.storage.EventStore;
+import org.annals.storage.scan.ScanSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +106,83 @@ class ServeSigtermTest {
       server.waitFor(60, TimeUnit.SECONDS);
       server.destroyForcibly();
     }
+  }
+
+  /**
+   * Appends run from eight clients while the server gets SIGTERM: every event the store kept was
+   * acknowledged to its client, since the server finishes the requests under way before it
+   * closes; what was refused or cut off was not kept.
+   */
+  @Test
+  void sigtermAnswersEveryAppendItStored() throws Exception {
+    Path data = dir.resolve("busy");
+    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "serve", "--data", data.toString(), "--port", "0")
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      String base = null;
+      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
+        Matcher m = APPEND_URL.matcher(line);
+        if (m.find()) {
+          base = m.group(1);
+        }
+      }
+      assertTrue(base != null, "the server printed its address");
+      URI appends = URI.create(base + "/streams/orders/events");
+      HttpClient http = HttpClient.newHttpClient();
+      List<Future<?>> running = new ArrayList<>();
+      for (int c = 0; c < 8; c++) {
+        running.add(clients.submit(() -> {
+          while (true) {
+            List<String> ids = new ArrayList<>();
+            StringBuilder body = new StringBuilder("[");
+            for (int e = 0; e < 5; e++) {
+              String id = UUID.randomUUID().toString();
+              ids.add(id);
+              body.append(e == 0 ? "" : ",").append("{\"event_id\":\"").append(id)
+                  .append("\",\"event_type\":\"Placed\",\"entity_id\":\"o-1\",\"payload\":{}}");
+            }
+            try {
+              HttpResponse<String> r = http.send(HttpRequest.newBuilder(appends).header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body.append("]").toString())).build(),
+                  HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() == 200) {
+                acknowledged.addAll(ids);
+              } else if (r.statusCode() >= 500) {
+                return null;
+              }
+            } catch (java.io.IOException gone) {
+              return null;
+            }
+          }
+        }));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (acknowledged.size() < 500) {
+        assertTrue(System.nanoTime() < deadline, "appends are answered");
+        Thread.sleep(20);
+      }
+      server.destroy(); // SIGTERM, with appends under way
+      for (Future<?> client : running) {
+        client.get(60, TimeUnit.SECONDS);
+      }
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stopped");
+    } finally {
+      clients.shutdownNow();
+      server.destroyForcibly();
+    }
+    Set<String> stored = new HashSet<>();
+    try (EventStore store = EventStore.open(data)) {
+      store.read(ScanSpec.all()).forEach(e -> stored.add(e.eventId().toString()));
+    }
+    assertTrue(stored.containsAll(acknowledged), "every acknowledged event is stored");
+    Set<String> unanswered = new HashSet<>(stored);
+    unanswered.removeAll(acknowledged);
+    assertEquals(Set.of(), unanswered, "events stored whose clients never heard so");
   }
 
   private static long parquetFiles(Path data) throws java.io.IOException {
