@@ -13,6 +13,7 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
+import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.Helper;
@@ -77,8 +78,7 @@ final class AnnalsConnection extends AvaticaConnection {
       if (ServerErrors.transportFailed(e)) {
         throw ServerErrors.unreachable(config().url(), e);
       }
-      SQLException refused = ServerErrors.httpRefusal(e);
-      throw refused != null ? refused : Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
+      throw Helper.INSTANCE.createException("while preparing SQL: " + sql, e);
     }
     return factory.newPreparedStatement(this, h, h.signature, resultSetType, resultSetConcurrency,
         resultSetHoldability);
@@ -105,10 +105,6 @@ final class AnnalsConnection extends AvaticaConnection {
         // may still run there, and nothing else would stop it before the server's own limit.
         cancels.abandoned(statement, execution);
         throw ServerErrors.unreachable(config().url(), e);
-      }
-      SQLException refused = ServerErrors.httpRefusal(e);
-      if (refused != null) {
-        throw refused;
       }
       throw e;
     } finally {
@@ -139,8 +135,7 @@ final class AnnalsConnection extends AvaticaConnection {
         cancels.abandoned(statement, execution);
         throw ServerErrors.unreachable(config().url(), cause);
       }
-      SQLException refused = e.getCause() instanceof RuntimeException cause ? ServerErrors.httpRefusal(cause) : null;
-      throw refused != null ? refused : cancels.failure(statement, e);
+      throw cancels.failure(statement, e);
     } finally {
       if (!rows) {
         cancels.finished(statement, execution);
@@ -177,10 +172,6 @@ final class AnnalsConnection extends AvaticaConnection {
     } catch (RuntimeException e) {
       if (ServerErrors.transportFailed(e)) {
         throw ServerErrors.unreachable(config().url(), e);
-      }
-      SQLException refused = ServerErrors.httpRefusal(e);
-      if (refused != null) {
-        throw refused;
       }
       throw e;
     }
@@ -220,15 +211,17 @@ final class AnnalsConnection extends AvaticaConnection {
 
   /**
    * Closes the connection; one the server no longer has, a server gone, or a server that no longer
-   * lets its user in (removed since), is closed all the same: there is nothing left to release.
+   * lets its user in (removed since), is closed all the same: the connection is closed on this
+   * side whatever the server answers, and there is nothing left to release. Avatica reports a
+   * server's answer as an {@link AvaticaSqlException}, without the error it came from.
    */
   @Override
   public void close() throws SQLException {
     try {
       super.close();
     } catch (SQLException e) {
-      if (!(e.getCause() instanceof RuntimeException cause) || !ServerErrors.transportFailed(cause)
-          && !(cause instanceof AvaticaClientRuntimeException) && ServerErrors.httpRefusal(cause) == null) {
+      boolean serverGone = e.getCause() instanceof RuntimeException cause && ServerErrors.transportFailed(cause);
+      if (!(e instanceof AvaticaSqlException) && !serverGone) {
         throw e;
       }
     }

@@ -33,7 +33,8 @@ public final class ClientServiceFactory implements Service.Factory {
     } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a server address: " + config.url(), e);
     }
-    AvaticaHttpClient client = config.httpClientFactory().getClient(url, config, connection.getKerberosConnection());
+    AvaticaHttpClient client = new RefusalsAsErrors(
+        config.httpClientFactory().getClient(url, config, connection.getKerberosConnection()));
     Service service = Serialization.JSON.name().equalsIgnoreCase(config.serialization())
         ? new RemoteService(client)
         : new RemoteProtobufService(client, new ClientProtobufTranslation());

@@ -92,10 +92,6 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
       throw new SQLException("Could not open a connection to " + url + ": " + refused.getMessage(),
           refused.getSQLState(), refused.getErrorCode(), e);
     } catch (RuntimeException e) {
-      SQLException refused = ServerErrors.httpRefusal(e);
-      if (refused != null) {
-        throw refused;
-      }
       // Avatica's HTTP client reports I/O failures unchecked; a JDBC caller expects SQLException.
       String reason = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
       throw new SQLException("Could not connect to the Annals server at " + server.httpUrl()

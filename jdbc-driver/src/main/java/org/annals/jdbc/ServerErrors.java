@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.sql.SQLException;
 import javax.net.ssl.SSLException;
 import java.sql.SQLTimeoutException;
+import java.util.List;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.AvaticaSqlException;
 
 /**
@@ -46,37 +48,42 @@ final class ServerErrors {
   /**
    * The server refused the request at the HTTP level, before any JDBC work: a wrong user or
    * password (401), a request it does not accept from this client (403), one too large (413), or
-   * one it could not read (400, as a plain request to an HTTPS port is). Avatica's client
-   * keeps only the status, so the message says what each usually means. Null for any other failure.
+   * one it could not read (400, as a plain request to an HTTPS port is), or the TLS handshake
+   * failed. Avatica's client keeps only the status, so the message says what each usually means.
+   * Null for any other failure.
    */
-  static SQLException httpRefusal(RuntimeException e) {
+  static AvaticaClientRuntimeException httpRefusal(RuntimeException e) {
     String text = e.getMessage() == null ? "" : e.getMessage();
     if (text.endsWith("HTTP/401")) {
-      return new SQLException("the server refused the user name and password (HTTP 401): give those of a user made"
+      return refusal("the server refused the user name and password (HTTP 401): give those of a user made"
           + " with 'annals user add' (JDBC: the properties user and password; annals sql: --user, with the password"
-          + " in ANNALS_PASSWORD or at the prompt)", "28000", e);
+          + " in ANNALS_PASSWORD or at the prompt)", "28000");
     }
     if (text.endsWith("HTTP/403")) {
-      return new SQLException("the server refused this client (HTTP 403): a server on a loopback address answers"
-          + " only URLs that name it by a loopback address or localhost", "08004", e);
+      return refusal("the server refused this client (HTTP 403): a server on a loopback address answers"
+          + " only URLs that name it by a loopback address or localhost", "08004");
     }
     if (text.endsWith("HTTP/413")) {
-      return new SQLException("the request is larger than the server accepts (its --max-request-bytes): send long"
-          + " lists of values as a prepared statement's parameters, or in several statements", "54000", e);
+      return refusal("the request is larger than the server accepts (its --max-request-bytes): send long"
+          + " lists of values as a prepared statement's parameters, or in several statements", "54000");
     }
     if (text.endsWith("HTTP/400")) {
-      return new SQLException("the server could not read the request (HTTP 400); if it serves HTTPS, add ssl=true to"
-          + " the URL", "08001", e);
+      return refusal("the server could not read the request (HTTP 400); if it serves HTTPS, add ssl=true to"
+          + " the URL", "08001");
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        return new SQLException("the TLS handshake with the server failed: " + t.getMessage() + ". If the server's"
+        return refusal("the TLS handshake with the server failed: " + t.getMessage() + ". If the server's"
             + " certificate is your own, name a trust store that holds it with the connection properties truststore and"
             + " truststore_password (or the JVM's -Djavax.net.ssl.trustStore); if the server speaks plain HTTP, leave"
-            + " ssl=true out of the URL", "08001", e);
+            + " ssl=true out of the URL", "08001");
       }
     }
     return null;
+  }
+
+  private static AvaticaClientRuntimeException refusal(String message, String sqlState) {
+    return new AvaticaClientRuntimeException(message, -1, sqlState, AvaticaSeverity.ERROR, List.of(), null);
   }
 
   /** Whether the failure is the HTTP transport's (refused, reset, timed out), not the server's answer. */

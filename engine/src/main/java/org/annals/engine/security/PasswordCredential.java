@@ -1,5 +1,7 @@
 package org.annals.engine.security;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.concurrent.Semaphore;
@@ -38,7 +40,7 @@ final class PasswordCredential extends Credential {
     } else {
       return false;
     }
-    byte[] quick = PasswordHash.quickDigest(memorySalt, password);
+    byte[] quick = quickDigest(password);
     byte[] remembered = lastMatch;
     if (remembered != null && MessageDigest.isEqual(remembered, quick)) {
       return true;
@@ -53,5 +55,16 @@ final class PasswordCredential extends Credential {
     }
     lastMatch = quick;
     return true;
+  }
+
+  /** A fast digest of a password under this process's salt, for remembering one already checked. */
+  private byte[] quickDigest(String password) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(memorySalt);
+      return sha.digest(password.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package org.annals.engine.security;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -76,14 +75,4 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
     }
   }
 
-  /** A fast digest of a password under a salt, for remembering one that was already checked. */
-  static byte[] quickDigest(byte[] salt, String password) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(salt);
-      return sha.digest(password.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
-  }
 }

@@ -31,7 +31,7 @@ public enum Role {
     return roles;
   }
 
-  public static Role parse(String label) {
+  private static Role parse(String label) {
     for (Role role : values()) {
       if (role.label().equals(label)) {
         return role;

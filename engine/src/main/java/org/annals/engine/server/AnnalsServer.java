@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.annals.engine.jdbc.EmbeddedDriver;
 import org.annals.engine.jdbc.StoreRegistry;
@@ -72,8 +73,9 @@ public final class AnnalsServer implements AutoCloseable {
    */
   public static AnnalsServer start(EventStore store, ServerConfig config) throws IOException {
     ServerSecurity security = config.security();
-    boolean logins = checkSecurity(config);
-    int users = logins ? new UsersFile(security.usersFile()).read().size() : 0;
+    OptionalInt usersAtStart = checkSecurity(config);
+    boolean logins = usersAtStart.isPresent();
+    int users = usersAtStart.orElse(0);
     StoreRegistry.register(store);
     AnnalsMeta meta = null;
     ServerMetrics metrics = null;
@@ -125,16 +127,14 @@ public final class AnnalsServer implements AutoCloseable {
   /**
    * Refuses settings a server must not start with, before anything is opened: a non-loopback
    * address without users (unless anonymous clients are allowed), an unreadable keystore, a
-   * malformed users file. Returns whether requests need a user: a users file, even one emptied
-   * of users, turns logins on, so that removing the last user locks everyone out rather than
-   * letting everyone in.
+   * malformed users file. Returns how many users the file holds, or nothing for a server without
+   * logins: a users file, even one emptied of users, turns logins on, so that removing the last
+   * user locks everyone out rather than letting everyone in.
    */
-  public static boolean checkSecurity(ServerConfig config) throws IOException {
+  public static OptionalInt checkSecurity(ServerConfig config) throws IOException {
     ServerSecurity security = config.security();
     boolean logins = security.usersFile() != null && Files.exists(security.usersFile());
-    if (logins) {
-      new UsersFile(security.usersFile()).read();
-    }
+    OptionalInt users = logins ? OptionalInt.of(new UsersFile(security.usersFile()).read().size()) : OptionalInt.empty();
     if (!logins && !security.allowAnonymous() && !BrowserGuard.loopback(config.host())) {
       throw new IOException("refusing to serve " + config.host() + " without users: anyone who reaches it could read"
           + " and append. Add one with 'annals user add --data DIR NAME --role read,append' (users file "
@@ -143,7 +143,7 @@ public final class AnnalsServer implements AutoCloseable {
     if (security.tls() && !Files.isReadable(security.tlsKeystore())) {
       throw new IOException("cannot read the TLS keystore " + security.tlsKeystore());
     }
-    return logins;
+    return users;
   }
 
   /**

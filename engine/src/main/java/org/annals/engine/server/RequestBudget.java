@@ -21,10 +21,6 @@ final class RequestBudget {
     this.capacity = capacity;
   }
 
-  long capacity() {
-    return capacity;
-  }
-
   /** A request's share, empty until its body takes bytes. */
   Lease lease() {
     return new Lease();

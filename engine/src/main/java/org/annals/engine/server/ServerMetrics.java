@@ -33,11 +33,22 @@ final class ServerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final EventStore store;
+  private final Timer appendsOk;
+  private final Timer appendsRejected;
+  private final Timer appendsFailed;
+  private final Timer statementsOk;
+  private final Timer statementsFailed;
   /** The store's status for the scrape under way: read once, however many series show it. */
   private StoreStatus status;
 
   ServerMetrics(EventStore store) {
     this.store = store;
+    // Made once: every append and statement records into one, and a lookup per call is no use.
+    appendsOk = timer("annals.appends", "HTTP appends, by outcome", "ok");
+    appendsRejected = timer("annals.appends", "HTTP appends, by outcome", "rejected");
+    appendsFailed = timer("annals.appends", "HTTP appends, by outcome", "failed");
+    statementsOk = timer("annals.statements", "JDBC statement executions, by outcome", "ok");
+    statementsFailed = timer("annals.statements", "JDBC statement executions, by outcome", "error");
     storeGauge("annals.wal.bytes", "Bytes in the write-ahead log", StoreStatus::walBytes);
     storeGauge("annals.wal.segments", "Segments of the write-ahead log", StoreStatus::walSegments);
     storeGauge("annals.memtable.rows", "Events appended but not yet flushed to Parquet", StoreStatus::memtableRows);
@@ -86,23 +97,19 @@ final class ServerMetrics implements AutoCloseable {
 
   /** An HTTP append answered with this status, after this long. */
   void append(int httpStatus, long nanos) {
-    timer("annals.appends", "HTTP appends, by outcome", outcome(httpStatus)).record(nanos, TimeUnit.NANOSECONDS);
+    Timer outcome = httpStatus < 400 ? appendsOk : httpStatus < 500 ? appendsRejected : appendsFailed;
+    outcome.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A JDBC statement executed (its first frame included), after this long, with this SQLState or null. */
   void statement(String sqlState, long nanos) {
-    timer("annals.statements", "JDBC statement executions, by outcome", sqlState == null ? "ok" : "error")
-        .record(nanos, TimeUnit.NANOSECONDS);
+    (sqlState == null ? statementsOk : statementsFailed).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** An error sent to a client: over JDBC with an SQLState, over HTTP with a status. */
   void error(String over, String code) {
     Counter.builder("annals.errors").description("Errors sent to clients: the SQLState's class, or the HTTP status")
         .tag("over", over).tag("code", code).register(registry).increment();
-  }
-
-  private static String outcome(int httpStatus) {
-    return httpStatus < 400 ? "ok" : httpStatus < 500 ? "rejected" : "failed";
   }
 
   private Timer timer(String name, String description, String outcome) {

@@ -46,7 +46,4 @@ public record ServerSecurity(Path usersFile, boolean allowAnonymous, Path tlsKey
     return new ServerSecurity(usersFile, allowAnonymous, keystore, password);
   }
 
-  public ServerSecurity withAllowAnonymous(boolean allow) {
-    return new ServerSecurity(usersFile, allow, tlsKeystore, tlsKeystorePassword);
-  }
 }

@@ -37,20 +37,9 @@ class ServeSigtermTest {
   @Test
   void sigtermFlushesAndStops() throws Exception {
     Path data = dir.resolve("data");
-    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--data", data.toString(), "--port", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process server = serve(data);
     try {
-      String base = null;
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
-        Matcher m = APPEND_URL.matcher(line);
-        if (m.find()) {
-          base = m.group(1);
-        }
-      }
-      assertTrue(base != null, "the server printed its address");
+      String base = appendUrl(server);
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create(base + "/streams/orders/events")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(
@@ -77,20 +66,9 @@ class ServeSigtermTest {
   @Test
   void serveFlushesOnTheAgeItIsGiven() throws Exception {
     Path data = dir.resolve("aged");
-    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--data", data.toString(), "--port", "0", "--flush-age", "1")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process server = serve(data, "--flush-age", "1");
     try {
-      String base = null;
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
-        Matcher m = APPEND_URL.matcher(line);
-        if (m.find()) {
-          base = m.group(1);
-        }
-      }
-      assertTrue(base != null, "the server printed its address");
+      String base = appendUrl(server);
       HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create(base + "/streams/orders/events")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("[{\"event_type\":\"Placed\",\"entity_id\":\"o-1\",\"payload\":{}}]"))
@@ -116,22 +94,11 @@ class ServeSigtermTest {
   @Test
   void sigtermAnswersEveryAppendItStored() throws Exception {
     Path data = dir.resolve("busy");
-    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "serve", "--data", data.toString(), "--port", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process server = serve(data);
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     ExecutorService clients = Executors.newFixedThreadPool(8);
     try {
-      String base = null;
-      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-      for (String line = out.readLine(); line != null && base == null; line = out.readLine()) {
-        Matcher m = APPEND_URL.matcher(line);
-        if (m.find()) {
-          base = m.group(1);
-        }
-      }
-      assertTrue(base != null, "the server printed its address");
+      String base = appendUrl(server);
       URI appends = URI.create(base + "/streams/orders/events");
       HttpClient http = HttpClient.newHttpClient();
       List<Future<?>> running = new ArrayList<>();
@@ -183,6 +150,27 @@ class ServeSigtermTest {
     Set<String> unanswered = new HashSet<>(stored);
     unanswered.removeAll(acknowledged);
     assertEquals(Set.of(), unanswered, "events stored whose clients never heard so");
+  }
+
+  /** Starts {@code annals serve} on a free port in a JVM of its own. */
+  private static Process serve(Path data, String... options) throws java.io.IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "serve", "--data", data.toString(), "--port", "0"));
+    command.addAll(List.of(options));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /** The base URL the server printed in its banner, read from its output. */
+  private static String appendUrl(Process server) throws java.io.IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      Matcher m = APPEND_URL.matcher(line);
+      if (m.find()) {
+        return m.group(1);
+      }
+    }
+    throw new AssertionError("the server ended without printing its address");
   }
 
   private static long parquetFiles(Path data) throws java.io.IOException {
