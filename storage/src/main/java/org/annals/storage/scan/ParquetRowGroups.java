@@ -26,6 +26,8 @@ import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
+import org.apache.parquet.filter2.predicate.Operators;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -61,6 +63,12 @@ final class ParquetRowGroups implements AutoCloseable {
 
   /** The looked-up entity id, or null for a scan that looks up none. */
   private final Binary wantedEntity;
+  /**
+   * The spec's bounds on recorded_at, seq and global_seq that the file's own range does not
+   * already meet, for the page index; null if there are none. A compacted file holds a whole day
+   * sorted by entity, so without this a query for the last minutes decoded the day.
+   */
+  private final FilterPredicate positionFilter;
   /** Built once; holds the codec factory the reader releases when it closes. */
   private ParquetReadOptions options;
   private ParquetFiles.Entry entry;
@@ -87,6 +95,23 @@ final class ParquetRowGroups implements AutoCloseable {
     this.needed = needed;
     this.projection = EventParquetSchema.projection(needed);
     this.wantedEntity = spec.entityId() == null ? null : Binary.fromString(spec.entityId());
+    FilterPredicate bounds = within(null, EventColumn.RECORDED_AT, spec.recordedFrom(),
+        spec.recordedTo() == Long.MAX_VALUE ? Long.MAX_VALUE : spec.recordedTo() - 1);
+    bounds = within(bounds, EventColumn.SEQ, spec.seqMin(), spec.seqMax());
+    this.positionFilter = within(bounds, EventColumn.GLOBAL_SEQ, spec.globalSeqMin(), spec.globalSeqMax());
+  }
+
+  /** {@code and} with a column's inclusive bounds, where they bound anything. */
+  private static FilterPredicate within(FilterPredicate and, EventColumn column, long min, long max) {
+    Operators.LongColumn c = FilterApi.longColumn(column.columnName());
+    FilterPredicate p = and;
+    if (min != Long.MIN_VALUE) {
+      p = p == null ? FilterApi.gtEq(c, min) : FilterApi.and(p, FilterApi.gtEq(c, min));
+    }
+    if (max != Long.MAX_VALUE) {
+      p = p == null ? FilterApi.ltEq(c, max) : FilterApi.and(p, FilterApi.ltEq(c, max));
+    }
+    return p;
   }
 
   /** A failure to read the file, as {@link ParquetFiles#readFailure} words and records it. */
@@ -158,7 +183,9 @@ final class ParquetRowGroups implements AutoCloseable {
    * returns null when no row of it can match. May be called again to read the group anew.
    */
   PageReadStore readPages() throws IOException {
-    PageReadStore pages = spec.entityId() == null ? reader().readRowGroup(currentIndex) : entityRows(currentIndex);
+    PageReadStore pages = spec.entityId() != null ? entityRows(currentIndex)
+        : positionFilter != null ? reader().readFilteredRowGroup(currentIndex)
+        : reader().readRowGroup(currentIndex);
     if (pages == null || pages.getRowCount() == 0) {
       stats.rowGroupsSkippedByPageIndex++;
       return null;
@@ -299,6 +326,8 @@ final class ParquetRowGroups implements AutoCloseable {
     if (spec.entityId() != null) {
       b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(FilterApi.eq(
           FilterApi.binaryColumn(EventColumn.ENTITY_ID.columnName()), wantedEntity)));
+    } else if (positionFilter != null) {
+      b.useColumnIndexFilter(true).withRecordFilter(FilterCompat.get(positionFilter));
     } else {
       b.useColumnIndexFilter(false);
     }
