@@ -10,11 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.annals.storage.compaction.CompactionPolicy;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
 import org.annals.storage.event.EventColumn;
@@ -68,6 +70,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+  /** How often the background compactor looks for files to merge: a few flushes' worth of files. */
+  private static final long COMPACTION_SECONDS = 5;
 
   private final StoreOptions options;
   private final DataFolder folder;
@@ -80,8 +84,11 @@ public final class EventStore implements AutoCloseable {
   private final WalWriter wal;
   private final CommittedState state;
   private final ParquetFiles parquetFiles;
+  private final ManifestCommits commits;
   private final MemtableFlusher flusher;
+  private final Compactor compactor;
   private final ScheduledExecutorService background;
+  private final ScheduledExecutorService compaction;
 
   /** Guards the fields below: the sequencer. */
   private final Object sequencer = new Object();
@@ -110,18 +117,32 @@ public final class EventStore implements AutoCloseable {
         options.walSegmentBytes(), memtable::insert);
     this.parquetFiles = parquetFiles;
     this.state = new CommittedState(recovered.manifest(), memtable, folder, parquetFiles, allocator);
-    this.flusher = new MemtableFlusher(folder, memtable, wal, manifests,
-        new PartitionFileWriter(folder, conf), state, options.flushThreads());
+    this.commits = new ManifestCommits(folder, manifests, state, parquetFiles);
+    PartitionFileWriter fileWriter = new PartitionFileWriter(folder, conf);
+    this.flusher = new MemtableFlusher(folder, memtable, wal, commits, fileWriter, state, options.flushThreads());
+    this.compactor = new Compactor(folder, state, commits, fileWriter, parquetFiles, CompactionPolicy.DEFAULT,
+        options.clock());
     if (options.backgroundFlush()) {
-      background = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "annals-flusher");
-        t.setDaemon(true);
-        return t;
-      });
+      background = daemonThread("annals-flusher");
       background.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
     } else {
       background = null;
     }
+    if (options.backgroundCompaction()) {
+      compaction = daemonThread("annals-compactor");
+      compaction.scheduleWithFixedDelay(this::compactInBackground, COMPACTION_SECONDS, COMPACTION_SECONDS,
+          TimeUnit.SECONDS);
+    } else {
+      compaction = null;
+    }
+  }
+
+  private static ScheduledExecutorService daemonThread(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Opens (creating if needed) and recovers a data folder. */
@@ -430,12 +451,41 @@ public final class EventStore implements AutoCloseable {
 
   /** Flushes the memtable into Parquet files now. */
   public void flush() throws IOException {
-    synchronized (sequencer) {
-      if (closed) {
-        throw new IllegalStateException("the store is closed");
-      }
-    }
+    checkOpen();
     flusher.flush();
+  }
+
+  /**
+   * Merges small files of each partition into larger ones now ({@link Compactor}); returns the
+   * merges committed. The background compactor does the same every few seconds.
+   */
+  public int compact() throws IOException {
+    checkOpen();
+    return compactor.compact(this::isClosed);
+  }
+
+  private void compactInBackground() {
+    try {
+      if (wal.failure() == null) {
+        compactor.compact(this::isClosed);
+      }
+    } catch (CancellationException stopped) {
+      LOG.debug("compaction stopped by close");
+    } catch (IOException | RuntimeException e) {
+      LOG.error("background compaction failed; the files it meant to merge are still served", e);
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (sequencer) {
+      return closed;
+    }
+  }
+
+  private void checkOpen() {
+    if (isClosed()) {
+      throw new IllegalStateException("the store is closed");
+    }
   }
 
   private void flushIfDue() {
@@ -466,7 +516,8 @@ public final class EventStore implements AutoCloseable {
         memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
         flushedAt < 0 ? null : Instant.ofEpochMilli(flushedAt), wal.fsyncCount(),
         wal.eventsWritten(), failure == null ? null : failure.toString(), allocator.getAllocatedMemory(),
-        parquetFiles.damaged(), wal.fsyncNanos(), flusher.flushes(), flusher.flushNanos());
+        parquetFiles.damaged(), wal.fsyncNanos(), flusher.flushes(), flusher.flushNanos(),
+        compactor.merges(), compactor.mergedFiles(), compactor.nanos(), state.retiredFiles());
   }
 
   /** Flushes (unless the store has failed), stops the writer and releases the folder. */
@@ -479,15 +530,10 @@ public final class EventStore implements AutoCloseable {
       closed = true;
     }
     IOException error = null;
-    if (background != null) {
-      // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown.
-      background.shutdown();
-      try {
-        background.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown. A
+    // running merge sees the store closed and stops within a few thousand rows.
+    awaitStopped(background);
+    awaitStopped(compaction);
     try {
       if (wal.failure() == null) {
         flusher.flush();
@@ -519,6 +565,18 @@ public final class EventStore implements AutoCloseable {
     }
     if (error != null) {
       throw error;
+    }
+  }
+
+  private static void awaitStopped(ScheduledExecutorService thread) {
+    if (thread == null) {
+      return;
+    }
+    thread.shutdown();
+    try {
+      thread.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -22,7 +22,6 @@ import org.annals.storage.fs.CrashPoint;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
-import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.memtable.FileOrderRows;
 import org.annals.storage.memtable.Memtable;
 import org.annals.storage.memtable.MemtableChunk;
@@ -53,8 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * A failure before step 4 deletes the files this flush wrote (the next open deletes any it could
  * not) and loses nothing: the events are still in the memtable and the log. A failure during step
- * 4 leaves the outcome unknown, so the flusher refuses to run again until the store is reopened,
- * and deletes nothing. One flush runs at a time (the methods are synchronized).
+ * 4 leaves the outcome unknown, so {@link ManifestCommits} refuses every later commit until the
+ * store is reopened, and nothing is deleted. One flush runs at a time (the methods are
+ * synchronized); a compaction may commit between its steps, and the flush's files are added to
+ * the manifest current at its commit.
  */
 final class MemtableFlusher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MemtableFlusher.class);
@@ -62,21 +63,20 @@ final class MemtableFlusher implements AutoCloseable {
   private final DataFolder folder;
   private final Memtable memtable;
   private final WalWriter wal;
-  private final ManifestStore manifests;
+  private final ManifestCommits commits;
   private final PartitionFileWriter fileWriter;
   private final CommittedState state;
   private final ExecutorService writers;
-  private IOException uncertainCommit;
   private volatile long lastFlushMillis = -1;
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong flushNanos = new AtomicLong();
 
-  MemtableFlusher(DataFolder folder, Memtable memtable, WalWriter wal, ManifestStore manifests,
+  MemtableFlusher(DataFolder folder, Memtable memtable, WalWriter wal, ManifestCommits commits,
       PartitionFileWriter fileWriter, CommittedState state, int writerThreads) {
     this.folder = folder;
     this.memtable = memtable;
     this.wal = wal;
-    this.manifests = manifests;
+    this.commits = commits;
     this.fileWriter = fileWriter;
     this.state = state;
     AtomicInteger threads = new AtomicInteger();
@@ -88,16 +88,12 @@ final class MemtableFlusher implements AutoCloseable {
   }
 
   synchronized void flush() throws IOException {
-    if (uncertainCommit != null) {
-      throw new IOException("flushing is disabled since a manifest commit failed with an unknown"
-          + " outcome; reopen the store to recover", uncertainCommit);
-    }
+    commits.checkUsable();
     long started = System.nanoTime();
     wal.roll().join();
     PinnedRows pinned = memtable.sealForFlush();
     try {
-      Manifest base = state.manifest();
-      Map<Partition, LongArrayList> partitions = partition(pinned, base.coveredGlobalSeq());
+      Map<Partition, LongArrayList> partitions = partition(pinned, state.manifest().coveredGlobalSeq());
       if (partitions.isEmpty()) {
         return;
       }
@@ -108,9 +104,7 @@ final class MemtableFlusher implements AutoCloseable {
         streamNextSeq.merge(f.streamName(), f.maxSeq() + 1, Math::max);
         rows += f.rows();
       }
-      Manifest next = base.plus(files, pinned.endGlobalSeq(), streamNextSeq);
-      commit(next);
-      state.publish(next);
+      Manifest next = commits.commit(m -> m.plus(files, pinned.endGlobalSeq(), streamNextSeq), List.of());
       lastFlushMillis = System.currentTimeMillis();
       flushes.incrementAndGet();
       flushNanos.addAndGet(System.nanoTime() - started);
@@ -197,16 +191,6 @@ final class MemtableFlusher implements AutoCloseable {
     }
     first.addSuppressed(next);
     return first;
-  }
-
-  private void commit(Manifest next) throws IOException {
-    try {
-      manifests.commit(next);
-    } catch (IOException | RuntimeException e) {
-      uncertainCommit = new IOException("committing manifest " + next.version() + " failed: "
-          + e.getMessage(), e);
-      throw uncertainCommit;
-    }
   }
 
   /** Flushes committed since open that wrote files. */

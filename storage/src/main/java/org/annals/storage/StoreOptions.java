@@ -20,6 +20,7 @@ import java.util.Objects;
  *   <tr><td>flushMemtableBytes</td><td>128 MiB</td><td>memtable size that triggers a background flush</td></tr>
  *   <tr><td>flushMaxAge</td><td>5 minutes</td><td>age of the oldest unflushed event that triggers a flush</td></tr>
  *   <tr><td>backgroundFlush</td><td>true</td><td>whether a background thread flushes on the thresholds</td></tr>
+ *   <tr><td>backgroundCompaction</td><td>true</td><td>whether a background thread merges small files every few seconds</td></tr>
  *   <tr><td>flushThreads</td><td>processors, at most 4</td><td>Parquet files a flush writes at once</td></tr>
  *   <tr><td>memtableChunkRows</td><td>65,536</td><td>rows per memtable Arrow chunk</td></tr>
  *   <tr><td>clock</td><td>UTC system clock</td><td>source of recorded_at</td></tr>
@@ -37,6 +38,7 @@ public record StoreOptions(
     long flushMemtableBytes,
     Duration flushMaxAge,
     boolean backgroundFlush,
+    boolean backgroundCompaction,
     int flushThreads,
     int memtableChunkRows) {
 
@@ -89,6 +91,7 @@ public record StoreOptions(
     b.flushMemtableBytes = flushMemtableBytes;
     b.flushMaxAge = flushMaxAge;
     b.backgroundFlush = backgroundFlush;
+    b.backgroundCompaction = backgroundCompaction;
     b.flushThreads = flushThreads;
     b.memtableChunkRows = memtableChunkRows;
     return b;
@@ -107,6 +110,7 @@ public record StoreOptions(
     private long flushMemtableBytes = 128L * 1024 * 1024;
     private Duration flushMaxAge = Duration.ofMinutes(5);
     private boolean backgroundFlush = true;
+    private boolean backgroundCompaction = true;
     /** Each writer buffers up to a row group (64 MiB), so more than four costs heap for little. */
     private int flushThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private int memtableChunkRows = 65_536;
@@ -165,6 +169,11 @@ public record StoreOptions(
       return this;
     }
 
+    public Builder backgroundCompaction(boolean value) {
+      this.backgroundCompaction = value;
+      return this;
+    }
+
     public Builder flushThreads(int value) {
       this.flushThreads = value;
       return this;
@@ -178,7 +187,7 @@ public record StoreOptions(
     public StoreOptions build() {
       return new StoreOptions(dataFolder, clock, maxEventBytes, maxBatchEvents, maxBatchBytes,
           idempotencyWindow, idempotencyMaxEntries, walSegmentBytes, flushMemtableBytes,
-          flushMaxAge, backgroundFlush, flushThreads, memtableChunkRows);
+          flushMaxAge, backgroundFlush, backgroundCompaction, flushThreads, memtableChunkRows);
     }
   }
 }

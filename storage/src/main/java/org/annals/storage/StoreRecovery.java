@@ -211,7 +211,8 @@ final class StoreRecovery {
       streams.add(f.streamName());
     }
     // The store's own file cache: the footers read here serve the first queries too.
-    try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, allocator, parquet)) {
+    try (Snapshot files = new Snapshot(manifest, new PinnedRows(List.of(), 0), folder, allocator, parquet,
+        () -> {})) {
       for (String stream : streams) {
         try {
           StreamIndex.StreamState state = index.getOrCreate(stream);

@@ -15,6 +15,11 @@ import java.util.Map;
  * @param fsyncNanos time spent in the log's {@code fsyncs} since open
  * @param flushes flushes that wrote files since open
  * @param flushNanos time those flushes took
+ * @param compactions merges of small files committed since open
+ * @param compactedFiles files those merges replaced
+ * @param compactionNanos time those merges took
+ * @param replacedFiles files merges replaced that are not deleted yet, as a snapshot still reads
+ *     them or the manifest before the last commit still lists them
  */
 public record StoreStatus(
     long walBytes,
@@ -33,4 +38,8 @@ public record StoreStatus(
     Map<String, String> damagedFiles,
     long fsyncNanos,
     long flushes,
-    long flushNanos) {}
+    long flushNanos,
+    long compactions,
+    long compactedFiles,
+    long compactionNanos,
+    int replacedFiles) {}

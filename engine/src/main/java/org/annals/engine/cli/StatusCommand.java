@@ -36,6 +36,9 @@ final class StatusCommand implements Callable<Integer> {
           s.flushedRows(), s.manifestVersion());
       System.out.printf(Locale.ROOT, "since open    %,d fsyncs (%,d ms), %,d events written, %,d flushes (%,d ms)%n",
           s.fsyncs(), s.fsyncNanos() / 1_000_000, s.eventsWritten(), s.flushes(), s.flushNanos() / 1_000_000);
+      System.out.printf(Locale.ROOT, "compaction    %,d merges of %,d files (%,d ms) since open; %d replaced files"
+          + " not deleted yet%n", s.compactions(), s.compactedFiles(), s.compactionNanos() / 1_000_000,
+          s.replacedFiles());
       System.out.printf(Locale.ROOT, "%n%-24s %12s %10s %-24s %-24s%n", "stream", "events", "entities", "first", "last");
       for (StreamStats st : store.streamStats()) {
         System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s%n", st.streamName(), st.events(),

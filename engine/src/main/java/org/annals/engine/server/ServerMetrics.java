@@ -65,6 +65,12 @@ final class ServerMetrics implements AutoCloseable {
         .register(registry);
     FunctionTimer.builder("annals.flush", this, m -> m.status().flushes(), m -> m.status().flushNanos(),
         TimeUnit.NANOSECONDS).description("Flushes of the memtable into Parquet files").register(registry);
+    FunctionTimer.builder("annals.compaction", this, m -> m.status().compactions(), m -> m.status().compactionNanos(),
+        TimeUnit.NANOSECONDS).description("Merges of a partition's small files into one").register(registry);
+    FunctionCounter.builder("annals.compaction.files", this, m -> m.status().compactedFiles())
+        .description("Files merges replaced since the store opened").register(registry);
+    storeGauge("annals.files.replaced", "Files merges replaced that are not deleted yet (a query still reads them)",
+        StoreStatus::replacedFiles);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

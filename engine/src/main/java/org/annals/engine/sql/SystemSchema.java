@@ -214,7 +214,8 @@ public final class SystemSchema extends AbstractSchema {
       super(new String[] {"wal_bytes", "wal_segments", "memtable_rows", "memtable_bytes",
           "manifest_version", "flushed_files", "flushed_rows", "next_global_seq", "last_flush_at",
           "fsyncs", "failure", "arrow_bytes", "events_written", "fsync_millis", "flushes", "flush_millis",
-          "damaged_files"}, new SqlTypeName[] {B, B, B, B, B, B, B, B, T, B, V, B, B, B, B, B, B});
+          "damaged_files", "compactions", "compacted_files", "compaction_millis", "replaced_files"},
+          new SqlTypeName[] {B, B, B, B, B, B, B, B, T, B, V, B, B, B, B, B, B, B, B, B, B});
     }
 
     @Override
@@ -224,7 +225,8 @@ public final class SystemSchema extends AbstractSchema {
           s.memtableBytes(), s.manifestVersion(), (long) s.flushedFiles(), s.flushedRows(),
           s.nextGlobalSeq(), s.lastFlushAt() == null ? null : s.lastFlushAt().toEpochMilli(),
           s.fsyncs(), s.failure(), s.arrowBytes(), s.eventsWritten(), s.fsyncNanos() / 1_000_000, s.flushes(),
-          s.flushNanos() / 1_000_000, (long) s.damagedFiles().size()});
+          s.flushNanos() / 1_000_000, (long) s.damagedFiles().size(), s.compactions(), s.compactedFiles(),
+          s.compactionNanos() / 1_000_000, (long) s.replacedFiles()});
     }
   }
 }

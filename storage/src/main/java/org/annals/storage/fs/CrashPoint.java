@@ -3,7 +3,7 @@ package org.annals.storage.fs;
 import java.util.Locale;
 
 /**
- * Named moments in the flush and commit sequence at which a test can make the process die for
+ * Named moments in the flush, compaction and commit sequences at which a test can make the process die for
  * real. A child JVM started with {@code -Dannals.crashAt=<point>} (the point's
  * {@link #propertyValue()}, e.g. {@code file-written}) halts the first time it reaches that point:
  * no shutdown hooks, no finally blocks, like a power cut as far as the process is concerned.
@@ -15,7 +15,9 @@ public enum CrashPoint {
   FILE_MOVED,
   MANIFEST_WRITTEN,
   MANIFEST_PUBLISHED,
-  WAL_DELETED;
+  WAL_DELETED,
+  /** After a commit, the files an earlier compaction replaced are deleted. */
+  REPLACED_DELETED;
 
   /** The exit status of a process halted at a crash point. */
   public static final int EXIT_STATUS = 86;

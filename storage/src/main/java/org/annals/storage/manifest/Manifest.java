@@ -1,8 +1,10 @@
 package org.annals.storage.manifest;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,6 +41,31 @@ public record Manifest(
     Map<String, Long> next = new TreeMap<>(streamNextSeq);
     next.putAll(newStreamNextSeq);
     return new Manifest(FORMAT_VERSION, version + 1, newCovered, next, all);
+  }
+
+  /**
+   * The next manifest: {@code merged} in place of {@code replaced}, which hold the same events
+   * (a compaction). The covered position and stream counters stay as they are.
+   *
+   * @throws IllegalStateException if a replaced file is not listed here
+   */
+  public Manifest replacing(List<DataFile> replaced, DataFile merged) {
+    Set<String> gone = new HashSet<>();
+    for (DataFile f : replaced) {
+      gone.add(f.path());
+    }
+    List<DataFile> kept = new ArrayList<>(files.size());
+    for (DataFile f : files) {
+      if (!gone.remove(f.path())) {
+        kept.add(f);
+      }
+    }
+    if (!gone.isEmpty()) {
+      throw new IllegalStateException("manifest " + version + " no longer lists " + gone
+          + ", which a compaction meant to replace");
+    }
+    kept.add(merged);
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept);
   }
 
   public long totalRows() {

@@ -103,12 +103,27 @@ public final class PartitionFileWriter {
       throw new IOException("writing Parquet file " + temp + " failed: " + e.getMessage(), e);
     }
     CrashPoint.FILE_WRITTEN.reached();
-    Durable.forceFile(temp);
-    CrashPoint.FILE_FSYNCED.reached();
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    Durable.forceDirectory(dir);
-    CrashPoint.FILE_MOVED.reached();
-    return stats.describe(folder.relativize(target), streamName, day, Files.size(target));
+    try {
+      Durable.forceFile(temp);
+      CrashPoint.FILE_FSYNCED.reached();
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      Durable.forceDirectory(dir);
+      CrashPoint.FILE_MOVED.reached();
+      return stats.describe(folder.relativize(target), streamName, day, Files.size(target));
+    } catch (IOException | RuntimeException e) {
+      // No manifest lists the file yet, so it holds nothing the store needs: leave nothing behind.
+      deleteQuietly(temp, e);
+      deleteQuietly(target, e);
+      throw e;
+    }
+  }
+
+  private static void deleteQuietly(Path file, Exception failure) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
   }
 
   /** The manifest's statistics of a file, gathered as its rows go by. */

@@ -11,11 +11,18 @@ import java.io.IOException;
 public final class DamagedFileException extends IOException {
   private static final long serialVersionUID = 1L;
   private final String path;
+  private final String reason;
 
   DamagedFileException(String path, String reason, Throwable cause) {
     super("the data file " + path + " is damaged (" + reason + "): restore it from a backup of the data folder;"
         + " what does not read it is still served", cause);
     this.path = path;
+    this.reason = reason;
+  }
+
+  /** What was wrong with the file. */
+  public String reason() {
+    return reason;
   }
 
   /** The file, relative to the data folder. */

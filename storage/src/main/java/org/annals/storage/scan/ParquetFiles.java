@@ -195,6 +195,18 @@ public final class ParquetFiles implements AutoCloseable {
   }
 
   /**
+   * Forgets a file about to be deleted: its footer, indexes and kept streams. Call only once no
+   * scan can read it.
+   */
+  public void forget(java.nio.file.Path path) throws IOException {
+    String key = path.toString();
+    synchronized (this) {
+      entries.remove(key);
+    }
+    streams.discard(key);
+  }
+
+  /**
    * Turns a failure to read a committed file into the error a client sees: one that names the
    * file relative to the data folder, with the absolute folder taken out of the reason. Only a
    * failure that shows the file's bytes are wrong (a page checksum, a page, header or footer that
@@ -207,6 +219,7 @@ public final class ParquetFiles implements AutoCloseable {
    */
   IOException readFailure(java.nio.file.Path folder, String path, Exception failure) {
     if (failure instanceof DamagedFileException already) {
+      damaged.putIfAbsent(already.path(), already.reason());
       return already;
     }
     String reason = String.valueOf(innermost(failure).getMessage())

@@ -38,15 +38,21 @@ public final class Snapshot implements AutoCloseable {
   private final DataFolder folder;
   private final BufferAllocator allocator;
   private final ParquetFiles files;
+  private final Runnable onClose;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * @param onClose run once when the snapshot closes: the store learns that no scan of it
+   *     reads its manifest's files any more
+   */
   public Snapshot(Manifest manifest, PinnedRows memtable, DataFolder folder, BufferAllocator allocator,
-      ParquetFiles files) {
+      ParquetFiles files, Runnable onClose) {
     this.manifest = manifest;
     this.memtable = memtable;
     this.folder = folder;
     this.allocator = allocator;
     this.files = files;
+    this.onClose = onClose;
   }
 
   public Manifest manifest() {
@@ -230,6 +236,7 @@ public final class Snapshot implements AutoCloseable {
   public void close() throws IOException {
     if (closed.compareAndSet(false, true)) {
       memtable.release();
+      onClose.run();
     }
   }
 }

@@ -16,9 +16,9 @@ import org.apache.hadoop.fs.FSDataInputStream;
  * whole read of a small file: a profile of lookups showed a fifth of their time in
  * {@code open}, and in {@code close} aggregating I/O statistics through a parallel stream. At
  * most {@code max} streams are kept across all files, the one returned longest ago closed first,
- * so the open file descriptors stay bounded however many files a store has. Committed files are
- * never deleted today; whatever comes to delete them (compaction, retention) must close their
- * kept streams too, or their space stays allocated until the streams age out. Thread-safe.
+ * so the open file descriptors stay bounded however many files a store has. Whatever deletes a
+ * committed file closes its kept streams ({@link #discard}) too, or its space would stay
+ * allocated until they aged out. Thread-safe.
  */
 final class StreamPool implements AutoCloseable {
   private final int max;
@@ -66,6 +66,21 @@ final class StreamPool implements AutoCloseable {
     if (evicted != null) {
       evicted.close();
     }
+  }
+
+  /** Closes the kept streams of a file about to be deleted. */
+  void discard(String file) throws IOException {
+    List<FSDataInputStream> streams = new ArrayList<>();
+    synchronized (this) {
+      ArrayDeque<Idle> idle = byFile.remove(file);
+      if (idle != null) {
+        for (Idle i : idle) {
+          byAge.remove(i);
+          streams.add(i.stream);
+        }
+      }
+    }
+    closeAll(streams);
   }
 
   /** How many streams are kept. */

@@ -1,0 +1,94 @@
+package org.annals.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.annals.storage.fs.CrashPoint;
+import org.annals.storage.fs.DataFolder;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.manifest.Manifest;
+import org.annals.storage.manifest.ManifestStore;
+import org.annals.storage.scan.ParquetFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way the store's manifest changes: flushes and compactions commit here, one at a time,
+ * each change applied to the manifest current at its commit, so that a flush committing while a
+ * compaction writes its file (or the reverse) loses neither's files.
+ *
+ * <p>A commit that fails part-way has an unknown outcome (the new manifest may or may not be what
+ * the next open loads), so after one every later commit is refused until the store is reopened,
+ * and nothing is deleted. After each commit, files earlier commits replaced are deleted once no
+ * reader can need them ({@link CommittedState#takeUnused}). Thread-safe.
+ */
+final class ManifestCommits {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestCommits.class);
+
+  private final DataFolder folder;
+  private final ManifestStore store;
+  private final CommittedState state;
+  private final ParquetFiles files;
+  private IOException uncertain;
+
+  ManifestCommits(DataFolder folder, ManifestStore store, CommittedState state, ParquetFiles files) {
+    this.folder = folder;
+    this.store = store;
+    this.state = state;
+    this.files = files;
+  }
+
+  /** Throws if an earlier commit's outcome is unknown: nothing may be committed until a reopen. */
+  synchronized void checkUsable() throws IOException {
+    if (uncertain != null) {
+      throw new IOException("manifest commits are disabled since one failed with an unknown outcome;"
+          + " reopen the store to recover", uncertain);
+    }
+  }
+
+  /**
+   * Commits the change of the current manifest durably and publishes it.
+   *
+   * @param replaced files the current manifest lists and the changed one does not, deleted once
+   *     unused
+   * @return the committed manifest
+   */
+  synchronized Manifest commit(UnaryOperator<Manifest> change, List<DataFile> replaced) throws IOException {
+    checkUsable();
+    Manifest next = change.apply(state.manifest());
+    try {
+      store.commit(next);
+    } catch (IOException | RuntimeException e) {
+      uncertain = new IOException("committing manifest " + next.version() + " failed: " + e.getMessage(), e);
+      throw uncertain;
+    }
+    state.publish(next, replaced);
+    deleteUnused();
+    return next;
+  }
+
+  /**
+   * Deletes the replaced files no reader needs any more. A failure only leaves a file behind,
+   * which the next open deletes, as the manifest no longer lists it.
+   */
+  synchronized void deleteUnused() {
+    if (uncertain != null) {
+      return;
+    }
+    List<DataFile> unused = state.takeUnused();
+    for (DataFile f : unused) {
+      try {
+        files.forget(folder.resolve(f.path()));
+        Files.deleteIfExists(folder.resolve(f.path()));
+      } catch (IOException e) {
+        LOG.warn("could not delete {}, which no manifest lists any more; the next open will: {}",
+            f.path(), e.getMessage());
+      }
+    }
+    if (!unused.isEmpty()) {
+      CrashPoint.REPLACED_DELETED.reached();
+      LOG.debug("deleted {} replaced files", unused.size());
+    }
+  }
+}
