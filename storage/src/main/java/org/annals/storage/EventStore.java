@@ -1,15 +1,11 @@
 package org.annals.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,13 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.annals.storage.compaction.CompactionPolicy;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
-import org.annals.storage.event.EventColumn;
-import org.annals.storage.event.EventIds;
-import org.annals.storage.event.EventPosition;
 import org.annals.storage.event.EventValidator;
 import org.annals.storage.event.InvalidEventException;
 import org.annals.storage.event.NewEvent;
-import org.annals.storage.event.SequencedBatch;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.event.StreamDamagedException;
 import org.annals.storage.event.StreamName;
@@ -33,26 +25,18 @@ import org.annals.storage.event.WrongExpectedVersionException;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.fs.DataFolderLock;
 import org.annals.storage.fs.Durable;
-import org.annals.storage.index.RecentEventIds;
-import org.annals.storage.index.StreamIndex;
-import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.memtable.Memtable;
 import org.annals.storage.parquet.LocalHadoop;
 import org.annals.storage.parquet.PartitionFileWriter;
-import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
-import org.annals.storage.wal.WalRecordFormat;
 import org.annals.storage.wal.WalSegments;
 import org.annals.storage.wal.WalWriter;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.TimeStampMilliTZVector;
-import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +44,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An open data folder: the one entry point of the storage library.
  *
- * <p>An append is validated, given its positions under a short lock (the sequencer), written to the
+ * <p>An append is validated, given its positions by the {@link Sequencer}, written to the
  * WAL by the group-commit writer, and acknowledged only after its fsync; by then its events are in
  * the memtable and visible to every new {@link #snapshot()}. A background thread flushes the
  * memtable into Parquet files on a size or age threshold; {@link #flush()} does it on demand and
@@ -90,13 +74,7 @@ public final class EventStore implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final ScheduledExecutorService compaction;
 
-  /** Guards the fields below: the sequencer. */
-  private final Object sequencer = new Object();
-  private final StreamIndex index;
-  private final RecentEventIds recentIds;
-  private long nextGlobalSeq;
-  private long lastRecordedAt;
-  private boolean closed;
+  private final Sequencer sequencer;
 
   private EventStore(StoreOptions options, DataFolder folder, DataFolderLock lock,
       BufferAllocator allocator, ManifestStore manifests, StoreRecovery.Recovered recovered,
@@ -108,13 +86,12 @@ public final class EventStore implements AutoCloseable {
     this.validator = new EventValidator(options.maxEventBytes(), options.maxBatchEvents(),
         options.maxBatchBytes());
     this.memtable = recovered.memtable();
-    this.index = recovered.index();
-    this.recentIds = recovered.ids();
-    this.nextGlobalSeq = recovered.wal().nextGlobalSeq();
-    this.lastRecordedAt = recovered.lastRecordedAt();
     this.damagedStreams = recovered.damagedStreams();
+    long nextGlobalSeq = recovered.wal().nextGlobalSeq();
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
         options.walSegmentBytes(), memtable::insert);
+    this.sequencer = new Sequencer(options.clock(), wal, recovered.index(), recovered.ids(), nextGlobalSeq,
+        recovered.lastRecordedAt());
     this.parquetFiles = parquetFiles;
     this.state = new CommittedState(recovered.manifest(), memtable, folder, parquetFiles, allocator);
     this.commits = new ManifestCommits(folder, manifests, state, parquetFiles);
@@ -220,119 +197,7 @@ public final class EventStore implements AutoCloseable {
     if (damaged != null) {
       throw new StreamDamagedException(streamName, damaged);
     }
-    synchronized (sequencer) {
-      if (closed) {
-        throw new IllegalStateException("the store is closed");
-      }
-      Throwable failure = wal.failure();
-      if (failure != null) {
-        throw WalWriter.fenced(failure);
-      }
-      long now = options.clock().millis();
-      List<EventPosition> originals = findRetried(streamName, encoded, now);
-      if (originals != null) {
-        return wal.barrier().thenApply(v -> new AppendResult(originals, true));
-      }
-      checkExpectedVersions(streamName, encoded);
-      SequencedBatch batch = sequence(streamName, encoded, now);
-      ByteBuffer frame = WalRecordFormat.encode(batch);
-      List<EventPosition> positions = new ArrayList<>(batch.size());
-      for (int i = 0; i < batch.size(); i++) {
-        positions.add(batch.position(i));
-      }
-      rememberClientIds(encoded, positions, now);
-      return wal.submit(batch, frame).thenApply(v -> new AppendResult(positions, false));
-    }
-  }
-
-  /**
-   * The original positions if every event of the batch was stored before (a retry), null if none
-   * was; a batch that repeats only some stored events is refused.
-   */
-  private List<EventPosition> findRetried(String stream, List<EncodedEvent> events, long now) {
-    List<EventPosition> found = new ArrayList<>(events.size());
-    for (int i = 0; i < events.size(); i++) {
-      EncodedEvent e = events.get(i);
-      EventPosition p = e.eventId() == null ? null : recentIds.find(e.eventId(), now);
-      if (p != null && !p.streamName().equals(stream)) {
-        throw new InvalidEventException(InvalidEventException.about(i) + "event_id " + e.eventId()
-            + " is already stored in stream '" + p.streamName() + "'; event ids are unique in the store");
-      }
-      if (p != null) {
-        found.add(p);
-      }
-      if (found.size() != (p == null ? 0 : i + 1)) {
-        throw new InvalidEventException(InvalidEventException.about(i) + "the batch repeats some already-stored"
-            + " event ids but not others; a retry must resend exactly the original batch, and new"
-            + " events need new event ids");
-      }
-    }
-    return found.isEmpty() ? null : found;
-  }
-
-  /**
-   * Throws if an event's expected version does not hold; within the batch, each event expects
-   * the version the events before it made. Changes nothing.
-   */
-  private void checkExpectedVersions(String stream, List<EncodedEvent> events) {
-    if (!anyExpectation(events)) {
-      return;
-    }
-    StreamIndex.StreamState state = index.get(stream);
-    Map<ByteBuffer, Long> batchVersions = new HashMap<>();
-    for (EncodedEvent e : events) {
-      if (e.entityIdUtf8() != null) {
-        ByteBuffer entity = ByteBuffer.wrap(e.entityIdUtf8());
-        Long inBatch = batchVersions.get(entity);
-        long current = inBatch != null ? inBatch : state == null ? -1 : state.lastVersion(e.entityIdUtf8());
-        if (!e.expectedVersion().matches(current)) {
-          throw new WrongExpectedVersionException(stream,
-              new String(e.entityIdUtf8(), StandardCharsets.UTF_8), e.expectedVersion(), current);
-        }
-        batchVersions.put(entity, current + 1);
-      }
-    }
-  }
-
-  private static boolean anyExpectation(List<EncodedEvent> events) {
-    for (EncodedEvent e : events) {
-      if (!e.expectedVersion().isAny()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Gives the events of a batch that passed {@link #checkExpectedVersions} their positions, and
-   * moves every sequencer counter past the batch together: the entities' versions (one index
-   * lookup per event), the stream's next seq, the next global_seq and the last recorded_at.
-   */
-  private SequencedBatch sequence(String stream, List<EncodedEvent> events, long now) {
-    StreamIndex.StreamState state = index.getOrCreate(stream);
-    long[] versions = new long[events.size()];
-    List<EncodedEvent> withIds = new ArrayList<>(events.size());
-    long recordedAt = Math.max(now, lastRecordedAt);
-    for (int i = 0; i < events.size(); i++) {
-      EncodedEvent e = events.get(i);
-      versions[i] = e.entityIdUtf8() == null ? -1 : state.nextVersion(e.entityIdUtf8());
-      withIds.add(e.eventId() == null ? e.withEventId(EventIds.newId(recordedAt)) : e);
-    }
-    long firstSeq = state.nextSeq();
-    state.advanceTo(firstSeq + events.size());
-    SequencedBatch batch = new SequencedBatch(stream, firstSeq, nextGlobalSeq, recordedAt, withIds, versions);
-    nextGlobalSeq = batch.endGlobalSeq();
-    lastRecordedAt = recordedAt;
-    return batch;
-  }
-
-  /** Only a client's own ids can come back in a retry; ids the store made need no memory. */
-  private void rememberClientIds(List<EncodedEvent> asGiven, List<EventPosition> positions, long now) {
-    for (int i = 0; i < asGiven.size(); i++) {
-      if (asGiven.get(i).eventId() != null) {
-        recentIds.add(positions.get(i), now);
-      }
-    }
+    return sequencer.append(streamName, encoded);
   }
 
   /** A consistent view of every acknowledged event, flushed or not. Close it when done. */
@@ -353,73 +218,25 @@ public final class EventStore implements AutoCloseable {
 
   /** The streams that have at least one event, sorted by name. */
   public List<String> streams() {
-    synchronized (sequencer) {
-      return index.streamNames();
-    }
+    return sequencer.streams();
   }
 
   /** Events in the store, flushed or not: one past the last global_seq. */
   public long eventCount() {
-    synchronized (sequencer) {
-      return nextGlobalSeq;
-    }
+    return sequencer.nextGlobalSeq();
   }
 
   /** Events in one stream, flushed or not; 0 for a stream with none. */
   public long eventCount(String streamName) {
-    synchronized (sequencer) {
-      StreamIndex.StreamState s = index.get(streamName);
-      return s == null ? 0 : s.nextSeq();
-    }
+    return sequencer.eventCount(streamName);
   }
 
   /** Size and time span of every stream, sorted by name. */
   public List<StreamStats> streamStats() throws IOException {
-    Map<String, long[]> counts = new TreeMap<>();
-    synchronized (sequencer) {
-      for (String name : index.streamNames()) {
-        StreamIndex.StreamState s = index.get(name);
-        counts.put(name, new long[] {s.nextSeq(), s.entityCount()});
-      }
-    }
-    Map<String, long[]> spans = new HashMap<>();
+    Map<String, long[]> counts = sequencer.streamCounts();
     try (Snapshot snapshot = snapshot()) {
-      for (DataFile f : snapshot.manifest().files()) {
-        long[] span = spans.computeIfAbsent(f.streamName(), k -> newSpan());
-        span[0] = Math.min(span[0], f.minRecordedAt());
-        span[1] = Math.max(span[1], f.maxRecordedAt());
-        span[2] += f.bytes();
-        span[3]++;
-      }
-      ScanSpec memtableOnly = ScanSpec.builder()
-          .columns(EventColumn.STREAM_NAME, EventColumn.RECORDED_AT)
-          .globalSeqBetween(snapshot.manifest().coveredGlobalSeq(), Long.MAX_VALUE).build();
-      try (EventScanner scan = snapshot.scan(memtableOnly)) {
-        while (scan.next()) {
-          VectorSchemaRoot batch = scan.batch();
-          VarCharVector stream = (VarCharVector) batch.getVector(0);
-          TimeStampMilliTZVector at = (TimeStampMilliTZVector) batch.getVector(1);
-          for (int i = 0; i < batch.getRowCount(); i++) {
-            long[] span = spans.computeIfAbsent(
-                new String(stream.get(i), StandardCharsets.UTF_8), k -> newSpan());
-            span[0] = Math.min(span[0], at.get(i));
-            span[1] = Math.max(span[1], at.get(i));
-          }
-        }
-      }
+      return StreamStatistics.of(counts, snapshot);
     }
-    List<StreamStats> out = new ArrayList<>();
-    counts.forEach((name, c) -> {
-      long[] span = spans.getOrDefault(name, newSpan());
-      boolean known = span[0] != Long.MAX_VALUE;
-      out.add(new StreamStats(name, c[0], c[1], known ? span[0] : null, known ? span[1] : null,
-          span[2], (int) span[3]));
-    });
-    return out;
-  }
-
-  private static long[] newSpan() {
-    return new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0, 0};
   }
 
   /** One entity's events in a stream, in version order. */
@@ -477,9 +294,7 @@ public final class EventStore implements AutoCloseable {
   }
 
   private boolean isClosed() {
-    synchronized (sequencer) {
-      return closed;
-    }
+    return sequencer.isClosed();
   }
 
   private void checkOpen() {
@@ -507,10 +322,7 @@ public final class EventStore implements AutoCloseable {
     Manifest m = state.manifest();
     long flushedAt = flusher.lastFlushMillis();
     Throwable failure = wal.failure();
-    long next;
-    synchronized (sequencer) {
-      next = nextGlobalSeq;
-    }
+    long next = sequencer.nextGlobalSeq();
     List<WalSegments.Segment> segments = WalSegments.list(folder.wal());
     return new StoreStatus(WalSegments.bytes(segments), segments.size(),
         memtable.rowCount(), memtable.bytes(), m.version(), m.files().size(), m.totalRows(), next,
@@ -523,11 +335,8 @@ public final class EventStore implements AutoCloseable {
   /** Flushes (unless the store has failed), stops the writer and releases the folder. */
   @Override
   public void close() throws IOException {
-    synchronized (sequencer) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!sequencer.close()) {
+      return;
     }
     IOException error = null;
     // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown. A
