@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "annals", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Annals: an event store you query with SQL.",
     subcommands = {ServeCommand.class, DemoCommand.class, GenerateCommand.class, ImportCommand.class,
-        SqlCommand.class, FlushCommand.class, StatusCommand.class, UserCommand.class,
+        SqlCommand.class, FlushCommand.class, StatusCommand.class, UserCommand.class, BackupCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

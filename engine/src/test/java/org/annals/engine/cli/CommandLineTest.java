@@ -136,6 +136,35 @@ class CommandLineTest {
   }
 
   @Test
+  void backupCopiesAFolderTheStoreHoldsOpenAndTheCopyOpens() throws Exception {
+    Path data = dir.resolve("live");
+    Path copy = dir.resolve("copy");
+    try (EventStore store = EventStore.open(data)) {
+      store.append("orders", List.of(NewEvent.of("Placed", "o-1", "{\"amount\": 5}")));
+      store.flush();
+      store.append("orders", List.of(NewEvent.of("Paid", "o-1", "{}")));
+      Files.writeString(data.resolve("users.properties"), "# no users yet\n");
+      Output out = Output.captureOut();
+      try {
+        assertEquals(0, Main.run("backup", "--data", data.toString(), "--to", copy.toString()));
+      } finally {
+        out.restore();
+      }
+      assertTrue(out.text().contains("copied manifest 1: 1 files"), out.text());
+      assertTrue(out.text().contains("opens: 2 events in 1 streams"), out.text());
+      // The store kept going: appends after the backup are the original's alone.
+      store.append("orders", List.of(NewEvent.of("Shipped", "o-1", "{}")));
+    }
+    assertEquals("# no users yet\n", Files.readString(copy.resolve("users.properties")));
+    try (EventStore restored = EventStore.open(copy)) {
+      assertEquals(List.of("Placed", "Paid"),
+          restored.readEntity("orders", "o-1").stream().map(StoredEvent::eventType).toList());
+    }
+    String err = failingRun("backup", "--data", data.toString(), "--to", copy.toString());
+    assertTrue(err.contains("is not empty; give a new or empty folder"), err);
+  }
+
+  @Test
   void aBadStreamNameIsRefusedWithTheRule() throws Exception {
     String err = failingRun("import", "missing.jsonl", "--stream", "../etc", "--data", dir.toString());
     assertTrue(err.contains("invalid stream name '../etc'"), err);

@@ -71,6 +71,24 @@ public final class ManifestStore {
     return Manifest.empty();
   }
 
+  /**
+   * The newest manifest whose content holds, or the empty one, read without changing anything in
+   * the folder: for a reader beside the store that owns it (a backup). A damaged manifest is
+   * passed over, as {@link #loadNewest} would; one deleted while this reads (a commit came in
+   * between) fails with {@link java.nio.file.NoSuchFileException}, and the caller reads again.
+   */
+  public Manifest readNewest() throws IOException {
+    for (Path file : manifestsNewestFirst()) {
+      byte[] bytes = Files.readAllBytes(file);
+      try {
+        return parse(bytes);
+      } catch (IOException damaged) {
+        LOG.warn("manifest {} is damaged ({}); reading the one before it", file, damaged.getMessage());
+      }
+    }
+    return Manifest.empty();
+  }
+
   /** The manifests found damaged and moved aside ({@link #loadNewest}), oldest first. */
   public List<Path> damaged() throws IOException {
     List<Path> damaged = new ArrayList<>();
