@@ -48,6 +48,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final boolean logins;
   private final int users;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread warmup;
   /**
    * How long a stop waits for requests under way: appends take milliseconds, and running
    * statements are cancelled before the stop begins.
@@ -64,6 +65,11 @@ public final class AnnalsServer implements AutoCloseable {
     this.port = http.getPort();
     this.logins = logins;
     this.users = users;
+    // Beside the first requests rather than before the port opens: a client that connects at
+    // once is served as cold as before, not refused.
+    this.warmup = new Thread(() -> QueryWarmup.run(store), "annals-warmup");
+    warmup.setDaemon(true);
+    warmup.start();
   }
 
   /**
@@ -237,6 +243,11 @@ public final class AnnalsServer implements AutoCloseable {
     }
     // A running statement would hold its request thread, and so the stop, until it ended.
     meta.cancelAll();
+    try {
+      warmup.join(STOP_TIMEOUT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       http.stop();
     } catch (RuntimeException e) {
