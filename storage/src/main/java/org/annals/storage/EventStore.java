@@ -1,11 +1,13 @@
 package org.annals.storage;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,8 +56,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
-  /** How often the background compactor looks for files to merge: a few flushes' worth of files. */
+  /**
+   * How often the maintenance thread expires events and looks for files to merge: a few flushes'
+   * worth of files.
+   */
   private static final long COMPACTION_SECONDS = 5;
+  /** The shortest retention: events leave a day at a time. */
+  private static final Duration MIN_RETENTION = Duration.ofDays(1);
 
   private final StoreOptions options;
   private final DataFolder folder;
@@ -71,6 +78,7 @@ public final class EventStore implements AutoCloseable {
   private final ManifestCommits commits;
   private final MemtableFlusher flusher;
   private final Compactor compactor;
+  private final RetentionSweep retention;
   private final ScheduledExecutorService background;
   private final ScheduledExecutorService compaction;
 
@@ -99,6 +107,7 @@ public final class EventStore implements AutoCloseable {
     this.flusher = new MemtableFlusher(folder, memtable, wal, commits, fileWriter, state, options.flushThreads());
     this.compactor = new Compactor(folder, state, commits, fileWriter, parquetFiles, CompactionPolicy.DEFAULT,
         options.clock());
+    this.retention = new RetentionSweep(folder, state, commits, sequencer, parquetFiles, allocator, options.clock());
     if (options.backgroundFlush()) {
       background = daemonThread("annals-flusher");
       background.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
@@ -107,7 +116,7 @@ public final class EventStore implements AutoCloseable {
     }
     if (options.backgroundCompaction()) {
       compaction = daemonThread("annals-compactor");
-      compaction.scheduleWithFixedDelay(this::compactInBackground, COMPACTION_SECONDS, COMPACTION_SECONDS,
+      compaction.scheduleWithFixedDelay(this::maintainInBackground, COMPACTION_SECONDS, COMPACTION_SECONDS,
           TimeUnit.SECONDS);
     } else {
       compaction = null;
@@ -278,18 +287,61 @@ public final class EventStore implements AutoCloseable {
    */
   public int compact() throws IOException {
     checkOpen();
-    return compactor.compact(this::isClosed);
+    synchronized (compactor) {
+      return compactor.compact(this::isClosed);
+    }
   }
 
-  private void compactInBackground() {
+  /**
+   * Sets how long a stream's events are kept: they leave the store (SQL, HTTP and this API alike)
+   * once older than {@code maxAge}, a day's file at a time ({@link RetentionSweep}). Committed with
+   * the manifest, so it holds across restarts and in backups; expired events leave at once.
+   *
+   * @param maxAge at least one day, or null to keep the stream's events for ever
+   */
+  public void setRetention(String streamName, Duration maxAge) throws IOException {
+    StreamName.check(streamName);
+    if (maxAge != null && maxAge.compareTo(MIN_RETENTION) < 0) {
+      throw new IllegalArgumentException("a retention keeps events at least " + MIN_RETENTION.toDays()
+          + " day; got " + maxAge);
+    }
+    checkOpen();
+    synchronized (compactor) {
+      commits.commit(m -> m.withRetention(streamName, maxAge == null ? null : maxAge.toMillis()), List.of());
+      retention.sweep();
+    }
+  }
+
+  /** Each stream's retention, by name; streams without one keep their events for ever. */
+  public Map<String, Duration> retention() {
+    Map<String, Duration> out = new TreeMap<>();
+    state.manifest().retentionMillis().forEach((stream, millis) -> out.put(stream, Duration.ofMillis(millis)));
+    return out;
+  }
+
+  /**
+   * Takes expired events out now, as the maintenance thread does every few seconds; returns how
+   * many files left.
+   */
+  public int applyRetention() throws IOException {
+    checkOpen();
+    synchronized (compactor) {
+      return retention.sweep();
+    }
+  }
+
+  private void maintainInBackground() {
     try {
       if (wal.failure() == null) {
-        compactor.compact(this::isClosed);
+        synchronized (compactor) {
+          retention.sweep();
+          compactor.compact(this::isClosed);
+        }
       }
     } catch (CancellationException stopped) {
       LOG.debug("compaction stopped by close");
     } catch (IOException | RuntimeException e) {
-      LOG.error("background compaction failed; the files it meant to merge are still served", e);
+      LOG.error("background retention or compaction failed; the files concerned are still served", e);
     }
   }
 

@@ -168,6 +168,26 @@ final class Sequencer {
     }
   }
 
+  /**
+   * Forgets the entities whose events have all left a stream (retention, erasure): each given
+   * with the last version that left, and forgotten only if no later event of it was appended.
+   *
+   * @return how many were forgotten
+   */
+  synchronized int forgetGone(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
+    StreamIndex.StreamState state = index.get(stream);
+    if (state == null) {
+      return 0;
+    }
+    int forgotten = 0;
+    for (Map.Entry<ByteBuffer, Long> e : lastGoneVersions.entrySet()) {
+      if (state.forget(e.getKey().array(), e.getValue())) {
+        forgotten++;
+      }
+    }
+    return forgotten;
+  }
+
   /** Refuses every later append; returns false if it was closed already. */
   synchronized boolean close() {
     boolean wasOpen = !closed;

@@ -2,6 +2,7 @@ package org.annals.storage;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Each stream's size and time span: counts from the sequencer, the span and file sizes of
+ * Each stream's size, time span and retention: counts from the sequencer, the span and file sizes of
  * flushed events from the manifest alone, and the span of unflushed ones from the memtable (a
  * scan of two columns of what a flush has not written yet). Stateless.
  */
@@ -35,6 +36,7 @@ final class StreamStatistics {
       span.add(f.maxRecordedAt());
       span.bytes += f.bytes();
       span.files++;
+      span.stored += f.rows();
     }
     ScanSpec memtableOnly = ScanSpec.builder()
         .columns(EventColumn.STREAM_NAME, EventColumn.RECORDED_AT)
@@ -45,7 +47,9 @@ final class StreamStatistics {
         VarCharVector stream = (VarCharVector) batch.getVector(0);
         TimeStampMilliTZVector at = (TimeStampMilliTZVector) batch.getVector(1);
         for (int i = 0; i < batch.getRowCount(); i++) {
-          spans.computeIfAbsent(new String(stream.get(i), StandardCharsets.UTF_8), k -> new Span()).add(at.get(i));
+          Span span = spans.computeIfAbsent(new String(stream.get(i), StandardCharsets.UTF_8), k -> new Span());
+          span.add(at.get(i));
+          span.stored++;
         }
       }
     }
@@ -53,8 +57,9 @@ final class StreamStatistics {
     counts.forEach((name, c) -> {
       Span span = spans.getOrDefault(name, new Span());
       boolean known = span.first != Long.MAX_VALUE;
+      Long keep = snapshot.manifest().retentionMillis().get(name);
       out.add(new StreamStats(name, c[0], c[1], known ? span.first : null, known ? span.last : null,
-          span.bytes, span.files));
+          span.bytes, span.files, span.stored, keep == null ? null : Duration.ofMillis(keep)));
     });
     return out;
   }
@@ -65,6 +70,7 @@ final class StreamStatistics {
     long last = Long.MIN_VALUE;
     long bytes;
     int files;
+    long stored;
 
     void add(long recordedAt) {
       first = Math.min(first, recordedAt);

@@ -1,5 +1,7 @@
 package org.annals.storage;
 
+import java.time.Duration;
+
 /**
  * One stream's size and time span.
  *
@@ -9,6 +11,8 @@ package org.annals.storage;
  * @param lastRecordedAt the latest recorded_at (epoch ms), or null when unknown
  * @param fileBytes bytes of the stream's Parquet files
  * @param files how many Parquet files the stream has
+ * @param storedEvents the events the stream holds now: {@code events} less those that expired
+ * @param retention how long the stream's events are kept, or null for ever
  */
 public record StreamStats(String streamName, long events, long entities, Long firstRecordedAt,
-    Long lastRecordedAt, long fileBytes, int files) {}
+    Long lastRecordedAt, long fileBytes, int files, long storedEvents, Duration retention) {}

@@ -39,10 +39,12 @@ final class StatusCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "compaction    %,d merges of %,d files (%,d ms) since open; %d replaced files"
           + " not deleted yet%n", s.compactions(), s.compactedFiles(), s.compactionNanos() / 1_000_000,
           s.replacedFiles());
-      System.out.printf(Locale.ROOT, "%n%-24s %12s %10s %-24s %-24s%n", "stream", "events", "entities", "first", "last");
+      System.out.printf(Locale.ROOT, "%n%-24s %12s %10s %-24s %-24s %12s %s%n", "stream", "events", "entities", "first",
+          "last", "stored", "kept");
       for (StreamStats st : store.streamStats()) {
-        System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s%n", st.streamName(), st.events(),
-            st.entities(), time(st.firstRecordedAt()), time(st.lastRecordedAt()));
+        System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s %,12d %s%n", st.streamName(), st.events(),
+            st.entities(), time(st.firstRecordedAt()), time(st.lastRecordedAt()), st.storedEvents(),
+            st.retention() == null ? "for ever" : st.retention().toDays() + " days");
       }
       if (!damaged.isEmpty()) {
         System.out.printf(Locale.ROOT, "%nDAMAGED data files (restore them from a backup of the data folder):%n");

@@ -165,6 +165,33 @@ class CommandLineTest {
   }
 
   @Test
+  void retentionIsSetByCommandAndShownInSqlAndStatus() throws Exception {
+    Path data = dir.resolve("kept");
+    try (EventStore store = EventStore.open(data)) {
+      store.append("orders", List.of(NewEvent.of("Placed", "o-1", "{}")));
+      store.append("audit", List.of(NewEvent.of("Noted", null, "{}")));
+    }
+    Output out = Output.captureOut();
+    try {
+      assertEquals(0, Main.run("retention", "--data", data.toString(), "--stream", "orders", "--days", "30"));
+      assertEquals(0, Main.run("sql", "--data", data.toString(), "-e",
+          "SELECT stream_name, stored_events, retention_days FROM annals_system.streams ORDER BY stream_name"));
+      assertEquals(0, Main.run("status", "--data", data.toString()));
+    } finally {
+      out.restore();
+    }
+    assertTrue(out.text().contains("stream 'orders' keeps its events for 30 days"), out.text());
+    assertTrue(out.text().matches("(?s).*\\| orders +\\| 1 +\\| 30 +\\|.*"), out.text());
+    assertTrue(out.text().matches("(?s).*\\| audit +\\| 1 +\\| null +\\|.*"), out.text());
+    assertTrue(out.text().matches("(?s).*orders .* 30 days.*"), out.text());
+
+    String err = failingRun("retention", "--data", data.toString(), "--stream", "orders", "--days", "0");
+    assertTrue(err.contains("--days must be at least 1"), err);
+    err = failingRun("retention", "--data", data.toString(), "--days", "3");
+    assertTrue(err.contains("give --stream with --days N or --forever"), err);
+  }
+
+  @Test
   void aBadStreamNameIsRefusedWithTheRule() throws Exception {
     String err = failingRun("import", "missing.jsonl", "--stream", "../etc", "--data", dir.toString());
     assertTrue(err.contains("invalid stream name '../etc'"), err);

@@ -11,8 +11,9 @@ import java.util.Arrays;
  * Ids are appended, each after a two-byte length, to pages of up to 1 MiB (the first page starts
  * small and grows, since most streams are small). An open-addressing table with linear probing
  * keeps two longs per slot side by side, so that a lookup usually touches one cache line of the
- * table and one of the pages: the id's hash tag and where it starts, then the version. Entities
- * are never removed. Not thread-safe.
+ * table and one of the pages: the id's hash tag and where it starts, then the version. An entity
+ * removed (its events all expired or erased) frees its slot; its id's bytes stay in the pages
+ * until the store reopens. Not thread-safe.
  */
 final class EntityVersions {
   private static final int PAGE_BITS = 20;
@@ -63,6 +64,42 @@ final class EntityVersions {
 
   int size() {
     return size;
+  }
+
+  /**
+   * Removes the entity if its last version is {@code version}, and says whether it did: an entity
+   * with a later event keeps its versions.
+   */
+  boolean removeIfLast(byte[] id, long version) {
+    int slot = find(id, hash(id));
+    if (slots[2 * slot] == 0 || slots[2 * slot + 1] != version) {
+      return false;
+    }
+    // Backward-shift deletion: move later entries of the probe run into the gap, so that every
+    // entry stays reachable from its home slot without tombstones.
+    int mask = capacity() - 1;
+    int gap = slot;
+    for (int next = (gap + 1) & mask; slots[2 * next] != 0; next = (next + 1) & mask) {
+      int home = (int) homeHash(slots[2 * next]) & mask;
+      boolean movable = gap <= next ? home <= gap || home > next : home <= gap && home > next;
+      if (movable) {
+        slots[2 * gap] = slots[2 * next];
+        slots[2 * gap + 1] = slots[2 * next + 1];
+        gap = next;
+      }
+    }
+    slots[2 * gap] = 0;
+    slots[2 * gap + 1] = 0;
+    size--;
+    return true;
+  }
+
+  /** The full hash of a stored key's id, read back from its page. */
+  private long homeHash(long key) {
+    long location = (key & LOCATION_MASK) - 1;
+    byte[] page = pages[(int) (location >>> PAGE_BITS)];
+    int offset = (int) (location & (PAGE_BYTES - 1));
+    return SeededHash.of(page, offset + 2, offset + 2 + length(page, offset));
   }
 
   /** The slot that holds the id, or the empty slot where it belongs. */
@@ -138,10 +175,7 @@ final class EntityVersions {
     for (int i = 0; i < old.length; i += 2) {
       long key = old[i];
       if (key != 0) {
-        long location = (key & LOCATION_MASK) - 1;
-        byte[] page = pages[(int) (location >>> PAGE_BITS)];
-        int offset = (int) (location & (PAGE_BYTES - 1));
-        int slot = (int) SeededHash.of(page, offset + 2, offset + 2 + length(page, offset)) & mask;
+        int slot = (int) homeHash(key) & mask;
         while (slots[2 * slot] != 0) {
           slot = (slot + 1) & mask;
         }

@@ -41,6 +41,15 @@ public final class StreamIndex {
       lastVersions.recordMax(entityIdUtf8, version);
     }
 
+    /**
+     * Forgets an entity whose events have all left the store, so that its next event is version
+     * 0, as on a reopen, which rebuilds versions from the events there are. An entity whose last
+     * version is not {@code lastGone} still has a later event, and keeps its versions.
+     */
+    public boolean forget(byte[] entityIdUtf8, long lastGone) {
+      return lastVersions.removeIfLast(entityIdUtf8, lastGone);
+    }
+
     public int entityCount() {
       return lastVersions.size();
     }

@@ -14,24 +14,28 @@ import java.util.TreeMap;
  *
  * @param version increases by one with each commit
  * @param streamNextSeq for each stream with flushed events, the seq after its last flushed event
+ * @param retentionMillis for each stream with a retention, the age in milliseconds past which its
+ *     events leave the store; absent in manifests written before retention existed
  */
 public record Manifest(
     int formatVersion,
     long version,
     long coveredGlobalSeq,
     Map<String, Long> streamNextSeq,
-    List<DataFile> files) {
+    List<DataFile> files,
+    Map<String, Long> retentionMillis) {
 
   public static final int FORMAT_VERSION = 1;
 
   public Manifest {
     streamNextSeq = new TreeMap<>(streamNextSeq);
     files = List.copyOf(files);
+    retentionMillis = retentionMillis == null ? new TreeMap<>() : new TreeMap<>(retentionMillis);
   }
 
   /** The state of a data folder nothing has been flushed to. */
   public static Manifest empty() {
-    return new Manifest(FORMAT_VERSION, 0, 0, Map.of(), List.of());
+    return new Manifest(FORMAT_VERSION, 0, 0, Map.of(), List.of(), Map.of());
   }
 
   /** The next manifest: these files added, covering the log up to {@code newCovered}. */
@@ -40,7 +44,7 @@ public record Manifest(
     all.addAll(added);
     Map<String, Long> next = new TreeMap<>(streamNextSeq);
     next.putAll(newStreamNextSeq);
-    return new Manifest(FORMAT_VERSION, version + 1, newCovered, next, all);
+    return new Manifest(FORMAT_VERSION, version + 1, newCovered, next, all, retentionMillis);
   }
 
   /**
@@ -65,7 +69,36 @@ public record Manifest(
           + ", which a compaction meant to replace");
     }
     kept.add(merged);
-    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept);
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis);
+  }
+
+  /**
+   * The next manifest without these files, whose events have expired (retention). The stream
+   * counters stay: seqs are never given twice.
+   */
+  public Manifest without(List<DataFile> expired) {
+    Set<String> gone = new HashSet<>();
+    for (DataFile f : expired) {
+      gone.add(f.path());
+    }
+    List<DataFile> kept = new ArrayList<>(files.size());
+    for (DataFile f : files) {
+      if (!gone.contains(f.path())) {
+        kept.add(f);
+      }
+    }
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis);
+  }
+
+  /** The next manifest with a stream's retention set, or removed when {@code millis} is null. */
+  public Manifest withRetention(String stream, Long millis) {
+    Map<String, Long> next = new TreeMap<>(retentionMillis);
+    if (millis == null) {
+      next.remove(stream);
+    } else {
+      next.put(stream, millis);
+    }
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files, next);
   }
 
   public long totalRows() {

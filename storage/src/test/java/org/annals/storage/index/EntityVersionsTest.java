@@ -50,6 +50,37 @@ class EntityVersionsTest {
   }
 
   @Test
+  void removalsKeepEveryOtherIdReachableAsAMapWould() {
+    Random random = new Random(11);
+    EntityVersions index = new EntityVersions();
+    Map<String, Long> expected = new HashMap<>();
+    // Few ids in a table kept half full: long probe runs that wrap around the table's end.
+    for (int step = 0; step < 300_000; step++) {
+      String id = "e-" + random.nextInt(5_000);
+      int action = random.nextInt(3);
+      if (action == 0) {
+        long next = expected.getOrDefault(id, -1L) + 1;
+        assertEquals(next, index.increment(utf8(id)), id);
+        expected.put(id, next);
+      } else if (action == 1) {
+        long last = expected.getOrDefault(id, -1L);
+        long asked = random.nextBoolean() ? last : last + 1;
+        boolean removed = last >= 0 && asked == last;
+        assertEquals(removed, index.removeIfLast(utf8(id), asked), id);
+        if (removed) {
+          expected.remove(id);
+        }
+      } else {
+        assertEquals(expected.getOrDefault(id, -1L), index.get(utf8(id)), id);
+      }
+    }
+    assertEquals(expected.size(), index.size());
+    for (int i = 0; i < 5_000; i++) {
+      assertEquals(expected.getOrDefault("e-" + i, -1L), index.get(utf8("e-" + i)), "e-" + i);
+    }
+  }
+
+  @Test
   void idsThatShareAHashOrAPrefixStayApart() {
     EntityVersions index = new EntityVersions();
     // "Aa" and "BB" have the same Java hash code, and so the same array hash code.

@@ -1,0 +1,112 @@
+package org.annals.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.annals.storage.event.EventColumn;
+import org.annals.storage.fs.DataFolder;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.manifest.Manifest;
+import org.annals.storage.memtable.PinnedRows;
+import org.annals.storage.scan.EventScanner;
+import org.annals.storage.scan.ParquetFiles;
+import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.scan.Snapshot;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes expired events out of the store: for each stream with a retention, the files whose
+ * newest event is older than the retention leave the manifest in one commit, and their files the
+ * disk once no query reads them. A file holds one stream's day (after compaction, the whole day),
+ * so events leave a day at a time, once the day's last event has expired: an event stays at least
+ * its retention, and at most a day longer. Unflushed events leave once flushed.
+ *
+ * <p>Each stream keeps its counters (a seq is never given twice); an entity whose events have all
+ * left is forgotten, so that its next event is version 0, as the index a reopen rebuilds from the
+ * remaining events says. Run one sweep at a time, and not beside a compaction (the store runs both
+ * on its maintenance thread).
+ */
+final class RetentionSweep {
+  private static final Logger LOG = LoggerFactory.getLogger(RetentionSweep.class);
+
+  private final DataFolder folder;
+  private final CommittedState state;
+  private final ManifestCommits commits;
+  private final Sequencer sequencer;
+  private final ParquetFiles files;
+  private final BufferAllocator allocator;
+  private final Clock clock;
+
+  RetentionSweep(DataFolder folder, CommittedState state, ManifestCommits commits, Sequencer sequencer,
+      ParquetFiles files, BufferAllocator allocator, Clock clock) {
+    this.folder = folder;
+    this.state = state;
+    this.commits = commits;
+    this.sequencer = sequencer;
+    this.files = files;
+    this.allocator = allocator;
+    this.clock = clock;
+  }
+
+  /** Drops every expired file; returns how many. */
+  int sweep() throws IOException {
+    Manifest m = state.manifest();
+    if (m.retentionMillis().isEmpty()) {
+      return 0;
+    }
+    long now = clock.millis();
+    List<DataFile> expired = new ArrayList<>();
+    for (DataFile f : m.files()) {
+      Long keep = m.retentionMillis().get(f.streamName());
+      if (keep != null && f.maxRecordedAt() <= now - keep) {
+        expired.add(f);
+      }
+    }
+    if (expired.isEmpty()) {
+      return 0;
+    }
+    Map<String, Map<ByteBuffer, Long>> gone = lastVersions(m, expired);
+    commits.commit(current -> current.without(expired), expired);
+    int forgotten = 0;
+    for (Map.Entry<String, Map<ByteBuffer, Long>> stream : gone.entrySet()) {
+      forgotten += sequencer.forgetGone(stream.getKey(), stream.getValue());
+    }
+    long events = expired.stream().mapToLong(DataFile::rows).sum();
+    LOG.info("retention: {} events in {} files expired; {} entities have no event left", events, expired.size(),
+        forgotten);
+    return expired.size();
+  }
+
+  /** Per stream, each entity of the expired files with the last version among them. */
+  private Map<String, Map<ByteBuffer, Long>> lastVersions(Manifest m, List<DataFile> expired) throws IOException {
+    Map<String, Map<ByteBuffer, Long>> out = new TreeMap<>();
+    Manifest only = new Manifest(Manifest.FORMAT_VERSION, m.version(), m.coveredGlobalSeq(), Map.of(), expired,
+        Map.of());
+    ScanSpec versions = ScanSpec.builder().columns(EventColumn.STREAM_NAME, EventColumn.ENTITY_ID,
+        EventColumn.VERSION).isNotNull(EventColumn.ENTITY_ID).build();
+    try (Snapshot snapshot = new Snapshot(only, new PinnedRows(List.of(), 0), folder, allocator, files, () -> {});
+        EventScanner scan = snapshot.scan(versions)) {
+      while (scan.next()) {
+        VectorSchemaRoot b = scan.batch();
+        VarCharVector stream = (VarCharVector) b.getVector(0);
+        VarCharVector entity = (VarCharVector) b.getVector(1);
+        BigIntVector version = (BigIntVector) b.getVector(2);
+        for (int i = 0; i < b.getRowCount(); i++) {
+          out.computeIfAbsent(new String(stream.get(i), java.nio.charset.StandardCharsets.UTF_8), k -> new HashMap<>())
+              .merge(ByteBuffer.wrap(entity.get(i)), version.get(i), Math::max);
+        }
+      }
+    }
+    return out;
+  }
+}
