@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Every operator the planner pushes into storage, checked three ways: the plan shows it pushed
  * ({@code EXPLAIN}), the answer equals the same query's with pushdown off (Calcite filtering and
  * aggregating every row itself), and, once everything is in Parquet, DuckDB's answer over the
- * same files. The store is queried in three states: only in the memtable, half flushed, and
- * fully flushed; a few events without an entity make nulls to group and count.
+ * same files. The store is queried in four states: only in the memtable, half flushed, fully
+ * flushed, and compacted; a few events without an entity make nulls to group and count.
  */
 class PushdownDifferentialTest {
   private static final String DAY = "recorded_at >= TIMESTAMP '2026-10-15 00:00:00'"
@@ -166,6 +166,8 @@ class PushdownDifferentialTest {
   private static EventStore shopHistory(Path folder, long events, long flushAfter) throws Exception {
     SimulatedClock clock = new SimulatedClock(ShopHistoryGenerator.START);
     EventStore store = EventStore.open(StoreOptions.builder(folder).clock(clock).backgroundFlush(false)
+        // The states are the test's to choose: compaction runs when it says.
+        .backgroundCompaction(false)
         // Small chunks, so that the memtable holds sealed ones (dictionaries, entity indexes) too.
         .memtableChunkRows(1_000).build());
     StoreRegistry.register(store);
@@ -190,6 +192,11 @@ class PushdownDifferentialTest {
       assertEquals(0, store.status().memtableRows());
       List<List<String>> flushed = compareWithoutPushdown(dir, "flushed");
       compareWithDuckDb(dir, flushed);
+      assertTrue(store.compact() > 0, "the two flushes left days of two files each");
+      assertEquals(0, store.status().replacedFiles(), "replaced files are deleted at once when no query reads them");
+      List<List<String>> compacted = compareWithoutPushdown(dir, "compacted");
+      assertEquals(flushed, compacted, "compaction changes no answer");
+      compareWithDuckDb(dir, compacted);
     } finally {
       StoreRegistry.release(dir);
     }

@@ -3,11 +3,13 @@ package org.annals.storage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
 import org.annals.storage.memtable.Memtable;
+import org.annals.storage.memtable.PinnedRows;
 import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.memory.BufferAllocator;
@@ -55,6 +57,18 @@ final class CommittedState {
     return new Snapshot(manifest, memtable.pin(), folder, allocator, files, () -> closed(version));
   }
 
+  /**
+   * A snapshot of some files of the current manifest and nothing else, for reading them before a
+   * commit takes them out (retention, erasure). The caller holds the maintenance lock, so nothing
+   * else can take them out meanwhile.
+   */
+  Snapshot filesOnly(List<DataFile> listed) {
+    Manifest current = manifest();
+    Manifest only = new Manifest(Manifest.FORMAT_VERSION, current.version(), current.coveredGlobalSeq(), Map.of(),
+        listed, Map.of());
+    return new Snapshot(only, new PinnedRows(List.of(), 0), folder, allocator, files, () -> {});
+  }
+
   private synchronized void closed(long version) {
     openSnapshots.computeIfPresent(version, (v, n) -> n == 1 ? null : n - 1);
   }
@@ -76,7 +90,7 @@ final class CommittedState {
    * Takes the retired files nothing can read any more: no open snapshot reads a manifest that
    * lists them, and a newer commit has made the manifest store delete the last such manifest
    * (it keeps the newest two), so falling back from a damaged newest manifest never finds a
-   * listed file gone. The caller deletes them.
+   * listed file gone ({@link ManifestCommits} makes that commit at once). The caller deletes them.
    */
   synchronized List<DataFile> takeUnused() {
     long oldestRead = openSnapshots.isEmpty() ? manifest.version() : openSnapshots.firstKey();

@@ -112,7 +112,14 @@ final class Compactor {
       for (DataFile f : inputs) {
         readers.add(new FileRows(folder.root(), f, files));
       }
-      merged = writer.write(first.streamName(), first.date(), new MergedRows(readers, stop), (int) rows);
+      MergedRows rowsInOrder = new MergedRows(readers, rows, null, stop);
+      merged = writer.write(first.streamName(), first.date(), rowsInOrder, (int) rows);
+      try {
+        rowsInOrder.checkAllRead();
+      } catch (IOException e) {
+        Files.deleteIfExists(folder.resolve(merged.path()));
+        throw e;
+      }
     } catch (IOException e) {
       // The writer wraps what the merge threw; a read failure names the input file.
       throw unwrapped(e);
@@ -120,7 +127,7 @@ final class Compactor {
       closeAll(readers);
     }
     try {
-      commits.commit(m -> m.replacing(inputs, merged), inputs);
+      commits.commit(m -> m.replacing(inputs, List.of(merged)), inputs);
     } catch (RuntimeException e) {
       // Not committed, the file holds nothing the store needs. (A commit failing with an
       // IOException has an unknown outcome: the next open keeps the file only if it committed.)

@@ -61,6 +61,8 @@ public final class EventStore implements AutoCloseable {
    * worth of files.
    */
   private static final long COMPACTION_SECONDS = 5;
+  /** Where {@link #erase} records each erasure. */
+  public static final String ERASURES_STREAM = "annals_erasures";
   /** The shortest retention: events leave a day at a time. */
   private static final Duration MIN_RETENTION = Duration.ofDays(1);
 
@@ -79,6 +81,7 @@ public final class EventStore implements AutoCloseable {
   private final MemtableFlusher flusher;
   private final Compactor compactor;
   private final RetentionSweep retention;
+  private final EntityErasure erasure;
   private final ScheduledExecutorService background;
   private final ScheduledExecutorService compaction;
 
@@ -107,7 +110,8 @@ public final class EventStore implements AutoCloseable {
     this.flusher = new MemtableFlusher(folder, memtable, wal, commits, fileWriter, state, options.flushThreads());
     this.compactor = new Compactor(folder, state, commits, fileWriter, parquetFiles, CompactionPolicy.DEFAULT,
         options.clock());
-    this.retention = new RetentionSweep(folder, state, commits, sequencer, parquetFiles, allocator, options.clock());
+    this.retention = new RetentionSweep(state, commits, sequencer, options.clock());
+    this.erasure = new EntityErasure(folder, state, commits, sequencer, fileWriter, parquetFiles);
     if (options.backgroundFlush()) {
       background = daemonThread("annals-flusher");
       background.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
@@ -317,6 +321,32 @@ public final class EventStore implements AutoCloseable {
     Map<String, Duration> out = new TreeMap<>();
     state.manifest().retentionMillis().forEach((stream, millis) -> out.put(stream, Duration.ofMillis(millis)));
     return out;
+  }
+
+  /**
+   * Erases one entity's events from a stream, as if they had never been appended: from the data
+   * files (written again without them, their statistics and bloom filters with them), the log (a
+   * flush moves them out of it first), the version index and the remembered event ids. The
+   * entity's next event is version 0. Records who asked, when, and how many events went (never
+   * the entity id or the events) as an {@code EntityErased} event in stream
+   * {@value #ERASURES_STREAM}. Crash-safe and idempotent: run again, it takes out what is left.
+   * Events of the entity appended while it runs may stay; run it again after them.
+   *
+   * @param requestedBy who asked, for the record
+   */
+  public Erasure erase(String streamName, String entityId, String requestedBy) throws IOException {
+    StreamName.check(streamName);
+    if (entityId == null || entityId.isEmpty()) {
+      throw new IllegalArgumentException("erasing needs the entity's id; got none");
+    }
+    checkOpen();
+    Erasure done;
+    synchronized (compactor) {
+      flusher.flush();
+      done = erasure.erase(streamName, entityId);
+    }
+    append(ERASURES_STREAM, List.of(NewEvent.of("EntityErased", null, ErasureRecord.json(done, entityId, requestedBy))));
+    return done;
   }
 
   /**

@@ -64,6 +64,22 @@ final class ManifestCommits {
       throw uncertain;
     }
     state.publish(next, replaced);
+    if (!replaced.isEmpty()) {
+      // The manifest before this one lists the replaced files (and an erased entity in their
+      // statistics), and the store keeps it as the fallback for a damaged newest one. Committing
+      // the same state once more makes it leave, so the files can go as soon as no query reads
+      // them: a reader of the folder (DuckDB, Spark) then sees them beside their replacements
+      // only while a query of Annals still reads them.
+      Manifest again = next.next();
+      try {
+        store.commit(again);
+      } catch (IOException | RuntimeException e) {
+        uncertain = new IOException("committing manifest " + again.version() + " failed: " + e.getMessage(), e);
+        throw uncertain;
+      }
+      state.publish(again, List.of());
+      next = again;
+    }
     deleteUnused();
     return next;
   }

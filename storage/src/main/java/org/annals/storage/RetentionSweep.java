@@ -9,15 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.annals.storage.event.EventColumn;
-import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
-import org.annals.storage.memtable.PinnedRows;
 import org.annals.storage.scan.EventScanner;
-import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -39,22 +35,15 @@ import org.slf4j.LoggerFactory;
 final class RetentionSweep {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSweep.class);
 
-  private final DataFolder folder;
   private final CommittedState state;
   private final ManifestCommits commits;
   private final Sequencer sequencer;
-  private final ParquetFiles files;
-  private final BufferAllocator allocator;
   private final Clock clock;
 
-  RetentionSweep(DataFolder folder, CommittedState state, ManifestCommits commits, Sequencer sequencer,
-      ParquetFiles files, BufferAllocator allocator, Clock clock) {
-    this.folder = folder;
+  RetentionSweep(CommittedState state, ManifestCommits commits, Sequencer sequencer, Clock clock) {
     this.state = state;
     this.commits = commits;
     this.sequencer = sequencer;
-    this.files = files;
-    this.allocator = allocator;
     this.clock = clock;
   }
 
@@ -75,7 +64,7 @@ final class RetentionSweep {
     if (expired.isEmpty()) {
       return 0;
     }
-    Map<String, Map<ByteBuffer, Long>> gone = lastVersions(m, expired);
+    Map<String, Map<ByteBuffer, Long>> gone = lastVersions(expired);
     commits.commit(current -> current.without(expired), expired);
     int forgotten = 0;
     for (Map.Entry<String, Map<ByteBuffer, Long>> stream : gone.entrySet()) {
@@ -88,14 +77,11 @@ final class RetentionSweep {
   }
 
   /** Per stream, each entity of the expired files with the last version among them. */
-  private Map<String, Map<ByteBuffer, Long>> lastVersions(Manifest m, List<DataFile> expired) throws IOException {
+  private Map<String, Map<ByteBuffer, Long>> lastVersions(List<DataFile> expired) throws IOException {
     Map<String, Map<ByteBuffer, Long>> out = new TreeMap<>();
-    Manifest only = new Manifest(Manifest.FORMAT_VERSION, m.version(), m.coveredGlobalSeq(), Map.of(), expired,
-        Map.of());
     ScanSpec versions = ScanSpec.builder().columns(EventColumn.STREAM_NAME, EventColumn.ENTITY_ID,
         EventColumn.VERSION).isNotNull(EventColumn.ENTITY_ID).build();
-    try (Snapshot snapshot = new Snapshot(only, new PinnedRows(List.of(), 0), folder, allocator, files, () -> {});
-        EventScanner scan = snapshot.scan(versions)) {
+    try (Snapshot snapshot = state.filesOnly(expired); EventScanner scan = snapshot.scan(versions)) {
       while (scan.next()) {
         VectorSchemaRoot b = scan.batch();
         VarCharVector stream = (VarCharVector) b.getVector(0);

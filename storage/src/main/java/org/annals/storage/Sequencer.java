@@ -188,6 +188,13 @@ final class Sequencer {
     return forgotten;
   }
 
+  /** Forgets event ids of erased events: a batch that repeats them is new again. */
+  synchronized void forgetIds(List<java.util.UUID> eventIds) {
+    for (java.util.UUID id : eventIds) {
+      recentIds.forget(id);
+    }
+  }
+
   /** Refuses every later append; returns false if it was closed already. */
   synchronized boolean close() {
     boolean wasOpen = !closed;

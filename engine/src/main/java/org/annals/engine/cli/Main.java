@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Annals: an event store you query with SQL.",
     subcommands = {ServeCommand.class, DemoCommand.class, GenerateCommand.class, ImportCommand.class,
         SqlCommand.class, FlushCommand.class, StatusCommand.class, UserCommand.class, BackupCommand.class,
-        RetentionCommand.class,
+        RetentionCommand.class, EraseCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -15,8 +15,9 @@ import org.annals.storage.scan.FileRows;
 
 /**
  * The rows of several files of one partition, each in file order (entity_id with nulls first,
- * then version, then seq), merged into one sequence in that order: what a compaction writes. An
- * entity's versions rise with seq, so (entity_id, seq) is the order and no two rows tie.
+ * then version, then seq), merged into one sequence in that order: what a compaction writes, and
+ * (from one file, one entity's rows left out) what an erasure writes. An entity's versions rise
+ * with seq, so (entity_id, seq) is the order and no two rows tie.
  *
  * <p>The row returned by {@link #next()} is the view of the file it came from and stays valid
  * until the next call, also after the last row. Read failures surface as
@@ -27,6 +28,8 @@ public final class MergedRows implements Iterator<EventRow> {
   private static final int CANCEL_CHECK_ROWS = 4096;
 
   private final PriorityQueue<Head> heads = new PriorityQueue<>();
+  private final long rows;
+  private final byte[] without;
   private final BooleanSupplier cancelled;
   private Head current;
   private long returned;
@@ -41,13 +44,15 @@ public final class MergedRows implements Iterator<EventRow> {
       this.rows = rows;
     }
 
-    boolean advance() throws IOException {
-      if (!rows.next()) {
-        return false;
-      }
-      EventRow r = rows.row();
-      entity = r.getBytes(EventColumn.ENTITY_ID);
-      seq = r.getLong(EventColumn.SEQ);
+    /** Moves to the next row not of the entity {@code without} (null: any row). */
+    boolean advance(byte[] without) throws IOException {
+      do {
+        if (!rows.next()) {
+          return false;
+        }
+        entity = rows.row().getBytes(EventColumn.ENTITY_ID);
+      } while (without != null && Arrays.equals(entity, without));
+      seq = rows.row().getLong(EventColumn.SEQ);
       return true;
     }
 
@@ -69,22 +74,38 @@ public final class MergedRows implements Iterator<EventRow> {
 
   /**
    * @param inputs the files to merge, none read yet; the caller closes them
+   * @param rows how many rows the merge returns: the inputs' rows less those of {@code without}
+   *     (knowing it lets {@link #hasNext} answer without moving off the row last returned)
+   * @param without the UTF-8 id of an entity whose rows are left out, or null
    * @param cancelled asked every few thousand rows; once true, {@code next} throws
    *     {@link CancellationException}
    */
-  public MergedRows(List<FileRows> inputs, BooleanSupplier cancelled) throws IOException {
+  public MergedRows(List<FileRows> inputs, long rows, byte[] without, BooleanSupplier cancelled) throws IOException {
+    this.rows = rows;
+    this.without = without;
     this.cancelled = cancelled;
     for (FileRows in : inputs) {
       Head h = new Head(in);
-      if (h.advance()) {
+      if (h.advance(without)) {
         heads.add(h);
       }
     }
   }
 
+  /**
+   * Throws if the inputs hold rows beyond those returned: the count given was short, and the
+   * file written from this would lose them. Call once the last row has been used.
+   */
+  public void checkAllRead() throws IOException {
+    if (!heads.isEmpty() || current != null && current.advance(without)) {
+      throw new IOException("the files hold more than the " + rows + " rows their manifest entries count;"
+          + " nothing was replaced");
+    }
+  }
+
   @Override
   public boolean hasNext() {
-    return !heads.isEmpty() || current != null && current.rows.remaining() > 0;
+    return returned < rows;
   }
 
   @Override
@@ -93,15 +114,15 @@ public final class MergedRows implements Iterator<EventRow> {
       throw new CancellationException("the compaction was stopped");
     }
     try {
-      if (current != null && current.advance()) {
+      if (current != null && current.advance(without)) {
         heads.add(current);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     current = heads.poll();
-    if (current == null) {
-      throw new NoSuchElementException();
+    if (current == null || returned > rows) {
+      throw new NoSuchElementException("the files hold fewer rows than the " + rows + " expected");
     }
     return current.rows.row();
   }

@@ -68,6 +68,22 @@ public final class RecentEventIds {
         globalSeqs[at], eventId, recordedAts[at]);
   }
 
+  /**
+   * Forgets an event id (its event was erased): a batch that repeats it is then new. Its ring
+   * entry ages out as usual, found by nothing.
+   */
+  public void forget(UUID eventId) {
+    if (count == 0) {
+      return;
+    }
+    long high = eventId.getMostSignificantBits();
+    long low = eventId.getLeastSignificantBits();
+    int slot = slotOf(high, low, hash(high, low));
+    if (table[slot] != 0) {
+      removeSlot(slot);
+    }
+  }
+
   public void add(EventPosition position, long nowMillis) {
     if (maxEntries == 0) {
       return;

@@ -48,12 +48,12 @@ public record Manifest(
   }
 
   /**
-   * The next manifest: {@code merged} in place of {@code replaced}, which hold the same events
-   * (a compaction). The covered position and stream counters stay as they are.
+   * The next manifest: {@code added} in place of {@code replaced}, which held the same events
+   * (a compaction) or those and some erased. The covered position and stream counters stay.
    *
    * @throws IllegalStateException if a replaced file is not listed here
    */
-  public Manifest replacing(List<DataFile> replaced, DataFile merged) {
+  public Manifest replacing(List<DataFile> replaced, List<DataFile> added) {
     Set<String> gone = new HashSet<>();
     for (DataFile f : replaced) {
       gone.add(f.path());
@@ -66,10 +66,15 @@ public record Manifest(
     }
     if (!gone.isEmpty()) {
       throw new IllegalStateException("manifest " + version + " no longer lists " + gone
-          + ", which a compaction meant to replace");
+          + ", which a compaction or erasure meant to replace");
     }
-    kept.add(merged);
+    kept.addAll(added);
     return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis);
+  }
+
+  /** The same state under the next version: a commit that makes the manifest before it go. */
+  public Manifest next() {
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files, retentionMillis);
   }
 
   /**

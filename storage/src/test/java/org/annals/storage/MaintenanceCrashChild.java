@@ -8,18 +8,20 @@ import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.NewEvent;
 
 /**
- * The child JVM of {@link CompactionCrashTest}. With {@code build}, it appends a history in
+ * The child JVM of {@link MaintenanceCrashTest}. With {@code build}, it appends a history in
  * seven flushes (three files of yesterday, four of today) and exits; with {@code compact}, it
  * reopens the folder, compacts, then appends and flushes once more (the commit after which the
- * replaced files are deleted). The crash point armed with {@code -Dannals.crashAt} halts it in the
- * compaction. Each acknowledged event is printed as an {@link AckLine}.
+ * replaced files are deleted); with {@code erase}, it reopens the folder and erases
+ * {@link #ERASED}. The crash point armed with {@code -Dannals.crashAt} halts it in the compaction
+ * or erasure. Each acknowledged event is printed as an {@link AckLine}.
  */
-final class CompactionCrashChild {
+final class MaintenanceCrashChild {
   static final Instant YESTERDAY = Instant.parse("2026-06-01T12:00:00Z");
   static final Instant TODAY = Instant.parse("2026-06-02T08:00:00Z");
   static final int EVENTS_PER_FLUSH = 25;
+  static final String ERASED = "order-7";
 
-  private CompactionCrashChild() {}
+  private MaintenanceCrashChild() {}
 
   static StoreOptions options(Path data, MutableClock clock) {
     return StoreOptions.builder(data).clock(clock).backgroundFlush(false).backgroundCompaction(false)
@@ -37,11 +39,14 @@ final class CompactionCrashChild {
           }
           store.flush();
         }
-      } else {
+      } else if (args[1].equals("compact")) {
         clock.set(TODAY.plusSeconds(60));
         store.compact();
         append(store, "order-after");
         store.flush();
+      } else {
+        clock.set(TODAY.plusSeconds(60));
+        store.erase("orders", ERASED, "crash-test");
       }
     }
   }
