@@ -62,7 +62,8 @@ final class UserCommand implements Runnable {
     String name;
 
     @Option(names = "--role", required = true, split = ",", paramLabel = "ROLE",
-        description = "read (queries), append (appends over HTTP and SQL INSERT), or both: --role read,append")
+        description = "read (queries), append (appends over HTTP and SQL INSERT), admin (erasure and retention over"
+            + " the server's /admin/ API), or several: --role read,append")
     Set<String> roles;
 
     @Option(names = "--password-stdin", description = "Read the password from standard input (for scripts).")

@@ -7,10 +7,11 @@ import java.util.Set;
 /**
  * What a user may do. {@link #READ} runs queries (SELECT, EXPLAIN, metadata); {@link #APPEND}
  * appends events, over HTTP or with SQL's {@code INSERT ... VALUES}. An {@code INSERT ... SELECT}
- * reads as well, so it takes both.
+ * reads as well, so it takes both. {@link #ADMIN} erases entities and sets retention (the
+ * server's {@code /admin/} API), which takes events out of the store.
  */
 public enum Role {
-  READ, APPEND;
+  READ, APPEND, ADMIN;
 
   /** The role's name in the users file and in connection properties. */
   public String label() {
@@ -37,7 +38,7 @@ public enum Role {
         return role;
       }
     }
-    throw new IllegalArgumentException("'" + label + "' is not a role; the roles are read and append");
+    throw new IllegalArgumentException("'" + label + "' is not a role; the roles are read, append and admin");
   }
 
   /** The labels of some roles, comma-separated, in declaration order. */

@@ -92,7 +92,7 @@ public final class AnnalsServer implements AutoCloseable {
       Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
       RoutingHandler routing = new RoutingHandler(new AppendHandler(store, config.limits().maxRequestBytes()),
-          new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits(), metrics);
+          new AdminHandler(store), new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits(), metrics);
       ServerCustomizer<Server> customizer = jetty -> customize(jetty, config.host(), logins ? security.usersFile() : null);
       HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
           .withPort(config.port())

@@ -22,7 +22,8 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
  * with users, Jetty has checked the request's user before it gets here; appends need the append
  * role, and JDBC requests run as their user ({@link RequestUser}) for the Meta to check. Every
  * request body is read whole within the server's {@link RequestBudget}.
- * {@code /streams/...} goes to the HTTP append API, {@code /cancel} to
+ * {@code /streams/...} goes to the HTTP append API, {@code /admin/...} to the admin API (for the
+ * admin role, {@link AdminHandler}), {@code /cancel} to
  * statement cancels ({@link CancelHandler}); every other POST is an Avatica RPC, read whole and
  * handed to the JSON handler if it is a JSON document (it starts with '{') or to the protobuf
  * handler otherwise, and any other method is refused (405). Avatica's clients post both
@@ -35,6 +36,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   /** Where Prometheus scrapes {@link ServerMetrics}. */
   static final String METRICS = "/metrics";
   private final AppendHandler appends;
+  private final AdminHandler admin;
   private final CancelHandler cancels;
   private final BrowserGuard browsers;
   private final ProtobufHandler protobuf;
@@ -47,9 +49,10 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
    * @param protobuf the service protobuf requests go to
    * @param json the service JSON requests go to, over the same Meta
    */
-  RoutingHandler(AppendHandler appends, CancelHandler cancels, BrowserGuard browsers, Service protobuf, Service json,
-      ServerLimits limits, ServerMetrics metrics) {
+  RoutingHandler(AppendHandler appends, AdminHandler admin, CancelHandler cancels, BrowserGuard browsers,
+      Service protobuf, Service json, ServerLimits limits, ServerMetrics metrics) {
     this.appends = appends;
+    this.admin = admin;
     this.metrics = metrics;
     this.cancels = cancels;
     this.browsers = browsers;
@@ -72,12 +75,13 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     baseRequest.setHandled(true);
     boolean cancel = target.equals(CancelHandler.PATH);
     boolean append = target.startsWith("/streams/") || target.equals("/streams");
+    boolean administer = target.startsWith(AdminHandler.PREFIX);
     if (target.equals(METRICS) && "GET".equals(request.getMethod())) {
       byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
       reply(response, HttpServletResponse.SC_OK, ServerMetrics.CONTENT_TYPE, text);
       return;
     }
-    if (!cancel && !append && !"POST".equals(request.getMethod())) {
+    if (!cancel && !append && !administer && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
           + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
@@ -88,10 +92,18 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
           + " may not append events: that takes the append role (annals user add NAME --role read,append --replace)");
       return;
     }
+    if (administer && !user.roles().contains(Role.ADMIN)) {
+      JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
+          + " may not erase entities or set retention: that takes the admin role (annals user add NAME --role"
+          + " read,append,admin --replace)");
+      return;
+    }
     long started = System.nanoTime();
     try (RequestBudget.Lease lease = budget.lease()) {
       if (cancel) {
         runAs(user, () -> cancels.handle(request, response, lease));
+      } else if (administer) {
+        admin.handle(target, user, request, response, lease);
       } else if (append) {
         appends.handle(target, request, response, lease);
       } else {
