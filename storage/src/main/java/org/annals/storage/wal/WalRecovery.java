@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import org.annals.storage.event.SequencedBatch;
 import org.slf4j.Logger;
@@ -46,6 +47,14 @@ public final class WalRecovery {
   public static Result replay(Path walDir, long coveredGlobalSeq, Consumer<SequencedBatch> sink)
       throws IOException {
     List<WalSegments.Segment> segments = WalSegments.list(walDir);
+    OptionalLong head = WalSegments.head(walDir);
+    long newest = segments.isEmpty() ? -1 : segments.get(segments.size() - 1).firstGlobalSeq();
+    if (head.isPresent() && newest < head.getAsLong()) {
+      throw new WalGapException("the newest WAL segment " + WalSegments.path(walDir, head.getAsLong()).getFileName()
+          + " is missing: the log had gone on to it (wal/" + WalSegments.HEAD + " says so), and the events"
+          + " acknowledged from global_seq " + head.getAsLong() + " on were in it. Restore it from a backup of the"
+          + " data folder and open again; to open without those events, delete wal/" + WalSegments.HEAD);
+    }
     if (segments.isEmpty()) {
       return new Result(null, coveredGlobalSeq, 0);
     }

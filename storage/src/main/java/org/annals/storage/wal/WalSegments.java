@@ -1,22 +1,27 @@
 package org.annals.storage.wal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.storage.fs.Durable;
 
 /**
  * Naming of WAL segment files: the first global_seq a segment holds, zero-padded to 20 digits so
- * that a plain listing sorts in log order.
+ * that a plain listing sorts in log order. Beside them, {@code HEAD} names the newest segment the
+ * writer started ({@link #recordHead}), so that recovery notices a newest segment gone.
  */
 public final class WalSegments {
   private static final Pattern NAME = Pattern.compile("(\\d{20})\\.wal");
+  static final String HEAD = "HEAD";
 
   private WalSegments() {}
 
@@ -38,6 +43,9 @@ public final class WalSegments {
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir)) {
       for (Path f : files) {
+        if (f.getFileName().toString().startsWith(HEAD)) {
+          continue;
+        }
         Matcher m = NAME.matcher(f.getFileName().toString());
         if (!m.matches()) {
           throw new IOException("unexpected file " + f + " in the WAL folder; it holds only"
@@ -69,6 +77,34 @@ public final class WalSegments {
       Durable.forceDirectory(walDir);
     }
     return deleted;
+  }
+
+  /**
+   * Records durably that the newest segment starts at {@code firstGlobalSeq}: written after the
+   * segment is created and before any record goes into it, so the log never reaches further than
+   * HEAD says, and a newest segment deleted or lost with its acknowledged events is noticed.
+   */
+  public static void recordHead(Path walDir, long firstGlobalSeq) throws IOException {
+    Path temp = walDir.resolve(HEAD + ".tmp");
+    Files.writeString(temp, path(walDir, firstGlobalSeq).getFileName() + "\n", StandardCharsets.US_ASCII);
+    Durable.forceFile(temp);
+    Files.move(temp, walDir.resolve(HEAD), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Durable.forceDirectory(walDir);
+  }
+
+  /** The first global_seq of the newest segment the writer started, if HEAD records one. */
+  public static OptionalLong head(Path walDir) throws IOException {
+    Path head = walDir.resolve(HEAD);
+    if (!Files.exists(head)) {
+      return OptionalLong.empty();
+    }
+    String name = Files.readString(head, StandardCharsets.US_ASCII).trim();
+    Matcher m = NAME.matcher(name);
+    if (!m.matches()) {
+      throw new IOException(head + " should name the newest WAL segment (<20-digit global_seq>.wal) but holds '"
+          + name + "'");
+    }
+    return OptionalLong.of(Long.parseLong(m.group(1)));
   }
 
   /** Total bytes of the given segments. */

@@ -237,6 +237,7 @@ public final class WalWriter implements AutoCloseable {
     channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     segmentBytes = 0;
     Durable.forceDirectory(walDir);
+    WalSegments.recordHead(walDir, nextGlobalSeq);
   }
 
   private void fence(Throwable cause, List<Request> group) {
