@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.annals.storage.compaction.CompactionPolicy;
 import org.annals.storage.compaction.MergedRows;
+import org.annals.storage.fs.Closeables;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.parquet.PartitionFileWriter;
@@ -124,7 +125,7 @@ final class Compactor {
       // The writer wraps what the merge threw; a read failure names the input file.
       throw unwrapped(e);
     } finally {
-      closeAll(readers);
+      Closeables.closeAll(readers);
     }
     try {
       commits.commit(m -> m.replacing(inputs, List.of(merged)), inputs);
@@ -151,24 +152,6 @@ final class Compactor {
       }
     }
     return e;
-  }
-
-  private static void closeAll(List<FileRows> readers) throws IOException {
-    IOException first = null;
-    for (FileRows r : readers) {
-      try {
-        r.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
   }
 
   /** Merges committed since open. */

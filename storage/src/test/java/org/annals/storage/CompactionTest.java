@@ -2,6 +2,7 @@ package org.annals.storage;
 
 import static org.annals.storage.HistoryAssertions.assertHistory;
 import static org.annals.storage.HistoryAssertions.eventFiles;
+import static org.annals.storage.HistoryAssertions.filesPerDay;
 import static org.annals.storage.HistoryAssertions.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,16 +66,6 @@ class CompactionTest {
       acked.add(AckLine.of(r.positions().get(0), entity));
     }
     return acked;
-  }
-
-  private static Map<String, Integer> filesPerDay(EventStore store) throws IOException {
-    Map<String, Integer> days = new TreeMap<>();
-    try (Snapshot s = store.snapshot()) {
-      for (DataFile f : s.manifest().files()) {
-        days.merge(f.date(), 1, Integer::sum);
-      }
-    }
-    return days;
   }
 
   @Test
@@ -275,12 +265,15 @@ class CompactionTest {
         acked.addAll(appendRound(store, round, 10));
         store.flush();
       }
+      // A merge's counters move just after its manifest is published: wait for both.
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (store.status().flushedFiles() >= 4 && System.nanoTime() < deadline) {
+      StoreStatus status = store.status();
+      while ((status.flushedFiles() >= 4 || status.compactions() == 0) && System.nanoTime() < deadline) {
         Thread.sleep(100);
+        status = store.status();
       }
-      assertTrue(store.status().flushedFiles() < 4, "files: " + store.status().flushedFiles());
-      assertTrue(store.status().compactions() > 0);
+      assertTrue(status.flushedFiles() < 4, "files: " + status.flushedFiles());
+      assertTrue(status.compactions() > 0, "merges: " + status.compactions());
       assertHistory(store.read(ScanSpec.all()), acked);
     }
   }

@@ -1,24 +1,20 @@
 package org.annals.storage;
 
 import static org.annals.storage.HistoryAssertions.assertHistory;
+import static org.annals.storage.HistoryAssertions.assertOnlyListedFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.fs.CrashPoint;
-import org.annals.storage.manifest.DataFile;
-import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.wal.WalSegments;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +48,7 @@ class FlushCrashTest {
     StoreOptions options = StoreOptions.builder(data).clock(new MutableClock(FlushCrashChild.DAY_TWO.plusSeconds(3600)))
         .backgroundFlush(false).build();
     try (EventStore store = EventStore.open(options)) {
-      assertNoStrayFiles(data);
+      assertOnlyListedFiles(data);
       StoreStatus recovered = store.status();
       assertEquals(committed ? acked.size() : 0, recovered.flushedRows(), point + ": rows in Parquet files");
       assertEquals(committed ? 0 : acked.size(), recovered.memtableRows(), point + ": rows replayed from the WAL");
@@ -68,7 +64,7 @@ class FlushCrashTest {
       assertEquals(0, store.status().memtableRows(), point + ": all flushed");
       assertExactly(store, acked, point + ", flushed and reopened");
     }
-    assertNoStrayFiles(data);
+    assertOnlyListedFiles(data);
   }
 
   /**
@@ -115,27 +111,5 @@ class FlushCrashTest {
     List<StoredEvent> events = store.read(ScanSpec.all());
     assertEquals(acked.size(), events.size(), what + ": " + events);
     assertHistory(events, acked);
-  }
-
-  /**
-   * Only committed files remain: every file under events/ is a Parquet file the newest manifest
-   * lists, and manifest/ holds only published manifests, no temporary files.
-   */
-  private static void assertNoStrayFiles(Path data) throws IOException {
-    Set<String> listed = new HashSet<>();
-    for (DataFile f : new ManifestStore(data.resolve("manifest")).loadNewest().files()) {
-      listed.add(f.path());
-    }
-    try (Stream<Path> files = Files.walk(data.resolve("events"))) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        String relative = data.relativize(f).toString().replace('\\', '/');
-        assertTrue(listed.contains(relative), "stray file " + relative + "; the manifest lists " + listed);
-      }
-    }
-    try (Stream<Path> files = Files.list(data.resolve("manifest"))) {
-      for (Path f : files.toList()) {
-        assertTrue(f.getFileName().toString().matches("\\d{20}\\.json"), "stray file " + f);
-      }
-    }
   }
 }

@@ -3,6 +3,7 @@ package org.annals.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +11,17 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.annals.storage.event.StoredEvent;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.manifest.ManifestStore;
+import org.annals.storage.scan.Snapshot;
 
 /** What a recovered store must hold, whatever crash or kill came before; and what tests compare. */
 final class HistoryAssertions {
@@ -29,6 +36,37 @@ final class HistoryAssertions {
   static List<Path> eventFiles(Path dataFolder) throws IOException {
     try (Stream<Path> walk = Files.walk(dataFolder.resolve("events"))) {
       return walk.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  /** How many files the store's manifest lists per UTC day. */
+  static Map<String, Integer> filesPerDay(EventStore store) throws IOException {
+    Map<String, Integer> days = new TreeMap<>();
+    try (Snapshot s = store.snapshot()) {
+      for (DataFile f : s.manifest().files()) {
+        days.merge(f.date(), 1, Integer::sum);
+      }
+    }
+    return days;
+  }
+
+  /**
+   * Asserts that only committed files remain: every file under events/ is a Parquet file the
+   * newest manifest lists, and manifest/ holds only published manifests, no temporary files.
+   */
+  static void assertOnlyListedFiles(Path data) throws IOException {
+    Set<String> listed = new HashSet<>();
+    for (DataFile f : new ManifestStore(data.resolve("manifest")).loadNewest().files()) {
+      listed.add(f.path());
+    }
+    for (Path f : eventFiles(data)) {
+      String relative = data.relativize(f).toString().replace('\\', '/');
+      assertTrue(listed.contains(relative), "stray file " + relative + "; the manifest lists " + listed);
+    }
+    try (Stream<Path> files = Files.list(data.resolve("manifest"))) {
+      for (Path f : files.toList()) {
+        assertTrue(f.getFileName().toString().matches("\\d{20}\\.json"), "stray file " + f);
+      }
     }
   }
 

@@ -1,28 +1,23 @@
 package org.annals.storage;
 
 import static org.annals.storage.HistoryAssertions.assertHistory;
+import static org.annals.storage.HistoryAssertions.assertOnlyListedFiles;
+import static org.annals.storage.HistoryAssertions.filesPerDay;
 import static org.annals.storage.HistoryAssertions.eventFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.fs.CrashPoint;
-import org.annals.storage.manifest.DataFile;
-import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.scan.ScanSpec;
-import org.annals.storage.scan.Snapshot;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +37,7 @@ class MaintenanceCrashTest {
   @EnumSource(value = CrashPoint.class, names = "WAL_DELETED", mode = EnumSource.Mode.EXCLUDE)
   void acknowledgedEventsSurviveACrashAtEachStepOfACompaction(CrashPoint point) throws Exception {
     Path data = dir.resolve("data");
-    ChildJvm build = ChildJvm.start(MaintenanceCrashChild.class, dir.resolve("build"), List.of(),
-        data.toString(), "build");
-    assertEquals(0, build.awaitExit(CHILD_TIMEOUT), build.stderr());
-    List<AckLine> acked = new ArrayList<>(build.acknowledged());
+    List<AckLine> acked = new ArrayList<>(buildHistory(data));
     assertEquals(7 * MaintenanceCrashChild.EVENTS_PER_FLUSH, acked.size());
     List<Path> flushed = eventFiles(data);
     assertEquals(7, flushed.size());
@@ -84,10 +76,7 @@ class MaintenanceCrashTest {
   @EnumSource(value = CrashPoint.class, names = "WAL_DELETED", mode = EnumSource.Mode.EXCLUDE)
   void anErasureCutShortByACrashIsAllOrNothingAndCompletesWhenRunAgain(CrashPoint point) throws Exception {
     Path data = dir.resolve("data");
-    ChildJvm build = ChildJvm.start(MaintenanceCrashChild.class, dir.resolve("build"), List.of(),
-        data.toString(), "build");
-    assertEquals(0, build.awaitExit(CHILD_TIMEOUT), build.stderr());
-    List<AckLine> acked = build.acknowledged();
+    List<AckLine> acked = buildHistory(data);
     ChildJvm erase = ChildJvm.start(MaintenanceCrashChild.class, dir.resolve("erase"),
         List.of("-Dannals.crashAt=" + point.propertyValue()), data.toString(), "erase");
     assertEquals(CrashPoint.EXIT_STATUS, erase.awaitExit(CHILD_TIMEOUT),
@@ -119,6 +108,14 @@ class MaintenanceCrashTest {
     }
   }
 
+  /** Runs the child that appends the history in seven flushes; returns what it acknowledged. */
+  private List<AckLine> buildHistory(Path data) throws Exception {
+    ChildJvm build = ChildJvm.start(MaintenanceCrashChild.class, dir.resolve("build"), List.of(),
+        data.toString(), "build");
+    assertEquals(0, build.awaitExit(CHILD_TIMEOUT), build.stderr());
+    return build.acknowledged();
+  }
+
   /** Each acknowledged event is stored at its acknowledged positions. */
   private static void assertStored(List<StoredEvent> events, List<AckLine> acked) {
     Map<String, AckLine> stored = new TreeMap<>();
@@ -127,33 +124,6 @@ class MaintenanceCrashTest {
     }
     for (AckLine a : acked) {
       assertEquals(a, stored.get(a.eventId().toString()), "acknowledged event missing or moved: " + a.format());
-    }
-  }
-
-  private static Map<String, Integer> filesPerDay(EventStore store) throws IOException {
-    Map<String, Integer> days = new TreeMap<>();
-    try (Snapshot s = store.snapshot()) {
-      for (DataFile f : s.manifest().files()) {
-        days.merge(f.date(), 1, Integer::sum);
-      }
-    }
-    return days;
-  }
-
-  /** Every file under events/ is one the newest manifest lists; manifest/ has no temporary file. */
-  private static void assertOnlyListedFiles(Path data) throws IOException {
-    Set<String> listed = new HashSet<>();
-    for (DataFile f : new ManifestStore(data.resolve("manifest")).loadNewest().files()) {
-      listed.add(f.path());
-    }
-    for (Path f : eventFiles(data)) {
-      String relative = data.relativize(f).toString().replace('\\', '/');
-      assertTrue(listed.contains(relative), "stray file " + relative + "; the manifest lists " + listed);
-    }
-    try (Stream<Path> files = Files.list(data.resolve("manifest"))) {
-      for (Path f : files.toList()) {
-        assertTrue(f.getFileName().toString().matches("\\d{20}\\.json"), "stray file " + f);
-      }
     }
   }
 }

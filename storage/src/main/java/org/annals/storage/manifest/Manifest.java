@@ -54,20 +54,7 @@ public record Manifest(
    * @throws IllegalStateException if a replaced file is not listed here
    */
   public Manifest replacing(List<DataFile> replaced, List<DataFile> added) {
-    Set<String> gone = new HashSet<>();
-    for (DataFile f : replaced) {
-      gone.add(f.path());
-    }
-    List<DataFile> kept = new ArrayList<>(files.size());
-    for (DataFile f : files) {
-      if (!gone.remove(f.path())) {
-        kept.add(f);
-      }
-    }
-    if (!gone.isEmpty()) {
-      throw new IllegalStateException("manifest " + version + " no longer lists " + gone
-          + ", which a compaction or erasure meant to replace");
-    }
+    List<DataFile> kept = filesBut(replaced, "a compaction or erasure meant to replace");
     kept.addAll(added);
     return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis);
   }
@@ -82,17 +69,30 @@ public record Manifest(
    * counters stay: seqs are never given twice.
    */
   public Manifest without(List<DataFile> expired) {
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq,
+        filesBut(expired, "retention meant to drop"), retentionMillis);
+  }
+
+  /**
+   * The listed files but these, which must all be listed.
+   *
+   * @param meantTo what the change meant to do with them, for the error
+   */
+  private List<DataFile> filesBut(List<DataFile> removed, String meantTo) {
     Set<String> gone = new HashSet<>();
-    for (DataFile f : expired) {
+    for (DataFile f : removed) {
       gone.add(f.path());
     }
     List<DataFile> kept = new ArrayList<>(files.size());
     for (DataFile f : files) {
-      if (!gone.contains(f.path())) {
+      if (!gone.remove(f.path())) {
         kept.add(f);
       }
     }
-    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis);
+    if (!gone.isEmpty()) {
+      throw new IllegalStateException("manifest " + version + " no longer lists " + gone + ", which " + meantTo);
+    }
+    return kept;
   }
 
   /** The next manifest with a stream's retention set, or removed when {@code millis} is null. */

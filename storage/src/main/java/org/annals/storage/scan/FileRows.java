@@ -1,5 +1,6 @@
 package org.annals.storage.scan;
 
+import java.io.Closeable;
 import java.io.IOException;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventRow;
@@ -11,7 +12,7 @@ import org.apache.parquet.ParquetRuntimeException;
  * version, seq): what a compaction merges. One row group is held in memory at a time. Not
  * thread-safe.
  */
-public final class FileRows implements AutoCloseable {
+public final class FileRows implements Closeable {
   private final DataFile file;
   private final ParquetRowGroups groups;
   private long leftInGroup;

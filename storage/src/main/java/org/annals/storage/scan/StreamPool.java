@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.annals.storage.fs.Closeables;
 import org.apache.hadoop.fs.FSDataInputStream;
 
 /**
@@ -80,7 +81,7 @@ final class StreamPool implements AutoCloseable {
         }
       }
     }
-    closeAll(streams);
+    Closeables.closeAll(streams);
   }
 
   /** How many streams are kept. */
@@ -109,24 +110,7 @@ final class StreamPool implements AutoCloseable {
       }
       byFile.clear();
     }
-    closeAll(all);
+    Closeables.closeAll(all);
   }
 
-  private static void closeAll(List<FSDataInputStream> streams) throws IOException {
-    IOException first = null;
-    for (FSDataInputStream s : streams) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
-  }
 }
