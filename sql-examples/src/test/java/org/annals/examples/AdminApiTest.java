@@ -121,8 +121,37 @@ class AdminApiTest {
   }
 
   @Test
+  void onAServerWithoutUsersNobodyGetsTheAdminApi() throws Exception {
+    try (ShopServer open = ShopServer.start(dir.resolve("anonymous"), 200, 0, ServerConfig.defaults("127.0.0.1", 0))) {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(open.server.url() + "/admin/retention"))
+          .header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"stream\": \"carts\", \"days\": 1}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, r.statusCode(), r.body());
+      assertTrue(r.body().contains("an anonymous client may not use the admin API"), r.body());
+      assertTrue(r.body().contains("annals retention on the stopped folder"), r.body());
+    }
+  }
+
+  @Test
   void badRequestsAreRefusedWithWhatWasWrong() throws Exception {
     Object[][] cases = {
+        {"PUT", "/admin/retention", "application/json", "{\"stream\": \"carts\", \"days\": 3, \"stream\": \"orders\"}",
+            400, "Duplicate field"},
+        {"PUT", "/admin/retention", "application/json", "{\"stream\": \"carts\", \"days\": 1.5}", 400, "whole number"},
+        {"PUT", "/admin/retention", "application/json", "{\"stream\": \"carts\", \"days\": 99999999999}", 400,
+            "from 1 to 36500"},
+        {"PUT", "/admin/retention", "application/json", "{\"stream\": \"annals_erasures\", \"days\": 3}", 400,
+            "for ever"},
+        {"POST", "/admin/erase", "application/json", "{\"stream\": \"annals_erasures\", \"entity_id\": \"e\"}", 400,
+            "the store's own record"},
+        {"POST", "/admin/erase", "application/json", "{\"stream\": \"orders\", \"entity_id\": \"a\\u0000b\"}", 400,
+            "control character"},
+        {"POST", "/admin/erase", "application/json", "{\"stream\": \"orders\", \"entity_id\": \"" + "x".repeat(9000)
+            + "\"}", 413, "larger than 8192 bytes"},
+        {"POST", "/streams/annals_erasures/events", "application/json",
+            "[{\"event_type\": \"EntityErased\", \"payload\": {}}]", 400, "written by the store alone"},
         {"PUT", "/admin/retention", "application/json", "{\"stream\": \"carts\", \"days\": 0}", 400, "at least 1"},
         {"PUT", "/admin/retention", "application/json", "{\"stream\": \"carts\", \"days\": \"ten\"}", 400, "whole number"},
         {"PUT", "/admin/retention", "application/json", "{\"stream\": \"../x\", \"days\": 3}", 400, "not a stream name"},

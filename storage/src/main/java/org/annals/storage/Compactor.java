@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -70,7 +71,7 @@ final class Compactor {
     int done = 0;
     commits.deleteUnused();
     while (!stop.getAsBoolean()) {
-      LocalDate today = LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+      LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
       List<List<DataFile>> chosen = policy.merges(readable(state.manifest().files()), today);
       if (chosen.isEmpty()) {
         break;
@@ -129,7 +130,7 @@ final class Compactor {
     }
     try {
       commits.commit(m -> m.replacing(inputs, List.of(merged)), inputs);
-    } catch (RuntimeException e) {
+    } catch (ManifestCommits.Refused e) {
       // Not committed, the file holds nothing the store needs. (A commit failing with an
       // IOException has an unknown outcome: the next open keeps the file only if it committed.)
       Files.deleteIfExists(folder.resolve(merged.path()));

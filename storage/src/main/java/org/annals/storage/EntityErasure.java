@@ -92,15 +92,18 @@ final class EntityErasure {
           written.add(rewrite(h.file, rows, entity));
         }
       }
-      commits.commit(m -> m.replacing(replaced, written), replaced);
     } catch (IOException | RuntimeException e) {
-      // Not committed: the new files hold nothing the store needs. (A commit that failed with an
-      // IOException has an unknown outcome: the next open keeps them only if it happened.)
-      if (!(e instanceof IOException) || !commitsDisabled()) {
-        for (DataFile f : written) {
-          Files.deleteIfExists(folder.resolve(f.path()));
-        }
-      }
+      // A rewrite failed: nothing was committed, and the files written so far hold nothing the
+      // store needs.
+      deleteAll(written);
+      throw e;
+    }
+    try {
+      commits.commit(m -> m.replacing(replaced, written), replaced);
+    } catch (ManifestCommits.Refused e) {
+      // Not committed. (A commit failing with an IOException has an unknown outcome: the next
+      // open keeps the files only if it committed.)
+      deleteAll(written);
       throw e;
     }
     long lastVersion = -1;
@@ -115,12 +118,9 @@ final class EntityErasure {
     return new Erasure(stream, ids.size(), holding.size(), state.retiredFiles());
   }
 
-  private boolean commitsDisabled() {
-    try {
-      commits.checkUsable();
-      return false;
-    } catch (IOException e) {
-      return true;
+  private void deleteAll(List<DataFile> written) throws IOException {
+    for (DataFile f : written) {
+      Files.deleteIfExists(folder.resolve(f.path()));
     }
   }
 

@@ -57,12 +57,14 @@ import org.slf4j.LoggerFactory;
 public final class EventStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
   /**
-   * How often the maintenance thread expires events and looks for files to merge: a few flushes'
-   * worth of files.
+   * How often the maintenance thread expires events, deletes replaced files no query reads any
+   * more, and looks for files to merge (a few flushes' worth).
    */
-  private static final long COMPACTION_SECONDS = 5;
+  private static final long MAINTENANCE_SECONDS = 5;
+  /** Streams named so are the store's own: clients cannot append to them. */
+  public static final String RESERVED_PREFIX = "annals_";
   /** Where {@link #erase} records each erasure. */
-  public static final String ERASURES_STREAM = "annals_erasures";
+  public static final String ERASURES_STREAM = RESERVED_PREFIX + "erasures";
   /** The shortest retention: events leave a day at a time. */
   private static final Duration MIN_RETENTION = Duration.ofDays(1);
 
@@ -83,7 +85,12 @@ public final class EventStore implements AutoCloseable {
   private final RetentionSweep retention;
   private final EntityErasure erasure;
   private final ScheduledExecutorService background;
-  private final ScheduledExecutorService compaction;
+  private final ScheduledExecutorService maintainer;
+  /**
+   * Held by whatever changes which files the manifest lists apart from a flush: retention,
+   * compaction and erasure run one at a time, so none replaces a file another is reading.
+   */
+  private final Object maintenance = new Object();
 
   private final Sequencer sequencer;
 
@@ -119,11 +126,11 @@ public final class EventStore implements AutoCloseable {
       background = null;
     }
     if (options.backgroundCompaction()) {
-      compaction = daemonThread("annals-compactor");
-      compaction.scheduleWithFixedDelay(this::maintainInBackground, COMPACTION_SECONDS, COMPACTION_SECONDS,
+      maintainer = daemonThread("annals-maintenance");
+      maintainer.scheduleWithFixedDelay(this::maintainInBackground, MAINTENANCE_SECONDS, MAINTENANCE_SECONDS,
           TimeUnit.SECONDS);
     } else {
-      compaction = null;
+      maintainer = null;
     }
   }
 
@@ -190,8 +197,12 @@ public final class EventStore implements AutoCloseable {
    * @throws StoreFailedException if the log cannot be written; the store accepts no more appends
    */
   public AppendResult append(String streamName, List<NewEvent> events) {
+    return join(appendAsync(streamName, events));
+  }
+
+  private static AppendResult join(CompletableFuture<AppendResult> durable) {
     try {
-      return appendAsync(streamName, events).join();
+      return durable.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
@@ -205,6 +216,15 @@ public final class EventStore implements AutoCloseable {
    * Validation and version errors are thrown directly, before anything is queued.
    */
   public CompletableFuture<AppendResult> appendAsync(String streamName, List<NewEvent> events) {
+    if (streamName != null && streamName.startsWith(RESERVED_PREFIX)) {
+      throw new InvalidEventException("stream '" + streamName + "' is the store's own: streams named "
+          + RESERVED_PREFIX + "* are written by the store alone (" + ERASURES_STREAM + " records erasures)");
+    }
+    return appendUnchecked(streamName, events);
+  }
+
+  /** An append to any stream, the store's own included. */
+  private CompletableFuture<AppendResult> appendUnchecked(String streamName, List<NewEvent> events) {
     List<EncodedEvent> encoded = validator.validate(streamName, events);
     String damaged = damagedStreams.get(streamName);
     if (damaged != null) {
@@ -291,7 +311,7 @@ public final class EventStore implements AutoCloseable {
    */
   public int compact() throws IOException {
     checkOpen();
-    synchronized (compactor) {
+    synchronized (maintenance) {
       return compactor.compact(this::isClosed);
     }
   }
@@ -305,14 +325,23 @@ public final class EventStore implements AutoCloseable {
    */
   public void setRetention(String streamName, Duration maxAge) throws IOException {
     StreamName.check(streamName);
+    if (streamName.equals(ERASURES_STREAM)) {
+      throw new IllegalArgumentException(ERASURES_STREAM + " keeps the record of erasures for ever; it takes no retention");
+    }
     if (maxAge != null && maxAge.compareTo(MIN_RETENTION) < 0) {
       throw new IllegalArgumentException("a retention keeps events at least " + MIN_RETENTION.toDays()
           + " day; got " + maxAge);
     }
     checkOpen();
-    synchronized (compactor) {
+    synchronized (maintenance) {
       commits.commit(m -> m.withRetention(streamName, maxAge == null ? null : maxAge.toMillis()), List.of());
-      retention.sweep();
+      try {
+        retention.sweep();
+      } catch (IOException | RuntimeException e) {
+        // The retention is set; the maintenance thread takes the expired events out when it can.
+        LOG.error("the retention of '{}' is set, but taking its expired events out failed; it is tried again",
+            streamName, e);
+      }
     }
   }
 
@@ -327,25 +356,37 @@ public final class EventStore implements AutoCloseable {
    * Erases one entity's events from a stream, as if they had never been appended: from the data
    * files (written again without them, their statistics and bloom filters with them), the log (a
    * flush moves them out of it first), the version index and the remembered event ids. The
-   * entity's next event is version 0. Records who asked, when, and how many events went (never
-   * the entity id or the events) as an {@code EntityErased} event in stream
-   * {@value #ERASURES_STREAM}. Crash-safe and idempotent: run again, it takes out what is left.
-   * Events of the entity appended while it runs may stay; run it again after them.
+   * entity's next event is version 0. Records who asked, when, how many events went and the
+   * request's reference (never the entity id, the events or anything derived from them) as an
+   * {@code EntityErased} event in stream {@value #ERASURES_STREAM}. Crash-safe and idempotent:
+   * run again, it takes out what is left. Events of the entity appended while it runs may stay;
+   * run it again after them.
    *
    * @param requestedBy who asked, for the record
+   * @param reference the request's reference for the record (a ticket number), or null
    */
-  public Erasure erase(String streamName, String entityId, String requestedBy) throws IOException {
+  public Erasure erase(String streamName, String entityId, String requestedBy, String reference) throws IOException {
     StreamName.check(streamName);
-    if (entityId == null || entityId.isEmpty()) {
+    if (streamName.startsWith(RESERVED_PREFIX)) {
+      throw new IllegalArgumentException("stream '" + streamName + "' is the store's own record; its events are"
+          + " not erased");
+    }
+    // Checked as an append checks it: an id no event can have needs no flush and no record.
+    validator.validate(streamName, List.of(NewEvent.of("Erase", entityId, "{}")));
+    if (entityId == null) {
       throw new IllegalArgumentException("erasing needs the entity's id; got none");
+    }
+    if (requestedBy == null || requestedBy.isBlank()) {
+      throw new IllegalArgumentException("an erasure records who asked for it; give a name");
     }
     checkOpen();
     Erasure done;
-    synchronized (compactor) {
+    synchronized (maintenance) {
       flusher.flush();
       done = erasure.erase(streamName, entityId);
     }
-    append(ERASURES_STREAM, List.of(NewEvent.of("EntityErased", null, ErasureRecord.json(done, entityId, requestedBy))));
+    join(appendUnchecked(ERASURES_STREAM, List.of(NewEvent.of("EntityErased", null,
+        ErasureRecord.json(done, requestedBy, reference)))));
     return done;
   }
 
@@ -355,23 +396,28 @@ public final class EventStore implements AutoCloseable {
    */
   public int applyRetention() throws IOException {
     checkOpen();
-    synchronized (compactor) {
+    synchronized (maintenance) {
       return retention.sweep();
     }
   }
 
   private void maintainInBackground() {
-    try {
-      if (wal.failure() == null) {
-        synchronized (compactor) {
-          retention.sweep();
-          compactor.compact(this::isClosed);
-        }
+    if (wal.failure() != null) {
+      return;
+    }
+    synchronized (maintenance) {
+      try {
+        retention.sweep();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("taking expired events out failed; they are still served, and it is tried again", e);
       }
-    } catch (CancellationException stopped) {
-      LOG.debug("compaction stopped by close");
-    } catch (IOException | RuntimeException e) {
-      LOG.error("background retention or compaction failed; the files concerned are still served", e);
+      try {
+        compactor.compact(this::isClosed);
+      } catch (CancellationException stopped) {
+        LOG.debug("compaction stopped by close");
+      } catch (IOException | RuntimeException e) {
+        LOG.error("compaction failed; the files it meant to merge are still served", e);
+      }
     }
   }
 
@@ -424,7 +470,7 @@ public final class EventStore implements AutoCloseable {
     // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown. A
     // running merge sees the store closed and stops within a few thousand rows.
     awaitStopped(background);
-    awaitStopped(compaction);
+    awaitStopped(maintainer);
     try {
       if (wal.failure() == null) {
         flusher.flush();

@@ -1,7 +1,9 @@
 package org.annals.storage;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.annals.storage.fs.CrashPoint;
@@ -53,10 +55,17 @@ final class ManifestCommits {
    * @param replaced files the current manifest lists and the changed one does not, deleted once
    *     unused
    * @return the committed manifest
+   * @throws Refused if the change does not apply to the current manifest: nothing was committed
+   * @throws IOException if the commit failed: its outcome is unknown, and commits are disabled
    */
   synchronized Manifest commit(UnaryOperator<Manifest> change, List<DataFile> replaced) throws IOException {
     checkUsable();
-    Manifest next = change.apply(state.manifest());
+    Manifest next;
+    try {
+      next = change.apply(state.manifest());
+    } catch (RuntimeException e) {
+      throw new Refused(e);
+    }
     try {
       store.commit(next);
     } catch (IOException | RuntimeException e) {
@@ -84,6 +93,27 @@ final class ManifestCommits {
     return next;
   }
 
+  /** Removes a partition's or stream's folder once its last file has gone (retention, erasure). */
+  private static void deleteIfEmpty(Path dir) throws IOException {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (DirectoryNotEmptyException stillUsed) {
+      // Other files live there.
+    }
+  }
+
+  /**
+   * A change that did not apply to the current manifest (it no longer lists a file the change
+   * meant to replace): nothing was committed, so files written for it can be deleted.
+   */
+  static final class Refused extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(RuntimeException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   /**
    * Deletes the replaced files no reader needs any more. A failure only leaves a file behind,
    * which the next open deletes, as the manifest no longer lists it.
@@ -95,8 +125,11 @@ final class ManifestCommits {
     List<DataFile> unused = state.takeUnused();
     for (DataFile f : unused) {
       try {
-        files.forget(folder.resolve(f.path()));
-        Files.deleteIfExists(folder.resolve(f.path()));
+        Path file = folder.resolve(f.path());
+        files.forget(file);
+        Files.deleteIfExists(file);
+        deleteIfEmpty(file.getParent());
+        deleteIfEmpty(file.getParent().getParent());
       } catch (IOException e) {
         LOG.warn("could not delete {}, which no manifest lists any more; the next open will: {}",
             f.path(), e.getMessage());

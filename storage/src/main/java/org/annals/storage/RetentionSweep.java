@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.manifest.Manifest;
+import org.annals.storage.scan.DamagedFileException;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
@@ -76,22 +77,32 @@ final class RetentionSweep {
     return expired.size();
   }
 
-  /** Per stream, each entity of the expired files with the last version among them. */
+  /**
+   * Per stream, each entity of the expired files with the last version among them. A file that
+   * cannot be read still leaves (its events have expired either way), but its entities are not
+   * forgotten, as nothing tells whether they have events left.
+   */
   private Map<String, Map<ByteBuffer, Long>> lastVersions(List<DataFile> expired) throws IOException {
     Map<String, Map<ByteBuffer, Long>> out = new TreeMap<>();
-    ScanSpec versions = ScanSpec.builder().columns(EventColumn.STREAM_NAME, EventColumn.ENTITY_ID,
-        EventColumn.VERSION).isNotNull(EventColumn.ENTITY_ID).build();
-    try (Snapshot snapshot = state.filesOnly(expired); EventScanner scan = snapshot.scan(versions)) {
-      while (scan.next()) {
-        VectorSchemaRoot b = scan.batch();
-        VarCharVector stream = (VarCharVector) b.getVector(0);
-        VarCharVector entity = (VarCharVector) b.getVector(1);
-        BigIntVector version = (BigIntVector) b.getVector(2);
-        for (int i = 0; i < b.getRowCount(); i++) {
-          out.computeIfAbsent(new String(stream.get(i), java.nio.charset.StandardCharsets.UTF_8), k -> new HashMap<>())
-              .merge(ByteBuffer.wrap(entity.get(i)), version.get(i), Math::max);
+    ScanSpec versions = ScanSpec.builder().columns(EventColumn.ENTITY_ID, EventColumn.VERSION)
+        .isNotNull(EventColumn.ENTITY_ID).build();
+    for (DataFile f : expired) {
+      Map<ByteBuffer, Long> stream = new HashMap<>();
+      try (Snapshot one = state.filesOnly(List.of(f)); EventScanner scan = one.scan(versions)) {
+        while (scan.next()) {
+          VectorSchemaRoot b = scan.batch();
+          VarCharVector entity = (VarCharVector) b.getVector(0);
+          BigIntVector version = (BigIntVector) b.getVector(1);
+          for (int i = 0; i < b.getRowCount(); i++) {
+            stream.merge(ByteBuffer.wrap(entity.get(i)), version.get(i), Math::max);
+          }
         }
+      } catch (DamagedFileException e) {
+        LOG.warn("{}; it leaves with the expired events, but its entities keep their versions", e.getMessage());
+        continue;
       }
+      stream.forEach((entity, version) -> out.computeIfAbsent(f.streamName(), k -> new HashMap<>())
+          .merge(entity, version, Math::max));
     }
     return out;
   }

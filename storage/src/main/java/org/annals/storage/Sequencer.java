@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
@@ -189,8 +190,8 @@ final class Sequencer {
   }
 
   /** Forgets event ids of erased events: a batch that repeats them is new again. */
-  synchronized void forgetIds(List<java.util.UUID> eventIds) {
-    for (java.util.UUID id : eventIds) {
+  synchronized void forgetIds(List<UUID> eventIds) {
+    for (UUID id : eventIds) {
       recentIds.forget(id);
     }
   }

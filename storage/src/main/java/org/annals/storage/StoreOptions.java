@@ -20,7 +20,7 @@ import java.util.Objects;
  *   <tr><td>flushMemtableBytes</td><td>128 MiB</td><td>memtable size that triggers a background flush</td></tr>
  *   <tr><td>flushMaxAge</td><td>5 minutes</td><td>age of the oldest unflushed event that triggers a flush</td></tr>
  *   <tr><td>backgroundFlush</td><td>true</td><td>whether a background thread flushes on the thresholds</td></tr>
- *   <tr><td>backgroundCompaction</td><td>true</td><td>whether a background thread merges small files every few seconds</td></tr>
+ *   <tr><td>backgroundCompaction</td><td>true</td><td>whether a background thread, every few seconds, takes expired events out (retention), deletes replaced files no query reads, and merges small files</td></tr>
  *   <tr><td>flushThreads</td><td>processors, at most 4</td><td>Parquet files a flush writes at once</td></tr>
  *   <tr><td>memtableChunkRows</td><td>65,536</td><td>rows per memtable Arrow chunk</td></tr>
  *   <tr><td>clock</td><td>UTC system clock</td><td>source of recorded_at</td></tr>

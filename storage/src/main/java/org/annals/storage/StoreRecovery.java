@@ -86,6 +86,7 @@ final class StoreRecovery {
     Memtable memtable = new Memtable(allocator, manifest.coveredGlobalSeq(), options.memtableChunkRows());
     long[] maxRecordedAt = {lastRecordedAt};
     WalRecovery.Result wal;
+    Manifest current;
     try {
       wal = WalRecovery.replay(folder.wal(), manifest.coveredGlobalSeq(), batch -> {
         if (batch.firstGlobalSeq() < manifest.coveredGlobalSeq()) {
@@ -96,7 +97,7 @@ final class StoreRecovery {
         apply(batch, index, ids, now);
         maxRecordedAt[0] = Math.max(maxRecordedAt[0], batch.recordedAt());
       });
-      deleteUnlisted(folder, manifest);
+      current = deleteUnlisted(folder, manifest, manifests);
     } catch (WalGapException gap) {
       memtable.close();
       throw explained(gap, folder, manifests);
@@ -104,12 +105,12 @@ final class StoreRecovery {
       memtable.close();
       throw e;
     }
-    int deleted = WalSegments.deleteCovered(folder.wal(), manifest.coveredGlobalSeq());
+    int deleted = WalSegments.deleteCovered(folder.wal(), current.coveredGlobalSeq());
     LOG.info("recovered {}: manifest {} with {} files, {} events replayed from the WAL{}, {} covered"
-        + " segments deleted", folder.root(), manifest.version(), manifest.files().size(),
+        + " segments deleted", folder.root(), current.version(), current.files().size(),
         memtable.rowCount(), wal.truncatedBytes() > 0 ? " (torn tail of " + wal.truncatedBytes()
             + " bytes truncated)" : "", deleted);
-    return new Recovered(manifest, memtable, index, ids, wal, maxRecordedAt[0], damagedStreams);
+    return new Recovered(current, memtable, index, ids, wal, maxRecordedAt[0], damagedStreams);
   }
 
   /**
@@ -148,9 +149,16 @@ final class StoreRecovery {
     }
   }
 
-  private static void deleteUnlisted(DataFolder folder, Manifest manifest) throws IOException {
+  /**
+   * Deletes the files no manifest lists, and returns the manifest to go on with. If a kept older
+   * manifest still lists one (a crash came between a compaction's commit and the commit that
+   * makes the manifest before it leave), the same state is committed once more first, so that a
+   * fallback from a damaged newest manifest never finds a listed file gone.
+   */
+  private static Manifest deleteUnlisted(DataFolder folder, Manifest manifest, ManifestStore manifests)
+      throws IOException {
     if (!Files.isDirectory(folder.events())) {
-      return;
+      return manifest;
     }
     Set<String> listed = new HashSet<>();
     for (DataFile f : manifest.files()) {
@@ -162,10 +170,17 @@ final class StoreRecovery {
           .filter(p -> !listed.contains(folder.relativize(p)))
           .toList();
     }
+    Set<String> fallbackLists = strays.isEmpty() ? Set.of() : manifests.filesListedBefore(manifest.version());
+    Manifest current = manifest;
+    if (strays.stream().anyMatch(p -> fallbackLists.contains(folder.relativize(p)))) {
+      current = manifest.next();
+      manifests.commit(current);
+    }
     for (Path p : strays) {
       Files.delete(p);
-      LOG.info("deleted {}, which no committed manifest lists", p);
+      LOG.info("deleted {}, which the newest manifest does not list", p);
     }
+    return current;
   }
 
   /**

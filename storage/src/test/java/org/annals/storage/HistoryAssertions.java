@@ -71,6 +71,16 @@ final class HistoryAssertions {
   }
 
   /**
+   * Asserts that every file a kept manifest lists is on disk, the older one included: an open
+   * that falls back from a damaged newest manifest finds its files.
+   */
+  static void assertKeptManifestsWhole(Path data) throws IOException {
+    for (String listed : new ManifestStore(data.resolve("manifest")).filesListedBefore(Long.MAX_VALUE)) {
+      assertTrue(Files.exists(data.resolve(listed)), "a kept manifest lists " + listed + ", which is gone");
+    }
+  }
+
+  /**
    * Asserts that every acknowledged event is stored exactly once at the positions it was
    * acknowledged with, and that the history has no gaps: global_seq is 0..N-1, each stream's seq
    * is 0..n-1 and each entity's version is 0..k-1, all increasing in global_seq order.

@@ -46,7 +46,7 @@ final class MaintenanceCrashChild {
         store.flush();
       } else {
         clock.set(TODAY.plusSeconds(60));
-        store.erase("orders", ERASED, "crash-test");
+        store.erase("orders", ERASED, "crash-test", null);
       }
     }
   }

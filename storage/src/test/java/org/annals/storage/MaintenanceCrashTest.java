@@ -1,6 +1,7 @@
 package org.annals.storage;
 
 import static org.annals.storage.HistoryAssertions.assertHistory;
+import static org.annals.storage.HistoryAssertions.assertKeptManifestsWhole;
 import static org.annals.storage.HistoryAssertions.assertOnlyListedFiles;
 import static org.annals.storage.HistoryAssertions.filesPerDay;
 import static org.annals.storage.HistoryAssertions.eventFiles;
@@ -58,6 +59,7 @@ class MaintenanceCrashTest {
     MutableClock clock = new MutableClock(MaintenanceCrashChild.TODAY.plusSeconds(3600));
     try (EventStore store = EventStore.open(MaintenanceCrashChild.options(data, clock))) {
       assertOnlyListedFiles(data);
+      assertKeptManifestsWhole(data);
       assertEquals(committed ? 1 : 3, filesPerDay(store).get("2026-06-01"), point + ": yesterday's files");
       assertHistory(store.read(ScanSpec.all()), acked);
       assertEquals(acked.size(), store.eventCount());
@@ -68,6 +70,7 @@ class MaintenanceCrashTest {
     }
     try (EventStore store = EventStore.open(MaintenanceCrashChild.options(data, clock))) {
       assertOnlyListedFiles(data);
+      assertKeptManifestsWhole(data);
       assertHistory(store.read(ScanSpec.all()), acked);
     }
   }
@@ -89,19 +92,21 @@ class MaintenanceCrashTest {
     MutableClock clock = new MutableClock(MaintenanceCrashChild.TODAY.plusSeconds(3600));
     try (EventStore store = EventStore.open(MaintenanceCrashChild.options(data, clock))) {
       assertOnlyListedFiles(data);
+      assertKeptManifestsWhole(data);
       List<StoredEvent> events = store.read(ScanSpec.all());
       assertEquals(committed ? kept.size() : acked.size(), events.size(), point + ": all or nothing");
       assertStored(events, kept);
       if (!committed) {
         assertStored(events, erased);
       }
-      store.erase("orders", MaintenanceCrashChild.ERASED, "crash-test");
+      store.erase("orders", MaintenanceCrashChild.ERASED, "crash-test", null);
       List<StoredEvent> orders = store.read(ScanSpec.builder().stream("orders").build());
       assertStored(orders, kept);
       assertEquals(kept.size(), orders.size());
     }
     try (EventStore store = EventStore.open(MaintenanceCrashChild.options(data, clock))) {
       assertOnlyListedFiles(data);
+      assertKeptManifestsWhole(data);
       assertEquals(List.of(), store.readEntity("orders", MaintenanceCrashChild.ERASED));
       assertEquals(0, store.append("orders", List.of(NewEvent.of("Placed", MaintenanceCrashChild.ERASED, "{}")))
           .positions().get(0).version());

@@ -9,6 +9,7 @@ import org.annals.engine.security.UsersFile;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreBackup;
 import org.annals.storage.StoreOptions;
+import org.annals.storage.StreamStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,8 +39,12 @@ final class BackupCommand implements Callable<Integer> {
     // Opening the copy proves it whole and replays its WAL into files, so it is ready to serve.
     try (EventStore copy = EventStore.open(StoreOptions.builder(to).backgroundFlush(false)
         .backgroundCompaction(false).build())) {
-      System.out.printf(Locale.ROOT, "the backup in %s opens: %,d events in %d streams%n", to.toAbsolutePath(),
-          copy.eventCount(), copy.streams().size());
+      long stored = 0;
+      for (StreamStats s : copy.streamStats()) {
+        stored += s.storedEvents();
+      }
+      System.out.printf(Locale.ROOT, "the backup in %s opens: %,d events stored in %d streams%n", to.toAbsolutePath(),
+          stored, copy.streams().size());
     }
     return 0;
   }

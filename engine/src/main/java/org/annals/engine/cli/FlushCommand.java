@@ -15,7 +15,7 @@ final class FlushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (EventStore store = EventStore.open(data)) {
+    try (EventStore store = ExistingDataFolder.open(data)) {
       long before = store.status().memtableRows();
       store.flush();
       StoreStatus after = store.status();

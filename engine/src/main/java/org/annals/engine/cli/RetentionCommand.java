@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.annals.storage.EventStore;
 import org.annals.storage.StreamStats;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "retention", mixinStandardHelpOptions = true,
-    description = {"Show or set how long each stream's events are kept (no server may hold the folder).",
+    description = {"Show or set how long each stream's events are kept (no server may hold the folder; on a running"
+        + " server, an admin uses PUT /admin/retention).",
         "Events leave a day at a time, once the day's last event is older than the retention: from Parquet files,"
             + " the disk, SQL and HTTP alike. An entity whose events have all left starts again at version 0."})
 final class RetentionCommand implements Callable<Integer> {
@@ -44,7 +46,7 @@ final class RetentionCommand implements Callable<Integer> {
       System.err.println("annals retention: --days must be at least 1; got " + setting.days);
       return 1;
     }
-    try (EventStore store = EventStore.open(data)) {
+    try (EventStore store = ExistingDataFolder.open(data)) {
       if (stream != null) {
         long before = store.status().flushedRows();
         store.setRetention(stream, setting.forever ? null : Duration.ofDays(setting.days));
@@ -52,13 +54,19 @@ final class RetentionCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "stream '%s' keeps its events %s; %,d expired events left the store%n", stream,
             setting.forever ? "for ever" : "for " + setting.days + " days", expired);
       }
+      // Streams with events, and streams given a retention before their first event.
       Map<String, Duration> retention = store.retention();
-      System.out.printf(Locale.ROOT, "%-24s %12s %s%n", "stream", "stored", "kept");
+      Map<String, Long> stored = new TreeMap<>();
+      retention.keySet().forEach(name -> stored.put(name, 0L));
       for (StreamStats s : store.streamStats()) {
-        Duration kept = retention.get(s.streamName());
-        System.out.printf(Locale.ROOT, "%-24s %,12d %s%n", s.streamName(), s.storedEvents(),
-            kept == null ? "for ever" : kept.toDays() + " days");
+        stored.put(s.streamName(), s.storedEvents());
       }
+      System.out.printf(Locale.ROOT, "%-24s %12s %s%n", "stream", "stored", "kept");
+      stored.forEach((name, events) -> {
+        Duration kept = retention.get(name);
+        System.out.printf(Locale.ROOT, "%-24s %,12d %s%n", name, events,
+            kept == null ? "for ever" : kept.toDays() + " days");
+      });
     }
     return 0;
   }

@@ -24,7 +24,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (EventStore store = EventStore.open(data)) {
+    try (EventStore store = ExistingDataFolder.open(data)) {
       Map<String, String> verified = verify ? store.verifyFiles() : null;
       StoreStatus s = store.status();
       Map<String, String> damaged = verified != null ? verified : s.damagedFiles();

@@ -1,12 +1,18 @@
 package org.annals.engine.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -14,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.annals.storage.Erasure;
 import org.annals.storage.EventStore;
+import org.annals.storage.event.AppendRejectedException;
 import org.annals.storage.event.StreamName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,15 +29,17 @@ import org.slf4j.LoggerFactory;
  * What an operator changes on a running server, for users with the admin role:
  *
  * <ul>
- *   <li>{@code POST /admin/erase} with {@code {"stream": S, "entity_id": E}} erases one entity's
- *       events ({@link EventStore#erase}) and answers how many went;
+ *   <li>{@code POST /admin/erase} with {@code {"stream": S, "entity_id": E}} and optionally a
+ *       {@code "reference"} for the record erases one entity's events ({@link EventStore#erase})
+ *       and answers how many went;
  *   <li>{@code PUT /admin/retention} with {@code {"stream": S, "days": N}} (or {@code null} to keep
  *       for ever) sets a stream's retention ({@link EventStore#setRetention});
  *   <li>{@code GET /admin/retention} lists every stream's retention.
  * </ul>
  *
- * Bodies are JSON objects with exactly those fields (400 otherwise, 415 for another content
- * type); every error has a JSON body {@code {"error": ..., "status": ...}}. Thread-safe.
+ * Bodies are UTF-8 JSON objects with exactly those fields, each once (400 otherwise, 413 past
+ * 8 KiB, 415 for another content type); every error has a JSON body
+ * {@code {"error": ..., "status": ...}}. Thread-safe.
  */
 final class AdminHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
@@ -39,6 +48,11 @@ final class AdminHandler {
   private static final String RETENTION = "/admin/retention";
   /** A body names a stream and an entity or a number: a few hundred bytes at most. */
   private static final long MAX_BODY_BYTES = 8 * 1024;
+  /** A hundred years: a longer retention is a mistake, and for ever is null. */
+  private static final int MAX_DAYS = 36_500;
+  /** A field given twice is refused, not resolved by taking one: these requests delete events. */
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final EventStore store;
 
@@ -51,9 +65,13 @@ final class AdminHandler {
     String method = request.getMethod();
     try {
       if (target.equals(ERASE) && method.equals("POST")) {
-        JsonNode body = body(request, lease, Set.of("stream", "entity_id"));
-        Erasure done = store.erase(text(body, "stream"), text(body, "entity_id"),
-            user.anonymous() ? "an anonymous client from " + request.getRemoteAddr() : user.name());
+        JsonNode body = body(request, lease, Set.of("stream", "entity_id", "reference"));
+        JsonNode reference = body.get("reference");
+        if (reference != null && !reference.isNull() && !reference.isTextual()) {
+          throw new BadRequest("\"reference\" must be a string (a ticket number, say), or absent");
+        }
+        Erasure done = store.erase(text(body, "stream"), text(body, "entity_id"), user.name(),
+            reference == null || reference.isNull() ? null : reference.asText());
         ObjectNode reply = JsonReplies.JSON.createObjectNode();
         reply.put("stream", done.streamName()).put("events", done.events())
             .put("files_rewritten", done.filesRewritten()).put("files_awaiting_deletion", done.filesAwaitingDeletion());
@@ -62,11 +80,10 @@ final class AdminHandler {
         JsonNode body = body(request, lease, Set.of("stream", "days"));
         String stream = text(body, "stream");
         JsonNode days = body.get("days");
-        if (days == null || !days.isNull() && !days.canConvertToInt()) {
-          throw new BadRequest("\"days\" must be a whole number of days (at least 1), or null to keep events for ever");
-        }
-        if (!days.isNull() && days.asInt() < 1) {
-          throw new BadRequest("\"days\" must be at least 1; got " + days.asInt());
+        if (days == null || !days.isNull() && !(days.isIntegralNumber() && days.canConvertToLong()
+            && days.asLong() >= 1 && days.asLong() <= MAX_DAYS)) {
+          throw new BadRequest("\"days\" must be a whole number of days from 1 to " + MAX_DAYS
+              + ", or null to keep events for ever; got " + days);
         }
         store.setRetention(stream, days.isNull() ? null : Duration.ofDays(days.asInt()));
         JsonReplies.reply(response, 200, retention());
@@ -80,8 +97,10 @@ final class AdminHandler {
         JsonReplies.error(response, 404, "no such resource " + target + "; the admin API is POST " + ERASE
             + " and GET or PUT " + RETENTION);
       }
-    } catch (BadRequest | IllegalArgumentException e) {
+    } catch (BadRequest | IllegalArgumentException | AppendRejectedException e) {
       JsonReplies.error(response, 400, e.getMessage());
+    } catch (TooLarge e) {
+      JsonReplies.error(response, 413, e.getMessage());
     } catch (Unsupported e) {
       JsonReplies.error(response, 415, e.getMessage());
     } catch (IOException | RuntimeException e) {
@@ -108,11 +127,17 @@ final class AdminHandler {
     }
     byte[] bytes = RequestBodies.readAtMost(request, MAX_BODY_BYTES, lease);
     if (bytes == null) {
-      throw new BadRequest("the request body is larger than " + MAX_BODY_BYTES + " bytes");
+      throw new TooLarge("the request body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new BadRequest("the body is not UTF-8");
     }
     JsonNode body;
     try {
-      body = JsonReplies.JSON.readTree(bytes);
+      body = STRICT.readTree(text);
     } catch (JsonProcessingException e) {
       throw new BadRequest("the body is not JSON: " + e.getOriginalMessage());
     }
@@ -144,6 +169,15 @@ final class AdminHandler {
     private static final long serialVersionUID = 1L;
 
     BadRequest(String message) {
+      super(message);
+    }
+  }
+
+  /** A body beyond the limit: 413. */
+  private static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(String message) {
       super(message);
     }
   }

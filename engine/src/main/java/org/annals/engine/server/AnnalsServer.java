@@ -67,7 +67,7 @@ public final class AnnalsServer implements AutoCloseable {
     this.users = users;
     // Beside the first requests rather than before the port opens: a client that connects at
     // once is served as cold as before, not refused.
-    this.warmup = new Thread(() -> QueryWarmup.run(store), "annals-warmup");
+    this.warmup = new Thread(() -> QueryWarmup.run(store, closed::get), "annals-warmup");
     warmup.setDaemon(true);
     warmup.start();
   }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import org.annals.engine.jdbc.EmbeddedDriver;
 import org.annals.storage.EventStore;
 import org.slf4j.Logger;
@@ -28,8 +29,12 @@ final class QueryWarmup {
 
   private QueryWarmup() {}
 
-  /** Never fails: a statement that fails here fails for the client too, with its own error. */
-  static void run(EventStore store) {
+  /**
+   * Never fails: a statement that fails here fails for the client too, with its own error.
+   *
+   * @param stopping asked before each statement: a server stopping does not wait for the rest
+   */
+  static void run(EventStore store, BooleanSupplier stopping) {
     long started = System.nanoTime();
     long from = Math.max(0, store.eventCount() - NEWEST);
     List<String> streams = store.streams();
@@ -45,6 +50,9 @@ final class QueryWarmup {
     try (Connection c = DriverManager.getConnection(EmbeddedDriver.PREFIX + store.options().dataFolder(),
         new Properties())) {
       for (String sql : statements) {
+        if (stopping.getAsBoolean()) {
+          return;
+        }
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
           drain(r);
         }

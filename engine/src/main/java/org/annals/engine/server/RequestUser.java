@@ -12,8 +12,11 @@ import org.annals.engine.security.Role;
  * @param name null for a server without users, where everyone is the same anonymous user
  */
 record RequestUser(String name, Set<Role> roles) {
-  /** Everyone, on a server without users: every role. */
-  static final RequestUser ANONYMOUS = new RequestUser(null, Role.all());
+  /**
+   * Everyone, on a server without users: reading and appending, not the admin API, which takes
+   * events out of the store and so needs a user who holds the admin role.
+   */
+  static final RequestUser ANONYMOUS = new RequestUser(null, Set.of(Role.READ, Role.APPEND));
   private static final ThreadLocal<RequestUser> CURRENT = new ThreadLocal<>();
 
   RequestUser {

@@ -69,6 +69,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
     if (refusal != null) {
       baseRequest.setHandled(true);
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, refusal);
+      metrics.error("http", Integer.toString(HttpServletResponse.SC_FORBIDDEN));
       return;
     }
     RequestUser user = user(request);
@@ -85,17 +86,21 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
           + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
+      metrics.error("http", Integer.toString(HttpServletResponse.SC_METHOD_NOT_ALLOWED));
       return;
     }
     if (append && !user.roles().contains(Role.APPEND)) {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
           + " may not append events: that takes the append role (annals user add NAME --role read,append --replace)");
+      metrics.error("http", Integer.toString(HttpServletResponse.SC_FORBIDDEN));
       return;
     }
     if (administer && !user.roles().contains(Role.ADMIN)) {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
-          + " may not erase entities or set retention: that takes the admin role (annals user add NAME --role"
-          + " read,append,admin --replace)");
+          + " may not use the admin API (erasure, retention): that takes a user with the admin role (annals user add"
+          + " NAME --role read,append,admin" + (user.anonymous() ? ", then restart the server with its users file;"
+          + " or run annals erase or annals retention on the stopped folder)" : " --replace)"));
+      metrics.error("http", Integer.toString(HttpServletResponse.SC_FORBIDDEN));
       return;
     }
     long started = System.nanoTime();
@@ -117,7 +122,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
         metrics.append(response.getStatus(), System.nanoTime() - started);
       }
       // A JDBC request's errors are the Meta's to count, by SQLState; its HTTP status says little.
-      if (!cancel && !append || response.getStatus() < 400) {
+      if (!cancel && !append && !administer || response.getStatus() < 400) {
         return;
       }
       metrics.error("http", Integer.toString(response.getStatus()));

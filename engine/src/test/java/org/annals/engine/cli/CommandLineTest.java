@@ -151,7 +151,7 @@ class CommandLineTest {
         out.restore();
       }
       assertTrue(out.text().contains("copied manifest 1: 1 files"), out.text());
-      assertTrue(out.text().contains("opens: 2 events in 1 streams"), out.text());
+      assertTrue(out.text().contains("opens: 2 events stored in 1 streams"), out.text());
       // The store kept going: appends after the backup are the original's alone.
       store.append("orders", List.of(NewEvent.of("Shipped", "o-1", "{}")));
     }
@@ -189,6 +189,21 @@ class CommandLineTest {
     assertTrue(err.contains("--days must be at least 1"), err);
     err = failingRun("retention", "--data", data.toString(), "--days", "3");
     assertTrue(err.contains("give --stream with --days N or --forever"), err);
+  }
+
+  @Test
+  void commandsOnAStoreRefuseAFolderThatIsNoneAndCreateNothing() throws Exception {
+    Path typo = dir.resolve("annals-dta");
+    for (String[] command : new String[][] {{"status"}, {"flush"}, {"retention"},
+        {"erase", "--stream", "customers", "--entity", "c-1"}}) {
+      String[] args = new String[command.length + 2];
+      System.arraycopy(command, 0, args, 0, command.length);
+      args[command.length] = "--data";
+      args[command.length + 1] = typo.toString();
+      String err = failingRun(args);
+      assertTrue(err.contains("is not an Annals data folder"), err);
+      assertFalse(Files.exists(typo), String.join(" ", command) + " created " + typo);
+    }
   }
 
   @Test

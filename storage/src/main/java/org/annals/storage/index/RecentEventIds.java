@@ -22,6 +22,8 @@ import org.annals.storage.event.EventPosition;
  */
 public final class RecentEventIds {
   private static final int FIRST_CAPACITY = 1024;
+  /** The recorded_at of a forgotten entry: older than any window, so it is the first to go. */
+  private static final long FORGOTTEN = Long.MIN_VALUE;
 
   private final long windowMillis;
   private final int maxEntries;
@@ -70,7 +72,8 @@ public final class RecentEventIds {
 
   /**
    * Forgets an event id (its event was erased): a batch that repeats it is then new. Its ring
-   * entry ages out as usual, found by nothing.
+   * entry stays until it ages out, marked {@link #FORGOTTEN} so that no lookup and no rebuild of
+   * the table finds it again.
    */
   public void forget(UUID eventId) {
     if (count == 0) {
@@ -80,6 +83,7 @@ public final class RecentEventIds {
     long low = eventId.getLeastSignificantBits();
     int slot = slotOf(high, low, hash(high, low));
     if (table[slot] != 0) {
+      recordedAts[position(table[slot])] = FORGOTTEN;
       removeSlot(slot);
     }
   }
@@ -189,6 +193,9 @@ public final class RecentEventIds {
     head = 0;
     table = new long[Integer.highestOneBit(Math.max(1, capacity - 1)) * 4];
     for (int i = 0; i < count; i++) {
+      if (recordedAts[i] == FORGOTTEN) {
+        continue;
+      }
       int hash = hash(ids[2 * i], ids[2 * i + 1]);
       table[slotOf(ids[2 * i], ids[2 * i + 1], hash)] = entry(hash, i);
     }

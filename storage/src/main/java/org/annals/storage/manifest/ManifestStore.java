@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * folder: that link is the commit point. The newest manifest whose checksum holds wins on open.
  * The two newest manifests are kept; older ones are deleted after a commit.
  *
- * <p>Not thread-safe: one flush commits at a time.
+ * <p>Not thread-safe: one commit at a time ({@code ManifestCommits}).
  */
 public final class ManifestStore {
   private static final Logger LOG = LoggerFactory.getLogger(ManifestStore.class);
@@ -87,6 +89,25 @@ public final class ManifestStore {
       }
     }
     return Manifest.empty();
+  }
+
+  /**
+   * The files listed by the kept manifests older than {@code version}: the fallbacks an open would
+   * use if the newer ones were found damaged. A damaged one lists nothing.
+   */
+  public Set<String> filesListedBefore(long version) throws IOException {
+    Set<String> listed = new HashSet<>();
+    for (Path file : manifestsNewestFirst()) {
+      try {
+        Manifest m = parse(Files.readAllBytes(file));
+        if (m.version() < version) {
+          m.files().forEach(f -> listed.add(f.path()));
+        }
+      } catch (IOException damaged) {
+        // Not a fallback anyone can use.
+      }
+    }
+    return listed;
   }
 
   /** The manifests found damaged and moved aside ({@link #loadNewest}), oldest first. */

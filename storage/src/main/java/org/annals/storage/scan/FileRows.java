@@ -29,10 +29,6 @@ public final class FileRows implements Closeable {
     this.remaining = file.rows();
   }
 
-  public DataFile file() {
-    return file;
-  }
-
   /**
    * Moves to the next row (the first, on the first call); the previous row's view is then gone.
    *
@@ -70,11 +66,6 @@ public final class FileRows implements Closeable {
   /** The current row: valid until the next call to {@link #next()}. */
   public EventRow row() {
     return groups.row();
-  }
-
-  /** Rows after the current one. */
-  public long remaining() {
-    return remaining;
   }
 
   @Override

@@ -60,6 +60,25 @@ class RecentEventIdsTest {
   }
 
   @Test
+  void aForgottenIdStaysForgottenWhileTheRingGrowsAndAges() {
+    RecentEventIds ids = new RecentEventIds(60_000, 100_000);
+    UUID erased = new UUID(7, 7);
+    UUID kept = new UUID(8, 8);
+    ids.add(position(erased, "customers", 0, 1000), 1000);
+    ids.add(position(kept, "customers", 1, 1000), 1000);
+    ids.forget(erased);
+    assertNull(ids.find(erased, 1000));
+    // Thousands more ids make the ring grow several times, rebuilding the table each time.
+    for (int i = 0; i < 5_000; i++) {
+      ids.add(position(new UUID(100, i), "customers", 2 + i, 1000 + i), 1000 + i);
+    }
+    assertNull(ids.find(erased, 6_000), "a rebuilt table found the forgotten id again");
+    assertEquals(1, ids.find(kept, 6_000).globalSeq());
+    ids.forget(new UUID(1, 1));
+    assertEquals(1, ids.find(kept, 6_000).globalSeq(), "forgetting an unknown id changes nothing");
+  }
+
+  @Test
   void answersWithTheWholeOriginalPosition() {
     RecentEventIds ids = new RecentEventIds(60_000, 10);
     UUID id = UUID.randomUUID();
