@@ -87,6 +87,7 @@ final class StoreRecovery {
     long[] maxRecordedAt = {lastRecordedAt};
     WalRecovery.Result wal;
     Manifest current;
+    ids.deferIndexing();
     try {
       wal = WalRecovery.replay(folder.wal(), manifest.coveredGlobalSeq(), batch -> {
         if (batch.firstGlobalSeq() < manifest.coveredGlobalSeq()) {
@@ -97,6 +98,7 @@ final class StoreRecovery {
         apply(batch, index, ids, now);
         maxRecordedAt[0] = Math.max(maxRecordedAt[0], batch.recordedAt());
       });
+      ids.indexAll();
       current = deleteUnlisted(folder, manifest, manifests);
     } catch (WalGapException gap) {
       memtable.close();

@@ -79,6 +79,30 @@ class RecentEventIdsTest {
   }
 
   @Test
+  void idsAddedWithDeferredIndexingAreFoundAsIfIndexedOneByOne() {
+    for (int max : new int[] {1, 1000, 50_000}) {
+      RecentEventIds indexed = new RecentEventIds(60_000, max);
+      RecentEventIds deferred = new RecentEventIds(60_000, max);
+      List<UUID> all = new ArrayList<>();
+      Random random = new Random(max);
+      for (int i = 0; i < 20_000; i++) {
+        UUID id = i % 10 == 0 && !all.isEmpty() ? all.get(random.nextInt(all.size())) : UUID.randomUUID();
+        all.add(id);
+        if (i == 5_000) {
+          deferred.deferIndexing();
+        }
+        EventPosition p = position(id, "orders", i, 1_000 + i);
+        indexed.add(p, 1_000 + i);
+        deferred.add(p, 1_000 + i);
+      }
+      deferred.indexAll();
+      for (UUID id : all) {
+        assertEquals(indexed.find(id, 21_000), deferred.find(id, 21_000), max + ": " + id);
+      }
+    }
+  }
+
+  @Test
   void answersWithTheWholeOriginalPosition() {
     RecentEventIds ids = new RecentEventIds(60_000, 10);
     UUID id = UUID.randomUUID();
