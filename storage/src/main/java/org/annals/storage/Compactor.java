@@ -1,23 +1,16 @@
 package org.annals.storage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.annals.storage.compaction.CompactionPolicy;
-import org.annals.storage.compaction.MergedRows;
-import org.annals.storage.fs.Closeables;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
-import org.annals.storage.parquet.PartitionFileWriter;
-import org.annals.storage.scan.FileRows;
 import org.annals.storage.scan.ParquetFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +35,7 @@ final class Compactor {
   private final DataFolder folder;
   private final CommittedState state;
   private final ManifestCommits commits;
-  private final PartitionFileWriter writer;
+  private final MergedFileWriter writer;
   private final ParquetFiles files;
   private final CompactionPolicy policy;
   private final Clock clock;
@@ -50,7 +43,7 @@ final class Compactor {
   private final AtomicLong mergedFiles = new AtomicLong();
   private final AtomicLong nanos = new AtomicLong();
 
-  Compactor(DataFolder folder, CommittedState state, ManifestCommits commits, PartitionFileWriter writer,
+  Compactor(DataFolder folder, CommittedState state, ManifestCommits commits, MergedFileWriter writer,
       ParquetFiles files, CompactionPolicy policy, Clock clock) {
     this.folder = folder;
     this.state = state;
@@ -108,26 +101,7 @@ final class Compactor {
     for (DataFile f : inputs) {
       rows += f.rows();
     }
-    DataFile merged;
-    List<FileRows> readers = new ArrayList<>(inputs.size());
-    try {
-      for (DataFile f : inputs) {
-        readers.add(new FileRows(folder.root(), f, files));
-      }
-      MergedRows rowsInOrder = new MergedRows(readers, rows, null, stop);
-      merged = writer.write(first.streamName(), first.date(), rowsInOrder, (int) rows);
-      try {
-        rowsInOrder.checkAllRead();
-      } catch (IOException e) {
-        Files.deleteIfExists(folder.resolve(merged.path()));
-        throw e;
-      }
-    } catch (IOException e) {
-      // The writer wraps what the merge threw; a read failure names the input file.
-      throw unwrapped(e);
-    } finally {
-      Closeables.closeAll(readers);
-    }
+    DataFile merged = writer.write(inputs, rows, null, stop);
     try {
       commits.commit(m -> m.replacing(inputs, List.of(merged)), inputs);
     } catch (ManifestCommits.Refused e) {
@@ -141,18 +115,6 @@ final class Compactor {
     nanos.addAndGet(System.nanoTime() - started);
     LOG.info("compacted {} files of {}/{} ({} events) into {}", inputs.size(), first.streamName(), first.date(),
         rows, merged.path());
-  }
-
-  private static IOException unwrapped(IOException e) {
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof CancellationException c) {
-        throw c;
-      }
-      if (t instanceof UncheckedIOException u) {
-        return u.getCause();
-      }
-    }
-    return e;
   }
 
   /** Merges committed since open. */

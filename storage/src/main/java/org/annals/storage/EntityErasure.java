@@ -1,7 +1,6 @@
 package org.annals.storage;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,14 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.annals.storage.compaction.MergedRows;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.manifest.DataFile;
-import org.annals.storage.parquet.PartitionFileWriter;
 import org.annals.storage.scan.EventScanner;
-import org.annals.storage.scan.FileRows;
-import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.vector.BigIntVector;
@@ -42,17 +37,15 @@ final class EntityErasure {
   private final CommittedState state;
   private final ManifestCommits commits;
   private final Sequencer sequencer;
-  private final PartitionFileWriter writer;
-  private final ParquetFiles files;
+  private final MergedFileWriter writer;
 
   EntityErasure(DataFolder folder, CommittedState state, ManifestCommits commits, Sequencer sequencer,
-      PartitionFileWriter writer, ParquetFiles files) {
+      MergedFileWriter writer) {
     this.folder = folder;
     this.state = state;
     this.commits = commits;
     this.sequencer = sequencer;
     this.writer = writer;
-    this.files = files;
   }
 
   /** One file's events of the entity: how many, their ids and the last version. */
@@ -89,7 +82,7 @@ final class EntityErasure {
         replaced.add(h.file);
         long rows = h.file.rows() - h.ids.size();
         if (rows > 0) {
-          written.add(rewrite(h.file, rows, entity));
+          written.add(writer.write(List.of(h.file), rows, entity, () -> false));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -138,25 +131,5 @@ final class EntityErasure {
       }
     }
     return found;
-  }
-
-  /** Writes a file's rows but the entity's, in the same order, as a new file of its partition. */
-  private DataFile rewrite(DataFile f, long rows, byte[] entity) throws IOException {
-    try (FileRows in = new FileRows(folder.root(), f, files)) {
-      MergedRows kept = new MergedRows(List.of(in), rows, entity, () -> false);
-      DataFile out;
-      try {
-        out = writer.write(f.streamName(), f.date(), kept, (int) rows);
-      } catch (IOException e) {
-        throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : e;
-      }
-      try {
-        kept.checkAllRead();
-      } catch (IOException e) {
-        Files.deleteIfExists(folder.resolve(out.path()));
-        throw e;
-      }
-      return out;
-    }
   }
 }

@@ -115,10 +115,11 @@ public final class EventStore implements AutoCloseable {
     this.commits = new ManifestCommits(folder, manifests, state, parquetFiles);
     PartitionFileWriter fileWriter = new PartitionFileWriter(folder, conf);
     this.flusher = new MemtableFlusher(folder, memtable, wal, commits, fileWriter, state, options.flushThreads());
-    this.compactor = new Compactor(folder, state, commits, fileWriter, parquetFiles, CompactionPolicy.DEFAULT,
+    MergedFileWriter mergedFiles = new MergedFileWriter(folder, fileWriter, parquetFiles);
+    this.compactor = new Compactor(folder, state, commits, mergedFiles, parquetFiles, CompactionPolicy.DEFAULT,
         options.clock());
     this.retention = new RetentionSweep(state, commits, sequencer, options.clock());
-    this.erasure = new EntityErasure(folder, state, commits, sequencer, fileWriter, parquetFiles);
+    this.erasure = new EntityErasure(folder, state, commits, sequencer, mergedFiles);
     if (options.backgroundFlush()) {
       background = daemonThread("annals-flusher");
       background.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
@@ -371,11 +372,11 @@ public final class EventStore implements AutoCloseable {
       throw new IllegalArgumentException("stream '" + streamName + "' is the store's own record; its events are"
           + " not erased");
     }
-    // Checked as an append checks it: an id no event can have needs no flush and no record.
-    validator.validate(streamName, List.of(NewEvent.of("Erase", entityId, "{}")));
     if (entityId == null) {
       throw new IllegalArgumentException("erasing needs the entity's id; got none");
     }
+    // An id no event can have needs no flush and no record.
+    EventValidator.checkEntityId(entityId);
     if (requestedBy == null || requestedBy.isBlank()) {
       throw new IllegalArgumentException("an erasure records who asked for it; give a name");
     }

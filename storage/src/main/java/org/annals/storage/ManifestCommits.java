@@ -66,12 +66,7 @@ final class ManifestCommits {
     } catch (RuntimeException e) {
       throw new Refused(e);
     }
-    try {
-      store.commit(next);
-    } catch (IOException | RuntimeException e) {
-      uncertain = new IOException("committing manifest " + next.version() + " failed: " + e.getMessage(), e);
-      throw uncertain;
-    }
+    durably(next);
     state.publish(next, replaced);
     if (!replaced.isEmpty()) {
       // The manifest before this one lists the replaced files (and an erased entity in their
@@ -80,17 +75,22 @@ final class ManifestCommits {
       // them: a reader of the folder (DuckDB, Spark) then sees them beside their replacements
       // only while a query of Annals still reads them.
       Manifest again = next.next();
-      try {
-        store.commit(again);
-      } catch (IOException | RuntimeException e) {
-        uncertain = new IOException("committing manifest " + again.version() + " failed: " + e.getMessage(), e);
-        throw uncertain;
-      }
+      durably(again);
       state.publish(again, List.of());
       next = again;
     }
     deleteUnused();
     return next;
+  }
+
+  /** Commits a manifest to the store; a failure has an unknown outcome and disables commits. */
+  private void durably(Manifest next) throws IOException {
+    try {
+      store.commit(next);
+    } catch (IOException | RuntimeException e) {
+      uncertain = new IOException("committing manifest " + next.version() + " failed: " + e.getMessage(), e);
+      throw uncertain;
+    }
   }
 
   /** Removes a partition's or stream's folder once its last file has gone (retention, erasure). */

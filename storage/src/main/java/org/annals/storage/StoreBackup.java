@@ -58,9 +58,7 @@ public final class StoreBackup {
   public static Result copy(Path from, Path to) throws IOException {
     DataFolder source = new DataFolder(from);
     DataFolder target = new DataFolder(to);
-    if (!Files.isDirectory(source.wal()) || !Files.isDirectory(source.manifests())) {
-      throw new IOException(from + " is not an Annals data folder: it has no wal/ and manifest/ folders");
-    }
+    source.requireExisting();
     if (source.root().equals(target.root()) || target.root().startsWith(source.root())) {
       throw new IOException("the backup must go outside the data folder " + source.root() + "; got " + to);
     }
@@ -72,14 +70,26 @@ public final class StoreBackup {
     Durable.createDirectories(target.manifests());
     ManifestStore manifests = new ManifestStore(source.manifests());
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      Manifest m;
       try {
-        Manifest m = manifests.readNewest();
+        m = manifests.readNewest();
+      } catch (NoSuchFileException committedMeanwhile) {
+        continue;
+      }
+      String missing;
+      try {
         Result copied = copyAt(m, source, target, attempt);
         if (copied != null) {
           return copied;
         }
-      } catch (NoSuchFileException movedOn) {
-        // A file or segment went between listing and copying: the store committed again.
+        missing = "the WAL segment holding global_seq " + m.coveredGlobalSeq();
+      } catch (NoSuchFileException gone) {
+        missing = source.relativize(Path.of(gone.getFile()));
+      }
+      // Gone because the store committed again (it moved on), or missing from a damaged folder.
+      if (stillNewest(manifests, m)) {
+        throw new IOException(missing + " is missing, and manifest " + m.version() + ", still the newest, needs it:"
+            + " the data folder is damaged (opening it names what is wrong); restore it from an earlier backup");
       }
     }
     throw new IOException("the store at " + from + " changed under the backup " + ATTEMPTS
@@ -118,6 +128,15 @@ public final class StoreBackup {
     new ManifestStore(target.manifests()).commit(m);
     return new Result(m.version(), m.coveredGlobalSeq(), m.files().size(), fileBytes, needed.size(), walBytes,
         attempt);
+  }
+
+  /** Whether the manifest is still the newest: the store has not committed since it was read. */
+  private static boolean stillNewest(ManifestStore manifests, Manifest m) throws IOException {
+    try {
+      return manifests.readNewest().version() == m.version();
+    } catch (NoSuchFileException committedMeanwhile) {
+      return false;
+    }
   }
 
   /**

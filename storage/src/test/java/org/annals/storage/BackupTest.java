@@ -74,6 +74,20 @@ class BackupTest {
   }
 
   @Test
+  void aFileMissingFromAFolderNoStoreChangesIsNamedNotRetried() throws Exception {
+    Path data = dir.resolve("data");
+    try (EventStore store = EventStore.open(data)) {
+      store.append("orders", List.of(NewEvent.of("Placed", "o-1", "{}")));
+      store.flush();
+    }
+    Path lost = HistoryAssertions.eventFiles(data).get(0);
+    Files.delete(lost);
+    IOException refused = assertThrows(IOException.class, () -> StoreBackup.copy(data, dir.resolve("copy")));
+    assertTrue(refused.getMessage().startsWith(data.relativize(lost).toString().replace('\\', '/')
+        + " is missing, and manifest 1, still the newest, needs it"), refused.getMessage());
+  }
+
+  @Test
   void refusesATargetThatHoldsAnythingAndASourceThatIsNoDataFolder() throws Exception {
     Path data = dir.resolve("data");
     try (EventStore store = EventStore.open(data)) {

@@ -6,15 +6,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand, so events land on chosen days. */
-final class MutableClock extends Clock {
+/** A clock tests and benchmarks move by hand, so events land on chosen days. */
+public final class MutableClock extends Clock {
   private final AtomicLong millis;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  void set(Instant instant) {
+  public void set(Instant instant) {
     millis.set(instant.toEpochMilli());
   }
 

@@ -1,9 +1,9 @@
 package org.annals.engine.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.annals.storage.EventStore;
+import org.annals.storage.fs.DataFolder;
 
 /**
  * Opens a data folder that must exist already. Opening creates a folder that is not there, which
@@ -14,10 +14,7 @@ final class ExistingDataFolder {
   private ExistingDataFolder() {}
 
   static EventStore open(Path data) throws IOException {
-    if (!Files.isDirectory(data.resolve("wal")) || !Files.isDirectory(data.resolve("manifest"))) {
-      throw new IOException(data + " is not an Annals data folder (it has no wal/ and manifest/ folders); check"
-          + " --data");
-    }
+    new DataFolder(data).requireExisting();
     return EventStore.open(data);
   }
 }

@@ -10,12 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.annals.storage.Erasure;
@@ -121,23 +117,17 @@ final class AdminHandler {
   /** The request's JSON object, holding only the named fields. */
   private static JsonNode body(HttpServletRequest request, RequestBudget.Lease lease, Set<String> fields)
       throws IOException {
-    String type = request.getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
-      throw new Unsupported("the admin API takes Content-Type: application/json, not " + type);
+    if (!RequestBodies.isJson(request)) {
+      throw new Unsupported("the admin API takes Content-Type: application/json, not " + request.getContentType());
     }
     byte[] bytes = RequestBodies.readAtMost(request, MAX_BODY_BYTES, lease);
     if (bytes == null) {
       throw new TooLarge("the request body is larger than " + MAX_BODY_BYTES + " bytes");
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new BadRequest("the body is not UTF-8");
-    }
+    RequestBodies.requireUtf8(bytes);
     JsonNode body;
     try {
-      body = STRICT.readTree(text);
+      body = STRICT.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw new BadRequest("the body is not JSON: " + e.getOriginalMessage());
     }

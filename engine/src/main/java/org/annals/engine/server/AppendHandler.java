@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.servlet.http.HttpServletRequest;
@@ -59,9 +58,8 @@ final class AppendHandler {
       JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of events");
       return;
     }
-    String type = request.getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
-      JsonReplies.error(response, 415, "an append takes Content-Type: application/json, not " + type
+    if (!RequestBodies.isJson(request)) {
+      JsonReplies.error(response, 415, "an append takes Content-Type: application/json, not " + request.getContentType()
           + " (a web page can send other types to any address; JSON it cannot)");
       return;
     }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +37,7 @@ public final class AppendRequestParser {
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   public List<NewEvent> parse(byte[] body) {
-    requireUtf8(body);
+    RequestBodies.requireUtf8(body);
     try (JsonParser parser = JSON.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_ARRAY) {
         throw new InvalidEventException("the body must be a JSON array of events, e.g. "
@@ -125,25 +122,6 @@ public final class AppendRequestParser {
       throw new InvalidEventException(where + field + " must be a string");
     }
     return parser.getText();
-  }
-
-  /**
-   * The body as UTF-8, strictly: JSON's parser would read UTF-16 or UTF-32 too and its offsets
-   * would not be UTF-8's, and Java's lenient decoding would store malformed, overlong or CESU-8
-   * sequences as U+FFFD, altering what was sent.
-   */
-  private static void requireUtf8(byte[] body) {
-    if (body.length >= 2 && (body[0] == 0 || body[1] == 0 || (body[0] & 0xFF) >= 0xFE)
-        || body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB) {
-      throw new InvalidEventException("the body must be UTF-8 without a byte order mark (it looks like UTF-16, UTF-32"
-          + " or has a BOM)");
-    }
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-    } catch (CharacterCodingException e) {
-      throw new InvalidEventException("the body is not valid UTF-8 (" + e.getMessage() + "); send UTF-8 JSON");
-    }
   }
 
   private static UUID eventId(String where, String id) {

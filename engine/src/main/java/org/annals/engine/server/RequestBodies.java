@@ -2,9 +2,15 @@ package org.annals.engine.server;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 import javax.servlet.http.HttpServletRequest;
+import org.annals.storage.event.InvalidEventException;
 import org.eclipse.jetty.http.BadMessageException;
 
 /**
@@ -27,6 +33,12 @@ final class RequestBodies {
    * @param lease takes the bytes as they arrive, from the server's budget of bytes in flight
    * @throws RequestBudget.Spent if the budget had no room for the body in time
    */
+  /** Whether the request says its body is JSON: appends and admin calls take nothing else. */
+  static boolean isJson(HttpServletRequest request) {
+    String type = request.getContentType();
+    return type != null && type.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?");
+  }
+
   static byte[] readAtMost(HttpServletRequest request, long limit, RequestBudget.Lease lease) throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
@@ -72,6 +84,27 @@ final class RequestBodies {
     if (elapsed > GRACE_MILLIS + bytes * 1000L / ServerConfig.MIN_BYTES_PER_SECOND) {
       throw new BadMessageException(408, "the request body arrived slower than " + ServerConfig.MIN_BYTES_PER_SECOND
           + " bytes a second");
+    }
+  }
+
+  /**
+   * The body as UTF-8, strictly: JSON's parser would read UTF-16 or UTF-32 too and its offsets
+   * would not be UTF-8's, and Java's lenient decoding would store malformed, overlong or CESU-8
+   * sequences as U+FFFD, altering what was sent.
+   *
+   * @throws InvalidEventException saying what the body looks like instead (a 400)
+   */
+  static void requireUtf8(byte[] body) {
+    if (body.length >= 2 && (body[0] == 0 || body[1] == 0 || (body[0] & 0xFF) >= 0xFE)
+        || body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB) {
+      throw new InvalidEventException("the body must be UTF-8 without a byte order mark (it looks like UTF-16, UTF-32"
+          + " or has a BOM)");
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException("the body is not valid UTF-8 (" + e.getMessage() + "); send UTF-8 JSON");
     }
   }
 }

@@ -65,45 +65,57 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   @Override
   public void handle(String target, Request baseRequest, HttpServletRequest request,
       HttpServletResponse response) throws IOException, ServletException {
+    baseRequest.setHandled(true);
+    boolean append = target.startsWith("/streams/") || target.equals("/streams");
+    long started = System.nanoTime();
+    boolean toMeta = false;
+    try {
+      toMeta = route(target, request, response, append);
+    } finally {
+      if (append) {
+        metrics.append(response.getStatus(), System.nanoTime() - started);
+      }
+      // A JDBC request's errors are the Meta's to count, by SQLState; its HTTP status says little.
+      if (!toMeta && response.getStatus() >= 400) {
+        metrics.error("http", Integer.toString(response.getStatus()));
+      }
+    }
+  }
+
+  /** Answers a request; returns whether it went to the Meta as a JDBC request. */
+  private boolean route(String target, HttpServletRequest request, HttpServletResponse response, boolean append)
+      throws IOException {
     String refusal = browsers.refusal(request);
     if (refusal != null) {
-      baseRequest.setHandled(true);
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, refusal);
-      metrics.error("http", Integer.toString(HttpServletResponse.SC_FORBIDDEN));
-      return;
+      return false;
     }
     RequestUser user = user(request);
-    baseRequest.setHandled(true);
     boolean cancel = target.equals(CancelHandler.PATH);
-    boolean append = target.startsWith("/streams/") || target.equals("/streams");
     boolean administer = target.startsWith(AdminHandler.PREFIX);
     if (target.equals(METRICS) && "GET".equals(request.getMethod())) {
       byte[] text = metrics.scrape().getBytes(StandardCharsets.UTF_8);
       reply(response, HttpServletResponse.SC_OK, ServerMetrics.CONTENT_TYPE, text);
-      return;
+      return false;
     }
     if (!cancel && !append && !administer && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
           + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
-      metrics.error("http", Integer.toString(HttpServletResponse.SC_METHOD_NOT_ALLOWED));
-      return;
+      return false;
     }
     if (append && !user.roles().contains(Role.APPEND)) {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
           + " may not append events: that takes the append role (annals user add NAME --role read,append --replace)");
-      metrics.error("http", Integer.toString(HttpServletResponse.SC_FORBIDDEN));
-      return;
+      return false;
     }
     if (administer && !user.roles().contains(Role.ADMIN)) {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
           + " may not use the admin API (erasure, retention): that takes a user with the admin role (annals user add"
           + " NAME --role read,append,admin" + (user.anonymous() ? ", then restart the server with its users file;"
           + " or run annals erase or annals retention on the stopped folder)" : " --replace)"));
-      metrics.error("http", Integer.toString(HttpServletResponse.SC_FORBIDDEN));
-      return;
+      return false;
     }
-    long started = System.nanoTime();
     try (RequestBudget.Lease lease = budget.lease()) {
       if (cancel) {
         runAs(user, () -> cancels.handle(request, response, lease));
@@ -113,20 +125,13 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
         appends.handle(target, request, response, lease);
       } else {
         runAs(user, () -> jdbc(request, response, lease));
+        return true;
       }
     } catch (RequestBudget.Spent e) {
       response.setHeader("Retry-After", "1");
       JsonReplies.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, e.getMessage());
-    } finally {
-      if (append) {
-        metrics.append(response.getStatus(), System.nanoTime() - started);
-      }
-      // A JDBC request's errors are the Meta's to count, by SQLState; its HTTP status says little.
-      if (!cancel && !append && !administer || response.getStatus() < 400) {
-        return;
-      }
-      metrics.error("http", Integer.toString(response.getStatus()));
     }
+    return false;
   }
 
   private void jdbc(HttpServletRequest request, HttpServletResponse response, RequestBudget.Lease lease)

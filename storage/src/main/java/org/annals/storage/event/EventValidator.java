@@ -83,19 +83,16 @@ public final class EventValidator {
           + "; an event type has 1 to " + MAX_EVENT_TYPE_CHARS + " characters");
     }
     String entityId = event.entityId();
-    if (entityId != null
-        && (entityId.isEmpty() || entityId.codePointCount(0, entityId.length()) > MAX_ENTITY_ID_CHARS)) {
-      throw new InvalidEventException(InvalidEventException.about(i) + "entity_id " + (entityId.isEmpty()
-          ? "is empty" : "has " + entityId.codePointCount(0, entityId.length()) + " characters")
-          + "; an entity id is null or has 1 to " + MAX_ENTITY_ID_CHARS + " characters");
+    if (entityId != null) {
+      requireEntityIdLength(InvalidEventException.about(i), entityId);
     }
     if (entityId == null && !event.expectedVersion().isAny()) {
       throw new InvalidEventException(InvalidEventException.about(i) + "an expected version (" + event.expectedVersion()
           + ") needs an entity_id; events about no entity have no version");
     }
-    requirePrintable(i, "event_type", type);
+    requirePrintable(InvalidEventException.about(i), "event_type", type);
     if (entityId != null) {
-      requirePrintable(i, "entity_id", entityId);
+      requirePrintable(InvalidEventException.about(i), "entity_id", entityId);
     }
     if (event.payload() == null) {
       throw new InvalidEventException(InvalidEventException.about(i) + "payload is missing; it must be a JSON object");
@@ -119,13 +116,33 @@ public final class EventValidator {
   }
 
   /**
+   * Throws if an entity id is one no event can have, as an append would refuse it: for an erasure,
+   * which looks one up.
+   */
+  public static void checkEntityId(String entityId) {
+    requireEntityIdLength("", entityId);
+    requirePrintable("", "entity_id", entityId);
+  }
+
+  /** @param about what the message starts with: which event of a batch, or nothing */
+  private static void requireEntityIdLength(String about, String entityId) {
+    if (entityId.isEmpty() || entityId.codePointCount(0, entityId.length()) > MAX_ENTITY_ID_CHARS) {
+      throw new InvalidEventException(about + "entity_id " + (entityId.isEmpty()
+          ? "is empty" : "has " + entityId.codePointCount(0, entityId.length()) + " characters")
+          + "; an entity id is null or has 1 to " + MAX_ENTITY_ID_CHARS + " characters");
+    }
+  }
+
+  /**
    * Names (a type, an entity id) hold no control characters: a NUL or a line break in one would
    * reach logs, CSV exports and tools' displays as if it were part of their structure.
+   *
+   * @param about what the message starts with: which event of a batch, or nothing
    */
-  private static void requirePrintable(int i, String field, String name) {
+  private static void requirePrintable(String about, String field, String name) {
     for (int c = 0; c < name.length(); c++) {
       if (Character.isISOControl(name.charAt(c))) {
-        throw new InvalidEventException(InvalidEventException.about(i) + field + " holds a control character (U+"
+        throw new InvalidEventException(about + field + " holds a control character (U+"
             + String.format("%04X", (int) name.charAt(c)) + " at character " + c + "); names are printable text");
       }
     }

@@ -1,5 +1,7 @@
 package org.annals.storage.fs;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,6 +19,16 @@ import java.nio.file.Path;
 public record DataFolder(Path root) {
   public DataFolder {
     root = root.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Throws unless the folder is a data folder already (a store has opened it): for readers that
+   * must not create one where a mistyped path points.
+   */
+  public void requireExisting() throws IOException {
+    if (!Files.isDirectory(wal()) || !Files.isDirectory(manifests())) {
+      throw new IOException(root + " is not an Annals data folder (it has no wal/ and manifest/ folders)");
+    }
   }
 
   public Path wal() {

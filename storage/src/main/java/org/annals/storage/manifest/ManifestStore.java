@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,39 +55,47 @@ public final class ManifestStore {
    */
   public Manifest loadNewest() throws IOException {
     Durable.createDirectories(dir);
-    for (Path file : manifestsNewestFirst()) {
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(file);
-      } catch (IOException e) {
-        throw new IOException("cannot read manifest " + file + ": " + e.getMessage(), e);
-      }
-      try {
-        return parse(bytes);
-      } catch (IOException damaged) {
-        Path quarantined = file.resolveSibling(file.getFileName() + ".corrupt");
-        Files.move(file, quarantined, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Durable.forceDirectory(dir);
-        LOG.warn("manifest {} is damaged ({}); moved it to {} and falling back to the previous one",
-            file, damaged.getMessage(), quarantined);
-      }
-    }
-    return Manifest.empty();
+    return newest((file, damaged) -> {
+      Path quarantined = file.resolveSibling(file.getFileName() + ".corrupt");
+      Files.move(file, quarantined, StandardCopyOption.REPLACE_EXISTING);
+      Durable.forceDirectory(dir);
+      LOG.warn("manifest {} is damaged ({}); moved it to {} and falling back to the previous one",
+          file, damaged.getMessage(), quarantined);
+    });
   }
 
   /**
    * The newest manifest whose content holds, or the empty one, read without changing anything in
    * the folder: for a reader beside the store that owns it (a backup). A damaged manifest is
    * passed over, as {@link #loadNewest} would; one deleted while this reads (a commit came in
-   * between) fails with {@link java.nio.file.NoSuchFileException}, and the caller reads again.
+   * between) fails with {@link NoSuchFileException}, and the caller reads again.
    */
   public Manifest readNewest() throws IOException {
+    return newest((file, damaged) -> LOG.warn("manifest {} is damaged ({}); reading the one before it", file,
+        damaged.getMessage()));
+  }
+
+  /** What to do with a manifest whose content is damaged before going on to the one before it. */
+  @FunctionalInterface
+  private interface OnDamaged {
+    void found(Path file, IOException damaged) throws IOException;
+  }
+
+  /** The newest manifest whose content holds, or the empty one. */
+  private Manifest newest(OnDamaged onDamaged) throws IOException {
     for (Path file : manifestsNewestFirst()) {
-      byte[] bytes = Files.readAllBytes(file);
+      byte[] bytes;
+      try {
+        bytes = Files.readAllBytes(file);
+      } catch (NoSuchFileException gone) {
+        throw gone;
+      } catch (IOException e) {
+        throw new IOException("cannot read manifest " + file + ": " + e.getMessage(), e);
+      }
       try {
         return parse(bytes);
       } catch (IOException damaged) {
-        LOG.warn("manifest {} is damaged ({}); reading the one before it", file, damaged.getMessage());
+        onDamaged.found(file, damaged);
       }
     }
     return Manifest.empty();

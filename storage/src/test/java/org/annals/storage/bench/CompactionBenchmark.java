@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.annals.storage.EventStore;
+import org.annals.storage.MutableClock;
 import org.annals.storage.StoreOptions;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.NewEvent;
@@ -36,26 +37,6 @@ public final class CompactionBenchmark {
 
   private CompactionBenchmark() {}
 
-  /** A clock the benchmark moves: recorded_at decides an event's day, hence its partition. */
-  private static final class SteppedClock extends java.time.Clock {
-    volatile Instant now = START;
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   public static void main(String[] args) throws Exception {
     int flushes = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     Path parent = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
@@ -67,10 +48,11 @@ public final class CompactionBenchmark {
     System.out.printf(Locale.ROOT, "%-29s | %-50s | %-50s%n", "", "compacted", "never compacted");
     Path compactedDir = Files.createTempDirectory(parent, "annals-compacted-");
     Path plainDir = Files.createTempDirectory(parent, "annals-uncompacted-");
-    SteppedClock clock = new SteppedClock();
+    // The store's clock decides an event's day, hence its partition.
+    MutableClock clock = new MutableClock(START);
     try (EventStore compacted = open(compactedDir, clock); EventStore plain = open(plainDir, clock)) {
       for (int flush = 1; flush <= flushes; flush++) {
-        clock.now = START.plusSeconds((long) ((flush - 1) / FLUSHES_PER_DAY) * 86_400 + (flush - 1) % FLUSHES_PER_DAY * 600L);
+        clock.set(START.plusSeconds((long) ((flush - 1) / FLUSHES_PER_DAY) * 86_400 + (flush - 1) % FLUSHES_PER_DAY * 600L));
         List<NewEvent> events = events(flush);
         for (int from = 0; from < events.size(); from += 500) {
           compacted.append("orders", events.subList(from, from + 500));
@@ -101,7 +83,7 @@ public final class CompactionBenchmark {
         + LOOKUPS + " orders");
   }
 
-  private static EventStore open(Path dir, SteppedClock clock) throws Exception {
+  private static EventStore open(Path dir, MutableClock clock) throws Exception {
     return EventStore.open(StoreOptions.builder(dir).clock(clock).backgroundFlush(false).backgroundCompaction(false)
         .build());
   }
