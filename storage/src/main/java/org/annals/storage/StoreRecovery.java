@@ -1,11 +1,13 @@
 package org.annals.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.TreeMap;
@@ -16,7 +18,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventPosition;
-import org.annals.storage.event.SequencedBatch;
 import org.annals.storage.fs.DataFolder;
 import org.annals.storage.index.RecentEventIds;
 import org.annals.storage.index.StreamIndex;
@@ -87,18 +88,12 @@ final class StoreRecovery {
     long[] maxRecordedAt = {lastRecordedAt};
     WalRecovery.Result wal;
     Manifest current;
-    ids.deferIndexing();
     try {
-      wal = WalRecovery.replay(folder.wal(), manifest.coveredGlobalSeq(), batch -> {
-        if (batch.firstGlobalSeq() < manifest.coveredGlobalSeq()) {
-          throw new IllegalStateException("WAL record at global_seq " + batch.firstGlobalSeq()
-              + " straddles the manifest's covered position " + manifest.coveredGlobalSeq());
-        }
-        memtable.insert(List.of(batch));
-        apply(batch, index, ids, now);
-        maxRecordedAt[0] = Math.max(maxRecordedAt[0], batch.recordedAt());
-      });
-      ids.indexAll();
+      wal = WalRecovery.replay(folder.wal(), manifest.coveredGlobalSeq(),
+          () -> new SegmentReplay(allocator, manifest.coveredGlobalSeq(), options.memtableChunkRows()),
+          segment -> maxRecordedAt[0] = Math.max(maxRecordedAt[0], segment.joinInto(memtable, index)),
+          Runtime.getRuntime().availableProcessors());
+      rememberReplayedIds(options, folder, manifest, parquet, allocator, memtable, ids, now);
       current = deleteUnlisted(folder, manifest, manifests);
     } catch (WalGapException gap) {
       memtable.close();
@@ -116,14 +111,53 @@ final class StoreRecovery {
   }
 
   /**
-   * Records a replayed batch. Every id is remembered: the log does not say which ids a client
-   * chose, and remembering a store-made one costs only memory within the same bound.
+   * Remembers the ids of the replayed events that are still inside the retry window, the newest
+   * {@code idempotencyMaxEntries} at most, read back from the memtable once it is whole. Every id
+   * is remembered: the log does not say which ids a client chose, and remembering a store-made
+   * one costs only memory within the same bound. Reading only the newest rows, after the replay,
+   * spares the replay a memory of millions of ids of which all but the newest would be evicted.
    */
-  private static void apply(SequencedBatch batch, StreamIndex index, RecentEventIds ids, long now) {
-    index.record(batch);
-    for (int i = 0; i < batch.size(); i++) {
-      ids.add(batch.position(i), now);
+  private static void rememberReplayedIds(StoreOptions options, DataFolder folder, Manifest manifest,
+      ParquetFiles parquet, BufferAllocator allocator, Memtable memtable, RecentEventIds ids, long now)
+      throws IOException {
+    int max = options.idempotencyMaxEntries();
+    long window = options.idempotencyWindow().toMillis();
+    if (max == 0 || window == 0 || memtable.rowCount() == 0) {
+      return;
     }
+    // The global_seq bound leaves every Parquet file out: they all lie below the covered position.
+    ScanSpec newest = ScanSpec.builder()
+        .columns(EventColumn.STREAM_NAME, EventColumn.SEQ, EventColumn.VERSION, EventColumn.GLOBAL_SEQ,
+            EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
+        .globalSeqBetween(Math.max(manifest.coveredGlobalSeq(), memtable.endGlobalSeq() - max), Long.MAX_VALUE)
+        .recordedBetween(now - window, Long.MAX_VALUE).build();
+    Map<ByteBuffer, String> streamNames = new HashMap<>();
+    try (Snapshot replayed = new Snapshot(manifest, memtable.pin(), folder, allocator, parquet, () -> {});
+        EventScanner scan = replayed.scan(newest)) {
+      while (scan.next()) {
+        VectorSchemaRoot b = scan.batch();
+        VarCharVector stream = (VarCharVector) b.getVector(0);
+        for (int i = 0; i < b.getRowCount(); i++) {
+          byte[] name = stream.get(i);
+          ids.add(position(streamNames.computeIfAbsent(ByteBuffer.wrap(name),
+              n -> new String(name, StandardCharsets.UTF_8)), b, 1, i), now);
+        }
+      }
+    }
+  }
+
+  /**
+   * The position of row {@code i} of a batch whose columns from {@code first} on are seq,
+   * version, global_seq, event_id and recorded_at.
+   */
+  private static EventPosition position(String stream, VectorSchemaRoot b, int first, int i) {
+    BigIntVector seq = (BigIntVector) b.getVector(first);
+    BigIntVector version = (BigIntVector) b.getVector(first + 1);
+    BigIntVector global = (BigIntVector) b.getVector(first + 2);
+    VarCharVector id = (VarCharVector) b.getVector(first + 3);
+    TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(first + 4);
+    return new EventPosition(stream, seq.get(i), version.isNull(i) ? null : version.get(i), global.get(i),
+        UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)), at.get(i));
   }
 
   /** Once the list passes twice the limit, keeps only the newest {@code max} by global_seq. */
@@ -255,15 +289,8 @@ final class StoreRecovery {
             try (EventScanner scan = files.scan(idSpec)) {
               while (scan.next()) {
                 VectorSchemaRoot b = scan.batch();
-                BigIntVector seq = (BigIntVector) b.getVector(0);
-                BigIntVector version = (BigIntVector) b.getVector(1);
-                BigIntVector global = (BigIntVector) b.getVector(2);
-                VarCharVector id = (VarCharVector) b.getVector(3);
-                TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(4);
                 for (int i = 0; i < b.getRowCount(); i++) {
-                  recent.add(new EventPosition(stream, seq.get(i), version.isNull(i) ? null : version.get(i),
-                      global.get(i), UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)),
-                      at.get(i)));
+                  recent.add(position(stream, b, 0, i));
                 }
                 keepNewest(recent, options.idempotencyMaxEntries());
               }

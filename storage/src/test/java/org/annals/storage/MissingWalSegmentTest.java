@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.wal.WalSegments;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class MissingWalSegmentTest {
       store.flush();
       store.append("orders", List.of(NewEvent.of("Paid", "o-1", "{}"), NewEvent.of("Paid", "o-2", "{}")));
       // What a crash now would leave: every acknowledged event is durable, two of them in the log.
-      copy(live, image);
+      CrashImage.copy(live, image);
     }
     Path newest = WalSegments.path(image.resolve("wal"), 3);
     assertTrue(Files.exists(newest), "the flush started the segment of global_seq 3");
@@ -51,19 +50,6 @@ class MissingWalSegmentTest {
     try (EventStore store = EventStore.open(options(image))) {
       assertEquals(3, store.eventCount());
       assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("LOCK")) {
-          Files.copy(p, target);
-        }
-      }
     }
   }
 }

@@ -51,6 +51,19 @@ final class EntityVersions {
     insert(slot, hash, id, version);
   }
 
+  /** Records every entity's version of another index, as {@link #recordMax} does one. */
+  void recordAllMax(EntityVersions other) {
+    for (int i = 0; i < other.slots.length; i += 2) {
+      long key = other.slots[i];
+      if (key != 0) {
+        long location = (key & LOCATION_MASK) - 1;
+        byte[] page = other.pages[(int) (location >>> PAGE_BITS)];
+        int offset = (int) (location & (PAGE_BYTES - 1));
+        recordMax(Arrays.copyOfRange(page, offset + 2, offset + 2 + length(page, offset)), other.slots[i + 1]);
+      }
+    }
+  }
+
   /** Records one more version of the entity and returns it: 0 for an entity not seen before. */
   long increment(byte[] id) {
     long hash = hash(id);

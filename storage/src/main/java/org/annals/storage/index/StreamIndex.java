@@ -67,6 +67,18 @@ public final class StreamIndex {
     }
   }
 
+  /**
+   * Adds what another index knows, as if its batches had been recorded here: counters and
+   * versions only ever move up, so the order of the two makes no difference.
+   */
+  public void merge(StreamIndex other) {
+    other.streams.forEach((name, state) -> {
+      StreamState mine = getOrCreate(name);
+      mine.advanceTo(state.nextSeq);
+      mine.lastVersions.recordAllMax(state.lastVersions);
+    });
+  }
+
   /** The stream's state, or null if it has no events. */
   public StreamState get(String stream) {
     return streams.get(stream);

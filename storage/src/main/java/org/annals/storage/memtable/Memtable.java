@@ -44,6 +44,32 @@ public final class Memtable implements AutoCloseable {
     }
   }
 
+  /**
+   * Moves the chunks of a memtable whose events continue this one's to the end of this one, as
+   * they are: a recovery fills one memtable per WAL segment on several threads and then joins
+   * them. {@code next} is left empty.
+   */
+  public void absorb(Memtable next) {
+    synchronized (this) {
+      synchronized (next) {
+        if (next.chunks.isEmpty()) {
+          return;
+        }
+        long start = next.chunks.get(0).firstGlobalSeq();
+        if (start != endGlobalSeq) {
+          throw new IllegalStateException("memtable expected global_seq " + endGlobalSeq
+              + " but the memtable to join starts at " + start);
+        }
+        if (!chunks.isEmpty()) {
+          chunks.get(chunks.size() - 1).seal();
+        }
+        chunks.addAll(next.chunks);
+        next.chunks.clear();
+        endGlobalSeq = next.endGlobalSeq;
+      }
+    }
+  }
+
   private MemtableChunk activeChunk() {
     MemtableChunk last = chunks.isEmpty() ? null : chunks.get(chunks.size() - 1);
     if (last != null && !last.sealed() && last.rowCount() < maxChunkRows) {

@@ -79,9 +79,9 @@ public final class WalRecordFormat {
   }
 
   /** The CRC-32C of a body, as stored in the frame. */
-  static int checksum(byte[] data, int offset, int length) {
+  static int checksum(ByteBuffer data, int offset, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(data, offset, length);
+    crc.update(data.slice(offset, length));
     return (int) crc.getValue();
   }
 
@@ -90,8 +90,8 @@ public final class WalRecordFormat {
    *
    * @throws IllegalArgumentException if the body's fields do not fit together
    */
-  static SequencedBatch decodeBody(byte[] data, int offset, int length) {
-    ByteBuffer buf = ByteBuffer.wrap(data, offset, length);
+  static SequencedBatch decodeBody(ByteBuffer data, int offset, int length) {
+    ByteBuffer buf = data.slice(offset, length);
     byte format = buf.get();
     if (format != FORMAT) {
       throw new IllegalArgumentException("unknown record format " + format + " (expected " + FORMAT + ")");

@@ -1,21 +1,30 @@
 package org.annals.storage.wal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.annals.storage.event.SequencedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the log back on open. It walks every segment record by record and hands each batch at or
- * above the manifest's covered position to a sink, in log order.
+ * Reads the log back on open. It walks every segment record by record, several segments at once,
+ * and hands each batch at or above the manifest's covered position to its segment's sink.
  *
  * <p>A record that is short or fails its CRC is a torn write only if it is in the last segment and
  * no valid record follows it anywhere: then the segment is truncated to the last good byte, and the
@@ -39,13 +48,28 @@ public final class WalRecovery {
   private WalRecovery() {}
 
   /**
-   * Replays the log.
+   * Receives the batches of one segment, in log order, from the thread that reads the segment.
+   * Closed once the replay ends, whether or not it was handed on.
+   */
+  public interface SegmentSink extends Consumer<SequencedBatch>, AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Replays the log, reading up to {@code threads} segments at once. Each segment's batches at or
+   * above {@code coveredGlobalSeq} go to a sink of its own from {@code newSink}; once a segment and
+   * every segment before it are read and known to continue the log, its sink is handed to
+   * {@code inOrder} on the calling thread, segment after segment.
+   *
+   * <p>Segments are independent byte ranges that each name their first global_seq, so they can be
+   * read apart and checked against each other afterwards. A restart replays up to a gigabyte of
+   * log into Arrow memory, and doing so on one thread left the other cores idle for most of it.
    *
    * @param coveredGlobalSeq every event below this is already in Parquet files
-   * @param sink receives each batch that has events at or above {@code coveredGlobalSeq}
    */
-  public static Result replay(Path walDir, long coveredGlobalSeq, Consumer<SequencedBatch> sink)
-      throws IOException {
+  public static <S extends SegmentSink> Result replay(Path walDir, long coveredGlobalSeq,
+      Supplier<S> newSink, Consumer<S> inOrder, int threads) throws IOException {
     List<WalSegments.Segment> segments = WalSegments.list(walDir);
     OptionalLong head = WalSegments.head(walDir);
     long newest = segments.isEmpty() ? -1 : segments.get(segments.size() - 1).firstGlobalSeq();
@@ -65,29 +89,94 @@ public final class WalRecovery {
           + ", so events " + coveredGlobalSeq + " to " + (first.firstGlobalSeq() - 1) + " are in neither; the store"
           + " will not open until the manifest that covered them is restored");
     }
-    long expected = first.firstGlobalSeq();
-    long truncated = 0;
-    for (int i = 0; i < segments.size(); i++) {
-      WalSegments.Segment segment = segments.get(i);
-      if (segment.firstGlobalSeq() != expected) {
-        throw new WalCorruptionException(segment.path(), 0, "the segment starts at global_seq "
-            + segment.firstGlobalSeq() + " but the previous one ends before " + expected);
+    ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, segments.size())),
+        readerThreads());
+    List<S> sinks = new ArrayList<>(segments.size());
+    try {
+      List<Future<SegmentScan>> scans = new ArrayList<>(segments.size());
+      for (int i = 0; i < segments.size(); i++) {
+        WalSegments.Segment segment = segments.get(i);
+        boolean last = i == segments.size() - 1;
+        S sink = newSink.get();
+        sinks.add(sink);
+        scans.add(readers.submit(() -> scanSegment(segment.path(), segment.firstGlobalSeq(), last,
+            coveredGlobalSeq, sink)));
       }
-      boolean last = i == segments.size() - 1;
-      SegmentScan scan = scanSegment(segment.path(), expected, last, coveredGlobalSeq, sink);
-      expected = scan.nextGlobalSeq;
-      truncated += scan.truncatedBytes;
+      long expected = first.firstGlobalSeq();
+      long truncated = 0;
+      for (int i = 0; i < segments.size(); i++) {
+        WalSegments.Segment segment = segments.get(i);
+        if (segment.firstGlobalSeq() != expected) {
+          throw new WalCorruptionException(segment.path(), 0, "the segment starts at global_seq "
+              + segment.firstGlobalSeq() + " but the previous one ends before " + expected);
+        }
+        SegmentScan scan = result(scans.get(i));
+        inOrder.accept(sinks.get(i));
+        expected = scan.nextGlobalSeq;
+        truncated += scan.truncatedBytes;
+      }
+      return new Result(segments.get(segments.size() - 1), Math.max(expected, coveredGlobalSeq), truncated);
+    } finally {
+      // No sink may be closed while a reader still fills it.
+      readers.shutdownNow();
+      awaitQuietly(readers);
+      sinks.forEach(SegmentSink::close);
     }
-    return new Result(segments.get(segments.size() - 1), Math.max(expected, coveredGlobalSeq), truncated);
+  }
+
+  private static ThreadFactory readerThreads() {
+    AtomicInteger number = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, "annals-wal-replay-" + number.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static SegmentScan result(Future<SegmentScan> scan) throws IOException {
+    try {
+      return scan.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while the log was replayed");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService readers) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (readers.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private record SegmentScan(long nextGlobalSeq, long truncatedBytes) {}
 
   private static SegmentScan scanSegment(Path file, long expected, boolean last, long covered,
       Consumer<SequencedBatch> sink) throws IOException {
-    byte[] data = Files.readAllBytes(file);
+    ByteBuffer data = map(file);
     int offset = 0;
-    while (offset < data.length) {
+    while (offset < data.limit()) {
       String problem = frameProblem(data, offset);
       if (problem != null) {
         if (!last) {
@@ -99,13 +188,13 @@ public final class WalRecovery {
           throw new WalCorruptionException(file, offset, problem + ", yet a valid record follows at"
               + " byte offset " + validAfter + ", so it cannot be a torn write");
         }
-        long dropped = data.length - offset;
+        long dropped = data.limit() - offset;
         truncate(file, offset);
         LOG.warn("WAL {}: torn tail at byte offset {} ({}); truncated {} bytes", file, offset,
             problem, dropped);
         return new SegmentScan(expected, dropped);
       }
-      int bodyLength = readInt(data, offset);
+      int bodyLength = data.getInt(offset);
       SequencedBatch batch;
       try {
         batch = WalRecordFormat.decodeBody(data, offset + WalRecordFormat.FRAME_HEADER_BYTES, bodyLength);
@@ -126,13 +215,28 @@ public final class WalRecovery {
     return new SegmentScan(expected, 0);
   }
 
+  /**
+   * The segment's bytes, mapped rather than read: the page cache already holds them, and a copy
+   * into the heap cost a second pass over every byte of the log on each restart.
+   */
+  private static ByteBuffer map(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE) {
+        throw new WalCorruptionException(file, Integer.MAX_VALUE, "the segment has " + size
+            + " bytes, more than a segment can hold");
+      }
+      return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    }
+  }
+
   /** Null if a whole, checksummed frame starts at the offset, else what is wrong with it. */
-  private static String frameProblem(byte[] data, int offset) {
-    int remaining = data.length - offset;
+  private static String frameProblem(ByteBuffer data, int offset) {
+    int remaining = data.limit() - offset;
     if (remaining < WalRecordFormat.FRAME_HEADER_BYTES) {
       return "only " + remaining + " bytes remain, less than a record header";
     }
-    int length = readInt(data, offset);
+    int length = data.getInt(offset);
     if (length < WalRecordFormat.FIXED_BODY_BYTES || length > WalRecordFormat.MAX_BODY_BYTES) {
       return "the record length " + length + " is impossible";
     }
@@ -140,7 +244,7 @@ public final class WalRecovery {
       return "the record claims " + length + " bytes but only "
           + (remaining - WalRecordFormat.FRAME_HEADER_BYTES) + " remain";
     }
-    int stored = readInt(data, offset + 4);
+    int stored = data.getInt(offset + 4);
     int actual = WalRecordFormat.checksum(data, offset + WalRecordFormat.FRAME_HEADER_BYTES, length);
     if (stored != actual) {
       return String.format("CRC mismatch (stored %08x, computed %08x)", stored, actual);
@@ -153,12 +257,12 @@ public final class WalRecovery {
    * decodes, and it continues the log at or after the expected position. Bytes that merely look
    * like a frame (event text a client chose, say) do not count.
    */
-  private static int findContinuingFrame(byte[] data, int from, long expected) {
-    for (int o = from; o + WalRecordFormat.FRAME_HEADER_BYTES <= data.length; o++) {
+  private static int findContinuingFrame(ByteBuffer data, int from, long expected) {
+    for (int o = from; o + WalRecordFormat.FRAME_HEADER_BYTES <= data.limit(); o++) {
       if (frameProblem(data, o) == null) {
         try {
           SequencedBatch b = WalRecordFormat.decodeBody(data, o + WalRecordFormat.FRAME_HEADER_BYTES,
-              readInt(data, o));
+              data.getInt(o));
           if (b.firstGlobalSeq() >= expected) {
             return o;
           }
@@ -168,10 +272,6 @@ public final class WalRecovery {
       }
     }
     return -1;
-  }
-
-  private static int readInt(byte[] data, int offset) {
-    return ByteBuffer.wrap(data, offset, 4).getInt();
   }
 
   private static void truncate(Path file, long size) throws IOException {
