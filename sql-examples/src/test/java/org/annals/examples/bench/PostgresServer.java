@@ -133,11 +133,7 @@ final class PostgresServer implements AutoCloseable {
       runAsOwner(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("db").toString(),
           "-m", "fast", "-w", "stop"));
     } finally {
-      try (Stream<Path> walk = Files.walk(data)) {
-        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      BenchFolders.delete(data);
     }
   }
 

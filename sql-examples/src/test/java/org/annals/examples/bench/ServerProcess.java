@@ -40,13 +40,26 @@ public final class ServerProcess implements AutoCloseable {
    * waits until it prints its JDBC URL and the thin driver can connect there.
    */
   public static ServerProcess start(Path data, ThinDriver driver, List<String> jvmOptions) throws Exception {
-    Path log = Files.createTempFile("annals-bench-server-", ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.annals.engine.cli.Main", "serve",
         "--data", data.toString(), "--host", "127.0.0.1", "--port", "0"));
+    return start(command, driver);
+  }
+
+  /**
+   * Starts a server through the project's {@code annals} launcher, as the README tells users to,
+   * with the launcher's own JVM options.
+   */
+  public static ServerProcess startLauncher(Path annalsHome, Path data, ThinDriver driver) throws Exception {
+    return start(List.of(annalsHome.resolve("annals").toString(), "serve", "--data", data.toString(),
+        "--host", "127.0.0.1", "--port", "0"), driver);
+  }
+
+  private static ServerProcess start(List<String> command, ThinDriver driver) throws Exception {
+    Path log = Files.createTempFile("annals-bench-server-", ".log");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     SQLException lastTry = null;
@@ -95,6 +108,12 @@ public final class ServerProcess implements AutoCloseable {
   /** The last lines the server wrote. */
   public List<String> logTail() throws IOException {
     return tail(log);
+  }
+
+  /** Kills the server as a crash would: no flush, no close. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(1, TimeUnit.MINUTES);
   }
 
   @Override

@@ -1,0 +1,38 @@
+package org.annals.examples.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The folders the benchmarks fill: copied as a crash leaves them, deleted when done. */
+final class BenchFolders {
+  private BenchFolders() {}
+
+  /** Deletes the folder and everything in it, if it exists. */
+  static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Copies a data folder but its lock file, which a crashed store leaves held by no one. */
+  static void copyData(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("LOCK")) {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+}
