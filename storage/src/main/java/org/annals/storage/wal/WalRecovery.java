@@ -113,7 +113,10 @@ public final class WalRecovery {
         SegmentScan scan = result(scans.get(i));
         inOrder.accept(sinks.get(i));
         expected = scan.nextGlobalSeq;
-        truncated += scan.truncatedBytes;
+        if (scan.tornAt >= 0) {
+          // Only the last segment can be torn; cut only once every segment before it checked out.
+          truncated += truncate(segment.path(), scan.tornAt, scan.problem);
+        }
       }
       return new Result(segments.get(segments.size() - 1), Math.max(expected, coveredGlobalSeq), truncated);
     } finally {
@@ -170,7 +173,11 @@ public final class WalRecovery {
     }
   }
 
-  private record SegmentScan(long nextGlobalSeq, long truncatedBytes) {}
+  /**
+   * @param tornAt where a torn tail starts, to be cut off, or -1
+   * @param problem what is wrong with the torn tail's first record, or null
+   */
+  private record SegmentScan(long nextGlobalSeq, int tornAt, String problem) {}
 
   private static SegmentScan scanSegment(Path file, long expected, boolean last, long covered,
       Consumer<SequencedBatch> sink) throws IOException {
@@ -188,11 +195,7 @@ public final class WalRecovery {
           throw new WalCorruptionException(file, offset, problem + ", yet a valid record follows at"
               + " byte offset " + validAfter + ", so it cannot be a torn write");
         }
-        long dropped = data.limit() - offset;
-        truncate(file, offset);
-        LOG.warn("WAL {}: torn tail at byte offset {} ({}); truncated {} bytes", file, offset,
-            problem, dropped);
-        return new SegmentScan(expected, dropped);
+        return new SegmentScan(expected, offset, problem);
       }
       int bodyLength = data.getInt(offset);
       SequencedBatch batch;
@@ -212,7 +215,7 @@ public final class WalRecovery {
       expected = batch.endGlobalSeq();
       offset += WalRecordFormat.FRAME_HEADER_BYTES + bodyLength;
     }
-    return new SegmentScan(expected, 0);
+    return new SegmentScan(expected, -1, null);
   }
 
   /**
@@ -274,10 +277,14 @@ public final class WalRecovery {
     return -1;
   }
 
-  private static void truncate(Path file, long size) throws IOException {
+  /** Cuts a torn tail off and returns the bytes dropped. */
+  private static long truncate(Path file, long size, String problem) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      long dropped = ch.size() - size;
       ch.truncate(size);
       ch.force(true);
+      LOG.warn("WAL {}: torn tail at byte offset {} ({}); truncated {} bytes", file, size, problem, dropped);
+      return dropped;
     }
   }
 }
