@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.engine.security.Role;
+import org.annals.engine.sql.AsOf;
 import org.annals.engine.sql.CancelChecks;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SqlErrors;
@@ -153,6 +154,12 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     CalciteSchema annals = context.getRootSchema().getSubSchema(EventSchema.NAME, true);
     if (annals == null || !(annals.schema instanceof EventSchema schema)) {
       throw new IllegalStateException("a connection without the " + EventSchema.NAME + " schema has no roles");
+    }
+    AsOf asOf = schema.settings().asOf();
+    if (needed.contains(Role.APPEND) && !asOf.now()) {
+      throw SqlErrors.of(SqlErrors.READ_ONLY, "this connection reads the store as of "
+          + asOf.describe() + " (connection property " + ClientProperties.AS_OF + "), and the past takes no appends;"
+          + " append on a connection without " + ClientProperties.AS_OF);
     }
     Set<Role> granted = schema.settings().roles();
     if (!granted.containsAll(needed)) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import org.annals.engine.security.Role;
+import org.annals.engine.sql.AsOf;
 
 /**
  * The connection properties a client may set, and the Calcite settings Annals always uses. A
@@ -41,12 +42,18 @@ public final class ClientProperties {
   public static final String ROLES = "roles";
 
   /**
+   * The moment in the log the connection reads ({@link AsOf}): a global_seq, or a UTC timestamp;
+   * unset, the store as it is. Such a connection appends nothing.
+   */
+  public static final String AS_OF = "as_of";
+
+  /**
    * What a client may send: credentials (which reach a server as HTTP BASIC authentication, never
    * as properties), Avatica's own client settings, which stay on the client, {@link #PUSHDOWN},
-   * {@link #FRAMES}, {@link #QUERY_TIMEOUT} and {@link #ROLES}.
+   * {@link #FRAMES}, {@link #QUERY_TIMEOUT}, {@link #ROLES} and {@link #AS_OF}.
    */
   public static final Set<String> ALLOWED = Set.of("user", "password", "url", "serialization",
-      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES, QUERY_TIMEOUT, ROLES);
+      "avatica_user", "avatica_password", "authentication", PUSHDOWN, FRAMES, QUERY_TIMEOUT, ROLES, AS_OF);
 
   /** Internal: the data folder of an embedded connection. */
   static final String DATA_FOLDER = "annals.dataFolder";
@@ -56,6 +63,8 @@ public final class ClientProperties {
   static final String QUERY_TIMEOUT_SETTING = "annals.queryTimeout";
   /** Internal: the connection's {@link #ROLES}, checked. */
   static final String ROLES_SETTING = "annals.roles";
+  /** Internal: the connection's {@link #AS_OF}, checked, as the client wrote it. */
+  static final String AS_OF_SETTING = "annals.asOf";
 
   private ClientProperties() {}
 
@@ -93,6 +102,19 @@ public final class ClientProperties {
       return Role.parseList(value);
     } catch (IllegalArgumentException e) {
       throw new SQLException("connection property " + ROLES + ": " + e.getMessage(), "08001");
+    }
+  }
+
+  /** The client's {@link #AS_OF}, {@link AsOf#NOW} if it sets none; a value of neither form is refused. */
+  public static AsOf asOf(Properties client) throws SQLException {
+    String value = client == null ? null : client.getProperty(AS_OF);
+    if (value == null) {
+      return AsOf.NOW;
+    }
+    try {
+      return AsOf.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new SQLException("connection property '" + AS_OF + "': " + e.getMessage(), "08001");
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.annals.engine.AnnalsVersion;
 import org.annals.engine.security.Role;
+import org.annals.engine.sql.AsOf;
 import org.annals.engine.sql.ConnectionSettings;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SystemSchema;
@@ -67,6 +68,10 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
     props.setProperty(ClientProperties.QUERY_TIMEOUT_SETTING,
         Integer.toString(ClientProperties.queryTimeoutSeconds(info)));
     props.setProperty(ClientProperties.ROLES_SETTING, Role.labels(ClientProperties.roles(info)));
+    ClientProperties.asOf(info);
+    if (info != null && info.getProperty(ClientProperties.AS_OF) != null) {
+      props.setProperty(ClientProperties.AS_OF_SETTING, info.getProperty(ClientProperties.AS_OF));
+    }
     try {
       props.setProperty(ClientProperties.DATA_FOLDER, Path.of(folder).toAbsolutePath().toString());
     } catch (InvalidPathException e) {
@@ -117,8 +122,9 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       boolean pushdown = Boolean.parseBoolean(settings.getProperty(ClientProperties.PUSHDOWN_SETTING, "true"));
       long timeoutMillis = 1000L * Integer.parseInt(settings.getProperty(ClientProperties.QUERY_TIMEOUT_SETTING, "0"));
       Set<Role> roles = Role.parseList(settings.getProperty(ClientProperties.ROLES_SETTING));
-      SchemaPlus annals = root.add(EventSchema.NAME,
-          new EventSchema(store, new ConnectionSettings(pushdown, timeoutMillis, roles)));
+      String asOf = settings.getProperty(ClientProperties.AS_OF_SETTING);
+      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store,
+          new ConnectionSettings(pushdown, timeoutMillis, roles, asOf == null ? AsOf.NOW : AsOf.parse(asOf))));
       annals.setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(store, calcite.config().fun(SqlOperatorTable.class,
           SqlStdOperatorTable.instance())));

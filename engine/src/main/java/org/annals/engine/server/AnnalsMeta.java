@@ -206,6 +206,7 @@ final class AnnalsMeta extends JdbcMeta {
       pushdown = ClientProperties.pushdown(client);
       ClientProperties.columnFrames(client);
       timeout = ClientProperties.queryTimeoutSeconds(client);
+      ClientProperties.asOf(client);
       roles = grantedRoles(user, client);
     } catch (SQLException e) {
       throw ClientErrors.toClient(e);
@@ -220,6 +221,9 @@ final class AnnalsMeta extends JdbcMeta {
     settings.put(ClientProperties.ROLES, Role.labels(roles));
     if (!pushdown) {
       settings.put(ClientProperties.PUSHDOWN, "false");
+    }
+    if (client.getProperty(ClientProperties.AS_OF) != null) {
+      settings.put(ClientProperties.AS_OF, client.getProperty(ClientProperties.AS_OF));
     }
     ServerLimits limits = config.limits();
     synchronized (this) {

@@ -13,6 +13,8 @@ import org.apache.calcite.plan.RelOptRule;
  */
 final class EventRules {
   static final List<RelOptRule> ALL = List.of(
+      EventSnapshotRule.OVER_SCAN,
+      EventSnapshotRule.OVER_PROJECT,
       new EventFilterRule(),
       new EventProjectRule(),
       EventAggregateRule.OVER_SCAN,

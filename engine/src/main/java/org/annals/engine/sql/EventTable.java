@@ -34,6 +34,7 @@ import org.apache.calcite.schema.ModifiableTable;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.TemporalTable;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTableQueryable;
 import org.apache.calcite.sql2rel.InitializerExpressionFactory;
@@ -45,7 +46,8 @@ import org.apache.calcite.sql2rel.InitializerExpressionFactory;
  * {@link EventAppender}. Every scan of one query reads up to the same global_seq, fixed by the
  * query's first scan ({@link QueryPositions}). Thread-safe.
  */
-final class EventTable extends AbstractQueryableTable implements TranslatableTable, ModifiableTable {
+final class EventTable extends AbstractQueryableTable
+    implements TranslatableTable, ModifiableTable, TemporalTable {
   private final EventStore store;
   private final String streamName;
   private final QueryPositions positions;
@@ -78,6 +80,21 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
     return EventTableScan.of(context.getCluster(), relOptTable, this);
   }
 
+  /**
+   * What makes {@code FOR SYSTEM_TIME AS OF} valid on the table ({@link EventSnapshotRule}): an
+   * event is in the table from its recorded_at on and never leaves it (but by retention or
+   * erasure), so the period starts and ends at that column.
+   */
+  @Override
+  public String getSysStartFieldName() {
+    return EventColumn.RECORDED_AT.columnName();
+  }
+
+  @Override
+  public String getSysEndFieldName() {
+    return EventColumn.RECORDED_AT.columnName();
+  }
+
   @Override
   public Statistic getStatistic() {
     return Statistics.of(estimatedRows(), List.of());
@@ -104,7 +121,9 @@ final class EventTable extends AbstractQueryableTable implements TranslatableTab
         try {
           long end = root == null ? snapshot.endGlobalSeq()
               : positions.endFor(root, snapshot.endGlobalSeq());
-          ScanSpec bounded = spec.withGlobalSeqAtMost(end - 1);
+          AsOf asOf = settings.asOf();
+          ScanSpec bounded = spec.withGlobalSeqAtMost(Math.min(end - 1, asOf.lastGlobalSeq()))
+              .withRecordedAtMost(asOf.lastRecordedAt());
           if (query.aggregate() != null) {
             try (snapshot) {
               return Linq4j.enumerator(snapshot.aggregate(bounded, query.aggregate(), cancelled, new ScanStats()));

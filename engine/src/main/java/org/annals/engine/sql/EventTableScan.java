@@ -84,8 +84,11 @@ public class EventTableScan extends TableScan {
     if (eventTable.pushdown()) {
       EventRules.ALL.forEach(planner::addRule);
     } else {
-      // Nothing pushed into storage, but a LIMIT still sorts in bounded memory.
+      // Nothing pushed into storage, but a LIMIT still sorts in bounded memory, and AS OF
+      // still needs planning.
       planner.addRule(EventEnumerableRule.INSTANCE);
+      planner.addRule(EventSnapshotRule.OVER_SCAN);
+      planner.addRule(EventSnapshotRule.OVER_PROJECT);
       planner.addRule(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
     }
   }

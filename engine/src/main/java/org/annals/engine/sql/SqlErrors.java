@@ -36,6 +36,8 @@ public final class SqlErrors {
   public static final String SHUTTING_DOWN = "57P01";
   /** I/O error: the store has failed and accepts no appends. */
   public static final String STORE_FAILED = "58030";
+  /** Read-only SQL transaction: an append on a connection that reads the past ({@code as_of}). */
+  public static final String READ_ONLY = "25006";
   /** Insufficient privilege (PostgreSQL's code): the connection's roles do not allow the statement. */
   public static final String INSUFFICIENT_PRIVILEGE = "42501";
   /** Invalid authorization specification: another user's connection. */

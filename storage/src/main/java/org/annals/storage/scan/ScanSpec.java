@@ -128,6 +128,13 @@ public record ScanSpec(
         seqMax, globalSeqMin, Math.min(globalSeqMax, max), nullColumns, notNullColumns, prefixes, globalSeqs);
   }
 
+  /** The same scan, further limited to events recorded at or before {@code max} (epoch milliseconds). */
+  public ScanSpec withRecordedAtMost(long max) {
+    long to = max == Long.MAX_VALUE ? Long.MAX_VALUE : max + 1;
+    return new ScanSpec(columns, streams, recordedFrom, Math.min(recordedTo, to), entityId, eventTypes, seqMin,
+        seqMax, globalSeqMin, globalSeqMax, nullColumns, notNullColumns, prefixes, globalSeqs);
+  }
+
   /** The wanted columns plus those the predicates read. */
   public List<EventColumn> neededColumns() {
     Set<EventColumn> needed = new LinkedHashSet<>(columns);
