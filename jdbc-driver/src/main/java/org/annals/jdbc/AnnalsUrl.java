@@ -1,5 +1,7 @@
 package org.annals.jdbc;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -8,20 +10,24 @@ import java.util.regex.Pattern;
 import org.apache.calcite.avatica.remote.Driver.Serialization;
 
 /**
- * A parsed {@code jdbc:annals://host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false]}:
+ * A parsed {@code jdbc:annals://host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false][&as_of=...]}:
  * where the Annals server listens, whether over HTTPS, which of Avatica's serializations to speak
- * (protobuf unless the URL says json), and whether the server pushes work into its storage scans
- * (the server's {@code pushdown} connection property, for tools that take only a URL).
+ * (protobuf unless the URL says json), whether the server pushes work into its storage scans
+ * (the server's {@code pushdown} connection property) and the moment in the log the connection
+ * reads (its {@code as_of} property, percent-decoded; the server checks it): for tools that take
+ * only a URL.
  *
  * @param host a host name, an IPv4 address or a bracketed IPv6 address, as written in the URL
  * @param ssl whether to speak HTTPS, checking the server's certificate against the trust store
  * @param pushdown "true" or "false" as the URL gives it, or null when it does not
+ * @param asOf the {@code as_of} value as the URL gives it, decoded, or null when it does not
  */
-record AnnalsUrl(String host, int port, boolean ssl, Serialization serialization, String pushdown) {
+record AnnalsUrl(String host, int port, boolean ssl, Serialization serialization, String pushdown, String asOf) {
   static final String PREFIX = "jdbc:annals://";
   static final String FORM = PREFIX
-      + "host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false]";
+      + "host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false][&as_of=global_seq|timestamp]";
   static final String PUSHDOWN = "pushdown";
+  static final String AS_OF = "as_of";
   static final String SSL = "ssl";
 
   /** Host names as DNS and container runtimes write them (underscores included), or IPv4. */
@@ -60,7 +66,8 @@ record AnnalsUrl(String host, int port, boolean ssl, Serialization serialization
     int port = port(url, address.substring(colon + 1));
     Map<String, String> query = question < 0 ? Map.of() : query(url, rest.substring(question + 1));
     return new AnnalsUrl(host, port, "true".equals(flag(url, SSL, query.get(SSL))),
-        serialization(url, query.get(SERIALIZATION)), flag(url, PUSHDOWN, query.get(PUSHDOWN)));
+        serialization(url, query.get(SERIALIZATION)), flag(url, PUSHDOWN, query.get(PUSHDOWN)),
+        decoded(url, query.get(AS_OF)));
   }
 
   /** The server's address as Avatica's {@code url} property wants it. */
@@ -94,9 +101,9 @@ record AnnalsUrl(String host, int port, boolean ssl, Serialization serialization
     for (String parameter : query.split("&", -1)) {
       int equals = parameter.indexOf('=');
       String name = equals < 0 ? parameter : parameter.substring(0, equals);
-      if (!name.equals(SERIALIZATION) && !name.equals(PUSHDOWN) && !name.equals(SSL)) {
+      if (!name.equals(SERIALIZATION) && !name.equals(PUSHDOWN) && !name.equals(SSL) && !name.equals(AS_OF)) {
         throw invalid(url, "'" + name + "' is not a known query parameter; the known ones are '"
-            + SSL + "', '" + SERIALIZATION + "' and '" + PUSHDOWN + "'");
+            + SSL + "', '" + SERIALIZATION + "', '" + PUSHDOWN + "' and '" + AS_OF + "'");
       }
       if (values.put(name, equals < 0 ? "" : parameter.substring(equals + 1)) != null) {
         throw invalid(url, "'" + name + "' is given more than once");
@@ -114,6 +121,18 @@ record AnnalsUrl(String host, int port, boolean ssl, Serialization serialization
       case "json" -> Serialization.JSON;
       default -> throw invalid(url, "'" + value + "' is not a serialization; use protobuf or json");
     };
+  }
+
+  /** A parameter's value with its %XX escapes (a timestamp's space is %20) decoded, or null. */
+  private static String decoded(String url, String value) throws SQLException {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw invalid(url, "'" + value + "' has a broken %-escape");
+    }
   }
 
   /** A true-or-false parameter, lower-cased, or null when the URL does not give it. */

@@ -15,7 +15,7 @@ import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 
 /**
- * The thin JDBC driver: {@code jdbc:annals://host:port[/][?ssl=true][&serialization=protobuf|json][&pushdown=true|false]}
+ * The thin JDBC driver: {@code jdbc:annals://host:port[/][?ssl=true][&serialization=protobuf|json][&pushdown=true|false][&as_of=...]}
  * is Avatica's remote client talking to an Annals server over HTTP or HTTPS. JDBC's {@code user} and
  * {@code password} become HTTP BASIC authentication; Avatica's {@code truststore} and
  * {@code truststore_password} name the certificates an HTTPS server's is checked against (the
@@ -113,6 +113,9 @@ public final class Driver extends org.apache.calcite.avatica.remote.Driver {
     properties.setProperty(BuiltInConnectionProperty.FACTORY.camelName(), ClientServiceFactory.class.getName());
     if (server.pushdown() != null) {
       properties.setProperty(AnnalsUrl.PUSHDOWN, server.pushdown());
+    }
+    if (server.asOf() != null) {
+      properties.setProperty(AnnalsUrl.AS_OF, server.asOf());
     }
     // JDBC's user and password travel as HTTP BASIC authentication on every request; the password
     // is never sent as a connection property, where the server would see it in clear among the settings.

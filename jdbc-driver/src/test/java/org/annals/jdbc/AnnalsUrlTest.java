@@ -28,15 +28,25 @@ class AnnalsUrlTest {
   })
   void parsesGoodForms(String url, String host, int port, Serialization serialization, String pushdown)
       throws SQLException {
-    assertEquals(new AnnalsUrl(host, port, false, serialization, pushdown), AnnalsUrl.parse(url));
+    assertEquals(new AnnalsUrl(host, port, false, serialization, pushdown, null), AnnalsUrl.parse(url));
   }
 
   @Test
   void sslTrueSpeaksHttps() throws SQLException {
     AnnalsUrl url = AnnalsUrl.parse("jdbc:annals://db.example:8765?ssl=true&pushdown=false");
-    assertEquals(new AnnalsUrl("db.example", 8765, true, Serialization.PROTOBUF, "false"), url);
+    assertEquals(new AnnalsUrl("db.example", 8765, true, Serialization.PROTOBUF, "false", null), url);
     assertEquals("https://db.example:8765", url.httpUrl());
     assertEquals("http://db.example:8765", AnnalsUrl.parse("jdbc:annals://db.example:8765?ssl=false").httpUrl());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "jdbc:annals://h:8765?as_of=41000                        | 41000",
+      "jdbc:annals://h:8765?as_of=2026-10-10%2012:00:00        | 2026-10-10 12:00:00",
+      "jdbc:annals://h:8765?pushdown=false&as_of=2026-10-10T12:00:00+01:00 | 2026-10-10T12:00:00+01:00",
+  })
+  void carriesAsOfDecodedForTheServerToCheck(String url, String asOf) throws SQLException {
+    assertEquals(asOf, AnnalsUrl.parse(url).asOf());
   }
 
   @ParameterizedTest
@@ -64,7 +74,7 @@ class AnnalsUrlTest {
       "jdbc:annals://user@localhost:8765             | 'user@localhost' is not a host name",
       "jdbc:annals://::1:8765                        | '::1' is not a host name",
       "jdbc:annals://localhost:8765/annals           | a path ('/annals') is not allowed after host:port",
-      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the known ones are 'ssl', 'serialization' and 'pushdown'",
+      "jdbc:annals://localhost:8765?user=ann         | 'user' is not a known query parameter; the known ones are 'ssl', 'serialization', 'pushdown' and 'as_of'",
       "jdbc:annals://h:1?pushdown=maybe              | 'maybe' is not a pushdown setting; use true or false",
       "jdbc:annals://h:1?pushdown=false&pushdown=true | 'pushdown' is given more than once",
       "jdbc:annals://h:1?ssl=yes                     | 'yes' is not a ssl setting; use true or false",
@@ -79,7 +89,7 @@ class AnnalsUrlTest {
     assertTrue(e.getMessage().startsWith("Invalid Annals JDBC URL '" + url + "': " + problem),
         e.getMessage());
     assertTrue(e.getMessage().endsWith(
-        ". Expected jdbc:annals://host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false]"),
+        ". Expected jdbc:annals://host:port[/][?ssl=true|false][&serialization=protobuf|json][&pushdown=true|false][&as_of=global_seq|timestamp]"),
         e.getMessage());
   }
 }

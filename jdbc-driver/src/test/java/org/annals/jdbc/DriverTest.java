@@ -73,7 +73,7 @@ class DriverTest {
     info.setProperty("factory", "com.example.Factory");
 
     Properties avatica = Driver.avaticaProperties(
-        new AnnalsUrl("localhost", 8765, false, Serialization.PROTOBUF, null), info);
+        new AnnalsUrl("localhost", 8765, false, Serialization.PROTOBUF, null, null), info);
 
     assertEquals("ann", avatica.getProperty("user"));
     assertEquals("http://localhost:8765", avatica.getProperty("url"));
@@ -92,7 +92,7 @@ class DriverTest {
     info.setProperty("password", "s3cret-pass");
 
     Properties avatica = Driver.avaticaProperties(
-        new AnnalsUrl("localhost", 8765, true, Serialization.PROTOBUF, null), info);
+        new AnnalsUrl("localhost", 8765, true, Serialization.PROTOBUF, null, null), info);
 
     assertEquals("BASIC", avatica.getProperty("authentication"));
     assertEquals("ann", avatica.getProperty("avatica_user"));
@@ -109,7 +109,7 @@ class DriverTest {
     Properties info = new Properties();
     info.setProperty("frames", "rows");
 
-    Properties avatica = Driver.avaticaProperties(new AnnalsUrl("localhost", 8765, false, Serialization.PROTOBUF, null), info);
+    Properties avatica = Driver.avaticaProperties(new AnnalsUrl("localhost", 8765, false, Serialization.PROTOBUF, null, null), info);
 
     assertEquals("rows", avatica.getProperty("frames"));
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.annals.engine.jdbc.ClientProperties;
 import org.annals.engine.jdbc.EmbeddedDriver;
 import org.annals.engine.server.ServerConfig;
 import picocli.CommandLine.ArgGroup;
@@ -32,10 +33,11 @@ final class SqlCommand implements Callable<Integer> {
    * As the thin driver reads it: a host name or [IPv6 address], a port, and optionally the
    * serialization and pushdown settings, whose values alone may be in any case.
    */
-  private static final String SETTING = "(?:serialization=(?i:json|protobuf)|pushdown=(?i:true|false)|ssl=(?i:true|false))";
+  private static final String SETTING = "(?:serialization=(?i:json|protobuf)|pushdown=(?i:true|false)|ssl=(?i:true|false)"
+      + "|" + ClientProperties.AS_OF + "=[0-9A-Za-z:.%+-]+)";
   private static final Pattern THIN = Pattern.compile(
       "jdbc:annals://([A-Za-z0-9][A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+]):(\\d{1,5})/?"
-          + "(\\?" + SETTING + "(?:&" + SETTING + "){0,2})?");
+          + "(\\?" + SETTING + "(?:&" + SETTING + "){0,3})?");
   private static final String THIN_DRIVER = "org.annals.jdbc.Driver";
   private static final String DEFAULT_URL = "jdbc:annals://" + ServerConfig.DEFAULT_HOST + ":"
       + ServerConfig.DEFAULT_PORT;
@@ -109,7 +111,8 @@ final class SqlCommand implements Callable<Integer> {
     int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("--url must look like jdbc:annals://host:port with a port"
-          + " from 1 to 65535 (optionally ?ssl=true, &serialization=protobuf|json and &pushdown=true|false); got " + url);
+          + " from 1 to 65535 (optionally ?ssl=true, &serialization=protobuf|json, &pushdown=true|false and &as_of=a"
+          + " global_seq or a UTC timestamp, a space written %20); got " + url);
     }
     if (thinDriverPresent()) {
       return url;
@@ -119,6 +122,11 @@ final class SqlCommand implements Callable<Integer> {
     if (m.group(3) != null) {
       for (String setting : m.group(3).substring(1).split("&")) {
         String[] nameAndValue = setting.split("=", 2);
+        if (nameAndValue[0].equals(ClientProperties.AS_OF)) {
+          // Avatica's own driver drops a setting of its URL that it does not know.
+          throw new IllegalArgumentException(ClientProperties.AS_OF + " in --url needs the Annals driver, which ./annals"
+              + " puts on the class path (jdbc-driver/target/annals-jdbc-*.jar); build it with mvn package");
+        }
         settings.put(nameAndValue[0], nameAndValue[1].toLowerCase(Locale.ROOT));
       }
     }

@@ -96,6 +96,8 @@ class CommandLineTest {
         out.restore();
       }
       assertTrue(out.text().contains("| 1 |"), out.text());
+      String err = failingRun("sql", "--url", server.jdbcUrl() + "?as_of=0", "-e", "SELECT 1");
+      assertTrue(err.contains("as_of in --url needs the Annals driver"), err);
     }
   }
 
