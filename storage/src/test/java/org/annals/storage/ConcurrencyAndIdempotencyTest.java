@@ -48,8 +48,10 @@ class ConcurrencyAndIdempotencyTest {
       assertEquals(0, e.actual());
       assertTrue(e.getMessage().contains("expected version 3 but the entity is at version 0"), e.getMessage());
       assertEquals(1, store.read(ScanSpec.all()).size(), "the whole batch was refused");
-      assertThrows(WrongExpectedVersionException.class, () -> store.append("accounts",
-          List.of(NewEvent.of("Opened", "a-1", "{}").withExpectedVersion(ExpectedVersion.NO_EVENTS))));
+      WrongExpectedVersionException none = assertThrows(WrongExpectedVersionException.class, () -> store.append(
+          "accounts", List.of(NewEvent.of("Opened", "a-1", "{}").withExpectedVersion(ExpectedVersion.NO_EVENTS))));
+      assertTrue(none.getMessage().contains("expected the entity to have no events yet but the entity is at version 0"),
+          none.getMessage());
       // Several events of one entity in a batch: each expects the version the previous one made.
       AppendResult r = store.append("accounts", List.of(
           NewEvent.of("Credited", "a-1", "{}").withExpectedVersion(ExpectedVersion.exactly(0)),

@@ -45,9 +45,4 @@ public record ExpectedVersion(long value) {
     }
     return value == NO_EVENTS_VALUE ? "no events" : Long.toString(value);
   }
-
-  /** Describes an actual last version (-1 for none) the way a conflict message should. */
-  public static String describeActual(long actual) {
-    return actual < 0 ? "no events" : Long.toString(actual);
-  }
 }

@@ -15,12 +15,22 @@ public final class WrongExpectedVersionException extends AppendRejectedException
   public WrongExpectedVersionException(
       String streamName, String entityId, ExpectedVersion expected, long actual) {
     super("version conflict in stream '" + streamName + "' for entity '" + entityId
-        + "': expected version " + expected + " but the entity is at version "
-        + ExpectedVersion.describeActual(actual) + "; nothing in the batch was stored");
+        + "': expected " + describe(expected) + " but the entity " + describeActual(actual)
+        + "; nothing in the batch was stored");
     this.streamName = streamName;
     this.entityId = entityId;
     this.expected = expected;
     this.actual = actual;
+  }
+
+  /** "the entity to have no events yet", or "version 3". */
+  private static String describe(ExpectedVersion expected) {
+    return expected.equals(ExpectedVersion.NO_EVENTS) ? "the entity to have no events yet" : "version " + expected;
+  }
+
+  /** "has no events", or "is at version 3". */
+  private static String describeActual(long actual) {
+    return actual < 0 ? "has no events" : "is at version " + actual;
   }
 
   public String streamName() {
