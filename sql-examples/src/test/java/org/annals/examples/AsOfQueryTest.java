@@ -167,6 +167,17 @@ class AsOfQueryTest {
       rs.next();
       assertEquals(then.size(), rs.getLong(1), "as_of in the thin driver's URL, for tools that take only a URL");
     }
+    try (Connection c = driver.connect(server.jdbcUrl()); PreparedStatement p = c.prepareStatement(
+        "SELECT COUNT(*) FROM events FOR SYSTEM_TIME AS OF CAST(? AS TIMESTAMP)")) {
+      p.setString(1, moment);
+      try (ResultSet rs = p.executeQuery()) {
+        rs.next();
+        assertEquals(then.size(), rs.getLong(1), "a ? moment, as the README writes it");
+      }
+      SQLException untyped = assertThrows(SQLException.class,
+          () -> c.prepareStatement("SELECT COUNT(*) FROM events FOR SYSTEM_TIME AS OF ?"));
+      assertTrue(untyped.getMessage().contains("CAST(? AS TIMESTAMP)"), untyped.getMessage());
+    }
     try (Connection c = connect("as_of", moment.replace(' ', 'T') + "Z"); PreparedStatement p =
         c.prepareStatement("SELECT COUNT(*) FROM events WHERE stream_name = ?")) {
       p.setString(1, "orders");

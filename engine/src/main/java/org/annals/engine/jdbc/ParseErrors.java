@@ -34,6 +34,7 @@ final class ParseErrors {
    *       use it as a name;
    *   <li>saying that double quotes name a column where a text in them was taken for one
    *       ({@code WHERE event_type = "OrderPlaced"});
+   *   <li>saying how to give {@code FOR SYSTEM_TIME AS OF} a {@code ?}, which alone has no type;
    *   <li>saying what a statement may start with, where Calcite took an unknown first word for an
    *       expression ({@code SELEC 1}); a known first word keeps Calcite's message
    *       ({@code SELECT 1 UNION 2}).
@@ -51,6 +52,10 @@ final class ParseErrors {
     if (column.find() && sql != null && sql.contains("\"" + column.group(1) + "\"")) {
       return shorter + "; double quotes name a column: a text value goes in single quotes ('"
           + column.group(1) + "')";
+    }
+    if (shorter.endsWith("The system time period specification expects Timestamp type but is 'UNKNOWN'")) {
+      // A ? alone has no type for Calcite to check there.
+      return shorter + "; write a ? parameter as FOR SYSTEM_TIME AS OF CAST(? AS TIMESTAMP)";
     }
     Matcher word = ENCOUNTERED.matcher(shorter);
     if (word.find() && GRAMMAR.isReservedWord(word.group(1).toUpperCase(Locale.ROOT))
