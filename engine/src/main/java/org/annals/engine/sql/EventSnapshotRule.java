@@ -43,7 +43,8 @@ final class EventSnapshotRule extends RelOptRule {
     EventTableScan scan = call.rel(1);
     int recordedAt = scan.query().columns().indexOf(EventColumn.RECORDED_AT);
     if (recordedAt < 0) {
-      // A scan already narrowed to other columns; the table's whole scan is in the same set.
+      // A scan narrowed to other columns stands in for a projection of the whole scan; the
+      // snapshot reaches the whole scan through OVER_PROJECT instead.
       return;
     }
     RexBuilder rex = snapshot.getCluster().getRexBuilder();

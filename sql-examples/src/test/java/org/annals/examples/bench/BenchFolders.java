@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The folders the benchmarks fill: copied as a crash leaves them, deleted when done. */
+/** The folders the benchmarks fill, deleted when done. */
 final class BenchFolders {
   private BenchFolders() {}
 
@@ -18,20 +18,6 @@ final class BenchFolders {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  /** Copies a data folder but its lock file, which a crashed store leaves held by no one. */
-  static void copyData(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("LOCK")) {
-          Files.copy(p, target);
-        }
       }
     }
   }

@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.annals.examples.ThinDriver;
+import org.annals.storage.StoreBackup;
 
 /**
  * How long a server takes to come back over a log that was never flushed: a child JVM appends
  * events of about 180 bytes with flushing off until the WAL holds the bytes asked for (1 GiB by
- * default), then halts as a crash would. Each round serves a fresh copy of that folder with the
- * project's {@code annals serve}, as users start it, and measures, from the process's start, when the
+ * default), then halts as a crash would. Each round serves a fresh backup of that folder
+ * ({@link StoreBackup}) with the project's {@code annals serve}, as users start it, and measures, from the process's start, when the
  * thin driver can connect and when the first {@code SELECT COUNT(*) FROM events} has answered,
  * then the second's own time. The server is killed after each round, so no round pays a flush.
  * Usage: bench/restart [WAL bytes] [rounds].
@@ -37,11 +38,12 @@ public final class RestartBenchmark {
       try (ServerProcess first = ServerProcess.startLauncher(home, dir.resolve("empty"), driver)) {
         count(driver, first);
       }
-      System.out.printf("%d bytes of WAL, nothing flushed; %d rounds, each on a fresh copy%n", walBytes, rounds);
+      System.out.printf("%d bytes of WAL, nothing flushed; %d rounds, each on a fresh backup of it%n", walBytes, rounds);
       System.out.printf("%-6s %12s %18s %14s%n", "round", "connects", "first COUNT(*)", "second alone");
       for (int round = 1; round <= rounds; round++) {
         Path copy = dir.resolve("round-" + round);
-        BenchFolders.copyData(log, copy);
+        // What an operator restores after losing a machine: a backup of the crashed folder.
+        StoreBackup.copy(log, copy);
         long start = System.nanoTime();
         try (ServerProcess server = ServerProcess.startLauncher(home, copy, driver)) {
           long connects = System.nanoTime();
