@@ -1,13 +1,11 @@
 package org.annals.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.TreeMap;
@@ -131,16 +129,14 @@ final class StoreRecovery {
             EventColumn.EVENT_ID, EventColumn.RECORDED_AT)
         .globalSeqBetween(Math.max(manifest.coveredGlobalSeq(), memtable.endGlobalSeq() - max), Long.MAX_VALUE)
         .recordedBetween(now - window, Long.MAX_VALUE).build();
-    Map<ByteBuffer, String> streamNames = new HashMap<>();
+    StreamNames names = new StreamNames();
     try (Snapshot replayed = new Snapshot(manifest, memtable.pin(), folder, allocator, parquet, () -> {});
         EventScanner scan = replayed.scan(newest)) {
       while (scan.next()) {
         VectorSchemaRoot b = scan.batch();
         VarCharVector stream = (VarCharVector) b.getVector(0);
         for (int i = 0; i < b.getRowCount(); i++) {
-          byte[] name = stream.get(i);
-          ids.add(position(streamNames.computeIfAbsent(ByteBuffer.wrap(name),
-              n -> new String(name, StandardCharsets.UTF_8)), b, 1, i), now);
+          ids.add(position(names.of(stream, i), b, 1, i), now);
         }
       }
     }

@@ -1,7 +1,6 @@
 package org.annals.storage;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,13 +40,14 @@ final class StreamStatistics {
     ScanSpec memtableOnly = ScanSpec.builder()
         .columns(EventColumn.STREAM_NAME, EventColumn.RECORDED_AT)
         .globalSeqBetween(snapshot.manifest().coveredGlobalSeq(), Long.MAX_VALUE).build();
+    StreamNames names = new StreamNames();
     try (EventScanner scan = snapshot.scan(memtableOnly)) {
       while (scan.next()) {
         VectorSchemaRoot batch = scan.batch();
         VarCharVector stream = (VarCharVector) batch.getVector(0);
         TimeStampMilliTZVector at = (TimeStampMilliTZVector) batch.getVector(1);
         for (int i = 0; i < batch.getRowCount(); i++) {
-          Span span = spans.computeIfAbsent(new String(stream.get(i), StandardCharsets.UTF_8), k -> new Span());
+          Span span = spans.computeIfAbsent(names.of(stream, i), k -> new Span());
           span.add(at.get(i));
           span.stored++;
         }
