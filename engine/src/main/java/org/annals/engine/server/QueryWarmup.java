@@ -57,10 +57,14 @@ final class QueryWarmup {
           drain(r);
         }
       }
+      // Bounded like the rest: an entity lookup over the whole memtable would index every
+      // chunk's entity ids, seconds of work over a large unflushed log that a client's first
+      // query would wait behind.
       try (PreparedStatement p = c.prepareStatement(
-          "SELECT * FROM events WHERE stream_name = ? AND entity_id = ? ORDER BY version")) {
+          "SELECT * FROM events WHERE stream_name = ? AND entity_id = ? AND global_seq >= ? ORDER BY version")) {
         p.setString(1, stream);
         p.setString(2, "warmup");
+        p.setLong(3, from);
         try (ResultSet r = p.executeQuery()) {
           drain(r);
         }

@@ -180,6 +180,10 @@ public final class MemtableChunk {
    * one, still growing, is read row by row.
    */
   public void readEntity(byte[] entityIdUtf8, int from, int to, RowVisitor visitor) {
+    if (from >= to) {
+      // Above all, no index built for a chunk the scan's global_seq range leaves out.
+      return;
+    }
     if (!sealed) {
       read(from, to, row -> !row.bytesEqual(EventColumn.ENTITY_ID, entityIdUtf8) || visitor.visit(row));
       return;

@@ -364,6 +364,10 @@ final class Aggregation {
 
   /** Adds the matching rows of a memtable chunk, rows [from, to). */
   void addMemtable(MemtableChunk chunk, int from, int to) {
+    if (from >= to) {
+      // Above all, no dictionaries built for a chunk the query's global_seq range leaves out.
+      return;
+    }
     if (keySpecs.length == 0 && onlyRowCounts() && spec.globalSeqs() == null
         && EnumSet.of(EventColumn.GLOBAL_SEQ).containsAll(spec.predicateColumns())) {
       // Rows are consecutive global_seqs: a count needs no row read.
