@@ -108,8 +108,8 @@ public final class EventStore implements AutoCloseable {
     long nextGlobalSeq = recovered.wal().nextGlobalSeq();
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
         options.walSegmentBytes(), memtable::insert);
-    this.sequencer = new Sequencer(options.clock(), wal, recovered.index(), recovered.ids(), nextGlobalSeq,
-        recovered.lastRecordedAt());
+    this.sequencer = new Sequencer(options.clock(), wal, recovered.index(), recovered.ids(), recovered.rebuild(),
+        nextGlobalSeq, recovered.lastRecordedAt());
     this.parquetFiles = parquetFiles;
     this.state = new CommittedState(recovered.manifest(), memtable, folder, parquetFiles, allocator);
     this.commits = new ManifestCommits(folder, manifests, state, parquetFiles);
@@ -162,6 +162,7 @@ public final class EventStore implements AutoCloseable {
       return new EventStore(options, folder, lock, allocator, manifests, recovered, conf, parquetFiles);
     } catch (IOException | RuntimeException e) {
       if (recovered != null) {
+        recovered.rebuild().stop();
         recovered.memtable().close();
       }
       if (parquetFiles != null) {
@@ -485,6 +486,7 @@ public final class EventStore implements AutoCloseable {
     } catch (IOException e) {
       error = addTo(error, e);
     }
+    sequencer.stopRebuild();
     memtable.close();
     try {
       parquetFiles.close();

@@ -15,24 +15,26 @@ import org.apache.arrow.memory.BufferAllocator;
  */
 final class SegmentReplay implements WalRecovery.SegmentSink {
   private final BufferAllocator allocator;
-  private final long coveredGlobalSeq;
+  /** Every event below this is in Parquet files or loaded memtable chunks already. */
+  private final long replayFrom;
   private final int chunkRows;
   private final StreamIndex index = new StreamIndex();
   /** Started at the segment's first batch above the manifest, if there is one. */
   private Memtable memtable;
   private long maxRecordedAt = Long.MIN_VALUE;
 
-  SegmentReplay(BufferAllocator allocator, long coveredGlobalSeq, int chunkRows) {
+  SegmentReplay(BufferAllocator allocator, long replayFrom, int chunkRows) {
     this.allocator = allocator;
-    this.coveredGlobalSeq = coveredGlobalSeq;
+    this.replayFrom = replayFrom;
     this.chunkRows = chunkRows;
   }
 
   @Override
   public void accept(SequencedBatch batch) {
-    if (batch.firstGlobalSeq() < coveredGlobalSeq) {
+    if (batch.firstGlobalSeq() < replayFrom) {
+      // Flushes and chunks both end at a record's end, so this is a bug, not damage.
       throw new IllegalStateException("WAL record at global_seq " + batch.firstGlobalSeq()
-          + " straddles the manifest's covered position " + coveredGlobalSeq);
+          + " straddles the position the replay starts from, " + replayFrom);
     }
     if (memtable == null) {
       memtable = new Memtable(allocator, batch.firstGlobalSeq(), chunkRows);

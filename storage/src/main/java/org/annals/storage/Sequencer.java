@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
 import org.annals.storage.event.EventIds;
@@ -34,16 +35,23 @@ final class Sequencer {
   private final WalWriter wal;
   private final StreamIndex index;
   private final RecentEventIds recentIds;
+  /**
+   * The entity versions of the memtable chunks a restart mapped, rebuilt in the background along
+   * with {@code recentIds} (see {@link StoreRecovery}): neither is used before it is joined.
+   */
+  private final VersionsRebuild rebuild;
+  private volatile boolean rebuildJoined;
   private long nextGlobalSeq;
   private long lastRecordedAt;
   private boolean closed;
 
-  Sequencer(Clock clock, WalWriter wal, StreamIndex index, RecentEventIds recentIds, long nextGlobalSeq,
-      long lastRecordedAt) {
+  Sequencer(Clock clock, WalWriter wal, StreamIndex index, RecentEventIds recentIds,
+      VersionsRebuild rebuild, long nextGlobalSeq, long lastRecordedAt) {
     this.clock = clock;
     this.wal = wal;
     this.index = index;
     this.recentIds = recentIds;
+    this.rebuild = rebuild;
     this.nextGlobalSeq = nextGlobalSeq;
     this.lastRecordedAt = lastRecordedAt;
   }
@@ -55,7 +63,13 @@ final class Sequencer {
    * @throws WrongExpectedVersionException if an expected version does not hold; nothing is stored
    * @throws InvalidEventException if the batch repeats only some stored event ids
    */
-  synchronized CompletableFuture<AppendResult> append(String stream, List<EncodedEvent> encoded) {
+  CompletableFuture<AppendResult> append(String stream, List<EncodedEvent> encoded) {
+    // Waited for outside the lock, which queries listing the streams take too.
+    awaitRebuild();
+    return sequenceAndSubmit(stream, encoded);
+  }
+
+  private synchronized CompletableFuture<AppendResult> sequenceAndSubmit(String stream, List<EncodedEvent> encoded) {
     if (closed) {
       throw new IllegalStateException("the store is closed");
     }
@@ -63,6 +77,7 @@ final class Sequencer {
     if (failure != null) {
       throw WalWriter.fenced(failure);
     }
+    settle();
     long now = clock.millis();
     List<EventPosition> originals = findRetried(stream, encoded, now);
     if (originals != null) {
@@ -77,6 +92,39 @@ final class Sequencer {
     }
     rememberClientIds(encoded, positions, now);
     return wal.submit(batch, frame).thenApply(v -> new AppendResult(positions, false));
+  }
+
+  /**
+   * Joins the rebuilt entity versions into the index: every use of versions or of the retry
+   * memory comes here first, under the lock, after {@link #awaitRebuild} outside it. A rebuild
+   * that failed fails every such use, since versions missing from the index would be given again.
+   */
+  private void settle() {
+    if (rebuildJoined) {
+      return;
+    }
+    try {
+      index.merge(rebuild.needed().join());
+      rebuildJoined = true;
+    } catch (CompletionException e) {
+      throw new IllegalStateException("the store could not rebuild its entity versions at open, so it takes no"
+          + " appends; reopen it (" + e.getCause() + ")", e.getCause());
+    }
+  }
+
+  /**
+   * Starts the rebuild if it has not started and waits for it, without the lock (queries that
+   * list the streams take it too) and without failing: {@link #settle} reports a failure.
+   */
+  private void awaitRebuild() {
+    if (!rebuildJoined) {
+      rebuild.needed().exceptionally(e -> null).join();
+    }
+  }
+
+  /** Makes sure the rebuild holds nothing any more, for a store that closes. */
+  void stopRebuild() {
+    rebuild.stop();
   }
 
   /**
@@ -175,7 +223,13 @@ final class Sequencer {
    *
    * @return how many were forgotten
    */
-  synchronized int forgetGone(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
+  int forgetGone(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
+    awaitRebuild();
+    return forgetGoneSettled(stream, lastGoneVersions);
+  }
+
+  private synchronized int forgetGoneSettled(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
+    settle();
     StreamIndex.StreamState state = index.get(stream);
     if (state == null) {
       return 0;
@@ -190,7 +244,13 @@ final class Sequencer {
   }
 
   /** Forgets event ids of erased events: a batch that repeats them is new again. */
-  synchronized void forgetIds(List<UUID> eventIds) {
+  void forgetIds(List<UUID> eventIds) {
+    awaitRebuild();
+    forgetIdsSettled(eventIds);
+  }
+
+  private synchronized void forgetIdsSettled(List<UUID> eventIds) {
+    settle();
     for (UUID id : eventIds) {
       recentIds.forget(id);
     }
@@ -224,7 +284,13 @@ final class Sequencer {
   }
 
   /** Each stream's event and entity counts, by name. */
-  synchronized Map<String, long[]> streamCounts() {
+  Map<String, long[]> streamCounts() {
+    awaitRebuild();
+    return streamCountsSettled();
+  }
+
+  private synchronized Map<String, long[]> streamCountsSettled() {
+    settle();
     Map<String, long[]> counts = new TreeMap<>();
     for (String name : index.streamNames()) {
       StreamIndex.StreamState s = index.get(name);

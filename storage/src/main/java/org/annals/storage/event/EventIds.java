@@ -35,6 +35,30 @@ public final class EventIds {
     hex(low, 12, into, 24);
   }
 
+  /** Reads an id's text as {@link #writeText} writes it, from {@code text[at]} on. */
+  public static UUID readText(byte[] text, int at) {
+    if (text[at + 8] != '-' || text[at + 13] != '-' || text[at + 18] != '-' || text[at + 23] != '-') {
+      throw new IllegalArgumentException("not a UUID's text: " + new String(text, at, TEXT_BYTES,
+          StandardCharsets.US_ASCII));
+    }
+    long high = unhex(text, at, 8) << 32 | unhex(text, at + 9, 4) << 16 | unhex(text, at + 14, 4);
+    long low = unhex(text, at + 19, 4) << 48 | unhex(text, at + 24, 12);
+    return new UUID(high, low);
+  }
+
+  private static long unhex(byte[] text, int at, int digits) {
+    long value = 0;
+    for (int i = at; i < at + digits; i++) {
+      int digit = Character.digit(text[i], 16);
+      if (digit < 0) {
+        throw new IllegalArgumentException("not a UUID's text: " + new String(text, at, digits,
+            StandardCharsets.US_ASCII));
+      }
+      value = value << 4 | digit;
+    }
+    return value;
+  }
+
   /** The lowest {@code digits} hex digits of a value, most significant first. */
   private static void hex(long value, int digits, byte[] into, int at) {
     for (int i = digits - 1; i >= 0; i--) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * &lt;data&gt;/wal/&lt;first global_seq, 20 digits&gt;.wal                  log segments
  * &lt;data&gt;/events/stream_name=&lt;s&gt;/date=&lt;yyyy-mm-dd&gt;/&lt;id&gt;.parquet  flushed events
  * &lt;data&gt;/manifest/&lt;version, 20 digits&gt;.json                   committed file lists
+ * &lt;data&gt;/memtable/&lt;first global_seq&gt;-&lt;rows&gt;.chunk              copies of unflushed chunks
  * </pre>
  *
  * Immutable.
@@ -41,6 +42,11 @@ public record DataFolder(Path root) {
 
   public Path manifests() {
     return root.resolve("manifest");
+  }
+
+  /** Copies of the memtable's sealed chunks, for a quick restart; the WAL stays the record. */
+  public Path memtable() {
+    return root.resolve("memtable");
   }
 
   public Path lockFile() {

@@ -51,8 +51,29 @@ final class EntityVersions {
     insert(slot, hash, id, version);
   }
 
-  /** Records every entity's version of another index, as {@link #recordMax} does one. */
-  void recordAllMax(EntityVersions other) {
+  /**
+   * Records every entity's version of another index, as {@link #recordMax} does one, and leaves
+   * {@code other} unusable: the larger of the two keeps its tables and takes in the smaller's
+   * entities, which spares a recovery copying millions of entities into an index of a few.
+   */
+  void absorb(EntityVersions other) {
+    if (size < other.size) {
+      byte[][] myPages = pages;
+      int myPageCount = pageCount;
+      int myPageFill = pageFill;
+      long[] mySlots = slots;
+      int mySize = size;
+      pages = other.pages;
+      pageCount = other.pageCount;
+      pageFill = other.pageFill;
+      slots = other.slots;
+      size = other.size;
+      other.pages = myPages;
+      other.pageCount = myPageCount;
+      other.pageFill = myPageFill;
+      other.slots = mySlots;
+      other.size = mySize;
+    }
     for (int i = 0; i < other.slots.length; i += 2) {
       long key = other.slots[i];
       if (key != 0) {
@@ -62,6 +83,8 @@ final class EntityVersions {
         recordMax(Arrays.copyOfRange(page, offset + 2, offset + 2 + length(page, offset)), other.slots[i + 1]);
       }
     }
+    other.pages = null;
+    other.slots = null;
   }
 
   /** Records one more version of the entity and returns it: 0 for an entity not seen before. */

@@ -69,13 +69,14 @@ public final class StreamIndex {
 
   /**
    * Adds what another index knows, as if its batches had been recorded here: counters and
-   * versions only ever move up, so the order of the two makes no difference.
+   * versions only ever move up, so the order of the two makes no difference. {@code other} is
+   * not to be used afterwards.
    */
   public void merge(StreamIndex other) {
     other.streams.forEach((name, state) -> {
       StreamState mine = getOrCreate(name);
       mine.advanceTo(state.nextSeq);
-      mine.lastVersions.recordAllMax(state.lastVersions);
+      mine.lastVersions.absorb(state.lastVersions);
     });
   }
 

@@ -17,6 +17,8 @@ public final class Memtable implements AutoCloseable {
   private final BufferAllocator allocator;
   private final int maxChunkRows;
   private final List<MemtableChunk> chunks = new ArrayList<>();
+  /** Where sealed chunks are copied for a quick restart, or null for a memtable that is not kept. */
+  private final ChunkFiles files;
   private long endGlobalSeq;
 
   /**
@@ -24,10 +26,31 @@ public final class Memtable implements AutoCloseable {
    * @param maxChunkRows rows after which the active chunk is sealed and a new one started
    */
   public Memtable(BufferAllocator allocator, long startGlobalSeq, int maxChunkRows) {
+    this(allocator, startGlobalSeq, maxChunkRows, null, List.of());
+  }
+
+  /**
+   * A store's memtable, which saves each chunk it seals to {@code files}, starting with chunks
+   * loaded from them.
+   *
+   * @param loaded sealed chunks from {@code startGlobalSeq} on, in order, each continuing the last
+   */
+  public Memtable(BufferAllocator allocator, long startGlobalSeq, int maxChunkRows, ChunkFiles files,
+      List<MemtableChunk> loaded) {
     this.allocator = allocator;
     this.maxChunkRows = maxChunkRows;
+    this.files = files;
     this.endGlobalSeq = startGlobalSeq;
+    for (MemtableChunk c : loaded) {
+      if (c.firstGlobalSeq() != endGlobalSeq || !c.sealed()) {
+        throw new IllegalArgumentException("a loaded chunk must be sealed and start at global_seq " + endGlobalSeq
+            + ", not " + c.firstGlobalSeq());
+      }
+      chunks.add(c);
+      endGlobalSeq = c.endGlobalSeq();
+    }
   }
+
 
   /**
    * Inserts durable batches in log order. Called by the WAL writer thread only; holding the monitor
@@ -61,7 +84,12 @@ public final class Memtable implements AutoCloseable {
               + " but the memtable to join starts at " + start);
         }
         if (!chunks.isEmpty()) {
-          chunks.get(chunks.size() - 1).seal();
+          sealAndSave(chunks.get(chunks.size() - 1));
+        }
+        for (MemtableChunk c : next.chunks) {
+          if (c.sealed()) {
+            save(c);
+          }
         }
         chunks.addAll(next.chunks);
         next.chunks.clear();
@@ -84,10 +112,21 @@ public final class Memtable implements AutoCloseable {
       fresh = new MemtableChunk(allocator, endGlobalSeq, INITIAL_CHUNK_ROWS, null);
     }
     if (last != null) {
-      last.seal();
+      sealAndSave(last);
     }
     chunks.add(fresh);
     return fresh;
+  }
+
+  private void sealAndSave(MemtableChunk chunk) {
+    chunk.seal();
+    save(chunk);
+  }
+
+  private void save(MemtableChunk chunk) {
+    if (files != null) {
+      files.save(chunk);
+    }
   }
 
   /**
@@ -109,20 +148,25 @@ public final class Memtable implements AutoCloseable {
   /** Seals the active chunk and pins every chunk, for a flush to write. */
   public synchronized PinnedRows sealForFlush() {
     if (!chunks.isEmpty()) {
-      chunks.get(chunks.size() - 1).seal();
+      // Saved too: a flush that fails leaves the chunk in the memtable. Its file is skipped or
+      // deleted if the flush succeeds first.
+      sealAndSave(chunks.get(chunks.size() - 1));
     }
     return pin();
   }
 
-  /** Drops the chunks whose events all lie below {@code coveredGlobalSeq}. */
+  /** Drops the chunks whose events all lie below {@code coveredGlobalSeq}, and their files. */
   public synchronized void dropBelow(long coveredGlobalSeq) {
     while (!chunks.isEmpty()) {
       MemtableChunk first = chunks.get(0);
       if (!first.sealed() || first.endGlobalSeq() > coveredGlobalSeq) {
-        return;
+        break;
       }
       chunks.remove(0);
       first.release();
+    }
+    if (files != null) {
+      files.dropBelow(coveredGlobalSeq);
     }
   }
 
@@ -157,8 +201,16 @@ public final class Memtable implements AutoCloseable {
     return endGlobalSeq;
   }
 
+  /** Stops saving chunks (waiting for a file being written) and frees every chunk. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    if (files != null) {
+      files.close();
+    }
+    releaseAll();
+  }
+
+  private synchronized void releaseAll() {
     for (MemtableChunk c : chunks) {
       c.release();
     }

@@ -40,6 +40,8 @@ public final class MemtableChunk {
   private final boolean[] tooManyValues = new boolean[EventColumn.ALL.size()];
   /** Where {@link #append} writes each event id's text; only the WAL writer thread appends. */
   private final byte[] idText = new byte[EventIds.TEXT_BYTES];
+  /** Whether a {@link ChunkFile} holds the chunk's rows. */
+  private volatile boolean saved;
 
   /**
    * @param bytesPerValue for each text column, how many bytes a value is expected to take, or
@@ -68,6 +70,19 @@ public final class MemtableChunk {
       }
       throw e;
     }
+  }
+
+  private MemtableChunk(FieldVector[] loaded, long firstGlobalSeq, int rows) {
+    System.arraycopy(loaded, 0, vectors, 0, vectors.length);
+    this.firstGlobalSeq = firstGlobalSeq;
+    this.rowCount = rows;
+    this.sealed = true;
+    this.saved = true;
+  }
+
+  /** A sealed chunk of vectors loaded from a {@link ChunkFile}, which it takes over. */
+  static MemtableChunk loaded(FieldVector[] loaded, long firstGlobalSeq, int rows) {
+    return new MemtableChunk(loaded, firstGlobalSeq, rows);
   }
 
   /** Appends a durable batch; its first event must follow this chunk's last one. */
@@ -137,6 +152,14 @@ public final class MemtableChunk {
 
   void seal() {
     sealed = true;
+  }
+
+  boolean saved() {
+    return saved;
+  }
+
+  void markSaved() {
+    saved = true;
   }
 
   long ageNanos() {

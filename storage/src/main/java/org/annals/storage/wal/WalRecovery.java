@@ -58,17 +58,20 @@ public final class WalRecovery {
 
   /**
    * Replays the log, reading up to {@code threads} segments at once. Each segment's batches at or
-   * above {@code coveredGlobalSeq} go to a sink of its own from {@code newSink}; once a segment and
+   * above {@code replayFrom} go to a sink of its own from {@code newSink}; once a segment and
    * every segment before it are read and known to continue the log, its sink is handed to
-   * {@code inOrder} on the calling thread, segment after segment.
+   * {@code inOrder} on the calling thread, segment after segment. Segments that hold only events
+   * below {@code replayFrom} are not read.
    *
    * <p>Segments are independent byte ranges that each name their first global_seq, so they can be
    * read apart and checked against each other afterwards. A restart replays up to a gigabyte of
    * log into Arrow memory, and doing so on one thread left the other cores idle for most of it.
    *
    * @param coveredGlobalSeq every event below this is already in Parquet files
+   * @param replayFrom every event below this is already in Parquet files or memtable chunk files,
+   *     so the log must reach at least this far
    */
-  public static <S extends SegmentSink> Result replay(Path walDir, long coveredGlobalSeq,
+  public static <S extends SegmentSink> Result replay(Path walDir, long coveredGlobalSeq, long replayFrom,
       Supplier<S> newSink, Consumer<S> inOrder, int threads) throws IOException {
     List<WalSegments.Segment> segments = WalSegments.list(walDir);
     OptionalLong head = WalSegments.head(walDir);
@@ -80,6 +83,9 @@ public final class WalRecovery {
           + " data folder and open again; to open without those events, delete wal/" + WalSegments.HEAD);
     }
     if (segments.isEmpty()) {
+      if (replayFrom > coveredGlobalSeq) {
+        throw cutShort("the wal folder has no segment", coveredGlobalSeq, replayFrom);
+      }
       return new Result(null, coveredGlobalSeq, 0);
     }
     WalSegments.Segment first = segments.get(0);
@@ -89,23 +95,28 @@ public final class WalRecovery {
           + ", so events " + coveredGlobalSeq + " to " + (first.firstGlobalSeq() - 1) + " are in neither; the store"
           + " will not open until the manifest that covered them is restored");
     }
-    ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, segments.size())),
+    int skipped = 0;
+    while (skipped + 1 < segments.size() && segments.get(skipped + 1).firstGlobalSeq() <= replayFrom) {
+      skipped++;
+    }
+    List<WalSegments.Segment> read = segments.subList(skipped, segments.size());
+    ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, read.size())),
         readerThreads());
-    List<S> sinks = new ArrayList<>(segments.size());
+    List<S> sinks = new ArrayList<>(read.size());
     try {
-      List<Future<SegmentScan>> scans = new ArrayList<>(segments.size());
-      for (int i = 0; i < segments.size(); i++) {
-        WalSegments.Segment segment = segments.get(i);
-        boolean last = i == segments.size() - 1;
+      List<Future<SegmentScan>> scans = new ArrayList<>(read.size());
+      for (int i = 0; i < read.size(); i++) {
+        WalSegments.Segment segment = read.get(i);
+        boolean last = i == read.size() - 1;
         S sink = newSink.get();
         sinks.add(sink);
         scans.add(readers.submit(() -> scanSegment(segment.path(), segment.firstGlobalSeq(), last,
-            coveredGlobalSeq, sink)));
+            replayFrom, sink)));
       }
-      long expected = first.firstGlobalSeq();
+      long expected = read.get(0).firstGlobalSeq();
       long truncated = 0;
-      for (int i = 0; i < segments.size(); i++) {
-        WalSegments.Segment segment = segments.get(i);
+      for (int i = 0; i < read.size(); i++) {
+        WalSegments.Segment segment = read.get(i);
         if (segment.firstGlobalSeq() != expected) {
           throw new WalCorruptionException(segment.path(), 0, "the segment starts at global_seq "
               + segment.firstGlobalSeq() + " but the previous one ends before " + expected);
@@ -113,6 +124,9 @@ public final class WalRecovery {
         SegmentScan scan = result(scans.get(i));
         inOrder.accept(sinks.get(i));
         expected = scan.nextGlobalSeq;
+        if (i == read.size() - 1 && expected < replayFrom) {
+          throw cutShort("its newest segment is " + segment.path().getFileName(), expected, replayFrom);
+        }
         if (scan.tornAt >= 0) {
           // Only the last segment can be torn; cut only once every segment before it checked out.
           truncated += truncate(segment.path(), scan.tornAt, scan.problem);
@@ -125,6 +139,13 @@ public final class WalRecovery {
       awaitQuietly(readers);
       sinks.forEach(SegmentSink::close);
     }
+  }
+
+  private static WalGapException cutShort(String newest, long end, long replayFrom) {
+    return new WalGapException("the log ends before global_seq " + end + " (" + newest + "), but events up to "
+        + (replayFrom - 1) + " were acknowledged, as the memtable folder's chunk files show: the log has been"
+        + " cut or emptied. Restore the wal folder from a backup of the data folder and open again; to open"
+        + " without the events from global_seq " + end + " on, delete the memtable folder's chunk files");
   }
 
   private static ThreadFactory readerThreads() {

@@ -1,6 +1,7 @@
 package org.annals.storage.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -22,7 +23,18 @@ class EventIdsTest {
       };
       EventIds.writeText(id, into);
       assertEquals(id.toString(), new String(into, 0, EventIds.TEXT_BYTES, StandardCharsets.US_ASCII));
+      assertEquals(id, EventIds.readText(into, 0), "read back as written");
     }
+  }
+
+  @Test
+  void readsOnlyAUuidsText() {
+    byte[] upper = "0189ABCD-0000-7000-8000-00000000FFFF".getBytes(StandardCharsets.US_ASCII);
+    assertEquals(UUID.fromString("0189abcd-0000-7000-8000-00000000ffff"), EventIds.readText(upper, 0));
+    byte[] noDash = "0189abcd00000-7000-8000-00000000ffff".getBytes(StandardCharsets.US_ASCII);
+    assertThrows(IllegalArgumentException.class, () -> EventIds.readText(noDash, 0));
+    byte[] notHex = "0189abcd-0000-7000-8000-00000000fffg".getBytes(StandardCharsets.US_ASCII);
+    assertThrows(IllegalArgumentException.class, () -> EventIds.readText(notHex, 0));
   }
 
   @Test

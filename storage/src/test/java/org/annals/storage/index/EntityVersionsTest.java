@@ -50,6 +50,31 @@ class EntityVersionsTest {
   }
 
   @Test
+  void absorbingKeepsTheHigherVersionOfEachIdWhetherEmptyOrNot() {
+    EntityVersions first = new EntityVersions();
+    EntityVersions second = new EntityVersions();
+    Map<String, Long> expected = new HashMap<>();
+    for (int i = 0; i < 20_000; i++) {
+      String id = "order-" + i;
+      // Ids 0 to 9,999 in the first part, 5,000 to 19,999 in the second; the overlap differs.
+      if (i < 10_000) {
+        first.recordMax(utf8(id), i % 7);
+        expected.merge(id, (long) (i % 7), Math::max);
+      }
+      if (i >= 5_000) {
+        second.recordMax(utf8(id), i % 11);
+        expected.merge(id, (long) (i % 11), Math::max);
+      }
+    }
+    EntityVersions joined = new EntityVersions();
+    joined.absorb(first);
+    joined.absorb(second);
+    assertEquals(expected.size(), joined.size());
+    expected.forEach((id, version) -> assertEquals(version, joined.get(utf8(id)), id));
+    assertEquals(0, joined.increment(utf8("new")), "the joined index takes new ids");
+  }
+
+  @Test
   void removalsKeepEveryOtherIdReachableAsAMapWould() {
     Random random = new Random(11);
     EntityVersions index = new EntityVersions();
