@@ -61,6 +61,13 @@ public final class EventStore implements AutoCloseable {
    * more, and looks for files to merge (a few flushes' worth).
    */
   private static final long MAINTENANCE_SECONDS = 5;
+  /**
+   * How long a store that reopens over unflushed events waits before its first background flush.
+   * Its clients reconnect at once, and a flush of a large memtable took both cores of a small
+   * machine for seconds: their first queries, the server's warm-up and the rebuild of the
+   * entity versions waited behind it. The events are durable in the log meanwhile.
+   */
+  private static final long FIRST_FLUSH_AFTER_RESTART_SECONDS = 10;
   /** Streams named so are the store's own: clients cannot append to them. */
   public static final String RESERVED_PREFIX = "annals_";
   /** Where {@link #erase} records each erasure. */
@@ -122,7 +129,8 @@ public final class EventStore implements AutoCloseable {
     this.erasure = new EntityErasure(folder, state, commits, sequencer, mergedFiles);
     if (options.backgroundFlush()) {
       background = daemonThread("annals-flusher");
-      background.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
+      long firstCheck = memtable.rowCount() > 0 ? FIRST_FLUSH_AFTER_RESTART_SECONDS : 1;
+      background.scheduleWithFixedDelay(this::flushIfDue, firstCheck, 1, TimeUnit.SECONDS);
     } else {
       background = null;
     }
