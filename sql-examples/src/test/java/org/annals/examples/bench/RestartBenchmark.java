@@ -10,15 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.annals.examples.ThinDriver;
-import org.annals.storage.StoreBackup;
 
 /**
  * How long a server takes to come back over a log that was never flushed: a child JVM appends
  * events of about 180 bytes with flushing off until the WAL holds the bytes asked for (1 GiB by
- * default), then halts as a crash would. Each round serves a fresh backup of that folder
- * ({@link StoreBackup}) with the project's {@code annals serve}, as users start it, and measures, from the process's start, when the
+ * default), then halts as a crash would. Each round serves a fresh copy of the folder as the
+ * crash left it (the log, and the memtable chunk files written until then) with the project's
+ * {@code annals serve}, as users start it, and measures, from the process's start, when the
  * thin driver can connect and when the first {@code SELECT COUNT(*) FROM events} has answered,
- * then the second's own time. The server is killed after each round, so no round pays a flush.
+ * then the second's own time. The server is killed after each round; it starts flushing the
+ * large memtable it finds a second after it opens, as any restart over such a log does.
  * Usage: bench/restart [WAL bytes] [rounds].
  */
 public final class RestartBenchmark {
@@ -38,12 +39,13 @@ public final class RestartBenchmark {
       try (ServerProcess first = ServerProcess.startLauncher(home, dir.resolve("empty"), driver)) {
         count(driver, first);
       }
-      System.out.printf("%d bytes of WAL, nothing flushed; %d rounds, each on a fresh backup of it%n", walBytes, rounds);
+      System.out.printf("%d bytes of WAL, nothing flushed; %d rounds, each on a fresh copy of the crashed folder%n",
+          walBytes, rounds);
       System.out.printf("%-6s %12s %18s %14s%n", "round", "connects", "first COUNT(*)", "second alone");
       for (int round = 1; round <= rounds; round++) {
         Path copy = dir.resolve("round-" + round);
-        // What an operator restores after losing a machine: a backup of the crashed folder.
-        StoreBackup.copy(log, copy);
+        // What the restarted process finds: the folder as the crash left it.
+        BenchFolders.copy(log, copy);
         long start = System.nanoTime();
         try (ServerProcess server = ServerProcess.startLauncher(home, copy, driver)) {
           long connects = System.nanoTime();
