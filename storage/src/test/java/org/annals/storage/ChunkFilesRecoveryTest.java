@@ -49,16 +49,16 @@ class ChunkFilesRecoveryTest {
     Path live = dir.resolve("live");
     Path image = dir.resolve("image");
     try (EventStore store = EventStore.open(options(live))) {
-      appendRounds(store, 0, 10);
+      EntityRounds.append(store, STREAMS, 0, 10);
       store.flush();
-      appendRounds(store, 10, 30);
+      EntityRounds.append(store, STREAMS, 10, 30);
       // An entity whose events all lie in chunk files, far below the log's tail.
       store.append("payments", List.of(NewEvent.of("Opened", "solo", "{}"), NewEvent.of("Topped", "solo", "{}")));
-      appendRounds(store, 30, 60);
+      EntityRounds.append(store, STREAMS, 30, 60);
       List<NewEvent> retried = List.of(NewEvent.of("Placed", "order-0", "{\"retry\":1}").withEventId(UUID.randomUUID()),
           NewEvent.of("Paid", "order-1", "{\"retry\":2}").withEventId(UUID.randomUUID()));
       AppendResult original = store.append("orders", retried);
-      appendRounds(store, 60, 70);
+      EntityRounds.append(store, STREAMS, 60, 70);
       List<StoredEvent> stored = store.read(ScanSpec.all());
       long unflushed = stored.size() - 10L * STREAMS.size() * 6;
       awaitChunkFilesHolding(live, unflushed - 2 * CHUNK_ROWS);
@@ -78,15 +78,7 @@ class ChunkFilesRecoveryTest {
       assertTrue(retry.duplicate(), "a batch held in a chunk file is known as stored");
       assertEquals(crashed.original().positions(), retry.positions());
 
-      for (String stream : STREAMS) {
-        long events = crashed.stored().stream().filter(e -> e.streamName().equals(stream)).count();
-        long lastVersion = crashed.stored().stream()
-            .filter(e -> e.streamName().equals(stream) && "order-3".equals(e.entityId()))
-            .mapToLong(StoredEvent::version).max().orElseThrow();
-        AppendResult next = store.append(stream, List.of(NewEvent.of("Noted", "order-3", "{}")));
-        assertEquals(events, next.positions().get(0).seq(), stream + ": the seq after the last one");
-        assertEquals(lastVersion + 1, next.positions().get(0).version(), stream + ": order-3's next version");
-      }
+      EntityRounds.assertGoesOn(store, STREAMS, crashed.stored());
       AppendResult solo = store.append("payments", List.of(NewEvent.of("Closed", "solo", "{}")));
       assertEquals(2, solo.positions().get(0).version(), "an entity known only from the chunk files goes on");
       assertEquals(crashed.stored().size() + STREAMS.size() + 1, store.eventCount());
@@ -144,7 +136,7 @@ class ChunkFilesRecoveryTest {
   void aFlushTakesAwayTheChunkFilesOfWhatItWrote() throws Exception {
     Path live = dir.resolve("flushed");
     try (EventStore store = EventStore.open(options(live))) {
-      appendRounds(store, 0, 40);
+      EntityRounds.append(store, STREAMS, 0, 40);
       awaitChunkFilesHolding(live, 40L * STREAMS.size() * 6 - 2 * CHUNK_ROWS);
       store.flush();
       long deadline = System.nanoTime() + 10_000_000_000L;
@@ -152,20 +144,6 @@ class ChunkFilesRecoveryTest {
         Thread.sleep(20);
       }
       assertEquals(List.of(), chunkFiles(live), "no copy of flushed events stays beside the Parquet files");
-    }
-  }
-
-  /** Rounds of one batch per stream; every batch touches order-0 to order-4. */
-  private static void appendRounds(EventStore store, int from, int to) throws IOException {
-    for (int round = from; round < to; round++) {
-      for (String stream : STREAMS) {
-        List<NewEvent> batch = new ArrayList<>();
-        for (int entity = 0; entity < 5; entity++) {
-          batch.add(NewEvent.of("Changed", "order-" + entity, "{\"round\":" + round + ",\"entity\":" + entity + "}"));
-        }
-        batch.add(NewEvent.of("Ticked", null, "{\"round\":" + round + "}"));
-        store.append(stream, batch);
-      }
     }
   }
 

@@ -3,10 +3,8 @@ package org.annals.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -42,13 +40,13 @@ class MultiSegmentRecoveryTest {
     List<NewEvent> retried;
     AppendResult original;
     try (EventStore store = EventStore.open(options(live))) {
-      appendRound(store, 0, 20);
+      EntityRounds.append(store, STREAMS, 0, 20);
       store.flush();
       // Replay starts here, past the flushed events, in the segment the flush left the log in.
       retried = List.of(NewEvent.of("Placed", "order-0", "{\"retry\":1}").withEventId(UUID.randomUUID()),
           NewEvent.of("Paid", "order-1", "{\"retry\":2}").withEventId(UUID.randomUUID()));
       original = store.append("orders", retried);
-      appendRound(store, 20, 200);
+      EntityRounds.append(store, STREAMS, 20, 200);
       stored = store.read(ScanSpec.all());
       // What a crash now would leave: every acknowledged event is durable, most of them in the log.
       CrashImage.copy(live, image);
@@ -72,31 +70,8 @@ class MultiSegmentRecoveryTest {
       assertTrue(retry.duplicate(), "a batch stored just above the manifest is known after the replay");
       assertEquals(original.positions(), retry.positions());
 
-      for (String stream : STREAMS) {
-        long events = stored.stream().filter(e -> e.streamName().equals(stream)).count();
-        long lastVersion = stored.stream()
-            .filter(e -> e.streamName().equals(stream) && "order-3".equals(e.entityId()))
-            .mapToLong(StoredEvent::version).max().orElseThrow();
-        AppendResult next = store.append(stream, List.of(NewEvent.of("Noted", "order-3", "{}")));
-        assertEquals(events, next.positions().get(0).seq(), stream + ": the seq after the last one");
-        assertEquals(lastVersion + 1, next.positions().get(0).version(), stream + ": order-3's next version");
-      }
+      EntityRounds.assertGoesOn(store, STREAMS, stored);
       assertEquals(stored.size() + 3, store.eventCount());
     }
   }
-
-  /** Rounds of one batch per stream; every batch touches order-0 to order-4, so versions cross segments. */
-  private static void appendRound(EventStore store, int from, int to) throws IOException {
-    for (int round = from; round < to; round++) {
-      for (String stream : STREAMS) {
-        List<NewEvent> batch = new ArrayList<>();
-        for (int entity = 0; entity < 5; entity++) {
-          batch.add(NewEvent.of("Changed", "order-" + entity, "{\"round\":" + round + ",\"entity\":" + entity + "}"));
-        }
-        batch.add(NewEvent.of("Ticked", null, "{\"round\":" + round + "}"));
-        store.append(stream, batch);
-      }
-    }
-  }
-
 }
