@@ -125,7 +125,8 @@ public final class WalRecovery {
         inOrder.accept(sinks.get(i));
         expected = scan.nextGlobalSeq;
         if (i == read.size() - 1 && expected < replayFrom) {
-          throw cutShort("its newest segment is " + segment.path().getFileName(), expected, replayFrom);
+          throw cutShort("the newest segment in the wal folder is " + segment.path().getFileName(), expected,
+              replayFrom);
         }
         if (scan.tornAt >= 0) {
           // Only the last segment can be torn; cut only once every segment before it checked out.
@@ -142,10 +143,11 @@ public final class WalRecovery {
   }
 
   private static WalGapException cutShort(String newest, long end, long replayFrom) {
-    return new WalGapException("the log ends before global_seq " + end + " (" + newest + "), but events up to "
-        + (replayFrom - 1) + " were acknowledged, as the memtable folder's chunk files show: the log has been"
-        + " cut or emptied. Restore the wal folder from a backup of the data folder and open again; to open"
-        + " without the events from global_seq " + end + " on, delete the memtable folder's chunk files");
+    return new WalGapException("the log ends before global_seq " + end + " (" + newest + "), but events up to"
+        + " at least " + (replayFrom - 1) + " were acknowledged, as the memtable folder's chunk files show: the log"
+        + " has been cut or emptied. Put back the segment files as they were (a copy of the data folder taken"
+        + " before the damage) and open again; to open without the events from global_seq " + end + " on, delete"
+        + " the memtable folder's chunk files");
   }
 
   private static ThreadFactory readerThreads() {
