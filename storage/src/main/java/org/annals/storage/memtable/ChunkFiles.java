@@ -119,7 +119,7 @@ public final class ChunkFiles implements AutoCloseable {
           files.put(chunk.firstGlobalSeq(), chain.get(i));
         }
       }
-    } catch (RuntimeException | Error e) {
+    } catch (IOException | RuntimeException | Error e) {
       loaded.forEach(MemtableChunk::release);
       throw e;
     } finally {
@@ -136,9 +136,10 @@ public final class ChunkFiles implements AutoCloseable {
       throws IOException {
     try {
       MemtableChunk chunk = read.get();
-      if (expected >= 0 && chunk.firstGlobalSeq() != expected) {
-        LOG.warn("memtable chunk file {} starts at global_seq {}, not {} as its name says; its events are"
-            + " replayed from the WAL", file, chunk.firstGlobalSeq(), expected);
+      Named named = parse(file);
+      if (expected >= 0 && (chunk.firstGlobalSeq() != expected || chunk.rowCount() != named.rows)) {
+        LOG.warn("memtable chunk file {} holds {} events from global_seq {}, not what its name says; its events are"
+            + " replayed from the WAL", file, chunk.rowCount(), chunk.firstGlobalSeq());
         chunk.release();
         return null;
       }
