@@ -8,12 +8,12 @@ import java.util.stream.Stream;
 /**
  * What a crash would leave of an open store: a copy of its folder taken while it runs, every
  * acknowledged event durable in it and nothing closed. Its lock file is left out, as a crash
- * leaves no process holding it.
+ * leaves no process holding it. Also what the restart benchmark serves in each round.
  */
-final class CrashImage {
+public final class CrashImage {
   private CrashImage() {}
 
-  static void copy(Path from, Path to) throws IOException {
+  public static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.toList()) {
         Path target = to.resolve(from.relativize(p).toString());

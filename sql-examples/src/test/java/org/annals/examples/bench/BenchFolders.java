@@ -10,20 +10,6 @@ import java.util.stream.Stream;
 final class BenchFolders {
   private BenchFolders() {}
 
-  /** Copies a folder and everything in it to a new place. */
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
   /** Deletes the folder and everything in it, if it exists. */
   static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.annals.examples.ThinDriver;
+import org.annals.storage.CrashImage;
 
 /**
  * How long a server takes to come back over a log that was never flushed: a child JVM appends
@@ -45,7 +46,7 @@ public final class RestartBenchmark {
       for (int round = 1; round <= rounds; round++) {
         Path copy = dir.resolve("round-" + round);
         // What the restarted process finds: the folder as the crash left it.
-        BenchFolders.copy(log, copy);
+        CrashImage.copy(log, copy);
         long start = System.nanoTime();
         try (ServerProcess server = ServerProcess.startLauncher(home, copy, driver)) {
           long connects = System.nanoTime();

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +44,7 @@ public final class ChunkFiles implements AutoCloseable {
   private final BufferAllocator allocator;
   private final ExecutorService writer;
   /** The files written or loaded, by first global_seq. */
-  private final TreeMap<Long, Path> files = new TreeMap<>();
+  private final TreeMap<Long, Named> files = new TreeMap<>();
   /** Every chunk below this has been flushed and dropped, so a file of one must not stay. */
   private long droppedBelow;
   /** The chunk whose file the writer is writing, or null. */
@@ -77,13 +76,12 @@ public final class ChunkFiles implements AutoCloseable {
     synchronized (this) {
       droppedBelow = Math.max(droppedBelow, from);
     }
-    List<Path> chain = new ArrayList<>();
+    List<Named> chain = new ArrayList<>();
     List<Path> others = new ArrayList<>();
     long expected = from;
-    for (Map.Entry<Long, Named> e : named().entrySet()) {
-      Named n = e.getValue();
+    for (Named n : named().values()) {
       if (n.first == expected && n.rows > 0) {
-        chain.add(n.path);
+        chain.add(n);
         expected = n.first + n.rows;
       } else {
         others.add(n.path);
@@ -97,8 +95,8 @@ public final class ChunkFiles implements AutoCloseable {
     });
     try {
       List<Future<MemtableChunk>> reads = new ArrayList<>(chain.size());
-      for (Path p : chain) {
-        reads.add(readers.submit(() -> ChunkFile.read(p, allocator)));
+      for (Named n : chain) {
+        reads.add(readers.submit(() -> ChunkFile.read(n.path, allocator)));
       }
       long next = from;
       for (int i = 0; i < chain.size(); i++) {
@@ -110,7 +108,7 @@ public final class ChunkFiles implements AutoCloseable {
               later.release();
             }
           }
-          others.addAll(chain.subList(i, chain.size()));
+          chain.subList(i, chain.size()).forEach(n -> others.add(n.path));
           break;
         }
         loaded.add(chunk);
@@ -132,14 +130,13 @@ public final class ChunkFiles implements AutoCloseable {
   }
 
   /** The chunk a read produced, if it loaded and starts where expected; else null, logged. */
-  private static MemtableChunk loadedOrNull(Future<MemtableChunk> read, Path file, long expected)
+  private static MemtableChunk loadedOrNull(Future<MemtableChunk> read, Named file, long expected)
       throws IOException {
     try {
       MemtableChunk chunk = read.get();
-      Named named = parse(file);
-      if (expected >= 0 && (chunk.firstGlobalSeq() != expected || chunk.rowCount() != named.rows)) {
+      if (expected >= 0 && (chunk.firstGlobalSeq() != expected || chunk.rowCount() != file.rows)) {
         LOG.warn("memtable chunk file {} holds {} events from global_seq {}, not what its name says; its events are"
-            + " replayed from the WAL", file, chunk.rowCount(), chunk.firstGlobalSeq());
+            + " replayed from the WAL", file.path, chunk.rowCount(), chunk.firstGlobalSeq());
         chunk.release();
         return null;
       }
@@ -151,7 +148,8 @@ public final class ChunkFiles implements AutoCloseable {
       if (expected >= 0 && e.getCause() instanceof IOException damaged) {
         LOG.warn("{}; its events are replayed from the WAL", damaged.getMessage());
       } else if (expected >= 0) {
-        LOG.warn("could not load memtable chunk file {}; its events are replayed from the WAL", file, e.getCause());
+        LOG.warn("could not load memtable chunk file {}; its events are replayed from the WAL", file.path,
+            e.getCause());
       }
       return null;
     }
@@ -194,7 +192,7 @@ public final class ChunkFiles implements AutoCloseable {
       synchronized (this) {
         if (chunk.endGlobalSeq() > droppedBelow) {
           Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-          files.put(chunk.firstGlobalSeq(), target);
+          files.put(chunk.firstGlobalSeq(), new Named(target, chunk.firstGlobalSeq(), chunk.rowCount()));
           chunk.markSaved();
         }
       }
@@ -233,13 +231,8 @@ public final class ChunkFiles implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    while (!files.isEmpty()) {
-      Path first = files.firstEntry().getValue();
-      Named n = parse(first);
-      if (n == null || n.first + n.rows > coveredGlobalSeq) {
-        return;
-      }
-      files.pollFirstEntry();
+    while (!files.isEmpty() && files.firstEntry().getValue().end() <= coveredGlobalSeq) {
+      Path first = files.pollFirstEntry().getValue().path;
       try {
         Files.deleteIfExists(first);
       } catch (IOException e) {
@@ -247,6 +240,7 @@ public final class ChunkFiles implements AutoCloseable {
       }
     }
   }
+
 
   /** Stops the writer, waiting for a file being written. */
   @Override
@@ -262,7 +256,11 @@ public final class ChunkFiles implements AutoCloseable {
     }
   }
 
-  private record Named(Path path, long first, int rows) {}
+  private record Named(Path path, long first, int rows) {
+    long end() {
+      return first + rows;
+    }
+  }
 
   private TreeMap<Long, Named> named() throws IOException {
     TreeMap<Long, Named> byFirst = new TreeMap<>();

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the log back on open. It walks every segment record by record, several segments at once,
- * and hands each batch at or above the manifest's covered position to its segment's sink.
+ * Reads the log back on open. It walks every segment that holds events the memtable's chunk files
+ * do not, record by record, several segments at once, and hands each batch above them to its
+ * segment's sink.
  *
  * <p>A record that is short or fails its CRC is a torn write only if it is in the last segment and
  * no valid record follows it anywhere: then the segment is truncated to the last good byte, and the
