@@ -1,6 +1,7 @@
 package org.annals.storage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -393,6 +394,7 @@ public final class EventStore implements AutoCloseable {
     Erasure done;
     synchronized (maintenance) {
       flusher.flush();
+      awaitDroppedChunkWrites();
       done = erasure.erase(streamName, entityId);
     }
     join(appendUnchecked(ERASURES_STREAM, List.of(NewEvent.of("EntityErased", null,
@@ -525,6 +527,16 @@ public final class EventStore implements AutoCloseable {
       thread.awaitTermination(1, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The flush dropped the memtable's chunks; a copy of one may not outlive it. */
+  private void awaitDroppedChunkWrites() throws InterruptedIOException {
+    try {
+      memtable.awaitDroppedChunkWrites();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while a memtable chunk file was written");
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
 import org.annals.storage.event.EventIds;
@@ -64,12 +65,10 @@ final class Sequencer {
    * @throws InvalidEventException if the batch repeats only some stored event ids
    */
   CompletableFuture<AppendResult> append(String stream, List<EncodedEvent> encoded) {
-    // Waited for outside the lock, which queries listing the streams take too.
-    awaitRebuild();
-    return sequenceAndSubmit(stream, encoded);
+    return settled(() -> sequenceAndSubmit(stream, encoded));
   }
 
-  private synchronized CompletableFuture<AppendResult> sequenceAndSubmit(String stream, List<EncodedEvent> encoded) {
+  private CompletableFuture<AppendResult> sequenceAndSubmit(String stream, List<EncodedEvent> encoded) {
     if (closed) {
       throw new IllegalStateException("the store is closed");
     }
@@ -77,7 +76,6 @@ final class Sequencer {
     if (failure != null) {
       throw WalWriter.fenced(failure);
     }
-    settle();
     long now = clock.millis();
     List<EventPosition> originals = findRetried(stream, encoded, now);
     if (originals != null) {
@@ -95,30 +93,26 @@ final class Sequencer {
   }
 
   /**
-   * Joins the rebuilt entity versions into the index: every use of versions or of the retry
-   * memory comes here first, under the lock, after {@link #awaitRebuild} outside it. A rebuild
-   * that failed fails every such use, since versions missing from the index would be given again.
+   * Runs a use of the entity versions or the retry memory under the lock, once the rebuild is
+   * joined: waited for first outside the lock, which queries listing the streams take too. A
+   * rebuild that failed fails every such use, since versions missing from the index would be
+   * given again.
    */
-  private void settle() {
-    if (rebuildJoined) {
-      return;
-    }
-    try {
-      index.merge(rebuild.needed().join());
-      rebuildJoined = true;
-    } catch (CompletionException e) {
-      throw new IllegalStateException("the store could not rebuild its entity versions at open, so it takes no"
-          + " appends; reopen it (" + e.getCause() + ")", e.getCause());
-    }
-  }
-
-  /**
-   * Starts the rebuild if it has not started and waits for it, without the lock (queries that
-   * list the streams take it too) and without failing: {@link #settle} reports a failure.
-   */
-  private void awaitRebuild() {
+  private <T> T settled(Supplier<T> body) {
     if (!rebuildJoined) {
       rebuild.needed().exceptionally(e -> null).join();
+    }
+    synchronized (this) {
+      if (!rebuildJoined) {
+        try {
+          index.merge(rebuild.needed().join());
+          rebuildJoined = true;
+        } catch (CompletionException e) {
+          throw new IllegalStateException("the store could not rebuild its entity versions at open, so it takes"
+              + " no appends; reopen it (" + e.getCause() + ")", e.getCause());
+        }
+      }
+      return body.get();
     }
   }
 
@@ -224,12 +218,10 @@ final class Sequencer {
    * @return how many were forgotten
    */
   int forgetGone(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
-    awaitRebuild();
-    return forgetGoneSettled(stream, lastGoneVersions);
+    return settled(() -> forgetGoneNow(stream, lastGoneVersions));
   }
 
-  private synchronized int forgetGoneSettled(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
-    settle();
+  private int forgetGoneNow(String stream, Map<ByteBuffer, Long> lastGoneVersions) {
     StreamIndex.StreamState state = index.get(stream);
     if (state == null) {
       return 0;
@@ -245,15 +237,10 @@ final class Sequencer {
 
   /** Forgets event ids of erased events: a batch that repeats them is new again. */
   void forgetIds(List<UUID> eventIds) {
-    awaitRebuild();
-    forgetIdsSettled(eventIds);
-  }
-
-  private synchronized void forgetIdsSettled(List<UUID> eventIds) {
-    settle();
-    for (UUID id : eventIds) {
-      recentIds.forget(id);
-    }
+    settled(() -> {
+      eventIds.forEach(recentIds::forget);
+      return null;
+    });
   }
 
   /** Refuses every later append; returns false if it was closed already. */
@@ -285,17 +272,13 @@ final class Sequencer {
 
   /** Each stream's event and entity counts, by name. */
   Map<String, long[]> streamCounts() {
-    awaitRebuild();
-    return streamCountsSettled();
-  }
-
-  private synchronized Map<String, long[]> streamCountsSettled() {
-    settle();
-    Map<String, long[]> counts = new TreeMap<>();
-    for (String name : index.streamNames()) {
-      StreamIndex.StreamState s = index.get(name);
-      counts.put(name, new long[] {s.nextSeq(), s.entityCount()});
-    }
-    return counts;
+    return settled(() -> {
+      Map<String, long[]> counts = new TreeMap<>();
+      for (String name : index.streamNames()) {
+        StreamIndex.StreamState s = index.get(name);
+        counts.put(name, new long[] {s.nextSeq(), s.entityCount()});
+      }
+      return counts;
+    });
   }
 }

@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.EventIds;
@@ -208,17 +207,17 @@ final class StoreRecovery {
   }
 
   /**
-   * The position of row {@code i} of a batch whose columns from {@code first} on are seq,
-   * version, global_seq, event_id and recorded_at.
+   * The position of row {@code i} of a batch whose columns are seq, version, global_seq, event_id
+   * and recorded_at.
    */
-  private static EventPosition position(String stream, VectorSchemaRoot b, int first, int i) {
-    BigIntVector seq = (BigIntVector) b.getVector(first);
-    BigIntVector version = (BigIntVector) b.getVector(first + 1);
-    BigIntVector global = (BigIntVector) b.getVector(first + 2);
-    VarCharVector id = (VarCharVector) b.getVector(first + 3);
-    TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(first + 4);
+  private static EventPosition position(String stream, VectorSchemaRoot b, int i) {
+    BigIntVector seq = (BigIntVector) b.getVector(0);
+    BigIntVector version = (BigIntVector) b.getVector(1);
+    BigIntVector global = (BigIntVector) b.getVector(2);
+    VarCharVector id = (VarCharVector) b.getVector(3);
+    TimeStampMilliTZVector at = (TimeStampMilliTZVector) b.getVector(4);
     return new EventPosition(stream, seq.get(i), version.isNull(i) ? null : version.get(i), global.get(i),
-        UUID.fromString(new String(id.get(i), StandardCharsets.US_ASCII)), at.get(i));
+        EventIds.readText(id.get(i), 0), at.get(i));
   }
 
   /** Once the list passes twice the limit, keeps only the newest {@code max} by global_seq. */
@@ -351,7 +350,7 @@ final class StoreRecovery {
               while (scan.next()) {
                 VectorSchemaRoot b = scan.batch();
                 for (int i = 0; i < b.getRowCount(); i++) {
-                  recent.add(position(stream, b, 0, i));
+                  recent.add(position(stream, b, i));
                 }
                 keepNewest(recent, options.idempotencyMaxEntries());
               }

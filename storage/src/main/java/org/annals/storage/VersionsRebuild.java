@@ -40,7 +40,7 @@ final class VersionsRebuild {
 
   /** Nothing to rebuild. */
   static VersionsRebuild none() {
-    VersionsRebuild rebuild = new VersionsRebuild(StreamIndex::new, () -> {});
+    VersionsRebuild rebuild = new VersionsRebuild(null, null);
     rebuild.claimed.set(true);
     rebuild.result.complete(new StreamIndex());
     return rebuild;

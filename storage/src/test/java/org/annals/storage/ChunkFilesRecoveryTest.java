@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -38,17 +39,25 @@ class ChunkFilesRecoveryTest {
   @TempDir Path dir;
 
   private static StoreOptions options(Path folder) {
+    return options(folder, StoreOptions.builder(folder).build().walSegmentBytes());
+  }
+
+  private static StoreOptions options(Path folder, long walSegmentBytes) {
     return StoreOptions.builder(folder).backgroundFlush(false).backgroundCompaction(false)
-        .memtableChunkRows(CHUNK_ROWS).build();
+        .memtableChunkRows(CHUNK_ROWS).walSegmentBytes(walSegmentBytes).build();
   }
 
   /** What a crash left: the folder of a store with most of its memtable in chunk files. */
   private record Crashed(Path image, List<StoredEvent> stored, List<NewEvent> retried, AppendResult original) {}
 
   private Crashed crash() throws Exception {
-    Path live = dir.resolve("live");
+    return crash(options(dir.resolve("live")));
+  }
+
+  private Crashed crash(StoreOptions options) throws Exception {
+    Path live = options.dataFolder();
     Path image = dir.resolve("image");
-    try (EventStore store = EventStore.open(options(live))) {
+    try (EventStore store = EventStore.open(options)) {
       EntityRounds.append(store, STREAMS, 0, 10);
       store.flush();
       EntityRounds.append(store, STREAMS, 10, 30);
@@ -69,8 +78,13 @@ class ChunkFilesRecoveryTest {
 
   @Test
   void aRestartMapsTheChunkFilesAndGoesOnAsTheLogWould() throws Exception {
-    Crashed crashed = crash();
-    try (EventStore store = EventStore.open(options(crashed.image()))) {
+    long segmentBytes = 8 * 1024;
+    Crashed crashed = crash(options(dir.resolve("live"), segmentBytes));
+    // A segment whose events the chunk files all hold is not read: damage in it goes unnoticed,
+    // where a replay from the log would refuse to open.
+    Path skipped = segmentBelow(crashed.image(), chunkFilesEnd(crashed.image()));
+    flipByte(skipped, Files.size(skipped) / 2);
+    try (EventStore store = EventStore.open(options(crashed.image(), segmentBytes))) {
       assertEquals(crashed.stored(), store.read(ScanSpec.all()), "every event, whole and in global_seq order");
       assertFalse(chunkFiles(crashed.image()).isEmpty(), "the chunk files stay until a flush covers them");
 
@@ -107,8 +121,11 @@ class ChunkFilesRecoveryTest {
     List<Path> files = chunkFiles(crashed.image());
     Path damaged = files.get(files.size() / 2);
     flipByte(damaged, Files.size(damaged) / 2);
+    byte[] damagedBytes = Files.readAllBytes(damaged);
     try (EventStore store = EventStore.open(options(crashed.image()))) {
       assertEquals(crashed.stored(), store.read(ScanSpec.all()), "the damaged file's events, whole, from the log");
+      assertFalse(Files.exists(damaged) && Arrays.equals(damagedBytes, Files.readAllBytes(damaged)),
+          "the damaged file does not stay");
       AppendResult retry = store.append("orders", crashed.retried());
       assertTrue(retry.duplicate());
     }
@@ -145,6 +162,32 @@ class ChunkFilesRecoveryTest {
       }
       assertEquals(List.of(), chunkFiles(live), "no copy of flushed events stays beside the Parquet files");
     }
+  }
+
+  /** One past the last event the chunk files hold. */
+  private static long chunkFilesEnd(Path folder) throws IOException {
+    long end = 0;
+    for (Path p : chunkFiles(folder)) {
+      String name = p.getFileName().toString();
+      end = Math.max(end, Long.parseLong(name.substring(0, name.indexOf('-')))
+          + Long.parseLong(name.substring(name.indexOf('-') + 1, name.indexOf('.'))));
+    }
+    return end;
+  }
+
+  /** A log segment that is not the newest and whose successor starts at or below {@code end}. */
+  private static Path segmentBelow(Path folder, long end) throws IOException {
+    List<Path> segments;
+    try (Stream<Path> files = Files.list(folder.resolve("wal"))) {
+      segments = files.filter(p -> p.toString().endsWith(".wal")).sorted().toList();
+    }
+    for (int i = segments.size() - 2; i >= 0; i--) {
+      String next = segments.get(i + 1).getFileName().toString();
+      if (Long.parseLong(next.substring(0, next.indexOf('.'))) <= end) {
+        return segments.get(i);
+      }
+    }
+    throw new AssertionError("no segment lies wholly below global_seq " + end + ": " + segments);
   }
 
   /** Waits until the chunk files hold at least this many events; they are written in the background. */

@@ -50,16 +50,11 @@ public final class ChunkFiles implements AutoCloseable {
   /** The chunk whose file the writer is writing, or null. */
   private MemtableChunk writing;
 
-  /** Opens the folder, creating it, and deletes what an interrupted write left. */
+  /** Opens the folder, creating it. */
   public ChunkFiles(Path dir, BufferAllocator allocator) throws IOException {
     this.dir = dir;
     this.allocator = allocator;
     Files.createDirectories(dir);
-    for (Path p : list()) {
-      if (p.getFileName().toString().endsWith(TEMPORARY)) {
-        Files.deleteIfExists(p);
-      }
-    }
     this.writer = Executors.newSingleThreadExecutor(task -> {
       Thread t = new Thread(task, "annals-chunk-writer");
       t.setDaemon(true);
@@ -69,7 +64,7 @@ public final class ChunkFiles implements AutoCloseable {
 
   /**
    * Loads the longest run of files that continues the log from {@code from}, reading up to
-   * {@code threads} at once, and deletes every other file. A file that fails to load ends the run:
+   * {@code threads} at once, and deletes every other file, and what interrupted writes left. A file that fails to load ends the run:
    * it and the files after it are deleted and their events replayed from the log.
    */
   public List<MemtableChunk> load(long from, int threads) throws IOException {
@@ -160,7 +155,7 @@ public final class ChunkFiles implements AutoCloseable {
    * flush drops meanwhile is not written, or its file is deleted at once.
    */
   public void save(MemtableChunk chunk) {
-    if (chunk.saved() || chunk.rowCount() == 0) {
+    if (chunk.rowCount() == 0 || !chunk.claimSave()) {
       return;
     }
     chunk.retain();
@@ -193,7 +188,6 @@ public final class ChunkFiles implements AutoCloseable {
         if (chunk.endGlobalSeq() > droppedBelow) {
           Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
           files.put(chunk.firstGlobalSeq(), new Named(target, chunk.firstGlobalSeq(), chunk.rowCount()));
-          chunk.markSaved();
         }
       }
     } catch (IOException e) {
@@ -214,23 +208,11 @@ public final class ChunkFiles implements AutoCloseable {
   }
 
   /**
-   * Deletes the files of chunks whose events all lie below {@code coveredGlobalSeq}, waiting for
-   * one being written: an erasure flushes first, and then no copy of the erased events may stay
-   * on disk, not even for the moment a write takes.
+   * Deletes the files of chunks whose events all lie below {@code coveredGlobalSeq}. A file being
+   * written of such a chunk is deleted as its write ends ({@link #awaitDroppedWrites}).
    */
   public synchronized void dropBelow(long coveredGlobalSeq) {
     droppedBelow = Math.max(droppedBelow, coveredGlobalSeq);
-    boolean interrupted = false;
-    while (writing != null && writing.endGlobalSeq() <= coveredGlobalSeq) {
-      try {
-        wait();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
     while (!files.isEmpty() && files.firstEntry().getValue().end() <= coveredGlobalSeq) {
       Path first = files.pollFirstEntry().getValue().path;
       try {
@@ -241,6 +223,16 @@ public final class ChunkFiles implements AutoCloseable {
     }
   }
 
+
+  /**
+   * Waits until no file of a dropped chunk is being written: an erasure flushes, and then no
+   * copy of the erased events may stay on disk, not even for the moment a write takes.
+   */
+  public synchronized void awaitDroppedWrites() throws InterruptedException {
+    while (writing != null && writing.endGlobalSeq() <= droppedBelow) {
+      wait();
+    }
+  }
 
   /** Stops the writer, waiting for a file being written. */
   @Override
@@ -265,6 +257,11 @@ public final class ChunkFiles implements AutoCloseable {
   private TreeMap<Long, Named> named() throws IOException {
     TreeMap<Long, Named> byFirst = new TreeMap<>();
     for (Path p : list()) {
+      if (p.getFileName().toString().endsWith(TEMPORARY)) {
+        // Left by a write a crash or a stop interrupted.
+        Files.deleteIfExists(p);
+        continue;
+      }
       Named n = parse(p);
       if (n != null) {
         byFirst.put(n.first, n);

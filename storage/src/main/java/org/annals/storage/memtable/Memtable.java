@@ -51,7 +51,6 @@ public final class Memtable implements AutoCloseable {
     }
   }
 
-
   /**
    * Inserts durable batches in log order. Called by the WAL writer thread only; holding the monitor
    * keeps a flush from sealing a chunk while a batch is half in it.
@@ -167,6 +166,13 @@ public final class Memtable implements AutoCloseable {
     }
     if (files != null) {
       files.dropBelow(coveredGlobalSeq);
+    }
+  }
+
+  /** Waits until no file of a dropped chunk is being written (see {@link ChunkFiles}). */
+  public void awaitDroppedChunkWrites() throws InterruptedException {
+    if (files != null) {
+      files.awaitDroppedWrites();
     }
   }
 

@@ -1,6 +1,7 @@
 package org.annals.storage.memtable;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -40,8 +41,8 @@ public final class MemtableChunk {
   private final boolean[] tooManyValues = new boolean[EventColumn.ALL.size()];
   /** Where {@link #append} writes each event id's text; only the WAL writer thread appends. */
   private final byte[] idText = new byte[EventIds.TEXT_BYTES];
-  /** Whether a {@link ChunkFile} holds the chunk's rows. */
-  private volatile boolean saved;
+  /** Whether the chunk was handed to {@link ChunkFiles} to save, or loaded from there. */
+  private final AtomicBoolean saveClaimed = new AtomicBoolean();
 
   /**
    * @param bytesPerValue for each text column, how many bytes a value is expected to take, or
@@ -77,7 +78,7 @@ public final class MemtableChunk {
     this.firstGlobalSeq = firstGlobalSeq;
     this.rowCount = rows;
     this.sealed = true;
-    this.saved = true;
+    this.saveClaimed.set(true);
   }
 
   /** A sealed chunk of vectors loaded from a {@link ChunkFile}, which it takes over. */
@@ -154,12 +155,9 @@ public final class MemtableChunk {
     sealed = true;
   }
 
-  boolean saved() {
-    return saved;
-  }
-
-  void markSaved() {
-    saved = true;
+  /** True the first time only: a chunk is saved once, however many times it is sealed. */
+  boolean claimSave() {
+    return saveClaimed.compareAndSet(false, true);
   }
 
   long ageNanos() {

@@ -66,9 +66,16 @@ class EntityVersionsTest {
         expected.merge(id, (long) (i % 11), Math::max);
       }
     }
+    EntityVersions small = new EntityVersions();
+    small.recordMax(utf8("order-3"), 99);
+    small.recordMax(utf8("late"), 1);
+    expected.put("order-3", 99L);
+    expected.put("late", 1L);
     EntityVersions joined = new EntityVersions();
     joined.absorb(first);
     joined.absorb(second);
+    // The larger table keeps its own and takes the smaller one in, without swapping.
+    joined.absorb(small);
     assertEquals(expected.size(), joined.size());
     expected.forEach((id, version) -> assertEquals(version, joined.get(utf8(id)), id));
     assertEquals(0, joined.increment(utf8("new")), "the joined index takes new ids");
