@@ -21,6 +21,7 @@ import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.wal.SegmentHeader;
 import org.annals.storage.wal.WalGapException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +141,8 @@ class ChunkFilesRecoveryTest {
       newest = segments.filter(p -> p.toString().endsWith(".wal")).sorted().reduce((a, b) -> b).orElseThrow();
     }
     try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
-      ch.truncate(0);
+      // Cut back to its header: a log that ends where the segment began, with no sign of damage.
+      ch.truncate(SegmentHeader.BYTES);
     }
     List<Path> files = chunkFiles(crashed.image());
     WalGapException refused = assertThrows(WalGapException.class, () -> EventStore.open(options(crashed.image())));

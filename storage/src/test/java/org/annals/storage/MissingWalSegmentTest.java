@@ -5,17 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import org.annals.storage.event.NewEvent;
+import org.annals.storage.event.StoredEvent;
+import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.wal.SegmentHeader;
+import org.annals.storage.wal.WalGapException;
 import org.annals.storage.wal.WalSegments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A newest WAL segment lost with acknowledged events in it (deleted by hand, lost in a copy) stops
- * the open, naming the segment and the way out, instead of opening without those events.
+ * A newest WAL segment lost with acknowledged events in it (deleted by hand, emptied in place, lost
+ * in a copy) stops the open, naming the segment and the way out, instead of opening without those
+ * events; a segment a crash caught being created, or a log of the format before segment headers,
+ * opens as it should.
  */
 class MissingWalSegmentTest {
   @TempDir Path dir;
@@ -24,10 +33,10 @@ class MissingWalSegmentTest {
     return StoreOptions.builder(folder).backgroundFlush(false).backgroundCompaction(false).build();
   }
 
-  @Test
-  void aMissingNewestSegmentStopsTheOpenNamingItAndTheWayOut() throws Exception {
-    Path live = dir.resolve("live");
-    Path image = dir.resolve("image");
+  /** A crash image of a store with three events flushed and two in the newest segment, 3. */
+  private Path imageWithTwoUnflushed(String name) throws Exception {
+    Path live = dir.resolve(name + "-live");
+    Path image = dir.resolve(name);
     try (EventStore store = EventStore.open(options(live))) {
       store.append("orders", List.of(NewEvent.of("Placed", "o-1", "{}"), NewEvent.of("Placed", "o-2", "{}"),
           NewEvent.of("Placed", "o-3", "{}")));
@@ -36,9 +45,14 @@ class MissingWalSegmentTest {
       // What a crash now would leave: every acknowledged event is durable, two of them in the log.
       CrashImage.copy(live, image);
     }
-    Path newest = WalSegments.path(image.resolve("wal"), 3);
-    assertTrue(Files.exists(newest), "the flush started the segment of global_seq 3");
-    Files.delete(newest);
+    assertTrue(Files.exists(WalSegments.path(image.resolve("wal"), 3)), "the flush started the segment of global_seq 3");
+    return image;
+  }
+
+  @Test
+  void aMissingNewestSegmentStopsTheOpenNamingItAndTheWayOut() throws Exception {
+    Path image = imageWithTwoUnflushed("missing");
+    Files.delete(WalSegments.path(image.resolve("wal"), 3));
 
     IOException refused = assertThrows(IOException.class, () -> EventStore.open(options(image)));
     assertTrue(refused.getMessage().contains("the newest WAL segment 00000000000000000003.wal is missing"),
@@ -50,6 +64,78 @@ class MissingWalSegmentTest {
     try (EventStore store = EventStore.open(options(image))) {
       assertEquals(3, store.eventCount());
       assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
+    }
+  }
+
+  @Test
+  void aNewestSegmentEmptiedInPlaceStopsTheOpenAndIsLeftAsItIs() throws Exception {
+    Path image = imageWithTwoUnflushed("emptied");
+    Path newest = WalSegments.path(image.resolve("wal"), 3);
+    // Fewer events than a memtable chunk: no chunk file holds a copy, only the segment did.
+    try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+      ch.truncate(0);
+    }
+
+    WalGapException refused = assertThrows(WalGapException.class, () -> EventStore.open(options(image)));
+    assertTrue(refused.getMessage().contains("the newest WAL segment 00000000000000000003.wal holds 0 bytes"),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("emptied or cut"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("global_seq 3 on"), refused.getMessage());
+    assertEquals(0, Files.size(newest), "the open changed nothing");
+
+    // The way out the message names, losing the two events.
+    Files.delete(newest);
+    Files.delete(image.resolve("wal").resolve("HEAD"));
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(3, store.eventCount());
+      assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
+    }
+  }
+
+  @Test
+  void aSegmentCaughtBeingCreatedOpensAndTheLogGoesOnInIt() throws Exception {
+    Path image = imageWithTwoUnflushed("created");
+    Path wal = image.resolve("wal");
+    // The crash came after the new segment's file was made and part of its header written, before
+    // wal/HEAD named it: it holds no record.
+    Path started = WalSegments.path(wal, 5);
+    Files.write(started, Arrays.copyOf(Files.readAllBytes(WalSegments.path(wal, 3)), 5));
+    assertEquals(3, WalSegments.head(wal).orElseThrow().firstGlobalSeq());
+
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(5, store.eventCount(), "the five acknowledged events");
+      assertEquals(5, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
+      assertEquals(new WalSegments.Head(5, true), WalSegments.head(wal).orElseThrow(),
+          "HEAD names the segment once its header is whole, so emptying it is noticed from now on");
+      assertTrue(Files.size(started) > SegmentHeader.BYTES, "the append went into that segment, after its header");
+    }
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(6, store.eventCount());
+    }
+  }
+
+  @Test
+  void aLogOfTheFormatBeforeSegmentHeadersOpensWithEveryEvent() throws Exception {
+    Path image = imageWithTwoUnflushed("before-headers");
+    Path wal = image.resolve("wal");
+    // As the earlier format left it: records from byte 0, and HEAD a single line with the name.
+    Path newest = WalSegments.path(wal, 3);
+    byte[] headed = Files.readAllBytes(newest);
+    Files.write(newest, Arrays.copyOfRange(headed, SegmentHeader.BYTES, headed.length));
+    Files.writeString(wal.resolve("HEAD"), newest.getFileName() + "\n");
+    // and a newest segment that earlier format started at a roll and never wrote to
+    Path empty = WalSegments.path(wal, 5);
+    Files.createFile(empty);
+    Files.writeString(wal.resolve("HEAD"), empty.getFileName() + "\n");
+
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(5, store.eventCount());
+      assertEquals(List.of("Placed", "Placed", "Placed", "Paid", "Paid"),
+          HistoryAssertions.sorted(store.read(ScanSpec.all())).stream().map(StoredEvent::eventType).toList());
+      assertEquals(5, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
+    }
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(6, store.eventCount(), "the log goes on in the segment that now has a header");
     }
   }
 }

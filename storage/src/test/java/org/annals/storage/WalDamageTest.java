@@ -20,6 +20,7 @@ import org.annals.storage.event.ExpectedVersion;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
+import org.annals.storage.wal.SegmentHeader;
 import org.annals.storage.wal.WalCorruptionException;
 import org.annals.storage.wal.WalSegments;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,7 +55,7 @@ class WalDamageTest {
     }
 
     int start(int record) {
-      return record == 0 ? 0 : recordEnds.get(record - 1);
+      return record == 0 ? SegmentHeader.BYTES : recordEnds.get(record - 1);
     }
 
     int end(int record) {
@@ -137,6 +138,17 @@ class WalDamageTest {
   }
 
   @Test
+  void aFlippedByteInTheSegmentHeaderFailsTheOpenAtOffsetZero() throws IOException {
+    Path folder = tmp.resolve("header");
+    for (int at = 0; at < SegmentHeader.BYTES; at++) {
+      byte[] damaged = log.bytes().clone();
+      damaged[at] = (byte) ~damaged[at];
+      placeLog(folder, damaged);
+      assertOpenFailsAt(folder, 0, damaged, "header byte " + at + " flipped");
+    }
+  }
+
+  @Test
   void aDamagedLengthFieldFailsClosedInsteadOfTruncatingLaterRecords() throws IOException {
     Path folder = tmp.resolve("length");
     int record = 1;
@@ -178,7 +190,7 @@ class WalDamageTest {
     byte[] cut = Arrays.copyOf(first, first.length - 1);
     Files.write(segment(folder), cut);
     // A rolled segment was whole before the next one began, so a short one is damage, not a torn write.
-    assertOpenFailsAt(folder, 0, cut, "the first of several segments one byte short");
+    assertOpenFailsAt(folder, SegmentHeader.BYTES, cut, "the first of several segments one byte short");
   }
 
   /**

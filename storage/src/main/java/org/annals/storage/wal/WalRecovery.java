@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,12 +75,13 @@ public final class WalRecovery {
   public static <S extends SegmentSink> Result replay(Path walDir, long coveredGlobalSeq, long replayFrom,
       Supplier<S> newSink, Consumer<S> inOrder, int threads) throws IOException {
     List<WalSegments.Segment> segments = WalSegments.list(walDir);
-    OptionalLong head = WalSegments.head(walDir);
+    Optional<WalSegments.Head> head = WalSegments.head(walDir);
     long newest = segments.isEmpty() ? -1 : segments.get(segments.size() - 1).firstGlobalSeq();
-    if (head.isPresent() && newest < head.getAsLong()) {
-      throw new WalGapException("the newest WAL segment " + WalSegments.path(walDir, head.getAsLong()).getFileName()
+    if (head.isPresent() && newest < head.get().firstGlobalSeq()) {
+      long missing = head.get().firstGlobalSeq();
+      throw new WalGapException("the newest WAL segment " + WalSegments.path(walDir, missing).getFileName()
           + " is missing: the log had gone on to it (wal/" + WalSegments.HEAD + " says so), and the events"
-          + " acknowledged from global_seq " + head.getAsLong() + " on were in it. Restore it from a backup of the"
+          + " acknowledged from global_seq " + missing + " on were in it. Restore it from a backup of the"
           + " data folder and open again; to open without those events, delete wal/" + WalSegments.HEAD);
     }
     if (segments.isEmpty()) {
@@ -96,6 +97,7 @@ public final class WalRecovery {
           + ", so events " + coveredGlobalSeq + " to " + (first.firstGlobalSeq() - 1) + " are in neither; the store"
           + " will not open until the manifest that covered them is restored");
     }
+    finishStart(walDir, segments.get(segments.size() - 1), head);
     int skipped = 0;
     while (skipped + 1 < segments.size() && segments.get(skipped + 1).firstGlobalSeq() <= replayFrom) {
       skipped++;
@@ -149,6 +151,50 @@ public final class WalRecovery {
         + " has been cut or emptied. Put back the segment files as they were (a copy of the data folder taken"
         + " before the damage) and open again; to open without the events from global_seq " + end + " on, delete"
         + " the memtable folder's chunk files");
+  }
+
+  /**
+   * Checks how the newest segment began. One whose header HEAD vouches for but which holds less
+   * than it was emptied or cut after it started: its acknowledged events are gone, and the open
+   * stops. One holding only part of a header was being created when the process died (HEAD, written
+   * after the header, does not name it as started), or is an empty segment of the format before
+   * headers: it holds no record, so its header is written out whole. Either way, HEAD ends up
+   * naming a headed newest segment, so that from here on its emptying is noticed.
+   */
+  private static void finishStart(Path walDir, WalSegments.Segment newest, Optional<WalSegments.Head> head)
+      throws IOException {
+    SegmentHeader.State state;
+    long size;
+    try (FileChannel ch = FileChannel.open(newest.path(), StandardOpenOption.READ)) {
+      size = ch.size();
+      ByteBuffer start = ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, SegmentHeader.BYTES));
+      state = SegmentHeader.read(start, newest.firstGlobalSeq());
+    }
+    boolean vouched = head.isPresent() && head.get().headed()
+        && head.get().firstGlobalSeq() == newest.firstGlobalSeq();
+    if (state == SegmentHeader.State.PARTIAL && vouched) {
+      throw new WalGapException("the newest WAL segment " + newest.path().getFileName() + " holds " + size
+          + " bytes, less than the header it began with (wal/" + WalSegments.HEAD + " names it as started): it was"
+          + " emptied or cut, and the events acknowledged from global_seq " + newest.firstGlobalSeq() + " on were"
+          + " in it. Put it back as it was (a copy of the data folder taken before the damage) and open again; to"
+          + " open without those events, delete it, wal/" + WalSegments.HEAD + " and the files in the memtable"
+          + " folder");
+    }
+    if (state == SegmentHeader.State.ABSENT && vouched) {
+      throw new WalCorruptionException(newest.path(), 0, "the segment began with a header (wal/"
+          + WalSegments.HEAD + " says so) but its first bytes are not one");
+    }
+    if (state == SegmentHeader.State.PARTIAL) {
+      try (FileChannel ch = FileChannel.open(newest.path(), StandardOpenOption.WRITE)) {
+        ch.truncate(0);
+        ch.write(SegmentHeader.encode(newest.firstGlobalSeq()));
+        ch.force(true);
+      }
+      state = SegmentHeader.State.WHOLE;
+    }
+    if (state == SegmentHeader.State.WHOLE && !vouched) {
+      WalSegments.recordHead(walDir, newest.firstGlobalSeq());
+    }
   }
 
   private static ThreadFactory readerThreads() {
@@ -206,7 +252,14 @@ public final class WalRecovery {
   private static SegmentScan scanSegment(Path file, long expected, boolean last, long covered,
       Consumer<SequencedBatch> sink) throws IOException {
     ByteBuffer data = map(file);
-    int offset = 0;
+    int offset = switch (SegmentHeader.read(data, expected)) {
+      case WHOLE -> SegmentHeader.BYTES;
+      case ABSENT -> 0;
+      case PARTIAL -> throw new WalCorruptionException(file, 0, "the segment holds " + data.limit()
+          + " bytes, less than its header, yet is not the newest");
+      case DAMAGED -> throw new WalCorruptionException(file, 0, "the segment's header is damaged or names"
+          + " another segment");
+    };
     while (offset < data.limit()) {
       String problem = frameProblem(data, offset);
       if (problem != null) {

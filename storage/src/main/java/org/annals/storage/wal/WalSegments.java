@@ -9,7 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.annals.storage.fs.Durable;
@@ -22,6 +22,7 @@ import org.annals.storage.fs.Durable;
 public final class WalSegments {
   private static final Pattern NAME = Pattern.compile("(\\d{20})\\.wal");
   static final String HEAD = "HEAD";
+  private static final String HEADED = "begins-with-header";
 
   private WalSegments() {}
 
@@ -80,31 +81,41 @@ public final class WalSegments {
   }
 
   /**
+   * What {@code wal/HEAD} says: the newest segment the writer started, and whether it was started
+   * with a {@link SegmentHeader} (a HEAD written before headers existed names a segment without one).
+   */
+  public record Head(long firstGlobalSeq, boolean headed) {}
+
+  /**
    * Records durably that the newest segment starts at {@code firstGlobalSeq}: written after the
-   * segment is created and before any record goes into it, so the log never reaches further than
-   * HEAD says, and a newest segment deleted or lost with its acknowledged events is noticed.
+   * segment and its header are on disk and before any record goes into it, so the log never
+   * reaches further than HEAD says, and a newest segment deleted or emptied with its acknowledged
+   * events is noticed.
    */
   public static void recordHead(Path walDir, long firstGlobalSeq) throws IOException {
     Path temp = walDir.resolve(HEAD + ".tmp");
-    Files.writeString(temp, path(walDir, firstGlobalSeq).getFileName() + "\n", StandardCharsets.US_ASCII);
+    Files.writeString(temp, path(walDir, firstGlobalSeq).getFileName() + "\n" + HEADED + "\n",
+        StandardCharsets.US_ASCII);
     Durable.forceFile(temp);
     Files.move(temp, walDir.resolve(HEAD), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     Durable.forceDirectory(walDir);
   }
 
-  /** The first global_seq of the newest segment the writer started, if HEAD records one. */
-  public static OptionalLong head(Path walDir) throws IOException {
+  /** What HEAD records, if the folder has one. */
+  public static Optional<Head> head(Path walDir) throws IOException {
     Path head = walDir.resolve(HEAD);
     if (!Files.exists(head)) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
-    String name = Files.readString(head, StandardCharsets.US_ASCII).trim();
+    List<String> lines = Files.readAllLines(head, StandardCharsets.US_ASCII);
+    String name = lines.isEmpty() ? "" : lines.get(0).trim();
     Matcher m = NAME.matcher(name);
-    if (!m.matches()) {
-      throw new IOException(head + " should name the newest WAL segment (<20-digit global_seq>.wal) but holds '"
-          + name + "'");
+    boolean headed = lines.size() == 2 && lines.get(1).equals(HEADED);
+    if (!m.matches() || lines.size() > 2 || (lines.size() == 2 && !headed)) {
+      throw new IOException(head + " should name the newest WAL segment (<20-digit global_seq>.wal), optionally"
+          + " followed by a line '" + HEADED + "', but holds '" + String.join("\\n", lines) + "'");
     }
-    return OptionalLong.of(Long.parseLong(m.group(1)));
+    return Optional.of(new Head(Long.parseLong(m.group(1)), headed));
   }
 
   /** Total bytes of the given segments. */

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>takes every request pending (at most {@link #MAX_GROUP_REQUESTS}), so a lone append is
  *       written at once and concurrent appends share one write and one fsync;
- *   <li>starts a new segment first if the current one has reached its size limit;
+ *   <li>starts a new segment first if the current one has reached its size limit (its
+ *       {@link SegmentHeader} forced to disk before {@code wal/HEAD} names it);
  *   <li>writes the group's records with one gathering write and forces the file once;
  *   <li>hands the now-durable batches to the listener (the memtable), in log order;
  *   <li>only then completes the group's futures: nothing is acknowledged before its fsync.
@@ -63,6 +64,7 @@ public final class WalWriter implements AutoCloseable {
   private final AtomicLong fsyncNanos = new AtomicLong();
 
   private FileChannel channel;
+  private long segmentFirstGlobalSeq;
   private long segmentBytes;
   private long nextGlobalSeq;
   private volatile Throwable failure;
@@ -85,6 +87,7 @@ public final class WalWriter implements AutoCloseable {
       openNewSegment();
     } else {
       channel = FileChannel.open(lastSegment.path(), StandardOpenOption.WRITE);
+      segmentFirstGlobalSeq = lastSegment.firstGlobalSeq();
       segmentBytes = channel.size();
       channel.position(segmentBytes);
     }
@@ -225,7 +228,7 @@ public final class WalWriter implements AutoCloseable {
   }
 
   private void rollSegment() throws IOException {
-    if (segmentBytes == 0) {
+    if (nextGlobalSeq == segmentFirstGlobalSeq) {
       return;
     }
     channel.close();
@@ -235,7 +238,9 @@ public final class WalWriter implements AutoCloseable {
   private void openNewSegment() throws IOException {
     Path path = WalSegments.path(walDir, nextGlobalSeq);
     channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    segmentBytes = 0;
+    segmentFirstGlobalSeq = nextGlobalSeq;
+    segmentBytes = writeAll(new ByteBuffer[] {SegmentHeader.encode(nextGlobalSeq)});
+    channel.force(false);
     Durable.forceDirectory(walDir);
     WalSegments.recordHead(walDir, nextGlobalSeq);
   }
