@@ -8,13 +8,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.annals.storage.compaction.CompactionPolicy;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
@@ -36,6 +39,11 @@ import org.annals.storage.parquet.PartitionFileWriter;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ParquetFiles;
 import org.annals.storage.scan.Snapshot;
+import org.annals.storage.subscription.EventFeed;
+import org.annals.storage.subscription.NewEvents;
+import org.annals.storage.subscription.Subscriber;
+import org.annals.storage.subscription.SubscriptionFilter;
+import org.annals.storage.subscription.Subscription;
 import org.annals.storage.wal.WalSegments;
 import org.annals.storage.wal.WalWriter;
 import org.apache.arrow.memory.BufferAllocator;
@@ -73,6 +81,8 @@ public final class EventStore implements AutoCloseable {
   public static final String RESERVED_PREFIX = "annals_";
   /** Where {@link #erase} records each erasure. */
   public static final String ERASURES_STREAM = RESERVED_PREFIX + "erasures";
+  /** The most events a {@link #subscribe subscription} hands its subscriber at once. */
+  public static final int SUBSCRIPTION_PAGE = 4096;
   /** The shortest retention: events leave a day at a time. */
   private static final Duration MIN_RETENTION = Duration.ofDays(1);
 
@@ -101,6 +111,9 @@ public final class EventStore implements AutoCloseable {
   private final Object maintenance = new Object();
 
   private final Sequencer sequencer;
+  private final NewEvents newEvents;
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger subscriptionNumbers = new AtomicInteger();
 
   private EventStore(StoreOptions options, DataFolder folder, DataFolderLock lock,
       BufferAllocator allocator, ManifestStore manifests, StoreRecovery.Recovered recovered,
@@ -114,8 +127,12 @@ public final class EventStore implements AutoCloseable {
     this.memtable = recovered.memtable();
     this.damagedStreams = recovered.damagedStreams();
     long nextGlobalSeq = recovered.wal().nextGlobalSeq();
+    this.newEvents = new NewEvents(nextGlobalSeq);
     this.wal = new WalWriter(folder.wal(), recovered.wal().lastSegment(), nextGlobalSeq,
-        options.walSegmentBytes(), memtable::insert);
+        options.walSegmentBytes(), batches -> {
+          memtable.insert(batches);
+          newEvents.published(batches.get(batches.size() - 1).endGlobalSeq());
+        });
     this.sequencer = new Sequencer(options.clock(), wal, recovered.index(), recovered.ids(), recovered.rebuild(),
         nextGlobalSeq, recovered.lastRecordedAt());
     this.parquetFiles = parquetFiles;
@@ -310,6 +327,38 @@ public final class EventStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Follows the log from a position, for a reader that pulls pages itself ({@link EventFeed}):
+   * what the HTTP subscriptions use. Close it when done, and before the store.
+   *
+   * @param from the first position wanted: a global_seq, or for a one-stream filter a seq
+   * @param pageSize the most events a page holds
+   */
+  public EventFeed follow(long from, SubscriptionFilter filter, int pageSize) {
+    checkOpen();
+    return new EventFeed(this::snapshot, newEvents, filter, from, pageSize);
+  }
+
+  /**
+   * Starts a subscription: every event the filter selects from {@code from} on, stored or yet to
+   * come, handed to the subscriber in log order, each exactly once, on a thread of the
+   * subscription's own, at most {@value #SUBSCRIPTION_PAGE} at a time. The subscription reads on
+   * only once the subscriber returns (back-pressure). To resume after a restart, subscribe again
+   * from one past the last event handled (its global_seq, or its seq for a one-stream filter).
+   * Closing the store ends every subscription (its subscriber's {@link Subscriber#onEnd} gets an
+   * {@link IllegalStateException}), once the subscriber's {@code onEvents} under way returns.
+   *
+   * @param from the first position wanted: a global_seq, or for a one-stream filter a seq
+   */
+  public Subscription subscribe(long from, SubscriptionFilter filter, Subscriber subscriber) {
+    EventFeed feed = follow(from, filter, SUBSCRIPTION_PAGE);
+    subscriptions.removeIf(s -> !s.isRunning());
+    Subscription subscription = new Subscription(feed, subscriber,
+        "annals-subscription-" + subscriptionNumbers.incrementAndGet());
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
   /** Flushes the memtable into Parquet files now. */
   public void flush() throws IOException {
     checkOpen();
@@ -478,6 +527,9 @@ public final class EventStore implements AutoCloseable {
     if (!sequencer.close()) {
       return;
     }
+    // Followers stop before what they read from is released; each subscriber learns why.
+    newEvents.close();
+    subscriptions.forEach(Subscription::awaitEnd);
     IOException error = null;
     // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown. A
     // running merge sees the store closed and stops within a few thousand rows.

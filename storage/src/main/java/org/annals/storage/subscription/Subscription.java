@@ -1,0 +1,92 @@
+package org.annals.storage.subscription;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.annals.storage.event.StoredEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running subscription: a thread of its own pulls pages from an {@link EventFeed} and hands
+ * each to its {@link Subscriber}, catch-up first and then live. It holds no lock of the store, so
+ * a subscriber that blocks holds back only itself. Thread-safe.
+ */
+public final class Subscription implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+  /** How long a wait for new events lasts before the thread looks again whether it was closed. */
+  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final EventFeed feed;
+  private final Subscriber subscriber;
+  private final Thread thread;
+  private volatile boolean closing;
+  private volatile Throwable failure;
+
+  public Subscription(EventFeed feed, Subscriber subscriber, String name) {
+    this.feed = feed;
+    this.subscriber = subscriber;
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (!closing) {
+        List<StoredEvent> page = feed.next(WAIT_NANOS);
+        if (!page.isEmpty() && !closing) {
+          subscriber.onEvents(page);
+        }
+      }
+    } catch (Throwable t) {
+      if (!closing) {
+        failure = t;
+        LOG.debug("subscription {} ended: {}", thread.getName(), t.toString());
+      }
+    } finally {
+      feed.close();
+      subscriber.onEnd(failure);
+    }
+  }
+
+  /** Whether the subscription still runs. */
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  /** What ended the subscription, if something other than {@link #close} did. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /**
+   * Stops the subscription and waits for its thread: no {@link Subscriber#onEvents} runs after
+   * this returns (unless called from one, which then is the last).
+   */
+  @Override
+  public void close() {
+    closing = true;
+    feed.close();
+    if (Thread.currentThread() != thread) {
+      awaitEnd();
+    }
+  }
+
+  /**
+   * Waits for the subscription's thread to end: after the store closed, once the subscriber's
+   * {@link Subscriber#onEvents} under way returns.
+   */
+  public void awaitEnd() {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
