@@ -42,6 +42,7 @@ public final class AnnalsServer implements AutoCloseable {
   private final HttpServer http;
   private final AnnalsMeta meta;
   private final ServerMetrics metrics;
+  private final SubscriptionHandler subscriptions;
   private final EventStore store;
   private final ServerConfig config;
   private final int port;
@@ -55,9 +56,10 @@ public final class AnnalsServer implements AutoCloseable {
    */
   private static final long STOP_TIMEOUT_MILLIS = 10_000;
 
-  private AnnalsServer(HttpServer http, AnnalsMeta meta, ServerMetrics metrics, EventStore store, ServerConfig config,
-      boolean logins, int users) {
+  private AnnalsServer(HttpServer http, AnnalsMeta meta, ServerMetrics metrics, SubscriptionHandler subscriptions,
+      EventStore store, ServerConfig config, boolean logins, int users) {
     this.http = http;
+    this.subscriptions = subscriptions;
     this.meta = meta;
     this.metrics = metrics;
     this.store = store;
@@ -85,14 +87,16 @@ public final class AnnalsServer implements AutoCloseable {
     StoreRegistry.register(store);
     AnnalsMeta meta = null;
     ServerMetrics metrics = null;
+    SubscriptionHandler subscriptions = null;
     HttpServer http = null;
     try {
       metrics = new ServerMetrics(store);
       meta = new AnnalsMeta(EmbeddedDriver.PREFIX + store.options().dataFolder(), config, metrics);
       Service protobuf = new LocalService(meta.guarded(AnnalsMeta.Wire.PROTOBUF));
       Service json = new LocalService(meta.guarded(AnnalsMeta.Wire.JSON));
+      subscriptions = new SubscriptionHandler(store);
       RoutingHandler routing = new RoutingHandler(new AppendHandler(store, config.limits().maxRequestBytes()),
-          new AdminHandler(store), new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits(), metrics);
+          subscriptions, new AdminHandler(store), new CancelHandler(meta), new BrowserGuard(config.host()), protobuf, json, config.limits(), metrics);
       ServerCustomizer<Server> customizer = jetty -> customize(jetty, config.host(), logins ? security.usersFile() : null);
       HttpServer.Builder<Server> builder = new HttpServer.Builder<Server>()
           .withPort(config.port())
@@ -124,7 +128,7 @@ public final class AnnalsServer implements AutoCloseable {
       Throwable cause = e.getCause() != null && e instanceof RuntimeException ? e.getCause() : e;
       throw new IOException("cannot serve on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), e);
     }
-    AnnalsServer server = new AnnalsServer(http, meta, metrics, store, config, logins, users);
+    AnnalsServer server = new AnnalsServer(http, meta, metrics, subscriptions, store, config, logins, users);
     LOG.info("serving {} on {} ({}{})", store.options().dataFolder(), server.url(),
         logins ? users + " users" : "no logins", security.tls() ? ", TLS" : "");
     return server;
@@ -241,8 +245,10 @@ public final class AnnalsServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    // A running statement would hold its request thread, and so the stop, until it ended.
+    // A running statement or a waiting subscription would hold its request thread, and so the
+    // stop, until it ended.
     meta.cancelAll();
+    subscriptions.stop();
     try {
       warmup.join(STOP_TIMEOUT_MILLIS);
     } catch (InterruptedException e) {

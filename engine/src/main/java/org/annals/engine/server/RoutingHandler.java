@@ -22,7 +22,9 @@ import org.eclipse.jetty.server.handler.AbstractHandler;
  * with users, Jetty has checked the request's user before it gets here; appends need the append
  * role, and JDBC requests run as their user ({@link RequestUser}) for the Meta to check. Every
  * request body is read whole within the server's {@link RequestBudget}.
- * {@code /streams/...} goes to the HTTP append API, {@code /admin/...} to the admin API (for the
+ * A GET of {@code /events} or {@code /streams/{stream}/events} is a subscription's long poll
+ * ({@link SubscriptionHandler}, for the read role); other {@code /streams/...} requests go to the
+ * HTTP append API, {@code /admin/...} to the admin API (for the
  * admin role, {@link AdminHandler}), {@code /cancel} to
  * statement cancels ({@link CancelHandler}); every other POST is an Avatica RPC, read whole and
  * handed to the JSON handler if it is a JSON document (it starts with '{') or to the protobuf
@@ -36,6 +38,7 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   /** Where Prometheus scrapes {@link ServerMetrics}. */
   static final String METRICS = "/metrics";
   private final AppendHandler appends;
+  private final SubscriptionHandler subscriptions;
   private final AdminHandler admin;
   private final CancelHandler cancels;
   private final BrowserGuard browsers;
@@ -49,9 +52,10 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
    * @param protobuf the service protobuf requests go to
    * @param json the service JSON requests go to, over the same Meta
    */
-  RoutingHandler(AppendHandler appends, AdminHandler admin, CancelHandler cancels, BrowserGuard browsers,
+  RoutingHandler(AppendHandler appends, SubscriptionHandler subscriptions, AdminHandler admin, CancelHandler cancels, BrowserGuard browsers,
       Service protobuf, Service json, ServerLimits limits, ServerMetrics metrics) {
     this.appends = appends;
+    this.subscriptions = subscriptions;
     this.admin = admin;
     this.metrics = metrics;
     this.cancels = cancels;
@@ -66,11 +70,12 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   public void handle(String target, Request baseRequest, HttpServletRequest request,
       HttpServletResponse response) throws IOException, ServletException {
     baseRequest.setHandled(true);
-    boolean append = target.startsWith("/streams/") || target.equals("/streams");
+    boolean follow = SubscriptionHandler.serves(target, request.getMethod());
+    boolean append = !follow && (target.startsWith("/streams/") || target.equals("/streams"));
     long started = System.nanoTime();
     boolean toMeta = false;
     try {
-      toMeta = route(target, request, response, append);
+      toMeta = route(target, request, response, append, follow);
     } finally {
       if (append) {
         metrics.append(response.getStatus(), System.nanoTime() - started);
@@ -83,8 +88,8 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
   }
 
   /** Answers a request; returns whether it went to the Meta as a JDBC request. */
-  private boolean route(String target, HttpServletRequest request, HttpServletResponse response, boolean append)
-      throws IOException {
+  private boolean route(String target, HttpServletRequest request, HttpServletResponse response, boolean append,
+      boolean follow) throws IOException {
     String refusal = browsers.refusal(request);
     if (refusal != null) {
       JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, refusal);
@@ -98,10 +103,21 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       reply(response, HttpServletResponse.SC_OK, ServerMetrics.CONTENT_TYPE, text);
       return false;
     }
+    if (follow) {
+      // A subscription reads no body, so it holds none of the request budget while it waits.
+      if (!user.roles().contains(Role.READ)) {
+        JsonReplies.error(response, HttpServletResponse.SC_FORBIDDEN, user.describe()
+            + " may not read events: that takes the read role (annals user add NAME --role read --replace)");
+      } else {
+        subscriptions.handle(target, request, response);
+      }
+      return false;
+    }
     if (!cancel && !append && !administer && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
-          + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events");
+          + " is not served: JDBC clients POST Avatica requests to /, appends go to POST /streams/{stream}/events,"
+          + " subscriptions GET /events or /streams/{stream}/events");
       return false;
     }
     if (append && !user.roles().contains(Role.APPEND)) {
