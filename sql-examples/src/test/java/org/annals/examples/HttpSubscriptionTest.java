@@ -68,6 +68,7 @@ class HttpSubscriptionTest {
     List<JsonNode> out = new ArrayList<>();
     for (String line : r.body().split("\n")) {
       if (!line.isEmpty()) {
+        assertTrue(line.startsWith("{\"global_seq\":") && line.endsWith("}"), "one event a line: " + line);
         out.add(JSON.readTree(line));
       }
     }

@@ -111,6 +111,8 @@ final class SubscriptionHandler {
     OutputStream out = response.getOutputStream();
     try (JsonGenerator json = JsonReplies.JSON.getFactory().createGenerator(out)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+      // Lines, not a stream of values: no space between one event's newline and the next.
+      json.setRootValueSeparator(null);
       for (StoredEvent e : page) {
         write(json, e);
         json.writeRaw('\n');

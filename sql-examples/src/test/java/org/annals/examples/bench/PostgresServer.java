@@ -98,6 +98,8 @@ final class PostgresServer implements AutoCloseable {
     }
     try (Statement s = c.createStatement()) {
       s.execute("CREATE INDEX events_entity ON events (stream_name, entity_id, version)");
+      // An event table in PostgreSQL keys its events by their position in the log.
+      s.execute("CREATE UNIQUE INDEX events_global_seq ON events (global_seq)");
       s.execute("VACUUM ANALYZE events");
     }
   }

@@ -1,5 +1,9 @@
 package org.annals.examples.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,6 +46,8 @@ public final class QueryBenchmark {
   private static final int WARMUP_ROUNDS = 3;
   private static final int SCAN_WARMUP = 3;
   private static final int LOOKUPS = 300;
+  private static final int CATCH_UP_PAGE = 10_000;
+  private static final int CATCH_UP_RUNS = 3;
   /**
    * Lookups before the timed ones, on every engine: a server that has just started runs its first
    * few hundred lookups partly in the JVM's interpreter (p50 about 3x the warm one on 10.7 M
@@ -96,7 +102,12 @@ public final class QueryBenchmark {
       new Query("latest 10 events",
           "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10",
           "SELECT * EXCLUDE (date) FROM t ORDER BY recorded_at DESC LIMIT 10",
-          "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10"));
+          "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10"),
+      // A subscriber that follows the log from SQL asks this over and over with its last position.
+      new Query("next 1,000 after global_seq 500,000",
+          "SELECT * FROM events WHERE global_seq > 500000 ORDER BY global_seq LIMIT 1000",
+          "SELECT * EXCLUDE (date) FROM t WHERE global_seq > 500000 ORDER BY global_seq LIMIT 1000",
+          "SELECT * FROM events WHERE global_seq > 500000 ORDER BY global_seq LIMIT 1000"));
 
   private QueryBenchmark() {}
 
@@ -148,9 +159,96 @@ public final class QueryBenchmark {
            Connection pg = postgres == null ? null : postgres.connect()) {
         compare(annals, duck, pg);
         entityLookups(annals, duck, pg);
+        catchUp(server, annals, pg, annalsEvents);
         selectAll(driver, server, duck, pg, annalsEvents);
         wireBytes(driver, server, postgres);
       }
+    }
+  }
+
+  /**
+   * A subscriber catching up: every event from the start of the log, in pages of
+   * {@link #CATCH_UP_PAGE}, each asked for with the position after the previous one. Annals over
+   * its HTTP subscription ({@code GET /events}, NDJSON, the lines counted) and over SQL through the
+   * thin driver, PostgreSQL over SQL with a unique index on global_seq; every row's global_seq read.
+   * Engines in turn, medians of {@link #CATCH_UP_RUNS} after one untimed.
+   */
+  private static void catchUp(ServerProcess server, Connection annals, Connection pg, long events) throws Exception {
+    String sql = "SELECT * FROM events WHERE global_seq > ? ORDER BY global_seq LIMIT " + CATCH_UP_PAGE;
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.port() + "/events?limit=" + CATCH_UP_PAGE + "&wait=0&from=";
+    double[][] rates = new double[3][CATCH_UP_RUNS];
+    for (int run = -1; run < CATCH_UP_RUNS; run++) {
+      long started = System.nanoTime();
+      long read = 0;
+      long from = 0;
+      while (true) {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + from)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        long lines = 0;
+        for (byte b : r.body()) {
+          lines += b == '\n' ? 1 : 0;
+        }
+        if (r.statusCode() != 200 || lines == 0) {
+          break;
+        }
+        read += lines;
+        from = Long.parseLong(r.headers().firstValue("Annals-Next-From").orElseThrow());
+      }
+      check(read, events, "HTTP");
+      record(rates[0], run, read, started);
+      started = System.nanoTime();
+      record(rates[1], run, pageThrough(annals, sql, events), started);
+      if (pg != null) {
+        started = System.nanoTime();
+        record(rates[2], run, pageThrough(pg, sql, events), started);
+      }
+    }
+    double pgRate = pg == null ? Double.NaN : median(rates[2]);
+    String[] ways = {"HTTP subscription (NDJSON)", "SQL, global_seq > ?"};
+    for (int w = 0; w < ways.length; w++) {
+      double rate = median(rates[w]);
+      System.out.printf(Locale.ROOT, "catch-up from 0, pages of %,d, Annals %-26s %,10.0f events/s   PostgreSQL"
+          + " (SQL) %,10.0f events/s   Annals/PostgreSQL %.3f   (medians of %d)%n", CATCH_UP_PAGE, ways[w], rate,
+          pgRate, rate / pgRate, CATCH_UP_RUNS);
+    }
+  }
+
+  /** Reads every event page after page with the statement; returns how many came. */
+  private static long pageThrough(Connection c, String sql, long events) throws Exception {
+    long read = 0;
+    long last = -1;
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      while (true) {
+        p.setLong(1, last);
+        long before = read;
+        try (ResultSet rs = p.executeQuery()) {
+          int column = rs.findColumn("global_seq");
+          while (rs.next()) {
+            last = rs.getLong(column);
+            read++;
+          }
+        }
+        if (read == before) {
+          break;
+        }
+      }
+    }
+    check(read, events, "SQL");
+    return read;
+  }
+
+  private static void check(long read, long events, String how) {
+    if (read != events) {
+      throw new IllegalStateException("the catch-up over " + how + " read " + read + " of " + events + " events");
+    }
+  }
+
+  /** Notes a timed run's rate; run -1 is the untimed one. */
+  private static void record(double[] rates, int run, long events, long started) {
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (run >= 0) {
+      rates[run] = events / seconds;
     }
   }
 
@@ -260,7 +358,7 @@ public final class QueryBenchmark {
         throw e;
       }
       System.out.printf(Locale.ROOT, "PostgreSQL %s loaded with the same rows and an index on (stream_name,"
-          + " entity_id, version) in %.1f s%n", bin.getParent().getFileName(), (System.nanoTime() - start) / 1e9);
+          + " entity_id, version) and a unique one on global_seq in %.1f s%n", bin.getParent().getFileName(), (System.nanoTime() - start) / 1e9);
       return postgres;
     } finally {
       Files.deleteIfExists(csv);

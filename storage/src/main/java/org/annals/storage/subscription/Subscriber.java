@@ -9,6 +9,7 @@ import org.annals.storage.event.StoredEvent;
  * own subscription (back-pressure by waiting), never the appends or other subscribers, and
  * nothing queues up in memory beyond one page.
  */
+@FunctionalInterface
 public interface Subscriber {
   /**
    * The next events, in log order, each exactly once. An exception thrown here ends the
