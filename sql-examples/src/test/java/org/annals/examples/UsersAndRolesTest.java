@@ -97,6 +97,11 @@ class UsersAndRolesTest {
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  private static HttpResponse<String> subscribe(String user, String password) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(shop.server.url() + "/events?from=0&limit=3&wait=0"))
+        .header("Authorization", basic(user, password)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String basic(String user, String password) {
     return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
@@ -130,6 +135,9 @@ class UsersAndRolesTest {
     assertEquals(403, response.statusCode());
     assertTrue(response.body().contains("user rita may not append events"), response.body());
     assertEquals(before, shop.store.eventCount());
+    HttpResponse<String> followed = subscribe("rita", "rita-password");
+    assertEquals(200, followed.statusCode(), followed.body());
+    assertEquals(3, followed.body().lines().count(), "a reader subscribes");
   }
 
   @Test
@@ -154,6 +162,9 @@ class UsersAndRolesTest {
     }
     assertEquals(200, append("app", "app-password").statusCode());
     assertEquals(before + 2, shop.store.eventCount());
+    HttpResponse<String> followed = subscribe("app", "app-password");
+    assertEquals(403, followed.statusCode(), followed.body());
+    assertTrue(followed.body().contains("user app may not read events: that takes the read role"), followed.body());
   }
 
   @Test
