@@ -1,5 +1,6 @@
 package org.annals.storage;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.ScanSpec;
@@ -31,6 +33,29 @@ class MissingWalSegmentTest {
 
   private static StoreOptions options(Path folder) {
     return StoreOptions.builder(folder).backgroundFlush(false).backgroundCompaction(false).build();
+  }
+
+  /** What the refusals say to do to open without the lost events. */
+  private static void wayOut(Path image) throws IOException {
+    Files.delete(image.resolve("wal").resolve("HEAD"));
+    Files.deleteIfExists(image.resolve("wal").resolve("DURABLE"));
+    if (Files.isDirectory(image.resolve("memtable"))) {
+      try (Stream<Path> chunks = Files.list(image.resolve("memtable"))) {
+        for (Path chunk : chunks.toList()) {
+          Files.delete(chunk);
+        }
+      }
+    }
+  }
+
+  /** Waits until the store's durable mark covers every event it has acknowledged. */
+  private static void awaitMark(EventStore store, Path folder) throws Exception {
+    Path mark = folder.resolve("wal").resolve("DURABLE");
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!Files.exists(mark) || Long.parseLong(Files.readString(mark).trim()) < store.eventCount()) {
+      assertTrue(System.nanoTime() < deadline, "the writer records its durable end within seconds");
+      Thread.sleep(50);
+    }
   }
 
   /** A crash image of a store with three events flushed and two in the newest segment, 3. */
@@ -57,10 +82,11 @@ class MissingWalSegmentTest {
     IOException refused = assertThrows(IOException.class, () -> EventStore.open(options(image)));
     assertTrue(refused.getMessage().contains("the newest WAL segment 00000000000000000003.wal is missing"),
         refused.getMessage());
-    assertTrue(refused.getMessage().contains("delete wal/HEAD"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("delete wal/HEAD, wal/DURABLE and the files in the memtable folder"),
+        refused.getMessage());
 
     // The way out the message names, losing the two events: the store opens and goes on.
-    Files.delete(image.resolve("wal").resolve("HEAD"));
+    wayOut(image);
     try (EventStore store = EventStore.open(options(image))) {
       assertEquals(3, store.eventCount());
       assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
@@ -85,7 +111,7 @@ class MissingWalSegmentTest {
 
     // The way out the message names, losing the two events.
     Files.delete(newest);
-    Files.delete(image.resolve("wal").resolve("HEAD"));
+    wayOut(image);
     try (EventStore store = EventStore.open(options(image))) {
       assertEquals(3, store.eventCount());
       assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
@@ -136,6 +162,60 @@ class MissingWalSegmentTest {
     }
     try (EventStore store = EventStore.open(options(image))) {
       assertEquals(6, store.eventCount(), "the log goes on in the segment that now has a header");
+    }
+  }
+
+  @Test
+  void aNewestSegmentCutOrDamagedBelowWhatWasAcknowledgedStopsTheOpen() throws Exception {
+    Path live = dir.resolve("cut-live");
+    Path image = dir.resolve("cut");
+    try (EventStore store = EventStore.open(options(live))) {
+      for (int i = 0; i < 5; i++) {
+        store.append("orders", List.of(NewEvent.of("Placed", "o-" + i, "{}"), NewEvent.of("Paid", "o-" + i, "{}")));
+      }
+      awaitMark(store, live);
+      CrashImage.copy(live, image);
+    }
+    Path segment = WalSegments.path(image.resolve("wal"), 0);
+    byte[] whole = Files.readAllBytes(segment);
+    // Cut inside the last record, as a torn write would leave it, and flip a byte of that record:
+    // both look torn, but the mark says those events were acknowledged.
+    byte[][] damaged = {Arrays.copyOf(whole, whole.length - 7), whole.clone()};
+    damaged[1][whole.length - 3] ^= 0x40;
+    for (byte[] bytes : damaged) {
+      Files.write(segment, bytes);
+      WalGapException refused = assertThrows(WalGapException.class, () -> EventStore.open(options(image)));
+      assertTrue(refused.getMessage().contains("00000000000000000000.wal"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("wal/DURABLE records that it had reached global_seq 10"),
+          refused.getMessage());
+      assertTrue(refused.getMessage().contains("events 8 to 9 were cut out or damaged"), refused.getMessage());
+      assertArrayEquals(bytes, Files.readAllBytes(segment), "the segment is left as it is");
+    }
+    wayOut(image);
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(8, store.eventCount(), "the damaged record's two events are gone, as asked");
+    }
+  }
+
+  @Test
+  void aRefusedOpenWritesNothingIntoTheLog() throws Exception {
+    Path image = imageWithTwoUnflushed("refused");
+    Path wal = image.resolve("wal");
+    // Part of a header in a segment named past the log's end: the log would have a hole.
+    Path stray = WalSegments.path(wal, 30);
+    byte[] part = Arrays.copyOf(Files.readAllBytes(WalSegments.path(wal, 3)), 5);
+    Files.write(stray, part);
+    String head = Files.readString(wal.resolve("HEAD"));
+
+    IOException refused = assertThrows(IOException.class, () -> EventStore.open(options(image)));
+    assertTrue(refused.getMessage().contains("starts at global_seq 30 but the previous one ends before 5"),
+        refused.getMessage());
+    assertArrayEquals(part, Files.readAllBytes(stray), "the stray segment is as it was");
+    assertEquals(head, Files.readString(wal.resolve("HEAD")), "HEAD is as it was");
+
+    Files.delete(stray);
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(5, store.eventCount(), "with the stray file gone, every event");
     }
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * bytes dropped are logged. Damage anywhere else (an earlier segment, or a bad record with a valid
  * one after it) is a {@link WalCorruptionException} naming the file and offset, never a silent skip.
  * Records must also continue the log exactly: each starts at the global_seq after the previous one,
- * and the first segment starts at or below the covered position, or events would be missing.
+ * and the first segment starts at or below the covered position, or events would be missing. And
+ * the log must reach as far as the writer last recorded it durable ({@link DurableMark}): a tail
+ * cut below that was not torn by a crash, and is refused rather than cut back.
  */
 public final class WalRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(WalRecovery.class);
@@ -45,6 +48,14 @@ public final class WalRecovery {
    * @param truncatedBytes bytes dropped from a torn tail
    */
   public record Result(WalSegments.Segment lastSegment, long nextGlobalSeq, long truncatedBytes) {}
+
+  /**
+   * The way to open a log that lost acknowledged events without them. The memtable folder's files
+   * are copies of unflushed events, whose end the open also checks the log against; the events
+   * the log still holds are replayed from it.
+   */
+  private static final String WITHOUT_THEM = "delete wal/" + WalSegments.HEAD + ", wal/" + DurableMark.NAME
+      + " and the files in the memtable folder";
 
   private WalRecovery() {}
 
@@ -81,12 +92,16 @@ public final class WalRecovery {
       long missing = head.get().firstGlobalSeq();
       throw new WalGapException("the newest WAL segment " + WalSegments.path(walDir, missing).getFileName()
           + " is missing: the log had gone on to it (wal/" + WalSegments.HEAD + " says so), and the events"
-          + " acknowledged from global_seq " + missing + " on were in it. Restore it from a backup of the"
-          + " data folder and open again; to open without those events, delete wal/" + WalSegments.HEAD);
+          + " acknowledged from global_seq " + missing + " on were in it. Put it back (a copy of the data folder"
+          + " taken before the loss) and open again; to open without those events, " + WITHOUT_THEM);
     }
+    OptionalLong mark = DurableMark.read(walDir);
     if (segments.isEmpty()) {
       if (replayFrom > coveredGlobalSeq) {
         throw cutShort("the wal folder has no segment", coveredGlobalSeq, replayFrom);
+      }
+      if (mark.isPresent() && mark.getAsLong() > coveredGlobalSeq) {
+        throw belowMark("the wal folder has no segment", coveredGlobalSeq, mark.getAsLong());
       }
       return new Result(null, coveredGlobalSeq, 0);
     }
@@ -97,7 +112,8 @@ public final class WalRecovery {
           + ", so events " + coveredGlobalSeq + " to " + (first.firstGlobalSeq() - 1) + " are in neither; the store"
           + " will not open until the manifest that covered them is restored");
     }
-    finishStart(walDir, segments.get(segments.size() - 1), head);
+    WalSegments.Segment newestSegment = segments.get(segments.size() - 1);
+    NewestStart start = checkStart(walDir, newestSegment, head);
     int skipped = 0;
     while (skipped + 1 < segments.size() && segments.get(skipped + 1).firstGlobalSeq() <= replayFrom) {
       skipped++;
@@ -131,12 +147,18 @@ public final class WalRecovery {
           throw cutShort("the newest segment in the wal folder is " + segment.path().getFileName(), expected,
               replayFrom);
         }
+        if (i == read.size() - 1 && mark.isPresent() && Math.max(expected, coveredGlobalSeq) < mark.getAsLong()) {
+          throw belowMark("the newest segment " + segment.path().getFileName() + (scan.tornAt >= 0
+              ? " fails at byte offset " + scan.tornAt + ": " + scan.problem : " ends after its last whole record"),
+              expected, mark.getAsLong());
+        }
         if (scan.tornAt >= 0) {
           // Only the last segment can be torn; cut only once every segment before it checked out.
           truncated += truncate(segment.path(), scan.tornAt, scan.problem);
         }
       }
-      return new Result(segments.get(segments.size() - 1), Math.max(expected, coveredGlobalSeq), truncated);
+      finishStart(walDir, newestSegment, start);
+      return new Result(newestSegment, Math.max(expected, coveredGlobalSeq), truncated);
     } finally {
       // No sink may be closed while a reader still fills it.
       readers.shutdownNow();
@@ -149,19 +171,29 @@ public final class WalRecovery {
     return new WalGapException("the log ends before global_seq " + end + " (" + newest + "), but events up to"
         + " at least " + (replayFrom - 1) + " were acknowledged, as the memtable folder's chunk files show: the log"
         + " has been cut or emptied. Put back the segment files as they were (a copy of the data folder taken"
-        + " before the damage) and open again; to open without the events from global_seq " + end + " on, delete"
-        + " the memtable folder's chunk files");
+        + " before the damage) and open again; to open without the events from global_seq " + end + " on, "
+        + WITHOUT_THEM);
   }
+
+  private static WalGapException belowMark(String why, long end, long mark) {
+    return new WalGapException("the log ends before global_seq " + end + " (" + why + "), but wal/"
+        + DurableMark.NAME + " records that it had reached global_seq " + mark + " with every event below"
+        + " acknowledged: events " + end + " to " + (mark - 1) + " were cut out or damaged after they were stored,"
+        + " which no crash does. The segment is left as it is. Put it back as it was (a copy of the data folder"
+        + " taken before the damage) and open again; to open without those events, " + WITHOUT_THEM);
+  }
+
+  /** How the newest segment began, and whether HEAD names it as started with a header. */
+  private record NewestStart(SegmentHeader.State state, boolean vouched) {}
 
   /**
    * Checks how the newest segment began. One whose header HEAD vouches for but which holds less
    * than it was emptied or cut after it started: its acknowledged events are gone, and the open
    * stops. One holding only part of a header was being created when the process died (HEAD, written
    * after the header, does not name it as started), or is an empty segment of the format before
-   * headers: it holds no record, so its header is written out whole. Either way, HEAD ends up
-   * naming a headed newest segment, so that from here on its emptying is noticed.
+   * headers: it holds no record ({@link #finishStart} completes it once the log checks out).
    */
-  private static void finishStart(Path walDir, WalSegments.Segment newest, Optional<WalSegments.Head> head)
+  private static NewestStart checkStart(Path walDir, WalSegments.Segment newest, Optional<WalSegments.Head> head)
       throws IOException {
     SegmentHeader.State state;
     long size;
@@ -177,22 +209,30 @@ public final class WalRecovery {
           + " bytes, less than the header it began with (wal/" + WalSegments.HEAD + " names it as started): it was"
           + " emptied or cut, and the events acknowledged from global_seq " + newest.firstGlobalSeq() + " on were"
           + " in it. Put it back as it was (a copy of the data folder taken before the damage) and open again; to"
-          + " open without those events, delete it, wal/" + WalSegments.HEAD + " and the files in the memtable"
-          + " folder");
+          + " open without those events, delete it, then " + WITHOUT_THEM);
     }
     if (state == SegmentHeader.State.ABSENT && vouched) {
       throw new WalCorruptionException(newest.path(), 0, "the segment began with a header (wal/"
           + WalSegments.HEAD + " says so) but its first bytes are not one");
     }
-    if (state == SegmentHeader.State.PARTIAL) {
+    return new NewestStart(state, vouched);
+  }
+
+  /**
+   * Once the whole log checked out: writes out the header of a newest segment caught being
+   * created, and makes HEAD name a headed newest segment, so that from here on its emptying is
+   * noticed. Nothing is written for a log the open refuses.
+   */
+  private static void finishStart(Path walDir, WalSegments.Segment newest, NewestStart start) throws IOException {
+    if (start.state() == SegmentHeader.State.PARTIAL) {
       try (FileChannel ch = FileChannel.open(newest.path(), StandardOpenOption.WRITE)) {
         ch.truncate(0);
         ch.write(SegmentHeader.encode(newest.firstGlobalSeq()));
         ch.force(true);
       }
-      state = SegmentHeader.State.WHOLE;
     }
-    if (state == SegmentHeader.State.WHOLE && !vouched) {
+    boolean headed = start.state() == SegmentHeader.State.PARTIAL || start.state() == SegmentHeader.State.WHOLE;
+    if (headed && !start.vouched()) {
       WalSegments.recordHead(walDir, newest.firstGlobalSeq());
     }
   }
@@ -255,8 +295,14 @@ public final class WalRecovery {
     int offset = switch (SegmentHeader.read(data, expected)) {
       case WHOLE -> SegmentHeader.BYTES;
       case ABSENT -> 0;
-      case PARTIAL -> throw new WalCorruptionException(file, 0, "the segment holds " + data.limit()
-          + " bytes, less than its header, yet is not the newest");
+      case PARTIAL -> {
+        if (!last) {
+          throw new WalCorruptionException(file, 0, "the segment holds " + data.limit()
+              + " bytes, less than its header, yet is not the newest");
+        }
+        // A newest segment caught being created: no record ({@link #checkStart}).
+        yield data.limit();
+      }
       case DAMAGED -> throw new WalCorruptionException(file, 0, "the segment's header is damaged or names"
           + " another segment");
     };

@@ -17,7 +17,8 @@ import org.annals.storage.fs.Durable;
 /**
  * Naming of WAL segment files: the first global_seq a segment holds, zero-padded to 20 digits so
  * that a plain listing sorts in log order. Beside them, {@code HEAD} names the newest segment the
- * writer started ({@link #recordHead}), so that recovery notices a newest segment gone.
+ * writer started ({@link #recordHead}), so that recovery notices a newest segment gone, and
+ * {@code DURABLE} how far the log was durable ({@link DurableMark}).
  */
 public final class WalSegments {
   private static final Pattern NAME = Pattern.compile("(\\d{20})\\.wal");
@@ -44,10 +45,11 @@ public final class WalSegments {
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir)) {
       for (Path f : files) {
-        if (f.getFileName().toString().startsWith(HEAD)) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(HEAD) || name.startsWith(DurableMark.NAME)) {
           continue;
         }
-        Matcher m = NAME.matcher(f.getFileName().toString());
+        Matcher m = NAME.matcher(name);
         if (!m.matches()) {
           throw new IOException("unexpected file " + f + " in the WAL folder; it holds only"
               + " segments named <20-digit global_seq>.wal");

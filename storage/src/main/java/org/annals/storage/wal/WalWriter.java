@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.annals.storage.StoreFailedException;
@@ -31,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *   <li>only then completes the group's futures: nothing is acknowledged before its fsync.
  * </ol>
  *
- * If a write or fsync fails the writer is fenced for good: every pending and later request fails
+ * About once a second, another thread records how far the log is durable ({@link DurableMark}), so
+ * that recovery can tell a cut log from a torn one.
+ *
+ * <p>If a write or fsync fails the writer is fenced for good: every pending and later request fails
  * with {@link StoreFailedException}. It never retries an fsync, because a retried fsync can succeed
  * after the kernel has dropped the pages the failed one could not write.
  *
@@ -43,6 +49,8 @@ public final class WalWriter implements AutoCloseable {
 
   /** The most requests written as one group. */
   static final int MAX_GROUP_REQUESTS = 4096;
+  /** How often the durable end is recorded ({@link DurableMark}). */
+  private static final long MARK_SECONDS = 1;
 
   /** Receives batches once they are durable, on the writer thread. */
   @FunctionalInterface
@@ -62,6 +70,12 @@ public final class WalWriter implements AutoCloseable {
   private final AtomicLong fsyncs = new AtomicLong();
   private final AtomicLong eventsWritten = new AtomicLong();
   private final AtomicLong fsyncNanos = new AtomicLong();
+
+  /** Records the durable end in {@link DurableMark} about once a second, off the writer thread. */
+  private final ScheduledExecutorService marker;
+  /** One past the last global_seq fsynced. */
+  private volatile long durableEnd;
+  private long marked;
 
   private FileChannel channel;
   private long segmentFirstGlobalSeq;
@@ -91,9 +105,35 @@ public final class WalWriter implements AutoCloseable {
       segmentBytes = channel.size();
       channel.position(segmentBytes);
     }
+    this.durableEnd = nextGlobalSeq;
+    this.marked = nextGlobalSeq;
+    marker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "annals-wal-mark");
+      t.setDaemon(true);
+      return t;
+    });
     thread = new Thread(this::run, "annals-wal-writer");
     thread.setDaemon(true);
     thread.start();
+    marker.scheduleWithFixedDelay(this::mark, MARK_SECONDS, MARK_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Records how far the log is durable, if it moved since the last time. Its own thread: an
+   * fsync a second on the writer's thread would add its time to the appends waiting behind it.
+   */
+  private synchronized void mark() {
+    long end = durableEnd;
+    if (end <= marked) {
+      return;
+    }
+    try {
+      DurableMark.record(walDir, end);
+      marked = end;
+    } catch (IOException e) {
+      // Only the check on open loses: a cut log would be noticed from an older mark.
+      LOG.warn("could not record how far the WAL is durable: {}", e.toString());
+    }
   }
 
   /** Queues an encoded record; the future completes once it is durable and in the memtable. */
@@ -201,6 +241,7 @@ public final class WalWriter implements AutoCloseable {
         nextGlobalSeq = b.endGlobalSeq();
       }
       eventsWritten.addAndGet(events);
+      durableEnd = nextGlobalSeq;
       listener.onDurable(batches);
     }
     if (rollAfter) {
@@ -247,6 +288,7 @@ public final class WalWriter implements AutoCloseable {
 
   private void fence(Throwable cause, List<Request> group) {
     failure = cause;
+    marker.shutdown();
     if (!group.isEmpty() || channel.isOpen()) {
       LOG.error("WAL writer failed; the store accepts no more appends until it is reopened", cause);
     }
@@ -275,17 +317,20 @@ public final class WalWriter implements AutoCloseable {
   /** Writes and forces everything queued, then stops the thread and closes the segment. */
   @Override
   public void close() throws IOException {
+    marker.shutdown();
     if (failure == null && thread.isAlive()) {
       CompletableFuture<Void> done = enqueue(new Request(Kind.CLOSE, null, null, new CompletableFuture<>()));
       try {
         done.join();
         thread.join();
+        marker.awaitTermination(1, TimeUnit.MINUTES);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while closing the WAL", e);
       } catch (RuntimeException e) {
         throw new IOException("closing the WAL failed: " + e.getMessage(), e);
       }
+      mark();
     }
   }
 }
