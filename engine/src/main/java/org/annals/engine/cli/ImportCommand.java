@@ -83,7 +83,7 @@ final class ImportCommand implements Callable<Integer> {
         try {
           text = reader.readLine();
         } catch (java.nio.charset.CharacterCodingException e) {
-          return fail(progress, imported, "line " + (line + 1) + ": the file is not valid UTF-8");
+          return fail(progress, imported, "line " + (line + 1) + ": the file is not valid UTF-8", NOT_STORED);
         }
         if (text != null) {
           line++;
@@ -93,15 +93,22 @@ final class ImportCommand implements Callable<Integer> {
           }
           String syntax = syntaxError(text);
           if (syntax != null) {
-            return fail(progress, imported, "line " + line + ": not valid JSON: " + syntax);
+            return fail(progress, imported, "line " + line + ": not valid JSON: " + syntax, NOT_STORED);
           }
           batch.add(text);
           batchLines.add(line);
         }
         if (batch.size() == batchSize || (text == null && !batch.isEmpty())) {
-          String error = sink.append(stream, batch, batchLines);
+          String error;
+          try {
+            error = sink.append(stream, batch, batchLines);
+          } catch (IOException unanswered) {
+            return fail(progress, imported, target.server + " did not answer (" + describe(unanswered) + ")",
+                "the batch starting at line " + batchLines.get(0) + " may or may not be stored; import from that"
+                + " line again, with an event_id on each event so that a batch stored twice is kept once");
+          }
           if (error != null) {
-            return fail(progress, imported, error);
+            return fail(progress, imported, error, NOT_STORED);
           }
           imported += batch.size();
           batch.clear();
@@ -133,12 +140,20 @@ final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  private static int fail(Progress progress, long imported, String error) {
+  private static final String NOT_STORED = "the batch with the bad line was not stored";
+
+  private static int fail(Progress progress, long imported, String error, String batch) {
     progress.done();
     System.err.println("annals import: " + error);
-    System.err.printf(Locale.ROOT, "stopped: %,d events were imported before this batch; the batch with"
-        + " the bad line was not stored%n", imported);
+    System.err.printf(Locale.ROOT, "stopped: %,d events were imported before this batch; %s%n", imported, batch);
     return 1;
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "nothing accepts connections there: is annals serve running on that address?";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   /** Where batches go; returns null on success or an error that names the line. */

@@ -60,6 +60,20 @@ class CommandLineTest {
   }
 
   @Test
+  void importToAServerThatIsNotThereNamesTheAddress() throws Exception {
+    Path file = jsonl("{\"event_type\":\"A\",\"entity_id\":\"e-1\",\"payload\":{}}");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String err = failingRun("import", file.toString(), "--stream", "s", "--server", "http://127.0.0.1:" + port);
+    assertTrue(err.contains("http://127.0.0.1:" + port + " did not answer (nothing accepts connections there: is"
+        + " annals serve running on that address?)"), err);
+    assertTrue(err.contains("0 events were imported before this batch; the batch starting at line 1 may or may not"
+        + " be stored"), err);
+  }
+
+  @Test
   void importCountsBlankLinesInsideABatchWhenNamingTheBadLine() throws Exception {
     Path data = dir.resolve("data");
     Path file = jsonl(
