@@ -52,7 +52,7 @@ final class RetentionCommand implements Callable<Integer> {
         store.setRetention(stream, setting.forever ? null : Duration.ofDays(setting.days));
         long expired = before - store.status().flushedRows();
         System.out.printf(Locale.ROOT, "stream '%s' keeps its events %s; %,d expired events left the store%n", stream,
-            setting.forever ? "for ever" : "for " + setting.days + " days", expired);
+            setting.forever ? "for ever" : "for " + kept(Duration.ofDays(setting.days)), expired);
       }
       // Streams with events, and streams given a retention before their first event.
       Map<String, Duration> retention = store.retention();
@@ -65,9 +65,15 @@ final class RetentionCommand implements Callable<Integer> {
       stored.forEach((name, events) -> {
         Duration kept = retention.get(name);
         System.out.printf(Locale.ROOT, "%-24s %,12d %s%n", name, events,
-            kept == null ? "for ever" : kept.toDays() + " days");
+            kept == null ? "for ever" : kept(kept));
       });
     }
     return 0;
+  }
+
+  /** A retention as people write it: "1 day", "30 days". */
+  static String kept(Duration retention) {
+    long days = retention.toDays();
+    return days + (days == 1 ? " day" : " days");
   }
 }
