@@ -48,6 +48,18 @@ class MissingWalSegmentTest {
     }
   }
 
+  /**
+   * Takes the way out the refusals name, losing the two unflushed events of
+   * {@link #imageWithTwoUnflushed}: the store opens with the three flushed ones and goes on.
+   */
+  private static void takeTheWayOut(Path image) throws IOException {
+    wayOut(image);
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(3, store.eventCount());
+      assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
+    }
+  }
+
   /** Waits until the store's durable mark covers every event it has acknowledged. */
   private static void awaitMark(EventStore store, Path folder) throws Exception {
     Path mark = folder.resolve("wal").resolve("DURABLE");
@@ -85,12 +97,7 @@ class MissingWalSegmentTest {
     assertTrue(refused.getMessage().contains("delete wal/HEAD, wal/DURABLE and the files in the memtable folder"),
         refused.getMessage());
 
-    // The way out the message names, losing the two events: the store opens and goes on.
-    wayOut(image);
-    try (EventStore store = EventStore.open(options(image))) {
-      assertEquals(3, store.eventCount());
-      assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
-    }
+    takeTheWayOut(image);
   }
 
   @Test
@@ -109,13 +116,8 @@ class MissingWalSegmentTest {
     assertTrue(refused.getMessage().contains("global_seq 3 on"), refused.getMessage());
     assertEquals(0, Files.size(newest), "the open changed nothing");
 
-    // The way out the message names, losing the two events.
     Files.delete(newest);
-    wayOut(image);
-    try (EventStore store = EventStore.open(options(image))) {
-      assertEquals(3, store.eventCount());
-      assertEquals(3, store.append("orders", List.of(NewEvent.of("Paid", "o-3", "{}"))).positions().get(0).globalSeq());
-    }
+    takeTheWayOut(image);
   }
 
   @Test
