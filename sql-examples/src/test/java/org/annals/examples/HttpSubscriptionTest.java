@@ -158,11 +158,20 @@ class HttpSubscriptionTest {
       {"/events?types=Paid,,Placed", "no empty one"},
       {"/events?form=3", "unknown parameter 'form'; a subscription takes from, types, limit and wait"},
       {"/streams/bad%20name/events", "invalid stream name"},
+      {"/events?from=1&from=2", "parameter 'from' is given 2 times; give it once"},
+      {"/events?from=99999999", "position 99999999 is past the end of the log, whose next global_seq is "},
+      {"/streams/payments/events?from=5000", "position 5000 is past the end of stream payments, whose next seq is"},
     };
     for (String[] c : cases) {
       HttpResponse<String> r = get(c[0]);
       assertEquals(400, r.statusCode(), c[0] + ": " + r.body());
       assertTrue(r.body().contains(c[1]), c[0] + ": " + r.body());
     }
+    HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "/events?from=0"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, post.statusCode(), post.body());
+    assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+    assertTrue(post.body().contains("subscriptions GET it; appends go to POST /streams/{stream}/events"), post.body());
   }
 }

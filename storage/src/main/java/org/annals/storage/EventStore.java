@@ -333,9 +333,18 @@ public final class EventStore implements AutoCloseable {
    *
    * @param from the first position wanted: a global_seq, or for a one-stream filter a seq
    * @param pageSize the most events a page holds
+   * @throws IllegalArgumentException if {@code from} is past the end of the log (or the stream)
    */
   public EventFeed follow(long from, SubscriptionFilter filter, int pageSize) {
     checkOpen();
+    // A position past the end cannot be one past an event a client handled: a client that holds
+    // one follows another store, or this one after it lost events, and would skip what comes.
+    long end = filter.stream() == null ? eventCount() : eventCount(filter.stream());
+    if (from > end) {
+      throw new IllegalArgumentException("position " + from + " is past the end of " + (filter.stream() == null
+          ? "the log, whose next global_seq is " : "stream " + filter.stream() + ", whose next seq is ") + end
+          + "; a subscription starts at most there, at one past the last event its client handled");
+    }
     return new EventFeed(this::snapshot, newEvents, filter, from, pageSize);
   }
 

@@ -229,6 +229,11 @@ class SubscriptionTest {
       IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
           () -> store.follow(-1, SubscriptionFilter.all(), 10));
       assertTrue(negative.getMessage().contains("0 or more"), negative.getMessage());
+      IllegalArgumentException pastTheEnd = assertThrows(IllegalArgumentException.class,
+          () -> store.follow(8, SubscriptionFilter.all(), 10));
+      assertTrue(pastTheEnd.getMessage().contains("position 8 is past the end of the log, whose next global_seq is 7"),
+          pastTheEnd.getMessage());
+      store.follow(7, SubscriptionFilter.all(), 10).close();
     }
   }
 }

@@ -54,8 +54,9 @@ final class AppendHandler {
       return;
     }
     if (!"POST".equals(request.getMethod())) {
-      response.setHeader("Allow", "POST");
-      JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of events");
+      response.setHeader("Allow", "GET, POST");
+      JsonReplies.error(response, 405, request.getMethod() + " is not allowed here; use POST with a JSON array of"
+          + " events to append, GET to subscribe");
       return;
     }
     if (!RequestBodies.isJson(request)) {

@@ -113,6 +113,12 @@ final class RoutingHandler extends AbstractHandler implements AvaticaHandler {
       }
       return false;
     }
+    if (SubscriptionHandler.isAllEvents(target)) {
+      response.setHeader("Allow", "GET");
+      JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target
+          + " is not served: subscriptions GET it; appends go to POST /streams/{stream}/events");
+      return false;
+    }
     if (!cancel && !append && !administer && !"POST".equals(request.getMethod())) {
       response.setHeader("Allow", "POST");
       JsonReplies.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, request.getMethod() + " " + target

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +54,12 @@ final class SubscriptionHandler {
 
   /** Whether a request is a subscription's: a GET of every stream's or one stream's events. */
   static boolean serves(String target, String method) {
-    return "GET".equals(method) && (target.equals(ALL_PATH) || target.equals(ALL_PATH + "/")
-        || AppendHandler.PATH.matcher(target).matches());
+    return "GET".equals(method) && (isAllEvents(target) || AppendHandler.PATH.matcher(target).matches());
+  }
+
+  /** Whether the path is every stream's events, which only a GET reads. */
+  static boolean isAllEvents(String target) {
+    return target.equals(ALL_PATH) || target.equals(ALL_PATH + "/");
   }
 
   void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -83,7 +88,17 @@ final class SubscriptionHandler {
     }
     List<StoredEvent> page;
     long nextFrom;
-    try (EventFeed feed = store.follow(r.from(), r.filter(), r.limit())) {
+    EventFeed opened;
+    try {
+      opened = store.follow(r.from(), r.filter(), r.limit());
+    } catch (IllegalArgumentException e) {
+      JsonReplies.error(response, 400, e.getMessage());
+      return;
+    } catch (IllegalStateException closing) {
+      stopping(response);
+      return;
+    }
+    try (EventFeed feed = opened) {
       open.add(feed);
       try {
         page = feed.next(TimeUnit.SECONDS.toNanos(r.waitSeconds()));
@@ -168,10 +183,14 @@ final class SubscriptionHandler {
   /** A subscription request's parameters, checked. */
   private record Request(long from, SubscriptionFilter filter, int limit, int waitSeconds) {
     static Request of(HttpServletRequest request, String stream) {
-      for (String name : request.getParameterMap().keySet()) {
-        if (!PARAMETERS.contains(name)) {
-          throw new IllegalArgumentException("unknown parameter '" + name + "'; a subscription takes from, types,"
-              + " limit and wait");
+      for (Map.Entry<String, String[]> p : request.getParameterMap().entrySet()) {
+        if (!PARAMETERS.contains(p.getKey())) {
+          throw new IllegalArgumentException("unknown parameter '" + p.getKey() + "'; a subscription takes from,"
+              + " types, limit and wait");
+        }
+        if (p.getValue().length > 1) {
+          throw new IllegalArgumentException("parameter '" + p.getKey() + "' is given " + p.getValue().length
+              + " times; give it once (types takes a comma-separated list)");
         }
       }
       long from = number(request, "from", 0, 0, Long.MAX_VALUE, stream == null
