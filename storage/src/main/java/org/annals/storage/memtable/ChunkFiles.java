@@ -40,6 +40,8 @@ public final class ChunkFiles implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("(\\d{20})-(\\d+)\\.chunk");
   private static final String TEMPORARY = ".tmp";
 
+  /** Whether the warning that this JVM cannot write chunk files was logged (once is enough). */
+  private volatile boolean toldNoNioAccess;
   private final Path dir;
   private final BufferAllocator allocator;
   private final ExecutorService writer;
@@ -194,6 +196,14 @@ public final class ChunkFiles implements AutoCloseable {
       // Only a slower restart is at stake: the events are in the log.
       LOG.warn("could not write memtable chunk file {}: {}; a restart replays its events from the WAL",
           target, e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      // Arrow hands out its memory as NIO buffers only when the JVM opens java.nio to it.
+      if (!toldNoNioAccess) {
+        toldNoNioAccess = true;
+        LOG.warn("memtable chunk files are not written: this JVM does not let Arrow's memory be written as NIO"
+            + " buffers ({}); run it with --add-opens=java.base/java.nio=ALL-UNNAMED, as ./annals does. A restart"
+            + " replays every unflushed event from the WAL meanwhile", e.getMessage());
+      }
     } finally {
       try {
         Files.deleteIfExists(temporary);
