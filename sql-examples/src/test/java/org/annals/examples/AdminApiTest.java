@@ -109,15 +109,26 @@ class AdminApiTest {
     HttpResponse<String> set = call("ada", "PUT", "/admin/retention", "application/json",
         "{\"stream\": \"carts\", \"days\": 3650}");
     assertEquals(200, set.statusCode(), set.body());
-    assertTrue(set.body().contains("{\"stream\":\"carts\",\"days\":3650}"), set.body());
+    assertTrue(set.body().contains("{\"stream\":\"carts\",\"days\":3650,\"events\":null}"), set.body());
     assertEquals("3650", query("SELECT retention_days FROM annals_system.streams WHERE stream_name = 'carts'"));
+    HttpResponse<String> counted = call("ada", "PUT", "/admin/retention", "application/json",
+        "{\"stream\": \"carts\", \"events\": 1000000000}");
+    assertEquals(200, counted.statusCode(), counted.body());
+    assertTrue(counted.body().contains("{\"stream\":\"carts\",\"days\":3650,\"events\":1000000000}"),
+        counted.body());
+    assertEquals("1000000000", query("SELECT retention_events FROM annals_system.streams WHERE stream_name = 'carts'"));
     HttpResponse<String> listed = call("ada", "GET", "/admin/retention", null, null);
     assertTrue(listed.body().contains("\"carts\""), listed.body());
+    HttpResponse<String> bad = call("ada", "PUT", "/admin/retention", "application/json",
+        "{\"stream\": \"carts\", \"events\": 0}");
+    assertEquals(400, bad.statusCode(), bad.body());
+    assertTrue(bad.body().contains("\\\"events\\\" must be a whole number of events, at least 1"), bad.body());
 
     HttpResponse<String> removed = call("ada", "PUT", "/admin/retention", "application/json",
-        "{\"stream\": \"carts\", \"days\": null}");
+        "{\"stream\": \"carts\", \"days\": null, \"events\": null}");
     assertEquals(200, removed.statusCode(), removed.body());
     assertEquals(null, query("SELECT retention_days FROM annals_system.streams WHERE stream_name = 'carts'"));
+    assertEquals(null, query("SELECT retention_events FROM annals_system.streams WHERE stream_name = 'carts'"));
   }
 
   @Test

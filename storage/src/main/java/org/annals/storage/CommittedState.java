@@ -65,7 +65,7 @@ final class CommittedState {
   Snapshot filesOnly(List<DataFile> listed) {
     Manifest current = manifest();
     Manifest only = new Manifest(Manifest.FORMAT_VERSION, current.version(), current.coveredGlobalSeq(), Map.of(),
-        listed, Map.of());
+        listed, Map.of(), Map.of());
     return new Snapshot(only, new PinnedRows(List.of(), 0), folder, allocator, files, () -> {});
   }
 

@@ -404,14 +404,46 @@ public final class EventStore implements AutoCloseable {
     checkOpen();
     synchronized (maintenance) {
       commits.commit(m -> m.withRetention(streamName, maxAge == null ? null : maxAge.toMillis()), List.of());
-      try {
-        retention.sweep();
-      } catch (IOException | RuntimeException e) {
-        // The retention is set; the maintenance thread takes the expired events out when it can.
-        LOG.error("the retention of '{}' is set, but taking its expired events out failed; it is tried again",
-            streamName, e);
-      }
+      sweepAfterSetting(streamName);
     }
+  }
+
+  /**
+   * Sets how many of a stream's newest events are kept at least: its oldest files leave as long
+   * as the files after them hold that many ({@link RetentionSweep}), a file (a day, once
+   * compacted) at a time; unflushed events always stay. Beside an age retention, whichever lets
+   * an event go first does. Committed with the manifest, as {@link #setRetention} is.
+   *
+   * @param events at least 1, or null to keep the stream's events whatever their number
+   */
+  public void setRetainedEvents(String streamName, Long events) throws IOException {
+    StreamName.check(streamName);
+    if (streamName.equals(ERASURES_STREAM)) {
+      throw new IllegalArgumentException(ERASURES_STREAM + " keeps the record of erasures for ever; it takes no retention");
+    }
+    if (events != null && events < 1) {
+      throw new IllegalArgumentException("a retention by count keeps at least 1 event; got " + events);
+    }
+    checkOpen();
+    synchronized (maintenance) {
+      commits.commit(m -> m.withRetainedEvents(streamName, events), List.of());
+      sweepAfterSetting(streamName);
+    }
+  }
+
+  private void sweepAfterSetting(String streamName) {
+    try {
+      retention.sweep();
+    } catch (IOException | RuntimeException e) {
+      // The retention is set; the maintenance thread takes the expired events out when it can.
+      LOG.error("the retention of '{}' is set, but taking its expired events out failed; it is tried again",
+          streamName, e);
+    }
+  }
+
+  /** Each stream's retention by count, by name ({@link #setRetainedEvents}). */
+  public Map<String, Long> retainedEvents() {
+    return new TreeMap<>(state.manifest().retainedEvents());
   }
 
   /** Each stream's retention, by name; streams without one keep their events for ever. */

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.manifest.DataFile;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * newest event is older than the retention leave the manifest in one commit, and their files the
  * disk once no query reads them. A file holds one stream's day (after compaction, the whole day),
  * so events leave a day at a time, once the day's last event has expired: an event stays at least
- * its retention, and at most a day longer. Unflushed events leave once flushed.
+ * its retention, and at most a day longer. Unflushed events leave once flushed. A retention by
+ * count drops a stream's oldest files as long as the files after them hold its newest N events.
  *
  * <p>Each stream keeps its counters (a seq is never given twice); an entity whose events have all
  * left is forgotten, so that its next event is version 0, as the index a reopen rebuilds from the
@@ -51,20 +55,51 @@ final class RetentionSweep {
   /** Drops every expired file; returns how many. */
   int sweep() throws IOException {
     Manifest m = state.manifest();
-    if (m.retentionMillis().isEmpty()) {
+    if (m.retentionMillis().isEmpty() && m.retainedEvents().isEmpty()) {
       return 0;
     }
     long now = clock.millis();
-    List<DataFile> expired = new ArrayList<>();
+    Set<DataFile> expired = new LinkedHashSet<>();
     for (DataFile f : m.files()) {
       Long keep = m.retentionMillis().get(f.streamName());
       if (keep != null && f.maxRecordedAt() <= now - keep) {
         expired.add(f);
       }
     }
+    m.retainedEvents().forEach((stream, keep) -> expired.addAll(beyondCount(m, stream, keep)));
     if (expired.isEmpty()) {
       return 0;
     }
+    return drop(new ArrayList<>(expired));
+  }
+
+  /**
+   * A stream's oldest files whose events its newest {@code keep} flushed events do not need: a
+   * file leaves only if the files after it still hold that many. Unflushed events are not
+   * counted, so a stream holds at least {@code keep} events, and fewer than a file's more.
+   */
+  private static List<DataFile> beyondCount(Manifest m, String stream, long keep) {
+    List<DataFile> files = new ArrayList<>();
+    long stored = 0;
+    for (DataFile f : m.files()) {
+      if (f.streamName().equals(stream)) {
+        files.add(f);
+        stored += f.rows();
+      }
+    }
+    files.sort(Comparator.comparingLong(DataFile::maxGlobalSeq));
+    List<DataFile> out = new ArrayList<>();
+    for (DataFile f : files) {
+      if (stored - f.rows() < keep) {
+        break;
+      }
+      stored -= f.rows();
+      out.add(f);
+    }
+    return out;
+  }
+
+  private int drop(List<DataFile> expired) throws IOException {
     Map<String, Map<ByteBuffer, Long>> gone = lastVersions(expired);
     commits.commit(current -> current.without(expired), expired);
     int forgotten = 0;

@@ -59,7 +59,8 @@ final class StreamStatistics {
       boolean known = span.first != Long.MAX_VALUE;
       Long keep = snapshot.manifest().retentionMillis().get(name);
       out.add(new StreamStats(name, c[0], c[1], known ? span.first : null, known ? span.last : null,
-          span.bytes, span.files, span.stored, keep == null ? null : Duration.ofMillis(keep)));
+          span.bytes, span.files, span.stored, keep == null ? null : Duration.ofMillis(keep),
+          snapshot.manifest().retainedEvents().get(name)));
     });
     return out;
   }

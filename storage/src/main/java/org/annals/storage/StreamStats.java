@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param files how many Parquet files the stream has
  * @param storedEvents the events the stream holds now: {@code events} less those that expired
  * @param retention how long the stream's events are kept, or null for ever
+ * @param retainedEvents how many of its newest events the stream keeps at least, or null for all
  */
 public record StreamStats(String streamName, long events, long entities, Long firstRecordedAt,
-    Long lastRecordedAt, long fileBytes, int files, long storedEvents, Duration retention) {}
+    Long lastRecordedAt, long fileBytes, int files, long storedEvents, Duration retention, Long retainedEvents) {}

@@ -96,6 +96,44 @@ class RetentionTest {
     }
   }
 
+  @Test
+  void aRetentionByCountDropsTheOldestFilesTheNewestEventsDoNotNeed() throws Exception {
+    try (EventStore store = open()) {
+      // Three days of orders in three files: 3, 2 and 2 events; then 1 unflushed.
+      store.append("orders", List.of(NewEvent.of("Placed", "a-1", "{}"), NewEvent.of("Placed", "b-1", "{}"),
+          NewEvent.of("Paid", "a-1", "{}")));
+      store.flush();
+      clock.set(DAY_ONE.plusMillis(DAY));
+      store.append("orders", List.of(NewEvent.of("Placed", "c-1", "{}"), NewEvent.of("Paid", "b-1", "{}")));
+      store.flush();
+      clock.set(DAY_ONE.plusMillis(2 * DAY));
+      store.append("orders", List.of(NewEvent.of("Placed", "d-1", "{}"), NewEvent.of("Paid", "c-1", "{}")));
+      store.flush();
+      store.append("orders", List.of(NewEvent.of("Placed", "e-1", "{}")));
+
+      assertThrows(IllegalArgumentException.class, () -> store.setRetainedEvents("orders", 0L));
+      // Keep 3: the first file goes (the files after it hold 4), the second stays (the last holds 2).
+      store.setRetainedEvents("orders", 3L);
+      assertEquals(Map.of("orders", 3L), store.retainedEvents());
+      List<StoredEvent> orders = HistoryAssertions.sorted(store.read(ScanSpec.builder().stream("orders").build()));
+      assertEquals(List.of("c-1/0", "b-1/1", "d-1/0", "c-1/1", "e-1/0"),
+          orders.stream().map(e -> e.entityId() + "/" + e.version()).toList());
+      assertHasNoEntity(store, "a-1");
+      StreamStats stats = store.streamStats().get(0);
+      assertEquals(3L, stats.retainedEvents());
+      assertEquals(5, stats.storedEvents());
+      assertEquals(8, stats.events(), "the seq counter keeps counting dropped events");
+    }
+    try (EventStore store = open()) {
+      assertEquals(Map.of("orders", 3L), store.retainedEvents(), "committed with the manifest");
+      // The reopen flushed e-1 into a file of its own: now the second file goes, leaving 3.
+      assertEquals(1, store.applyRetention());
+      assertEquals(3, store.read(ScanSpec.builder().stream("orders").build()).size());
+      store.setRetainedEvents("orders", null);
+      assertEquals(Map.of(), store.retainedEvents());
+    }
+  }
+
   private static void assertHasNoEntity(EventStore store, String entity) throws Exception {
     assertEquals(List.of(), store.readEntity("orders", entity), entity);
     assertTrue(store.read(ScanSpec.builder().stream("orders").entityId(entity).build()).isEmpty());

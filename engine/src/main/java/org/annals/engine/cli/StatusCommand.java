@@ -44,7 +44,7 @@ final class StatusCommand implements Callable<Integer> {
       for (StreamStats st : store.streamStats()) {
         System.out.printf(Locale.ROOT, "%-24s %,12d %,10d %-24s %-24s %,12d %s%n", st.streamName(), st.events(),
             st.entities(), time(st.firstRecordedAt()), time(st.lastRecordedAt()), st.storedEvents(),
-            st.retention() == null ? "for ever" : RetentionCommand.kept(st.retention()));
+            RetentionCommand.kept(st.retention(), st.retainedEvents()));
       }
       if (!damaged.isEmpty()) {
         System.out.printf(Locale.ROOT, "%nDAMAGED data files (restore them from a backup of the data folder):%n");

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.annals.storage.Erasure;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.AppendRejectedException;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /admin/erase} with {@code {"stream": S, "entity_id": E}} and optionally a
  *       {@code "reference"} for the record erases one entity's events ({@link EventStore#erase})
  *       and answers how many went;
- *   <li>{@code PUT /admin/retention} with {@code {"stream": S, "days": N}} (or {@code null} to keep
- *       for ever) sets a stream's retention ({@link EventStore#setRetention});
+ *   <li>{@code PUT /admin/retention} with {@code {"stream": S, "days": N, "events": M}} (either or
+ *       both; {@code null} removes one) sets a stream's retention by age
+ *       ({@link EventStore#setRetention}) and by count ({@link EventStore#setRetainedEvents});
  *   <li>{@code GET /admin/retention} lists every stream's retention.
  * </ul>
  *
@@ -73,15 +75,29 @@ final class AdminHandler {
             .put("files_rewritten", done.filesRewritten()).put("files_awaiting_deletion", done.filesAwaitingDeletion());
         JsonReplies.reply(response, 200, reply);
       } else if (target.equals(RETENTION) && method.equals("PUT")) {
-        JsonNode body = body(request, lease, Set.of("stream", "days"));
+        JsonNode body = body(request, lease, Set.of("stream", "days", "events"));
         String stream = text(body, "stream");
         JsonNode days = body.get("days");
-        if (days == null || !days.isNull() && !(days.isIntegralNumber() && days.canConvertToLong()
+        JsonNode events = body.get("events");
+        if (days == null && events == null) {
+          throw new BadRequest("a retention sets \"days\", \"events\" or both (null removes one)");
+        }
+        if (days != null && !days.isNull() && !(days.isIntegralNumber() && days.canConvertToLong()
             && days.asLong() >= 1 && days.asLong() <= MAX_DAYS)) {
           throw new BadRequest("\"days\" must be a whole number of days from 1 to " + MAX_DAYS
-              + ", or null to keep events for ever; got " + days);
+              + ", or null to keep events whatever their age; got " + days);
         }
-        store.setRetention(stream, days.isNull() ? null : Duration.ofDays(days.asInt()));
+        if (events != null && !events.isNull() && !(events.isIntegralNumber() && events.canConvertToLong()
+            && events.asLong() >= 1)) {
+          throw new BadRequest("\"events\" must be a whole number of events, at least 1, or null to keep events"
+              + " whatever their number; got " + events);
+        }
+        if (days != null) {
+          store.setRetention(stream, days.isNull() ? null : Duration.ofDays(days.asInt()));
+        }
+        if (events != null) {
+          store.setRetainedEvents(stream, events.isNull() ? null : events.asLong());
+        }
         JsonReplies.reply(response, 200, retention());
       } else if (target.equals(RETENTION) && method.equals("GET")) {
         JsonReplies.reply(response, 200, retention());
@@ -108,8 +124,19 @@ final class AdminHandler {
   private ObjectNode retention() {
     ObjectNode reply = JsonReplies.JSON.createObjectNode();
     ArrayNode streams = reply.putArray("retention");
-    for (Map.Entry<String, Duration> e : store.retention().entrySet()) {
-      streams.addObject().put("stream", e.getKey()).put("days", e.getValue().toDays());
+    Map<String, Duration> ages = store.retention();
+    Map<String, Long> counts = store.retainedEvents();
+    Set<String> names = new TreeSet<>(ages.keySet());
+    names.addAll(counts.keySet());
+    for (String name : names) {
+      ObjectNode s = streams.addObject().put("stream", name);
+      Duration age = ages.get(name);
+      if (age == null) {
+        s.putNull("days");
+      } else {
+        s.put("days", age.toDays());
+      }
+      s.put("events", counts.get(name));
     }
     return reply;
   }

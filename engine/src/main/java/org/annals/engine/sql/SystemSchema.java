@@ -97,8 +97,8 @@ public final class SystemSchema extends AbstractSchema {
   private final class StreamsTable extends ComputedTable {
     StreamsTable() {
       super(new String[] {"stream_name", "events", "entities", "first_recorded_at",
-          "last_recorded_at", "files", "file_bytes", "stored_events", "retention_days"},
-          new SqlTypeName[] {V, B, B, T, T, B, B, B, B});
+          "last_recorded_at", "files", "file_bytes", "stored_events", "retention_days", "retention_events"},
+          new SqlTypeName[] {V, B, B, T, T, B, B, B, B, B});
     }
 
     @Override
@@ -107,7 +107,7 @@ public final class SystemSchema extends AbstractSchema {
       for (StreamStats s : store.streamStats()) {
         rows.add(new Object[] {s.streamName(), s.events(), s.entities(), s.firstRecordedAt(),
             s.lastRecordedAt(), (long) s.files(), s.fileBytes(), s.storedEvents(),
-            s.retention() == null ? null : s.retention().toDays()});
+            s.retention() == null ? null : s.retention().toDays(), s.retainedEvents()});
       }
       return rows;
     }

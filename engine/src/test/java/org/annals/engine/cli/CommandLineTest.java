@@ -204,7 +204,25 @@ class CommandLineTest {
     String err = failingRun("retention", "--data", data.toString(), "--stream", "orders", "--days", "0");
     assertTrue(err.contains("--days must be at least 1"), err);
     err = failingRun("retention", "--data", data.toString(), "--days", "3");
-    assertTrue(err.contains("give --stream with --days N or --forever"), err);
+    assertTrue(err.contains("give --stream with --days N, --events N (or both) or --forever"), err);
+    err = failingRun("retention", "--data", data.toString(), "--stream", "orders", "--events", "0");
+    assertTrue(err.contains("--events must be at least 1; got 0"), err);
+    err = failingRun("retention", "--data", data.toString(), "--stream", "orders", "--forever", "--days", "2");
+    assertTrue(err.contains("--forever removes the limits"), err);
+
+    out = Output.captureOut();
+    try {
+      assertEquals(0, Main.run("retention", "--data", data.toString(), "--stream", "orders", "--events", "1000"));
+      assertEquals(0, Main.run("sql", "--data", data.toString(), "-e",
+          "SELECT stream_name, retention_days, retention_events FROM annals_system.streams ORDER BY stream_name"));
+      assertEquals(0, Main.run("retention", "--data", data.toString(), "--stream", "orders", "--forever"));
+    } finally {
+      out.restore();
+    }
+    assertTrue(out.text().contains("stream 'orders' keeps its events for 30 days, and the newest 1,000 events at"
+        + " least"), out.text());
+    assertTrue(out.text().matches("(?s).*\\| orders +\\| 30 +\\| 1000 +\\|.*"), out.text());
+    assertTrue(out.text().contains("stream 'orders' keeps its events for ever"), out.text());
   }
 
   @Test

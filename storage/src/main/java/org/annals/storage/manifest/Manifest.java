@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param streamNextSeq for each stream with flushed events, the seq after its last flushed event
  * @param retentionMillis for each stream with a retention, the age in milliseconds past which its
  *     events leave the store; absent in manifests written before retention existed
+ * @param retainedEvents for each stream with a retention by count, how many of its newest events
+ *     it keeps at least; absent in manifests written before that existed
  */
 public record Manifest(
     int formatVersion,
@@ -23,7 +25,8 @@ public record Manifest(
     long coveredGlobalSeq,
     Map<String, Long> streamNextSeq,
     List<DataFile> files,
-    Map<String, Long> retentionMillis) {
+    Map<String, Long> retentionMillis,
+    Map<String, Long> retainedEvents) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -31,11 +34,12 @@ public record Manifest(
     streamNextSeq = new TreeMap<>(streamNextSeq);
     files = List.copyOf(files);
     retentionMillis = retentionMillis == null ? new TreeMap<>() : new TreeMap<>(retentionMillis);
+    retainedEvents = retainedEvents == null ? new TreeMap<>() : new TreeMap<>(retainedEvents);
   }
 
   /** The state of a data folder nothing has been flushed to. */
   public static Manifest empty() {
-    return new Manifest(FORMAT_VERSION, 0, 0, Map.of(), List.of(), Map.of());
+    return new Manifest(FORMAT_VERSION, 0, 0, Map.of(), List.of(), Map.of(), Map.of());
   }
 
   /** The next manifest: these files added, covering the log up to {@code newCovered}. */
@@ -44,7 +48,7 @@ public record Manifest(
     all.addAll(added);
     Map<String, Long> next = new TreeMap<>(streamNextSeq);
     next.putAll(newStreamNextSeq);
-    return new Manifest(FORMAT_VERSION, version + 1, newCovered, next, all, retentionMillis);
+    return new Manifest(FORMAT_VERSION, version + 1, newCovered, next, all, retentionMillis, retainedEvents);
   }
 
   /**
@@ -56,12 +60,12 @@ public record Manifest(
   public Manifest replacing(List<DataFile> replaced, List<DataFile> added) {
     List<DataFile> kept = filesBut(replaced, "a compaction or erasure meant to replace");
     kept.addAll(added);
-    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis);
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, kept, retentionMillis, retainedEvents);
   }
 
   /** The same state under the next version: a commit that makes the manifest before it go. */
   public Manifest next() {
-    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files, retentionMillis);
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files, retentionMillis, retainedEvents);
   }
 
   /**
@@ -70,7 +74,7 @@ public record Manifest(
    */
   public Manifest without(List<DataFile> expired) {
     return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq,
-        filesBut(expired, "retention meant to drop"), retentionMillis);
+        filesBut(expired, "retention meant to drop"), retentionMillis, retainedEvents);
   }
 
   /**
@@ -97,13 +101,24 @@ public record Manifest(
 
   /** The next manifest with a stream's retention set, or removed when {@code millis} is null. */
   public Manifest withRetention(String stream, Long millis) {
-    Map<String, Long> next = new TreeMap<>(retentionMillis);
-    if (millis == null) {
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files,
+        with(retentionMillis, stream, millis), retainedEvents);
+  }
+
+  /** The next manifest with a stream's retention by count set, or removed when {@code events} is null. */
+  public Manifest withRetainedEvents(String stream, Long events) {
+    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files, retentionMillis,
+        with(retainedEvents, stream, events));
+  }
+
+  private static Map<String, Long> with(Map<String, Long> settings, String stream, Long value) {
+    Map<String, Long> next = new TreeMap<>(settings);
+    if (value == null) {
       next.remove(stream);
     } else {
-      next.put(stream, millis);
+      next.put(stream, value);
     }
-    return new Manifest(FORMAT_VERSION, version + 1, coveredGlobalSeq, streamNextSeq, files, next);
+    return next;
   }
 
   public long totalRows() {
