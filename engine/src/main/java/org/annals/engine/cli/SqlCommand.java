@@ -72,6 +72,8 @@ final class SqlCommand implements Callable<Integer> {
       System.setProperty("org.jline.terminal.dumb", "true");
     }
     if (execute != null) {
+      // A statement run from a script prints in full: a plan's lines run far past a terminal's width.
+      args.add("--maxWidth=" + Integer.MAX_VALUE);
       args.add("-e");
       args.add(execute);
     }
