@@ -100,6 +100,10 @@ final class SubscriptionHandler {
     }
     try (EventFeed feed = opened) {
       open.add(feed);
+      if (stopping) {
+        // The stop may have closed the waiting feeds just before this one joined them.
+        feed.close();
+      }
       try {
         page = feed.next(TimeUnit.SECONDS.toNanos(r.waitSeconds()));
       } finally {
