@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.annals.storage.compaction.CompactionPolicy;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.event.AppendResult;
 import org.annals.storage.event.EncodedEvent;
 import org.annals.storage.event.EventValidator;
@@ -36,14 +37,14 @@ import org.annals.storage.manifest.ManifestStore;
 import org.annals.storage.memtable.Memtable;
 import org.annals.storage.parquet.LocalHadoop;
 import org.annals.storage.parquet.PartitionFileWriter;
-import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.ParquetFiles;
+import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
 import org.annals.storage.subscription.EventFeed;
 import org.annals.storage.subscription.NewEvents;
 import org.annals.storage.subscription.Subscriber;
-import org.annals.storage.subscription.SubscriptionFilter;
 import org.annals.storage.subscription.Subscription;
+import org.annals.storage.subscription.SubscriptionFilter;
 import org.annals.storage.wal.WalSegments;
 import org.annals.storage.wal.WalWriter;
 import org.apache.arrow.memory.BufferAllocator;
@@ -162,11 +163,7 @@ public final class EventStore implements AutoCloseable {
   }
 
   private static ScheduledExecutorService daemonThread(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
   }
 
   /** Opens (creating if needed) and recovers a data folder. */

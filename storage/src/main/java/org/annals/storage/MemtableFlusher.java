@@ -15,8 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.fs.CrashPoint;
 import org.annals.storage.fs.DataFolder;
@@ -79,12 +79,7 @@ final class MemtableFlusher implements AutoCloseable {
     this.commits = commits;
     this.fileWriter = fileWriter;
     this.state = state;
-    AtomicInteger threads = new AtomicInteger();
-    this.writers = Executors.newFixedThreadPool(writerThreads, r -> {
-      Thread t = new Thread(r, "annals-file-writer-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.writers = Executors.newFixedThreadPool(writerThreads, DaemonThreads.numbered("annals-file-writer"));
   }
 
   synchronized void flush() throws IOException {

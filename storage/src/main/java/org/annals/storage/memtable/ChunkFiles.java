@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +58,7 @@ public final class ChunkFiles implements AutoCloseable {
     this.dir = dir;
     this.allocator = allocator;
     Files.createDirectories(dir);
-    this.writer = Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, "annals-chunk-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.writer = Executors.newSingleThreadExecutor(DaemonThreads.named("annals-chunk-writer"));
   }
 
   /**
@@ -85,11 +82,8 @@ public final class ChunkFiles implements AutoCloseable {
       }
     }
     List<MemtableChunk> loaded = new ArrayList<>(chain.size());
-    ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, chain.size())), task -> {
-      Thread t = new Thread(task, "annals-chunk-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, chain.size())),
+        DaemonThreads.numbered("annals-chunk-reader"));
     try {
       List<Future<MemtableChunk>> reads = new ArrayList<>(chain.size());
       for (Named n : chain) {

@@ -2,6 +2,7 @@ package org.annals.storage.subscription;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.event.StoredEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,7 @@ public final class Subscription implements AutoCloseable {
   public Subscription(EventFeed feed, Subscriber subscriber, String name) {
     this.feed = feed;
     this.subscriber = subscriber;
-    this.thread = new Thread(this::run, name);
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.named(name).newThread(this::run);
     thread.start();
   }
 

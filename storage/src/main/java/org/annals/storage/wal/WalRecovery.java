@@ -14,11 +14,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.event.SequencedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +119,7 @@ public final class WalRecovery {
     }
     List<WalSegments.Segment> read = segments.subList(skipped, segments.size());
     ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, read.size())),
-        readerThreads());
+        DaemonThreads.numbered("annals-wal-replay"));
     List<S> sinks = new ArrayList<>(read.size());
     try {
       List<Future<SegmentScan>> scans = new ArrayList<>(read.size());
@@ -235,15 +234,6 @@ public final class WalRecovery {
     if (headed && !start.vouched()) {
       WalSegments.recordHead(walDir, newest.firstGlobalSeq());
     }
-  }
-
-  private static ThreadFactory readerThreads() {
-    AtomicInteger number = new AtomicInteger();
-    return task -> {
-      Thread t = new Thread(task, "annals-wal-replay-" + number.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   private static SegmentScan result(Future<SegmentScan> scan) throws IOException {

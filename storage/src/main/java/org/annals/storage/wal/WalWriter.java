@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.annals.storage.StoreFailedException;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.event.SequencedBatch;
 import org.annals.storage.fs.Durable;
 import org.slf4j.Logger;
@@ -107,13 +108,8 @@ public final class WalWriter implements AutoCloseable {
     }
     this.durableEnd = nextGlobalSeq;
     this.marked = nextGlobalSeq;
-    marker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "annals-wal-mark");
-      t.setDaemon(true);
-      return t;
-    });
-    thread = new Thread(this::run, "annals-wal-writer");
-    thread.setDaemon(true);
+    marker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("annals-wal-mark"));
+    thread = DaemonThreads.named("annals-wal-writer").newThread(this::run);
     thread.start();
     marker.scheduleWithFixedDelay(this::mark, MARK_SECONDS, MARK_SECONDS, TimeUnit.SECONDS);
   }
