@@ -83,14 +83,16 @@ final class RetentionCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A retention as people write it: "for ever", "for 30 days", "the newest 1,000 events". */
+  /**
+   * A retention as people say it, after "keeps its events": "for ever", "for 30 days", "while among
+   * its newest 1,000", "for 30 days while among its newest 1,000".
+   */
   static String kept(Duration age, Long events) {
     if (age == null && events == null) {
       return "for ever";
     }
     String byAge = age == null ? null : "for " + age.toDays() + (age.toDays() == 1 ? " day" : " days");
-    String byCount = events == null ? null : String.format(Locale.ROOT, "the newest %,d %s at least", events,
-        events == 1 ? "event" : "events");
-    return byAge == null ? byCount : byCount == null ? byAge : byAge + ", and " + byCount;
+    String byCount = events == null ? null : String.format(Locale.ROOT, "while among its newest %,d", events);
+    return byAge == null ? byCount : byCount == null ? byAge : byAge + " " + byCount;
   }
 }

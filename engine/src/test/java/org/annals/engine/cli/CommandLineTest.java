@@ -219,8 +219,8 @@ class CommandLineTest {
     } finally {
       out.restore();
     }
-    assertTrue(out.text().contains("stream 'orders' keeps its events for 30 days, and the newest 1,000 events at"
-        + " least"), out.text());
+    assertTrue(out.text().contains("stream 'orders' keeps its events for 30 days while among its newest 1,000"),
+        out.text());
     assertTrue(out.text().matches("(?s).*\\| orders +\\| 30 +\\| 1000 +\\|.*"), out.text());
     assertTrue(out.text().contains("stream 'orders' keeps its events for ever"), out.text());
   }
