@@ -82,6 +82,8 @@ public final class EventStore implements AutoCloseable {
   public static final String RESERVED_PREFIX = "annals_";
   /** Where {@link #erase} records each erasure. */
   public static final String ERASURES_STREAM = RESERVED_PREFIX + "erasures";
+  /** How long a close waits for a subscriber's {@code onEvents} under way to return. */
+  private static final long SUBSCRIBER_RETURN_MILLIS = 10_000;
   /** The most events a {@link #subscribe subscription} hands its subscriber at once. */
   public static final int SUBSCRIPTION_PAGE = 4096;
   /** The shortest retention: events leave a day at a time. */
@@ -352,7 +354,8 @@ public final class EventStore implements AutoCloseable {
    * only once the subscriber returns (back-pressure). To resume after a restart, subscribe again
    * from one past the last event handled (its global_seq, or its seq for a one-stream filter).
    * Closing the store ends every subscription (its subscriber's {@link Subscriber#onEnd} gets an
-   * {@link IllegalStateException}), once the subscriber's {@code onEvents} under way returns.
+   * {@link IllegalStateException}), once the subscriber's {@code onEvents} under way returns (it
+   * waits 10 s at most for that).
    *
    * @param from the first position wanted: a global_seq, or for a one-stream filter a seq
    */
@@ -406,10 +409,10 @@ public final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Sets how many of a stream's newest events are kept at least: its oldest files leave as long
-   * as the files after them hold that many ({@link RetentionSweep}), a file (a day, once
-   * compacted) at a time; unflushed events always stay. Beside an age retention, whichever lets
-   * an event go first does. Committed with the manifest, as {@link #setRetention} is.
+   * Sets how many of a stream's newest events it keeps: its oldest files leave as long as the
+   * files after them hold that many ({@link RetentionSweep}), a file (a day, once compacted) at a
+   * time, so at least that many stay; unflushed events always stay. Beside an age retention, an
+   * event leaves once either lets it go. Committed with the manifest, as {@link #setRetention} is.
    *
    * @param events at least 1, or null to keep the stream's events whatever their number
    */
@@ -565,9 +568,15 @@ public final class EventStore implements AutoCloseable {
     if (!sequencer.close()) {
       return;
     }
-    // Followers stop before what they read from is released; each subscriber learns why.
+    // Followers stop before what they read from is released; each subscriber learns why. One
+    // whose subscriber does not return is left behind: it reads nothing more once it does.
     newEvents.close();
-    subscriptions.forEach(Subscription::awaitEnd);
+    for (Subscription s : subscriptions) {
+      if (!s.awaitEnd(SUBSCRIBER_RETURN_MILLIS)) {
+        LOG.warn("subscription {}: its subscriber has not returned {} ms after the store began to close; the store"
+            + " closes without it", s.name(), SUBSCRIBER_RETURN_MILLIS);
+      }
+    }
     IOException error = null;
     // Let a running flush finish: interrupting it mid-commit would leave its outcome unknown. A
     // running merge sees the store closed and stops within a few thousand rows.

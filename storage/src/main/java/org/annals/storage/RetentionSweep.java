@@ -75,10 +75,12 @@ final class RetentionSweep {
 
   /**
    * A stream's oldest files whose events its newest {@code keep} flushed events do not need: a
-   * file leaves only if the files after it still hold that many. Unflushed events are not
-   * counted, so a stream holds at least {@code keep} events, and fewer than a file's more.
+   * file leaves only if the files after it still hold that many, and only if all its events are
+   * older than every event of the files that stay (compaction merges files by size, so a merged
+   * file can span the events of one between its parts; that one must then stay too). Unflushed
+   * events are not counted, so a stream holds at least {@code keep} events.
    */
-  private static List<DataFile> beyondCount(Manifest m, String stream, long keep) {
+  static List<DataFile> beyondCount(Manifest m, String stream, long keep) {
     List<DataFile> files = new ArrayList<>();
     long stored = 0;
     for (DataFile f : m.files()) {
@@ -88,9 +90,15 @@ final class RetentionSweep {
       }
     }
     files.sort(Comparator.comparingLong(DataFile::maxGlobalSeq));
+    long[] oldestAfter = new long[files.size() + 1];
+    oldestAfter[files.size()] = Long.MAX_VALUE;
+    for (int i = files.size() - 1; i >= 0; i--) {
+      oldestAfter[i] = Math.min(oldestAfter[i + 1], files.get(i).minGlobalSeq());
+    }
     List<DataFile> out = new ArrayList<>();
-    for (DataFile f : files) {
-      if (stored - f.rows() < keep) {
+    for (int i = 0; i < files.size(); i++) {
+      DataFile f = files.get(i);
+      if (stored - f.rows() < keep || f.maxGlobalSeq() >= oldestAfter[i + 1]) {
         break;
       }
       stored -= f.rows();

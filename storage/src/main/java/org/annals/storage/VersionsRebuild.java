@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.index.StreamIndex;
 
 /**
@@ -49,15 +50,13 @@ final class VersionsRebuild {
   /** Starts the rebuild now, unless it has started. */
   void start() {
     if (claimed.compareAndSet(false, true)) {
-      Thread t = new Thread(() -> {
+      DaemonThreads.named("annals-index-rebuild").newThread(() -> {
         try {
           result.complete(work.get());
         } catch (RuntimeException | Error e) {
           result.completeExceptionally(e);
         }
-      }, "annals-index-rebuild");
-      t.setDaemon(true);
-      t.start();
+      }).start();
     }
   }
 

@@ -146,11 +146,10 @@ class MissingWalSegmentTest {
   void aLogOfTheFormatBeforeSegmentHeadersOpensWithEveryEvent() throws Exception {
     Path image = imageWithTwoUnflushed("before-headers");
     Path wal = image.resolve("wal");
-    // As the earlier format left it: records from byte 0, and HEAD a single line with the name.
+    // As the earlier format left it: records from byte 0, and HEAD a single line naming the newest.
     Path newest = WalSegments.path(wal, 3);
     byte[] headed = Files.readAllBytes(newest);
     Files.write(newest, Arrays.copyOfRange(headed, SegmentHeader.BYTES, headed.length));
-    Files.writeString(wal.resolve("HEAD"), newest.getFileName() + "\n");
     // and a newest segment that earlier format started at a roll and never wrote to
     Path empty = WalSegments.path(wal, 5);
     Files.createFile(empty);
@@ -218,6 +217,27 @@ class MissingWalSegmentTest {
     Files.delete(stray);
     try (EventStore store = EventStore.open(options(image))) {
       assertEquals(5, store.eventCount(), "with the stray file gone, every event");
+    }
+  }
+
+  @Test
+  void aTornTailAboveTheMarkIsCutOffAsBefore() throws Exception {
+    Path live = dir.resolve("torn-live");
+    Path image = dir.resolve("torn");
+    try (EventStore store = EventStore.open(options(live))) {
+      for (int i = 0; i < 5; i++) {
+        store.append("orders", List.of(NewEvent.of("Placed", "o-" + i, "{}"), NewEvent.of("Paid", "o-" + i, "{}")));
+      }
+      awaitMark(store, live);
+      CrashImage.copy(live, image);
+    }
+    // A record the crash caught half-written, after everything the mark says was acknowledged.
+    Path segment = WalSegments.path(image.resolve("wal"), 0);
+    long whole = Files.size(segment);
+    Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2, 3}, StandardOpenOption.APPEND);
+    try (EventStore store = EventStore.open(options(image))) {
+      assertEquals(10, store.eventCount(), "every acknowledged event");
+      assertEquals(whole, Files.size(segment), "the torn record is cut off");
     }
   }
 }

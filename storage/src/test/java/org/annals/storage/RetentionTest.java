@@ -16,6 +16,8 @@ import org.annals.storage.event.ExpectedVersion;
 import org.annals.storage.event.NewEvent;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.event.WrongExpectedVersionException;
+import org.annals.storage.manifest.DataFile;
+import org.annals.storage.manifest.Manifest;
 import org.annals.storage.scan.ScanSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +134,29 @@ class RetentionTest {
       store.setRetainedEvents("orders", null);
       assertEquals(Map.of(), store.retainedEvents());
     }
+  }
+
+  @Test
+  void aRetentionByCountKeepsAFileThatAMergedFileSpans() {
+    DataFile first = file("a", 0, 9);
+    DataFile second = file("b", 10, 19);
+    DataFile third = file("c", 20, 29);
+    Manifest apart = Manifest.empty().plus(List.of(first, second, third), 30, Map.of("orders", 30L));
+    assertEquals(List.of(first), RetentionSweep.beyondCount(apart, "orders", 15), "the oldest goes, 20 stay");
+    assertEquals(List.of(first, second), RetentionSweep.beyondCount(apart, "orders", 10));
+    assertEquals(List.of(), RetentionSweep.beyondCount(apart, "orders", 30));
+
+    // The first and third merged into one file by size: the second, between them, must stay, or
+    // newer events would go while older ones stayed.
+    DataFile merged = new DataFile("m", "orders", "2026-08-01", 20, 2_000, 0, 29, 0, 29, 0, 0, "a", "z");
+    Manifest compacted = Manifest.empty().plus(List.of(merged, second), 30, Map.of("orders", 30L));
+    assertEquals(List.of(), RetentionSweep.beyondCount(compacted, "orders", 5));
+  }
+
+  /** A file of ten orders with these global_seqs (and seqs). */
+  private static DataFile file(String name, long minGlobalSeq, long maxGlobalSeq) {
+    return new DataFile(name, "orders", "2026-08-01", maxGlobalSeq - minGlobalSeq + 1, 1_000, minGlobalSeq,
+        maxGlobalSeq, minGlobalSeq, maxGlobalSeq, 0, 0, "a", "z");
   }
 
   private static void assertHasNoEntity(EventStore store, String entity) throws Exception {

@@ -236,4 +236,29 @@ class SubscriptionTest {
       store.follow(7, SubscriptionFilter.all(), 10).close();
     }
   }
+
+  @Test
+  void aSubscriberThatClosesTheStoreEndsItsOwnSubscription() throws Exception {
+    EventStore store = EventStore.open(options());
+    appendRound(store, 0);
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    Collector closing = new Collector() {
+      @Override
+      public void onEvents(List<StoredEvent> page) {
+        super.onEvents(page);
+        try {
+          store.close();
+          closed.complete(null);
+        } catch (Exception e) {
+          closed.completeExceptionally(e);
+        }
+      }
+    };
+    store.subscribe(0, SubscriptionFilter.all(), closing);
+    closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    Throwable ended = closing.ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertTrue(ended instanceof IllegalStateException && ended.getMessage().contains("the store is closed"),
+        String.valueOf(ended));
+    assertEquals(6, closing.events.size());
+  }
 }

@@ -102,6 +102,9 @@ final class ImportCommand implements Callable<Integer> {
           String error;
           try {
             error = sink.append(stream, batch, batchLines);
+          } catch (java.net.ConnectException refused) {
+            return fail(progress, imported, target.server + " did not answer (" + describe(refused) + ")",
+                "the batch starting at line " + batchLines.get(0) + " was not sent");
           } catch (IOException unanswered) {
             return fail(progress, imported, target.server + " did not answer (" + describe(unanswered) + ")",
                 "the batch starting at line " + batchLines.get(0) + " may or may not be stored; import from that"

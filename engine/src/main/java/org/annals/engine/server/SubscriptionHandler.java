@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -46,6 +47,8 @@ final class SubscriptionHandler {
 
   private final EventStore store;
   private final Set<EventFeed> open = ConcurrentHashMap.newKeySet();
+  /** Polls under way, counted before they start so that no more than the most run at once. */
+  private final AtomicInteger waiting = new AtomicInteger();
   private volatile boolean stopping;
 
   SubscriptionHandler(EventStore store) {
@@ -80,12 +83,22 @@ final class SubscriptionHandler {
       stopping(response);
       return;
     }
-    if (open.size() >= MAX_WAITING) {
+    if (waiting.incrementAndGet() > MAX_WAITING) {
+      waiting.decrementAndGet();
       response.setHeader("Retry-After", "1");
       JsonReplies.error(response, 503, MAX_WAITING + " subscription requests are waiting already, the most the"
           + " server holds; ask again in a moment");
       return;
     }
+    try {
+      poll(target, stream, r, response);
+    } finally {
+      waiting.decrementAndGet();
+    }
+  }
+
+  /** Answers one poll: its page, at once or after a wait, with where the next one starts. */
+  private void poll(String target, String stream, Request r, HttpServletResponse response) throws IOException {
     List<StoredEvent> page;
     long nextFrom;
     EventFeed opened;
@@ -94,8 +107,8 @@ final class SubscriptionHandler {
     } catch (IllegalArgumentException e) {
       JsonReplies.error(response, 400, e.getMessage());
       return;
-    } catch (IllegalStateException closing) {
-      stopping(response);
+    } catch (IllegalStateException closed) {
+      failed(response, target, closed);
       return;
     }
     try (EventFeed feed = opened) {
@@ -111,8 +124,8 @@ final class SubscriptionHandler {
       }
       nextFrom = stream == null ? feed.position()
           : page.isEmpty() ? r.from() : page.get(page.size() - 1).seq() + 1;
-    } catch (IllegalStateException closing) {
-      stopping(response);
+    } catch (IllegalStateException closed) {
+      failed(response, target, closed);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -143,6 +156,19 @@ final class SubscriptionHandler {
   void stop() {
     stopping = true;
     open.forEach(EventFeed::close);
+  }
+
+  /**
+   * A feed or store closed under the poll: the server stopping (503, the client asks again), or
+   * anything else, which is a fault of the server's (500, logged).
+   */
+  private void failed(HttpServletResponse response, String target, IllegalStateException e) throws IOException {
+    if (stopping) {
+      stopping(response);
+    } else {
+      JsonReplies.error(response, 500, "reading the events failed inside the server"
+          + ErrorIds.logged(LOG, "subscription read of " + target + " failed", e));
+    }
   }
 
   private static void stopping(HttpServletResponse response) throws IOException {

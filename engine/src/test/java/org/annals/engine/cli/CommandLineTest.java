@@ -69,8 +69,8 @@ class CommandLineTest {
     String err = failingRun("import", file.toString(), "--stream", "s", "--server", "http://127.0.0.1:" + port);
     assertTrue(err.contains("http://127.0.0.1:" + port + " did not answer (nothing accepts connections there: is"
         + " annals serve running on that address?)"), err);
-    assertTrue(err.contains("0 events were imported before this batch; the batch starting at line 1 may or may not"
-        + " be stored"), err);
+    assertTrue(err.contains("0 events were imported before this batch; the batch starting at line 1 was not sent"),
+        err);
   }
 
   @Test

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Subscription implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
-  /** How long a wait for new events lasts before the thread looks again whether it was closed. */
+  /** How long one wait for new events lasts; a close wakes it sooner. */
   private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final EventFeed feed;
@@ -67,20 +67,29 @@ public final class Subscription implements AutoCloseable {
   public void close() {
     closing = true;
     feed.close();
-    if (Thread.currentThread() != thread) {
-      awaitEnd();
-    }
+    awaitEnd(0);
   }
 
   /**
    * Waits for the subscription's thread to end: after the store closed, once the subscriber's
-   * {@link Subscriber#onEvents} under way returns.
+   * {@link Subscriber#onEvents} under way returns, for at most {@code timeoutMillis} (0: no
+   * limit). Returns at once on the subscription's own thread, which would wait for itself.
+   *
+   * @return whether the thread has ended
    */
-  public void awaitEnd() {
+  public boolean awaitEnd(long timeoutMillis) {
+    if (Thread.currentThread() == thread) {
+      return false;
+    }
+    long deadline = System.currentTimeMillis() + timeoutMillis;
     boolean interrupted = false;
     while (thread.isAlive()) {
+      long left = timeoutMillis == 0 ? 0 : deadline - System.currentTimeMillis();
+      if (timeoutMillis != 0 && left <= 0) {
+        break;
+      }
       try {
-        thread.join();
+        thread.join(left);
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -88,5 +97,11 @@ public final class Subscription implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    return !thread.isAlive();
+  }
+
+  /** The subscription thread's name, for messages. */
+  public String name() {
+    return thread.getName();
   }
 }

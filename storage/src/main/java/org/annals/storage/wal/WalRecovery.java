@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -146,10 +147,11 @@ public final class WalRecovery {
           throw cutShort("the newest segment in the wal folder is " + segment.path().getFileName(), expected,
               replayFrom);
         }
-        if (i == read.size() - 1 && mark.isPresent() && Math.max(expected, coveredGlobalSeq) < mark.getAsLong()) {
+        long reached = Math.max(expected, coveredGlobalSeq);
+        if (i == read.size() - 1 && mark.isPresent() && reached < mark.getAsLong()) {
           throw belowMark("the newest segment " + segment.path().getFileName() + (scan.tornAt >= 0
               ? " fails at byte offset " + scan.tornAt + ": " + scan.problem : " ends after its last whole record"),
-              expected, mark.getAsLong());
+              reached, mark.getAsLong());
         }
         if (scan.tornAt >= 0) {
           // Only the last segment can be torn; cut only once every segment before it checked out.
@@ -219,19 +221,21 @@ public final class WalRecovery {
 
   /**
    * Once the whole log checked out: writes out the header of a newest segment caught being
-   * created, and makes HEAD name a headed newest segment, so that from here on its emptying is
-   * noticed. Nothing is written for a log the open refuses.
+   * created (part of a header, or nothing left once a torn start was cut off, as when a file
+   * system exposed a new file's unwritten block as zeros), and makes HEAD name a headed newest
+   * segment, so that from here on its emptying is noticed. Nothing is written into the log of an
+   * open that is refused.
    */
   private static void finishStart(Path walDir, WalSegments.Segment newest, NewestStart start) throws IOException {
-    if (start.state() == SegmentHeader.State.PARTIAL) {
+    boolean startOnly = start.state() == SegmentHeader.State.PARTIAL || Files.size(newest.path()) == 0;
+    if (startOnly) {
       try (FileChannel ch = FileChannel.open(newest.path(), StandardOpenOption.WRITE)) {
         ch.truncate(0);
         ch.write(SegmentHeader.encode(newest.firstGlobalSeq()));
         ch.force(true);
       }
     }
-    boolean headed = start.state() == SegmentHeader.State.PARTIAL || start.state() == SegmentHeader.State.WHOLE;
-    if (headed && !start.vouched()) {
+    if ((startOnly || start.state() == SegmentHeader.State.WHOLE) && !start.vouched()) {
       WalSegments.recordHead(walDir, newest.firstGlobalSeq());
     }
   }

@@ -102,6 +102,9 @@ public final class WalWriter implements AutoCloseable {
       openNewSegment();
     } else {
       channel = FileChannel.open(lastSegment.path(), StandardOpenOption.WRITE);
+      // Records a dead process wrote but never forced are in the page cache, and recovery has
+      // just made them visible: they must be on disk before anyone reads them, whatever comes next.
+      channel.force(false);
       segmentFirstGlobalSeq = lastSegment.firstGlobalSeq();
       segmentBytes = channel.size();
       channel.position(segmentBytes);
@@ -314,19 +317,22 @@ public final class WalWriter implements AutoCloseable {
   @Override
   public void close() throws IOException {
     marker.shutdown();
-    if (failure == null && thread.isAlive()) {
-      CompletableFuture<Void> done = enqueue(new Request(Kind.CLOSE, null, null, new CompletableFuture<>()));
-      try {
+    try {
+      if (failure == null && thread.isAlive()) {
+        CompletableFuture<Void> done = enqueue(new Request(Kind.CLOSE, null, null, new CompletableFuture<>()));
         done.join();
         thread.join();
         marker.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while closing the WAL", e);
-      } catch (RuntimeException e) {
-        throw new IOException("closing the WAL failed: " + e.getMessage(), e);
+        mark();
+      } else {
+        // A reopen in this process writes the same mark file: this one must be done with it.
+        marker.awaitTermination(1, TimeUnit.MINUTES);
       }
-      mark();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while closing the WAL", e);
+    } catch (RuntimeException e) {
+      throw new IOException("closing the WAL failed: " + e.getMessage(), e);
     }
   }
 }
