@@ -70,6 +70,23 @@ class MissingWalSegmentTest {
     }
   }
 
+  /**
+   * A crash image of a store with ten unflushed events in segment 0, taken once the durable mark
+   * covers them all.
+   */
+  private Path imageWithTenMarked(String name) throws Exception {
+    Path live = dir.resolve(name + "-live");
+    Path image = dir.resolve(name);
+    try (EventStore store = EventStore.open(options(live))) {
+      for (int i = 0; i < 5; i++) {
+        store.append("orders", List.of(NewEvent.of("Placed", "o-" + i, "{}"), NewEvent.of("Paid", "o-" + i, "{}")));
+      }
+      awaitMark(store, live);
+      CrashImage.copy(live, image);
+    }
+    return image;
+  }
+
   /** A crash image of a store with three events flushed and two in the newest segment, 3. */
   private Path imageWithTwoUnflushed(String name) throws Exception {
     Path live = dir.resolve(name + "-live");
@@ -168,15 +185,7 @@ class MissingWalSegmentTest {
 
   @Test
   void aNewestSegmentCutOrDamagedBelowWhatWasAcknowledgedStopsTheOpen() throws Exception {
-    Path live = dir.resolve("cut-live");
-    Path image = dir.resolve("cut");
-    try (EventStore store = EventStore.open(options(live))) {
-      for (int i = 0; i < 5; i++) {
-        store.append("orders", List.of(NewEvent.of("Placed", "o-" + i, "{}"), NewEvent.of("Paid", "o-" + i, "{}")));
-      }
-      awaitMark(store, live);
-      CrashImage.copy(live, image);
-    }
+    Path image = imageWithTenMarked("cut");
     Path segment = WalSegments.path(image.resolve("wal"), 0);
     byte[] whole = Files.readAllBytes(segment);
     // Cut inside the last record, as a torn write would leave it, and flip a byte of that record:
@@ -222,15 +231,7 @@ class MissingWalSegmentTest {
 
   @Test
   void aTornTailAboveTheMarkIsCutOffAsBefore() throws Exception {
-    Path live = dir.resolve("torn-live");
-    Path image = dir.resolve("torn");
-    try (EventStore store = EventStore.open(options(live))) {
-      for (int i = 0; i < 5; i++) {
-        store.append("orders", List.of(NewEvent.of("Placed", "o-" + i, "{}"), NewEvent.of("Paid", "o-" + i, "{}")));
-      }
-      awaitMark(store, live);
-      CrashImage.copy(live, image);
-    }
+    Path image = imageWithTenMarked("torn");
     // A record the crash caught half-written, after everything the mark says was acknowledged.
     Path segment = WalSegments.path(image.resolve("wal"), 0);
     long whole = Files.size(segment);
