@@ -125,7 +125,7 @@ class SubscriptionRestartTest {
     Path data = dir.resolve("data");
     ThinDriver driver = ThinDriver.load();
     List<Follower> followers = List.of(new Follower("/events"), new Follower("/streams/orders/events"),
-        new Follower("/events?types=Paid"));
+        new Follower("/events?types=Paid"), new Follower("/streams/payments/events?types=Paid"));
     ExecutorService threads = Executors.newCachedThreadPool();
     List<Future<Void>> appends = new ArrayList<>();
     ServerProcess server = ServerProcess.start(data, driver, List.of());
@@ -145,6 +145,7 @@ class SubscriptionRestartTest {
       awaitSeen(followers.get(0), total);
       awaitSeen(followers.get(1), total / 2);
       awaitSeen(followers.get(2), total / 2);
+      awaitSeen(followers.get(3), total / 4);
       Thread.sleep(1_500);
     } finally {
       followers.forEach(f -> f.stop.set(true));
@@ -161,6 +162,7 @@ class SubscriptionRestartTest {
     assertSaw(followers.get(0), stored, e -> true, false);
     assertSaw(followers.get(1), stored, e -> e.streamName().equals("orders"), true);
     assertSaw(followers.get(2), stored, e -> e.eventType().equals("Paid"), false);
+    assertSaw(followers.get(3), stored, e -> e.streamName().equals("payments") && e.eventType().equals("Paid"), false);
   }
 
   private static void awaitSeen(Follower f, int events) throws InterruptedException {

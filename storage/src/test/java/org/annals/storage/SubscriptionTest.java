@@ -226,6 +226,12 @@ class SubscriptionTest {
         assertEquals(6, next.get(0).globalSeq());
         assertEquals(7, feed.position());
       }
+      try (EventFeed paid = store.follow(0, SubscriptionFilter.stream("orders").withEventTypes(Set.of("Paid")), 10)) {
+        assertEquals(List.of("Paid"), paid.next(0).stream().map(StoredEvent::eventType).toList());
+        assertEquals(3, paid.resumeFrom(), "past the stream's Shipped too: its next seq");
+        assertEquals(List.of(), paid.next(0));
+        assertEquals(3, paid.resumeFrom());
+      }
       IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
           () -> store.follow(-1, SubscriptionFilter.all(), 10));
       assertTrue(negative.getMessage().contains("0 or more"), negative.getMessage());

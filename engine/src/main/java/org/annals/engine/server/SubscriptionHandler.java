@@ -122,8 +122,7 @@ final class SubscriptionHandler {
       } finally {
         open.remove(feed);
       }
-      nextFrom = stream == null ? feed.position()
-          : page.isEmpty() ? r.from() : page.get(page.size() - 1).seq() + 1;
+      nextFrom = feed.resumeFrom();
     } catch (IllegalStateException closed) {
       failed(response, target, closed);
       return;

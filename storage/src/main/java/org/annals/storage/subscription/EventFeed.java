@@ -9,7 +9,9 @@ import org.annals.storage.StoredEvents;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.event.StoredEvent;
 import org.annals.storage.scan.EventScanner;
+import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
+import org.apache.arrow.vector.BigIntVector;
 
 /**
  * Follows the log from a position, page by page, as a reader pulls: catch-up over whatever is
@@ -32,6 +34,7 @@ public final class EventFeed implements AutoCloseable {
   private final long from;
   private final int pageSize;
   private long position;
+  private long resumeFrom;
   private volatile boolean closed;
 
   /**
@@ -52,6 +55,7 @@ public final class EventFeed implements AutoCloseable {
     this.from = from;
     this.pageSize = pageSize;
     this.position = from;
+    this.resumeFrom = from;
   }
 
   /**
@@ -85,6 +89,14 @@ public final class EventFeed implements AutoCloseable {
     return position;
   }
 
+  /**
+   * Where a client that has handled every page so far subscribes again to go on: a global_seq,
+   * or for a one-stream filter a seq, past the events the filter passed over as well.
+   */
+  public long resumeFrom() {
+    return resumeFrom;
+  }
+
   /** Ends the feed; a reader waiting in {@link #next} returns at once. */
   @Override
   public void close() {
@@ -116,8 +128,35 @@ public final class EventFeed implements AutoCloseable {
         }
       }
       page.sort(Comparator.comparingLong(StoredEvent::globalSeq));
-      position = page.size() < pageSize ? end : page.get(page.size() - 1).globalSeq() + 1;
+      boolean full = page.size() == pageSize;
+      StoredEvent last = page.isEmpty() ? null : page.get(page.size() - 1);
+      if (filter.stream() == null) {
+        resumeFrom = full ? last.globalSeq() + 1 : end;
+      } else if (full || filter.eventTypes() == null) {
+        resumeFrom = last == null ? resumeFrom : last.seq() + 1;
+      } else {
+        // Past the stream's events of other types too, so that a poll for a rare type does not
+        // read them again each time.
+        resumeFrom = Math.max(resumeFrom, newestSeq(snapshot, end) + 1);
+      }
+      position = full ? last.globalSeq() + 1 : end;
     }
     return page;
+  }
+
+  /** The greatest seq of the followed stream from the position to the snapshot's end, or -1. */
+  private long newestSeq(Snapshot snapshot, long end) throws IOException {
+    ScanSpec seqs = ScanSpec.builder().columns(EventColumn.SEQ).stream(filter.stream())
+        .globalSeqBetween(position, end - 1).build();
+    long newest = -1;
+    try (EventScanner scan = snapshot.top(seqs, EventColumn.SEQ, true, 1, () -> closed)) {
+      while (scan.next()) {
+        BigIntVector seq = (BigIntVector) scan.batch().getVector(0);
+        for (int i = 0; i < scan.batch().getRowCount(); i++) {
+          newest = Math.max(newest, seq.get(i));
+        }
+      }
+    }
+    return newest;
   }
 }
