@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.annals.storage.compaction.CompactionPolicy;
 import org.annals.storage.concurrent.DaemonThreads;
 import org.annals.storage.event.AppendResult;
@@ -393,19 +394,12 @@ public final class EventStore implements AutoCloseable {
    * @param maxAge at least one day, or null to keep the stream's events for ever
    */
   public void setRetention(String streamName, Duration maxAge) throws IOException {
-    StreamName.check(streamName);
-    if (streamName.equals(ERASURES_STREAM)) {
-      throw new IllegalArgumentException(ERASURES_STREAM + " keeps the record of erasures for ever; it takes no retention");
-    }
+    checkRetainable(streamName);
     if (maxAge != null && maxAge.compareTo(MIN_RETENTION) < 0) {
       throw new IllegalArgumentException("a retention keeps events at least " + MIN_RETENTION.toDays()
           + " day; got " + maxAge);
     }
-    checkOpen();
-    synchronized (maintenance) {
-      commits.commit(m -> m.withRetention(streamName, maxAge == null ? null : maxAge.toMillis()), List.of());
-      sweepAfterSetting(streamName);
-    }
+    commitRetention(streamName, m -> m.withRetention(streamName, maxAge == null ? null : maxAge.toMillis()));
   }
 
   /**
@@ -417,27 +411,32 @@ public final class EventStore implements AutoCloseable {
    * @param events at least 1, or null to keep the stream's events whatever their number
    */
   public void setRetainedEvents(String streamName, Long events) throws IOException {
+    checkRetainable(streamName);
+    if (events != null && events < 1) {
+      throw new IllegalArgumentException("a retention by count keeps at least 1 event; got " + events);
+    }
+    commitRetention(streamName, m -> m.withRetainedEvents(streamName, events));
+  }
+
+  private static void checkRetainable(String streamName) {
     StreamName.check(streamName);
     if (streamName.equals(ERASURES_STREAM)) {
       throw new IllegalArgumentException(ERASURES_STREAM + " keeps the record of erasures for ever; it takes no retention");
     }
-    if (events != null && events < 1) {
-      throw new IllegalArgumentException("a retention by count keeps at least 1 event; got " + events);
-    }
-    checkOpen();
-    synchronized (maintenance) {
-      commits.commit(m -> m.withRetainedEvents(streamName, events), List.of());
-      sweepAfterSetting(streamName);
-    }
   }
 
-  private void sweepAfterSetting(String streamName) {
-    try {
-      retention.sweep();
-    } catch (IOException | RuntimeException e) {
-      // The retention is set; the maintenance thread takes the expired events out when it can.
-      LOG.error("the retention of '{}' is set, but taking its expired events out failed; it is tried again",
-          streamName, e);
+  /** Commits a stream's changed retention and takes out what it lets go at once. */
+  private void commitRetention(String streamName, UnaryOperator<Manifest> change) throws IOException {
+    checkOpen();
+    synchronized (maintenance) {
+      commits.commit(change, List.of());
+      try {
+        retention.sweep();
+      } catch (IOException | RuntimeException e) {
+        // The retention is set; the maintenance thread takes the expired events out when it can.
+        LOG.error("the retention of '{}' is set, but taking its expired events out failed; it is tried again",
+            streamName, e);
+      }
     }
   }
 

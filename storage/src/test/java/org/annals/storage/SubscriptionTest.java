@@ -224,7 +224,7 @@ class SubscriptionTest {
         List<StoredEvent> next = waiting.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(1, next.size());
         assertEquals(6, next.get(0).globalSeq());
-        assertEquals(7, feed.position());
+        assertEquals(7, feed.resumeFrom());
       }
       try (EventFeed paid = store.follow(0, SubscriptionFilter.stream("orders").withEventTypes(Set.of("Paid")), 10)) {
         assertEquals(List.of("Paid"), paid.next(0).stream().map(StoredEvent::eventType).toList());

@@ -42,10 +42,7 @@ final class AppendHandler {
 
   void handle(String target, HttpServletRequest request, HttpServletResponse response, RequestBudget.Lease lease)
       throws IOException {
-    // Jetty drops ";params" from a path segment, so "/streams/a;b/events" would append to "a".
-    if (request.getRequestURI().contains(";")) {
-      JsonReplies.error(response, 400, "a stream name cannot contain ';' (" + request.getRequestURI() + "); names match"
-          + " [A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    if (refusedSemicolon(request, response)) {
       return;
     }
     Matcher m = PATH.matcher(target);
@@ -88,6 +85,21 @@ final class AppendHandler {
       JsonReplies.error(response, 500, "the append failed inside the server"
           + ErrorIds.logged(LOG, "append to " + target + " failed", e));
     }
+  }
+
+  /**
+   * Refuses a path with a ';' in it, and says so: Jetty drops ";params" from a path segment, so
+   * "/streams/a;b/events" would reach stream "a".
+   *
+   * @return whether the request was refused
+   */
+  static boolean refusedSemicolon(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!request.getRequestURI().contains(";")) {
+      return false;
+    }
+    JsonReplies.error(response, 400, "a stream name cannot contain ';' (" + request.getRequestURI() + "); names match"
+        + " [A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    return true;
   }
 
   private ObjectNode positions(AppendResult result) {

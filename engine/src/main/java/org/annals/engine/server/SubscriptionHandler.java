@@ -66,8 +66,7 @@ final class SubscriptionHandler {
   }
 
   void handle(String target, HttpServletRequest request, HttpServletResponse response) throws IOException {
-    if (request.getRequestURI().contains(";")) {
-      JsonReplies.error(response, 400, "a stream name cannot contain ';' (" + request.getRequestURI() + ")");
+    if (AppendHandler.refusedSemicolon(request, response)) {
       return;
     }
     Matcher m = AppendHandler.PATH.matcher(target);
@@ -123,16 +122,12 @@ final class SubscriptionHandler {
         open.remove(feed);
       }
       nextFrom = feed.resumeFrom();
-    } catch (IllegalStateException closed) {
-      failed(response, target, closed);
-      return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopping(response);
       return;
     } catch (IOException | RuntimeException e) {
-      JsonReplies.error(response, 500, "reading the events failed inside the server"
-          + ErrorIds.logged(LOG, "subscription read of " + target + " failed", e));
+      failed(response, target, e);
       return;
     }
     response.setStatus(200);
@@ -158,10 +153,10 @@ final class SubscriptionHandler {
   }
 
   /**
-   * A feed or store closed under the poll: the server stopping (503, the client asks again), or
-   * anything else, which is a fault of the server's (500, logged).
+   * A poll that failed: while the server stops, its feed or store was closed under it (503, the
+   * client asks again); otherwise it is a fault of the server's (500, logged).
    */
-  private void failed(HttpServletResponse response, String target, IllegalStateException e) throws IOException {
+  private void failed(HttpServletResponse response, String target, Exception e) throws IOException {
     if (stopping) {
       stopping(response);
     } else {

@@ -81,15 +81,6 @@ public final class EventFeed implements AutoCloseable {
   }
 
   /**
-   * The global_seq the next page starts at: every event below it that the filter selects has been
-   * delivered. A client resumes from the last event it handled, not from here, as it may not have
-   * handled every event delivered.
-   */
-  public long position() {
-    return position;
-  }
-
-  /**
    * Where a client that has handled every page so far subscribes again to go on: a global_seq,
    * or for a one-stream filter a seq, past the events the filter passed over as well.
    */

@@ -21,7 +21,6 @@ public final class Subscription implements AutoCloseable {
   private final Subscriber subscriber;
   private final Thread thread;
   private volatile boolean closing;
-  private volatile Throwable failure;
 
   public Subscription(EventFeed feed, Subscriber subscriber, String name) {
     this.feed = feed;
@@ -31,6 +30,7 @@ public final class Subscription implements AutoCloseable {
   }
 
   private void run() {
+    Throwable failure = null;
     try {
       while (!closing) {
         List<StoredEvent> page = feed.next(WAIT_NANOS);
@@ -52,11 +52,6 @@ public final class Subscription implements AutoCloseable {
   /** Whether the subscription still runs. */
   public boolean isRunning() {
     return thread.isAlive();
-  }
-
-  /** What ended the subscription, if something other than {@link #close} did. */
-  public Throwable failure() {
-    return failure;
   }
 
   /**
