@@ -10,6 +10,7 @@ import org.annals.engine.security.Role;
 import org.annals.engine.sql.AsOf;
 import org.annals.engine.sql.CancelChecks;
 import org.annals.engine.sql.EventSchema;
+import org.annals.engine.sql.TypesSchema;
 import org.annals.engine.sql.SqlErrors;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -37,7 +38,8 @@ import org.apache.calcite.sql.parser.impl.SqlParserImpl;
  * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
  * DELETE and MERGE (events are immutable) and DDL (streams appear with their first event). The
  * refusal names the statement and what to do instead, with SQLState 0A000. A SELECT's plan is
- * kept for the connection's next use of the same text ({@link PlanCache}). Every plan gets its
+ * kept for the connection's next use of the same text ({@link PlanCache}); one that reads a typed
+ * table, only while its columns stay as they are. Every plan gets its
  * cancel checks ({@link CancelChecks}) before it is compiled. A statement the connection's roles
  * do not allow is refused with 42501 ({@link Role}); one too large or deep to plan with 54001.
  */
@@ -53,15 +55,21 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     }
     PlanCache cache = PlanCache.of(context.getMutableRootSchema());
     PlanCache.Key key = new PlanCache.Key(query.sql, context.getDefaultSchemaPath(), elementType, maxRowCount);
+    TypesSchema types = (TypesSchema) context.getRootSchema().getSubSchema(TypesSchema.NAME, true).schema;
     // A plan in the cache passed the connection's roles when it was made, and they do not change.
-    CalciteSignature<T> cached = cache.get(key);
-    if (cached != null) {
-      return cached;
+    PlanCache.Entry cached = cache.get(key);
+    if (cached != null && (cached.typesVersion() < 0 || cached.typesVersion() == types.version())) {
+      @SuppressWarnings("unchecked")
+      CalciteSignature<T> plan = (CalciteSignature<T>) cached.plan();
+      return plan;
     }
     refuseUnsupported(query.sql, context);
+    // Taken before planning: a change of columns during it only makes the plan be made again.
+    long typesVersion = types.knownVersion();
+    TypesSchema.forgetLookups();
     CalciteSignature<T> plan = prepareUncached(context, query, elementType, maxRowCount);
     if (plan.statementType == Meta.StatementType.SELECT) {
-      cache.put(key, plan);
+      cache.put(key, new PlanCache.Entry(plan, TypesSchema.lookedUp() ? typesVersion : -1));
     }
     return plan;
   }

@@ -13,6 +13,7 @@ import org.annals.engine.sql.AsOf;
 import org.annals.engine.sql.ConnectionSettings;
 import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.SystemSchema;
+import org.annals.engine.sql.TypesSchema;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.avatica.AvaticaConnection;
@@ -123,9 +124,10 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       long timeoutMillis = 1000L * Integer.parseInt(settings.getProperty(ClientProperties.QUERY_TIMEOUT_SETTING, "0"));
       Set<Role> roles = Role.parseList(settings.getProperty(ClientProperties.ROLES_SETTING));
       String asOf = settings.getProperty(ClientProperties.AS_OF_SETTING);
-      SchemaPlus annals = root.add(EventSchema.NAME, new EventSchema(store,
-          new ConnectionSettings(pushdown, timeoutMillis, roles, asOf == null ? AsOf.NOW : AsOf.parse(asOf))));
-      annals.setCacheEnabled(false);
+      EventSchema events = new EventSchema(store,
+          new ConnectionSettings(pushdown, timeoutMillis, roles, asOf == null ? AsOf.NOW : AsOf.parse(asOf)));
+      root.add(EventSchema.NAME, events).setCacheEnabled(false);
+      root.add(TypesSchema.NAME, new TypesSchema(store, events)).setCacheEnabled(false);
       root.add(SystemSchema.NAME, new SystemSchema(store, calcite.config().fun(SqlOperatorTable.class,
           SqlStdOperatorTable.instance())));
       calcite.setSchema(EventSchema.NAME);

@@ -14,7 +14,8 @@ import org.apache.calcite.jdbc.CalciteSchema;
  * refresh, a client that does not prepare) skips parsing, validation, optimisation and code
  * generation, which cost about ten milliseconds even for a count the manifest answers. A plan
  * holds no data and no snapshot (each execution takes its own), so it stays right as events
- * arrive; a stream's table that did not exist fails validation and is never cached. Plans are
+ * arrive; a stream's table that did not exist fails validation and is never cached. A plan over
+ * a typed table is used again only while that schema's columns are as they were. Plans are
  * kept per connection (per root schema), weakly, so they go with their connection.
  * Thread-safe.
  */
@@ -25,10 +26,10 @@ final class PlanCache {
   private static final Map<CalciteSchema, PlanCache> BY_CONNECTION =
       Collections.synchronizedMap(new WeakHashMap<>());
 
-  private final Map<Key, CalcitePrepare.CalciteSignature<?>> plans =
+  private final Map<Key, Entry> plans =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, CalcitePrepare.CalciteSignature<?>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
           return size() > MAX_PLANS;
         }
       };
@@ -36,16 +37,21 @@ final class PlanCache {
   /** What a plan depends on besides the connection: the text, the default schema, the row shape. */
   record Key(String sql, List<String> schemaPath, Type elementType, long maxRowCount) {}
 
+  /**
+   * A plan, and the version of the typed tables' columns it was made with, or -1 for a plan that
+   * reads no typed table: such a plan is right only while the columns stay as they were.
+   */
+  record Entry(CalcitePrepare.CalciteSignature<?> plan, long typesVersion) {}
+
   static PlanCache of(CalciteSchema rootSchema) {
     return BY_CONNECTION.computeIfAbsent(rootSchema, s -> new PlanCache());
   }
 
-  @SuppressWarnings("unchecked")
-  synchronized <T> CalcitePrepare.CalciteSignature<T> get(Key key) {
-    return (CalcitePrepare.CalciteSignature<T>) plans.get(key);
+  synchronized Entry get(Key key) {
+    return plans.get(key);
   }
 
-  synchronized void put(Key key, CalcitePrepare.CalciteSignature<?> plan) {
-    plans.put(key, plan);
+  synchronized void put(Key key, Entry entry) {
+    plans.put(key, entry);
   }
 }

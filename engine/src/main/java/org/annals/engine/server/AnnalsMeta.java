@@ -27,6 +27,7 @@ import org.annals.engine.sql.EventSchema;
 import org.annals.engine.sql.RootScans;
 import org.annals.engine.sql.SqlErrors;
 import org.annals.engine.sql.SystemSchema;
+import org.annals.engine.sql.TypesSchema;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.MissingResultsException;
@@ -37,6 +38,7 @@ import org.apache.calcite.avatica.jdbc.JdbcMeta.ConnectionCacheSettings;
 import org.apache.calcite.avatica.jdbc.JdbcMeta.StatementCacheSettings;
 import org.apache.calcite.avatica.jdbc.StatementInfo;
 import org.apache.calcite.avatica.proto.Requests;
+import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
@@ -65,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safe, as JdbcMeta is.
  */
 final class AnnalsMeta extends JdbcMeta {
-  private static final List<String> SCHEMAS = List.of(EventSchema.NAME, SystemSchema.NAME);
+  private static final List<String> SCHEMAS = List.of(EventSchema.NAME, TypesSchema.NAME, SystemSchema.NAME);
   /** The types {@link #getTypeInfo} lists: SQL's standard ones that Annals' SQL reads and writes. */
   /** The Meta calls that run a statement, which {@link ServerMetrics#statement} times. */
   private static final Set<String> EXECUTIONS = Set.of("prepareAndExecute", "execute", "prepareAndExecuteBatch",
@@ -492,12 +494,19 @@ final class AnnalsMeta extends JdbcMeta {
     return keeping(super.getTypeInfo(ch), 0, CLIENT_TYPES::contains);
   }
 
-  /** Columns as BI tools read them ({@link ColumnsMetadata}). */
+  /** Columns as BI tools read them ({@link ColumnsMetadata}), typed tables' with their fields' remarks. */
   @Override
   public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
       Pat columnNamePattern) {
+    TypesSchema types;
+    try {
+      types = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
+          .getSubSchema(TypesSchema.NAME).unwrap(TypesSchema.class);
+    } catch (SQLException e) {
+      throw new RuntimeException(e);
+    }
     return changingRows(super.getColumns(ch, catalog, schemaPattern, tableNamePattern, columnNamePattern),
-        ColumnsMetadata::rewrite);
+        frame -> ColumnsMetadata.rewrite(frame, types::remarks));
   }
 
   /**

@@ -3,19 +3,23 @@ package org.annals.engine.server;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BinaryOperator;
 import org.annals.engine.sql.ColumnRemarks;
 import org.annals.engine.sql.EventSchema;
+import org.annals.engine.sql.TypesSchema;
 import org.apache.calcite.avatica.Meta;
 
 /**
  * {@code DatabaseMetaData.getColumns} rows as BI tools read them. Calcite's give a type name with
  * its precision and nullability ({@code TIMESTAMP(3) NOT NULL}, which DBeaver and Tableau cannot
  * match to a type), a size of -1 for every column, no fractional digits for a timestamp's
- * milliseconds, no remarks, and blanks for whether a column is generated. Stateless.
+ * milliseconds, no remarks, and blanks for whether a column is generated. A typed table's payload
+ * column says which field it reads, how often it is set and whether its type widened. Stateless.
  */
 final class ColumnsMetadata {
   // 0-based positions of JDBC's getColumns columns.
   private static final int TABLE_SCHEM = 1;
+  private static final int TABLE_NAME = 2;
   private static final int COLUMN_NAME = 3;
   private static final int DATA_TYPE = 4;
   private static final int TYPE_NAME = 5;
@@ -28,19 +32,20 @@ final class ColumnsMetadata {
 
   private ColumnsMetadata() {}
 
-  static Meta.Frame rewrite(Meta.Frame frame) {
+  /** @param typedRemarks the remarks on a typed table's payload column, by table and column name */
+  static Meta.Frame rewrite(Meta.Frame frame, BinaryOperator<String> typedRemarks) {
     List<Object> rows = new ArrayList<>();
     for (Object row : frame.rows) {
       Object[] cells = FrameRows.cells(row).clone();
       if (cells.length > IS_GENERATEDCOLUMN) {
-        rewrite(cells);
+        rewrite(cells, typedRemarks);
       }
       rows.add(cells);
     }
     return new Meta.Frame(frame.offset, frame.done, rows);
   }
 
-  private static void rewrite(Object[] row) {
+  private static void rewrite(Object[] row, BinaryOperator<String> typedRemarks) {
     String typeName = String.valueOf(row[TYPE_NAME]);
     int type = ((Number) row[DATA_TYPE]).intValue();
     int digits = fractionalDigits(typeName);
@@ -57,8 +62,12 @@ final class ColumnsMetadata {
     if (type == Types.VARCHAR || type == Types.CHAR) {
       row[CHAR_OCTET_LENGTH] = row[COLUMN_SIZE];
     }
-    if (EventSchema.NAME.equals(row[TABLE_SCHEM]) && row[REMARKS] == null) {
-      row[REMARKS] = ColumnRemarks.of(String.valueOf(row[COLUMN_NAME]));
+    String column = String.valueOf(row[COLUMN_NAME]);
+    if ((EventSchema.NAME.equals(row[TABLE_SCHEM]) || TypesSchema.NAME.equals(row[TABLE_SCHEM])) && row[REMARKS] == null) {
+      row[REMARKS] = ColumnRemarks.of(column);
+    }
+    if (TypesSchema.NAME.equals(row[TABLE_SCHEM]) && row[REMARKS] == null) {
+      row[REMARKS] = typedRemarks.apply(String.valueOf(row[TABLE_NAME]), column);
     }
     row[IS_AUTOINCREMENT] = "NO";
     row[IS_GENERATEDCOLUMN] = "NO";

@@ -45,7 +45,7 @@ final class EventAggregateRule extends RelOptRule {
     LogicalAggregate aggregate = call.rel(0);
     LogicalProject project = throughProject ? call.rel(1) : null;
     EventTableScan scan = call.rel(throughProject ? 2 : 1);
-    if (scan.query().aggregate() != null || scan.query().top() != null || !scan.query().jsonFields().isEmpty()
+    if (scan.query().aggregate() != null || scan.query().top() != null
         || aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
       return;
     }
@@ -65,19 +65,20 @@ final class EventAggregateRule extends RelOptRule {
       }
       measures.add(m);
     }
-    call.transformTo(scan.withAggregate(new AggregateSpec(keys, measures), aggregate.getRowType()));
+    // Storage aggregates stored columns only: the JSON fields the aggregate does not use go.
+    EventTableScan stored = scan.with(scan.query().withJsonFields(List.of()));
+    call.transformTo(stored.withAggregate(new AggregateSpec(keys, measures), aggregate.getRowType()));
   }
 
   private static RexNode input(int field, LogicalProject project) {
     return project == null ? null : project.getProjects().get(field);
   }
 
-  /** The stored column an aggregate input is, or null if it is an expression. */
+  /** The stored column an aggregate input is, or null if it is an expression or a JSON field. */
   private static EventColumn column(int field, LogicalProject project, EventTableScan scan) {
-    if (project == null) {
-      return scan.query().columns().get(field);
-    }
-    return input(field, project) instanceof RexInputRef ref ? scan.query().columns().get(ref.getIndex()) : null;
+    int scanField = project == null ? field : input(field, project) instanceof RexInputRef ref ? ref.getIndex() : -1;
+    List<EventColumn> columns = scan.query().columns();
+    return scanField >= 0 && scanField < columns.size() ? columns.get(scanField) : null;
   }
 
   /** A stored column, or recorded_at floored to a fixed-length unit; null for anything else. */
@@ -90,6 +91,7 @@ final class EventAggregateRule extends RelOptRule {
         && call.getOperands().size() == 2
         && call.getOperands().get(0) instanceof RexInputRef ref
         && call.getOperands().get(1) instanceof RexLiteral unit
+        && ref.getIndex() < scan.query().columns().size()
         && scan.query().columns().get(ref.getIndex()) == EventColumn.RECORDED_AT) {
       TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
       long millis = range == null ? 0 : bucketMillis(range);

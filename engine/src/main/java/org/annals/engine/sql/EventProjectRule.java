@@ -23,8 +23,9 @@ import org.apache.calcite.util.mapping.Mappings;
 
 /**
  * Narrows a scan to what the projection above it uses: the columns it reads, so storage decodes
- * no other, and each {@code JSON_VALUE(payload, '$.a.b')} at a simple path, which the scan reads
- * while it passes ({@link JsonScalars}) instead of Calcite parsing the document per call. The
+ * no other, the typed table columns it parses, and each {@code JSON_VALUE(payload, '$.a.b')} at a
+ * simple path, which the scan reads while it passes ({@link JsonScalars}) instead of Calcite
+ * parsing the document per call. The
  * projection stays above unless it only passes the columns through. A projection that uses no
  * column ({@code SELECT 1 FROM orders}) still needs the row count, so the scan keeps seq, the
  * cheapest column to decode.
@@ -39,38 +40,44 @@ final class EventProjectRule extends RelOptRule {
     LogicalProject project = call.rel(0);
     EventTableScan scan = call.rel(1);
     EventQuery query = scan.query();
-    if (query.aggregate() != null || !query.jsonFields().isEmpty()) {
+    if (query.aggregate() != null) {
       return;
     }
     int fields = query.columns().size();
-    List<EventQuery.JsonField> json = new ArrayList<>();
+    int before = query.jsonFields().size();
+    // The scan's JSON fields (a typed table's columns), then those this projection's JSON_VALUEs add.
+    List<EventQuery.JsonField> json = new ArrayList<>(query.jsonFields());
     List<RexNode> rewritten = new ArrayList<>();
     for (RexNode e : project.getProjects()) {
       rewritten.add(e.accept(new JsonValues(query.columns(), json, fields)));
     }
-    ImmutableBitSet used = RelOptUtil.InputFinder.bits(rewritten, null).intersect(ImmutableBitSet.range(fields));
+    ImmutableBitSet used = RelOptUtil.InputFinder.bits(rewritten, null);
     // Plain columns, each once, are read in the projection's order: the projection then vanishes
     // and the scan is the result itself (whose frames the server writes from its batches).
-    List<Integer> order = json.isEmpty() && isPermutation(rewritten) ? refs(rewritten) : used.asList();
+    List<Integer> order = json.isEmpty() && isPermutation(rewritten) ? refs(rewritten)
+        : used.intersect(ImmutableBitSet.range(fields)).asList();
     List<EventColumn> columns = new ArrayList<>();
     for (int i : order) {
       columns.add(query.columns().get(i));
     }
-    if (columns.isEmpty() && json.isEmpty()) {
+    List<Integer> keptJson = used.intersect(ImmutableBitSet.range(fields, fields + json.size())).asList();
+    if (columns.isEmpty() && keptJson.isEmpty()) {
       columns.add(EventColumn.SEQ);
     }
-    if (columns.equals(query.columns()) && json.isEmpty()) {
+    if (columns.equals(query.columns()) && json.size() == before && keptJson.size() == before) {
       return;
     }
     Map<Integer, Integer> positions = new HashMap<>();
     for (int i : order) {
       positions.put(i, positions.size());
     }
-    for (int j = 0; j < json.size(); j++) {
-      positions.put(fields + j, columns.size() + j);
+    List<EventQuery.JsonField> read = new ArrayList<>();
+    for (int j : keptJson) {
+      positions.put(j, columns.size() + read.size());
+      read.add(json.get(j - fields));
     }
-    Mappings.TargetMapping mapping = Mappings.target(positions, fields + json.size(), columns.size() + json.size());
-    EventTableScan narrowed = scan.with(query.withColumns(columns).withJsonFields(json));
+    Mappings.TargetMapping mapping = Mappings.target(positions, fields + json.size(), columns.size() + read.size());
+    EventTableScan narrowed = scan.with(query.withColumns(columns).withJsonFields(read));
     List<RexNode> projects = new ArrayList<>();
     for (RexNode e : rewritten) {
       projects.add(e.accept(new RexPermuteInputsShuttle(mapping, narrowed)));
@@ -113,10 +120,6 @@ final class EventProjectRule extends RelOptRule {
       }
       int index = json.indexOf(field);
       if (index < 0) {
-        // One pass over a document reads a bounded number of paths; Calcite reads any more.
-        if (json.stream().filter(f -> f.source() == field.source()).count() == JsonScalars.MAX_PATHS) {
-          return super.visitCall(call);
-        }
         index = json.size();
         json.add(field);
       }
@@ -130,6 +133,7 @@ final class EventProjectRule extends RelOptRule {
     private EventQuery.JsonField jsonField(RexCall call) {
       if (call.getOperator() != SqlStdOperatorTable.JSON_VALUE || call.getOperands().size() != 2
           || !(call.getOperands().get(0) instanceof RexInputRef ref)
+          || ref.getIndex() >= columns.size()
           || columns.get(ref.getIndex()).kind() != EventColumn.Kind.JSON
           || !(call.getOperands().get(1) instanceof RexLiteral literal)
           || call.getType().getSqlTypeName() != SqlTypeName.VARCHAR

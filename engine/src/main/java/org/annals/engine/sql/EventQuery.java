@@ -2,6 +2,7 @@ package org.annals.engine.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.annals.engine.types.FieldType;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
 import org.apache.calcite.rex.RexNode;
@@ -9,8 +10,9 @@ import org.apache.calcite.rex.RexNode;
 /**
  * What an {@link EventTableScan} asks of storage: the columns it returns, the filters storage
  * applies (over the full event row, each one {@link FilterTranslator#isPushable}), JSON fields
- * read from JSON columns as the scan goes, and optionally an aggregate computed in storage
- * instead of rows, or a top-n that limits the rows to those an {@code ORDER BY ... LIMIT} keeps.
+ * read from JSON columns as the scan goes (a typed table's payload columns are some), and
+ * optionally an aggregate computed in storage instead of rows, or a top-n that limits the rows
+ * to those an {@code ORDER BY ... LIMIT} keeps.
  * A row of the scan is its columns, then its JSON fields. Immutable.
  *
  * @param columns the columns returned, in order; ignored when there is an aggregate
@@ -28,14 +30,22 @@ record EventQuery(List<EventColumn> columns, List<RexNode> filters, AggregateSpe
   record Top(EventColumn column, boolean descending, int n) {}
 
   /**
-   * One {@code JSON_VALUE} of a JSON column at a simple path.
+   * One {@code JSON_VALUE} of a JSON column at a simple path, or a typed table's payload column.
    *
    * @param path the field names, outermost first
    * @param text the path as the query wrote it, for EXPLAIN
+   * @param type a typed column's type, whose values the scan returns ({@link FieldType#value});
+   *     null for JSON_VALUE's text
+   * @param name the typed column's name; null for JSON_VALUE
    */
-  record JsonField(EventColumn source, List<String> path, String text) {
+  record JsonField(EventColumn source, List<String> path, String text, FieldType type, String name) {
     JsonField {
       path = List.copyOf(path);
+    }
+
+    /** A {@code JSON_VALUE(source, text)}. */
+    JsonField(EventColumn source, List<String> path, String text) {
+      this(source, path, text, null, null);
     }
   }
 

@@ -29,13 +29,18 @@ public final class EventSchema extends AbstractSchema {
     return settings;
   }
 
+  /** A stream's table, sharing this schema's settings and query positions. */
+  EventTable streamTable(String stream) {
+    return new EventTable(store, stream, positions, settings);
+  }
+
   @Override
   protected Map<String, Table> getTableMap() {
     Map<String, Table> tables = new LinkedHashMap<>();
     tables.put(ALL_EVENTS, new EventTable(store, null, positions, settings));
     for (String stream : store.streams()) {
       // A stream named "events" stays reachable through events WHERE stream_name = 'events'.
-      tables.putIfAbsent(stream, new EventTable(store, stream, positions, settings));
+      tables.putIfAbsent(stream, streamTable(stream));
     }
     return tables;
   }

@@ -103,10 +103,15 @@ public class EventTableScan extends TableScan {
     for (EventColumn c : query.columns()) {
       b.add(full.getFieldList().get(c.ordinal()));
     }
-    RelDataType text = getCluster().getTypeFactory().createTypeWithNullability(
-        getCluster().getTypeFactory().createSqlType(SqlTypeName.VARCHAR, JSON_VALUE_LENGTH), true);
+    RelDataTypeFactory types = getCluster().getTypeFactory();
+    RelDataType text = types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR, JSON_VALUE_LENGTH), true);
     for (int i = 0; i < query.jsonFields().size(); i++) {
-      b.add("$json" + i, text);
+      EventQuery.JsonField f = query.jsonFields().get(i);
+      if (f.type() == null) {
+        b.add("$json" + i, text);
+      } else {
+        b.add(f.name(), f.type().relType(types));
+      }
     }
     return b.build();
   }
@@ -117,7 +122,8 @@ public class EventTableScan extends TableScan {
         .itemIf("columns", names(query.columns()), query.aggregate() == null && !query.columns().isEmpty()
             && !query.columns().equals(EventColumn.ALL))
         .itemIf("filters", describe(query.filters()), !query.filters().isEmpty())
-        .itemIf("json", query.jsonFields().stream().map(f -> f.source().columnName() + " " + f.text()).toList(),
+        .itemIf("json", query.jsonFields().stream().map(f -> f.source().columnName() + " " + f.text()
+            + (f.type() == null ? "" : " " + f.type())).toList(),
             !query.jsonFields().isEmpty())
         .itemIf("top", query.top() == null ? "" : query.top().column().columnName()
             + (query.top().descending() ? " DESC " : " ASC ") + query.top().n(), query.top() != null);

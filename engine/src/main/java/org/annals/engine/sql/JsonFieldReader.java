@@ -2,20 +2,22 @@ package org.annals.engine.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.annals.engine.types.FieldType;
 import org.annals.storage.event.EventColumn;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Reads a scan's JSON fields from the JSON columns of each row of an Arrow batch: each column's
- * document is copied once into a reused buffer and read once for all of its fields. Not
- * thread-safe: one per scan.
+ * document is copied once into a reused buffer and read once for up to
+ * {@link JsonScalars#MAX_PATHS} of its fields. A typed table's fields are converted to their
+ * column's type. Not thread-safe: one per scan.
  */
 final class JsonFieldReader {
-  /** One JSON column read: where it is in the batch, its fields' paths and where they go. */
-  private record Source(int vector, JsonScalars scalars, int[] outputs, String[] values) {}
+  /** One pass over a JSON column: where it is in the batch, its fields' paths, types and outputs. */
+  private record Pass(int vector, JsonScalars scalars, int[] outputs, FieldType[] types, String[] values) {}
 
-  private final List<Source> sources = new ArrayList<>();
+  private final List<Pass> passes = new ArrayList<>();
   private final int size;
   private byte[] buffer = new byte[4096];
 
@@ -23,19 +25,33 @@ final class JsonFieldReader {
   JsonFieldReader(List<EventColumn> read, List<EventQuery.JsonField> fields) {
     this.size = fields.size();
     for (EventColumn column : EventColumn.ALL) {
-      List<List<String>> paths = new ArrayList<>();
       List<Integer> outputs = new ArrayList<>();
       for (int i = 0; i < fields.size(); i++) {
         if (fields.get(i).source() == column) {
-          paths.add(fields.get(i).path());
           outputs.add(i);
         }
       }
-      if (!paths.isEmpty()) {
-        sources.add(new Source(read.indexOf(column), new JsonScalars(paths),
-            outputs.stream().mapToInt(Integer::intValue).toArray(), new String[paths.size()]));
+      for (int from = 0; from < outputs.size(); from += JsonScalars.MAX_PATHS) {
+        List<Integer> chunk = outputs.subList(from, Math.min(outputs.size(), from + JsonScalars.MAX_PATHS));
+        passes.add(pass(read.indexOf(column), fields, chunk));
       }
     }
+  }
+
+  private static Pass pass(int vector, List<EventQuery.JsonField> fields, List<Integer> outputs) {
+    List<List<String>> paths = new ArrayList<>();
+    FieldType[] types = new FieldType[outputs.size()];
+    long asText = 0;
+    for (int i = 0; i < outputs.size(); i++) {
+      EventQuery.JsonField f = fields.get(outputs.get(i));
+      paths.add(f.path());
+      types[i] = f.type();
+      if (f.type() != null) {
+        asText |= 1L << i;
+      }
+    }
+    return new Pass(vector, new JsonScalars(paths, asText), outputs.stream().mapToInt(Integer::intValue).toArray(),
+        types, new String[outputs.size()]);
   }
 
   int size() {
@@ -44,10 +60,10 @@ final class JsonFieldReader {
 
   /** Puts row {@code row}'s JSON fields into {@code values}, starting at {@code offset}. */
   void read(VectorSchemaRoot batch, int row, Object[] values, int offset) {
-    for (Source s : sources) {
-      VarCharVector v = (VarCharVector) batch.getVector(s.vector());
+    for (Pass p : passes) {
+      VarCharVector v = (VarCharVector) batch.getVector(p.vector());
       if (v.isNull(row)) {
-        for (int out : s.outputs()) {
+        for (int out : p.outputs()) {
           values[offset + out] = null;
         }
         continue;
@@ -58,9 +74,10 @@ final class JsonFieldReader {
         buffer = new byte[Math.max(length, buffer.length * 2)];
       }
       v.getDataBuffer().getBytes(start, buffer, 0, length);
-      s.scalars().read(buffer, 0, length, s.values());
-      for (int i = 0; i < s.outputs().length; i++) {
-        values[offset + s.outputs()[i]] = s.values()[i];
+      p.scalars().read(buffer, 0, length, p.values());
+      for (int i = 0; i < p.outputs().length; i++) {
+        String text = p.values()[i];
+        values[offset + p.outputs()[i]] = p.types()[i] == null ? text : p.types()[i].value(text);
       }
     }
   }

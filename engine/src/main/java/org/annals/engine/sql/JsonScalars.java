@@ -9,8 +9,8 @@ import java.util.List;
  * document in one pass, building no tree: what {@code JSON_VALUE(payload, '$.a.b')} returns for
  * each path, as Calcite computes it (lax mode, NULL on empty and on error): a string's text, a
  * number as Java prints the Integer, Long, BigInteger or Double that Jackson reads, true or
- * false; null for a JSON null, an object, an array, a missing field or a document that does not
- * parse. A key that appears twice counts as its last occurrence, as when Jackson reads a map.
+ * false; null for a JSON null, an object or an array (unless its JSON text is asked for), a
+ * missing field or a document that does not parse. A key that appears twice counts as its last occurrence, as when Jackson reads a map.
  * Calcite parses the document into a tree for every call; a query asking for two fields of a
  * million payloads built two million trees. Not thread-safe: one per scan; it reuses its state.
  */
@@ -23,16 +23,36 @@ final class JsonScalars {
 
   /** Per path, the UTF-8 bytes of each field name. */
   private final byte[][][] paths;
+  /**
+   * The paths (a bit each) read as JSON text: an object or array whole rather than null, a
+   * number as the document writes it rather than as Java prints it.
+   */
+  private final long textPaths;
+  /** Whether the last {@link #scalar} was a number, whose text {@link #printed} gives as Java prints it. */
+  private boolean number;
   private String[] out;
   private byte[] json;
   private int pos;
   private int end;
+
+  /** The ASCII characters of a JSON number, and of a number, true, false or null. */
+  private static final boolean[] NUMBER_CHARS = ascii("+-.0123456789eE");
+  private static final boolean[] SCALAR_CHARS = ascii("+-.0123456789eEtrufalsn");
 
   /** Paths one pass reads at most: which of them are still open is a bit each in a long. */
   static final int MAX_PATHS = 64;
 
   /** @param paths each path's field names, outermost first */
   JsonScalars(List<List<String>> paths) {
+    this(paths, 0);
+  }
+
+  /**
+   * @param textPaths a bit per path (bit i for path i) read as JSON text, as a typed table's
+   *     columns read it: an object or array whole, a number as written (its column parses it once)
+   */
+  JsonScalars(List<List<String>> paths, long textPaths) {
+    this.textPaths = textPaths;
     if (paths.size() > MAX_PATHS) {
       throw new IllegalArgumentException("at most " + MAX_PATHS + " paths per document, not " + paths.size());
     }
@@ -84,20 +104,32 @@ final class JsonScalars {
    */
   private void value(long active, int depth) {
     byte b = peek();
-    if (b == '{') {
+    if (b == '{' || b == '[') {
       checkNesting(depth);
-      object(active, depth);
-      return;
-    }
-    if (b == '[') {
-      checkNesting(depth);
-      skipArray(depth);
+      int start = pos;
+      if (b == '{') {
+        object(active, depth);
+      } else {
+        skipArray(depth);
+      }
+      long asText = active & textPaths;
+      for (int i = 0; asText != 0 && i < paths.length; i++) {
+        if ((asText & (1L << i)) != 0 && paths[i].length == depth) {
+          out[i] = new String(json, start, pos - start, StandardCharsets.UTF_8);
+        }
+      }
       return;
     }
     String scalar = scalar();
+    String printed = null;
     for (int i = 0; i < paths.length; i++) {
       if ((active & (1L << i)) != 0 && paths[i].length == depth) {
-        out[i] = scalar;
+        if (!number || (textPaths & (1L << i)) != 0) {
+          out[i] = scalar;
+        } else {
+          printed = printed == null ? printed(scalar) : printed;
+          out[i] = printed;
+        }
       }
     }
   }
@@ -175,7 +207,7 @@ final class JsonScalars {
       pos++;
       skipString();
     } else {
-      while (pos < end && "+-.0123456789eEtrufalsn".indexOf(json[pos]) >= 0) {
+      while (pos < end && (json[pos] & 0xff) < 128 && SCALAR_CHARS[json[pos]]) {
         pos++;
       }
     }
@@ -201,8 +233,9 @@ final class JsonScalars {
     }
   }
 
-  /** A scalar's JSON_VALUE text, or null for JSON null. */
+  /** A scalar's text (a number's as the document writes it), or null for JSON null. */
   private String scalar() {
+    number = false;
     byte b = peek();
     if (b == '"') {
       pos++;
@@ -220,19 +253,28 @@ final class JsonScalars {
       return null;
     }
     int start = pos;
-    boolean fraction = false;
-    while (pos < end && "+-.0123456789eE".indexOf(json[pos]) >= 0) {
-      fraction |= json[pos] == '.' || json[pos] == 'e' || json[pos] == 'E';
+    while (pos < end && (json[pos] & 0xff) < 128 && NUMBER_CHARS[json[pos]]) {
       pos++;
     }
-    String number = new String(json, start, pos - start, StandardCharsets.US_ASCII);
-    if (number.isEmpty()) {
+    if (pos == start) {
       throw new IllegalArgumentException("not a value");
     }
-    if (fraction) {
-      return Double.toString(Double.parseDouble(number));
+    number = true;
+    return new String(json, start, pos - start, StandardCharsets.US_ASCII);
+  }
+
+  private static boolean[] ascii(String chars) {
+    boolean[] table = new boolean[128];
+    for (char c : chars.toCharArray()) {
+      table[c] = true;
     }
-    return new BigInteger(number).toString();
+    return table;
+  }
+
+  /** A number's JSON_VALUE text: as Java prints the BigInteger or Double that Jackson reads. */
+  private static String printed(String number) {
+    boolean fraction = number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0;
+    return fraction ? Double.toString(Double.parseDouble(number)) : new BigInteger(number).toString();
   }
 
   private boolean matches(String literal) {

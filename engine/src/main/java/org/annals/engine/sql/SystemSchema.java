@@ -11,9 +11,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.annals.engine.types.PayloadCatalog;
+import org.annals.engine.types.TypedField;
+import org.annals.engine.types.TypedTable;
 import org.annals.storage.EventStore;
 import org.annals.storage.StoreStatus;
 import org.annals.storage.StreamStats;
+import org.annals.storage.event.EventColumn;
 import org.annals.storage.manifest.DataFile;
 import org.annals.storage.scan.Snapshot;
 import org.apache.calcite.DataContext;
@@ -36,8 +40,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * Schema {@code annals_system}: {@code streams} (events, entities, time span and file bytes per
  * stream), {@code files} (every committed Parquet file with its statistics), {@code status}
- * (one row: WAL, memtable, manifest and flush state) and {@code functions} (the SQL functions a
- * query may call, which the JDBC driver's {@code getFunctions} reads). Thread-safe.
+ * (one row: WAL, memtable, manifest and flush state), {@code functions} (the SQL functions a
+ * query may call, which the JDBC driver's {@code getFunctions} reads) and {@code typed_columns}
+ * (the payload columns of schema {@code types}, with their types and how they widened).
+ * Thread-safe.
  */
 public final class SystemSchema extends AbstractSchema {
   public static final String NAME = "annals_system";
@@ -54,7 +60,7 @@ public final class SystemSchema extends AbstractSchema {
   @Override
   protected Map<String, Table> getTableMap() {
     return Map.of("streams", new StreamsTable(), "files", new FilesTable(), "status", new StatusTable(),
-        "functions", new FunctionsTable());
+        "functions", new FunctionsTable(), "typed_columns", new TypedColumnsTable());
   }
 
   /** A table of rows computed on each scan, with a fixed list of typed columns. */
@@ -108,6 +114,32 @@ public final class SystemSchema extends AbstractSchema {
         rows.add(new Object[] {s.streamName(), s.events(), s.entities(), s.firstRecordedAt(),
             s.lastRecordedAt(), (long) s.files(), s.fileBytes(), s.storedEvents(),
             s.retention() == null ? null : s.retention().toDays(), s.retainedEvents()});
+      }
+      return rows;
+    }
+  }
+
+  /**
+   * One row per payload column of schema {@code types}: the field it reads, its type, how often
+   * it is set, and whether and where its type widened.
+   */
+  private final class TypedColumnsTable extends ComputedTable {
+    TypedColumnsTable() {
+      super(new String[] {"table_name", "stream_name", "event_type", "column_name", "ordinal_position",
+          "field_name", "sql_type", "events", "type_events", "first_global_seq", "first_type", "widened_at_global_seq"},
+          new SqlTypeName[] {V, V, V, V, B, V, V, B, B, B, V, B});
+    }
+
+    @Override
+    List<Object[]> rows() {
+      List<Object[]> rows = new ArrayList<>();
+      for (TypedTable t : PayloadCatalog.of(store).tables()) {
+        long position = EventColumn.ALL.size();
+        for (TypedField f : t.fields()) {
+          rows.add(new Object[] {t.name(), t.stream(), t.eventType(), f.column(), ++position, f.field(), f.type().sqlName(),
+              f.events(), t.events(), f.firstGlobalSeq(), f.firstType().sqlName(),
+              f.widened() ? f.widenedAt() : null});
+        }
       }
       return rows;
     }

@@ -104,4 +104,17 @@ class JsonScalarsTest {
       return rs.getString(1);
     }
   }
+
+  /** A typed table's columns read numbers as written and objects and arrays whole, beside JSON_VALUE's answers. */
+  @Test
+  void textPathsReadNumbersAsWrittenAndContainersWhole() {
+    JsonScalars scalars = new JsonScalars(List.of(List.of("a"), List.of("a"), List.of("g"), List.of("g"), List.of("h"),
+        List.of("s")), 0b110101);
+    byte[] doc = "{\"a\":12.50,\"g\":[1, {\"a\":2}],\"h\":{\"k\":null},\"s\":\"x\\\"y\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    String[] values = new String[6];
+    scalars.read(doc, 0, doc.length, values);
+    assertEquals(List.of("12.50", "12.5", "[1, {\"a\":2}]", "null", "{\"k\":null}", "x\"y"),
+        java.util.Arrays.stream(values).map(String::valueOf).toList());
+  }
 }

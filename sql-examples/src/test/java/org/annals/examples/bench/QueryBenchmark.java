@@ -99,6 +99,20 @@ public final class QueryBenchmark {
               + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1",
           "SELECT payload ->> 'currency', SUM((payload ->> 'amount')::numeric(12, 2)) FROM events"
               + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"),
+      // The same sum over schema types' typed column, which a BI tool sees as a DOUBLE.
+      new Query("SUM of a typed column",
+          "SELECT SUM(amount) FROM types.payments_captured",
+          "SELECT SUM(CAST(json_extract_string(payload, '$.amount') AS DOUBLE)) FROM t"
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured'",
+          "SELECT SUM((payload ->> 'amount')::float8) FROM events"
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured'"),
+      new Query("revenue by currency (typed columns)",
+          "SELECT currency, SUM(amount) FROM types.payments_captured GROUP BY currency",
+          "SELECT json_extract_string(payload, '$.currency'),"
+              + " SUM(CAST(json_extract_string(payload, '$.amount') AS DOUBLE)) FROM t"
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1",
+          "SELECT payload ->> 'currency', SUM((payload ->> 'amount')::float8) FROM events"
+              + " WHERE stream_name = 'payments' AND event_type = 'Captured' GROUP BY 1"),
       new Query("latest 10 events",
           "SELECT * FROM events ORDER BY recorded_at DESC LIMIT 10",
           "SELECT * EXCLUDE (date) FROM t ORDER BY recorded_at DESC LIMIT 10",

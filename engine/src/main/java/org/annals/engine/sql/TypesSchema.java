@@ -1,0 +1,78 @@
+package org.annals.engine.sql;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.annals.engine.types.PayloadCatalog;
+import org.annals.engine.types.TypedField;
+import org.annals.engine.types.TypedTable;
+import org.annals.storage.EventStore;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractSchema;
+
+/**
+ * Schema {@code types}: a table per stream and event type with the payload's top-level fields
+ * as typed columns ({@link TypedEventTable}), listed anew from the {@link PayloadCatalog} on
+ * every lookup, so a new type's table and a new field's column appear with their first event
+ * (callers turn Calcite's schema cache off for this schema). Thread-safe.
+ */
+public final class TypesSchema extends AbstractSchema {
+  public static final String NAME = "types";
+
+  private static final ThreadLocal<Boolean> LOOKED_UP = ThreadLocal.withInitial(() -> false);
+
+  private final EventStore store;
+  private final EventSchema events;
+
+  /** @param events the connection's {@code annals} schema, whose settings and query positions the tables share */
+  public TypesSchema(EventStore store, EventSchema events) {
+    this.store = store;
+    this.events = events;
+  }
+
+  @Override
+  protected Map<String, Table> getTableMap() {
+    LOOKED_UP.set(true);
+    Map<String, Table> tables = new LinkedHashMap<>();
+    for (TypedTable t : PayloadCatalog.of(store).tables()) {
+      tables.put(t.name(), new TypedEventTable(events.streamTable(t.stream()), t));
+    }
+    return tables;
+  }
+
+  /** The {@code REMARKS} of a payload column of a typed table, or null if there is none such. */
+  public String remarks(String table, String column) {
+    TypedTable t = PayloadCatalog.of(store).table(table);
+    if (t != null) {
+      for (TypedField f : t.fields()) {
+        if (f.column().equals(column)) {
+          return f.remarks(t.events());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The version of the tables' columns, with every event appended until now ({@link PayloadCatalog#version}). */
+  public long version() {
+    return PayloadCatalog.of(store).version();
+  }
+
+  /** The version of the tables' columns as last read, without reading new events. */
+  public long knownVersion() {
+    return PayloadCatalog.of(store).knownVersion();
+  }
+
+  /**
+   * Whether this thread listed the typed tables since {@link #forgetLookups}: a statement that
+   * named one is planned with the columns of the moment, and its plan is right only while they
+   * stay ({@link #version}). Asked of the lookup, not of the plan, which may have no scan left
+   * ({@code WHERE 1 = 0}).
+   */
+  public static boolean lookedUp() {
+    return LOOKED_UP.get();
+  }
+
+  public static void forgetLookups() {
+    LOOKED_UP.set(false);
+  }
+}

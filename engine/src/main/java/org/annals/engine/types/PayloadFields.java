@@ -1,0 +1,47 @@
+package org.annals.engine.types;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+
+/**
+ * Lists the top-level fields of a JSON object payload with the type of each value, streaming
+ * through the document without building a tree. A field whose value is JSON null is not listed:
+ * it says nothing of the field's type. Not thread-safe: one per profiling pass.
+ */
+final class PayloadFields {
+  /** Receives each field of a payload. */
+  interface Sink {
+    void field(String name, FieldType type);
+  }
+
+  private final JsonFactory json = new JsonFactory();
+
+  /** Reads the payload in {@code bytes[offset, offset+length)}; a payload that is not an object yields nothing. */
+  void read(byte[] bytes, int offset, int length, Sink sink) throws IOException {
+    try (JsonParser p = json.createParser(bytes, offset, length)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        FieldType type = switch (p.nextToken()) {
+          case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              ? FieldType.DOUBLE : FieldType.BIGINT;
+          case VALUE_NUMBER_FLOAT -> FieldType.DOUBLE;
+          case VALUE_TRUE, VALUE_FALSE -> FieldType.BOOLEAN;
+          case VALUE_STRING -> FieldType.ofString(p.getText());
+          case START_OBJECT, START_ARRAY -> {
+            p.skipChildren();
+            yield FieldType.JSON;
+          }
+          default -> null;
+        };
+        if (type != null) {
+          sink.field(name, type);
+        }
+      }
+    }
+  }
+}

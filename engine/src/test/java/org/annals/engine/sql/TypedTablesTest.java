@@ -1,0 +1,163 @@
+package org.annals.engine.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Schema {@code types} over embedded JDBC: the columns inferred from payloads, their values, their growth. */
+class TypedTablesTest {
+  @TempDir Path dir;
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:annals:embedded:" + dir);
+  }
+
+  private static void append(Statement s, String stream, String type, String payload) throws SQLException {
+    s.executeUpdate("INSERT INTO events (stream_name, entity_id, event_type, payload) VALUES ('" + stream
+        + "', 'e1', '" + type + "', '" + payload.replace("'", "''") + "')");
+  }
+
+  @Test
+  void eachTopLevelFieldIsAColumnOfItsInferredType() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      append(s, "orders", "OrderPlaced", "{\"amount\": 12, \"price\": 1.5, \"paid\": true,"
+          + " \"at\": \"2024-05-01T10:00:00Z\", \"note\": \"first\", \"items\": [1, 2], \"address\": {\"city\": \"Oslo\"}}");
+      append(s, "orders", "OrderPlaced", "{\"amount\": 30, \"price\": 2, \"paid\": false,"
+          + " \"at\": \"2024-05-02 12:30:00\", \"note\": null}");
+      append(s, "orders", "OrderShipped", "{\"carrier\": \"DHL\"}");
+      try (ResultSet rs = s.executeQuery("SELECT * FROM types.orders_order_placed ORDER BY seq")) {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> names = new ArrayList<>();
+        List<Integer> types = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          names.add(md.getColumnName(i));
+          types.add(md.getColumnType(i));
+        }
+        assertEquals(List.of("stream_name", "seq", "global_seq", "entity_id", "version", "event_id", "event_type",
+            "recorded_at", "payload", "metadata", "amount", "price", "paid", "at", "note", "items", "address"), names);
+        assertEquals(List.of(Types.BIGINT, Types.DOUBLE, Types.BOOLEAN, Types.TIMESTAMP, Types.VARCHAR, Types.VARCHAR,
+            Types.VARCHAR), types.subList(10, 17));
+        assertTrue(rs.next());
+        assertEquals(12L, rs.getLong("amount"));
+        assertEquals(1.5, rs.getDouble("price"));
+        assertEquals(true, rs.getObject("paid"));
+        assertEquals(Timestamp.valueOf("2024-05-01 10:00:00"), rs.getTimestamp("at"));
+        assertEquals("first", rs.getString("note"));
+        assertEquals("[1, 2]", rs.getString("items"));
+        assertEquals("{\"city\": \"Oslo\"}", rs.getString("address"));
+        assertTrue(rs.next());
+        assertEquals(30L, rs.getLong("amount"));
+        assertEquals(2.0, rs.getDouble("price"));
+        assertEquals(false, rs.getObject("paid"));
+        assertEquals(Timestamp.valueOf("2024-05-02 12:30:00"), rs.getTimestamp("at"));
+        assertNull(rs.getString("note"));
+        assertNull(rs.getString("items"));
+        assertTrue(!rs.next(), "the OrderShipped event is in its own table");
+      }
+      assertEquals(List.of("DHL"), strings(s, "SELECT carrier FROM types.orders_order_shipped"));
+    }
+  }
+
+  @Test
+  void filtersAndAggregatesOverTypedColumnsAnswerAsOverJson() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      for (int i = 1; i <= 20; i++) {
+        append(s, "payments", "PaymentCaptured", "{\"amount\": " + i + ".25, \"currency\": \"" + (i % 2 == 0 ? "EUR" : "USD") + "\"}");
+        append(s, "payments", "PaymentFailed", "{\"amount\": 1000, \"reason\": \"declined\"}");
+      }
+      assertEquals(List.of("EUR 112.5", "USD 102.5"), strings(s, "SELECT currency || ' ' || CAST(SUM(amount) AS VARCHAR)"
+          + " FROM types.payments_payment_captured WHERE amount > 1 GROUP BY currency ORDER BY currency"));
+      assertEquals(List.of("20"), strings(s, "SELECT CAST(COUNT(*) AS VARCHAR) FROM types.payments_payment_captured"));
+      assertEquals(List.of("5"), strings(s, "SELECT CAST(COUNT(*) AS VARCHAR) FROM types.payments_payment_captured"
+          + " WHERE currency = 'EUR' AND seq < 20"));
+      String plan = strings(s, "EXPLAIN PLAN FOR SELECT SUM(amount) FROM types.payments_payment_captured").get(0);
+      assertTrue(plan.contains("filters=[[=(event_type, 'PaymentCaptured')]]") && plan.contains("json=[[payload $.amount DOUBLE]]")
+          && !plan.contains("currency"), "the scan reads the one field the sum needs, of the one type: " + plan);
+      String count = strings(s, "EXPLAIN PLAN FOR SELECT COUNT(*) FROM types.payments_payment_captured").get(0);
+      assertTrue(count.contains("aggregate=[group [] [COUNT(*)]]") && !count.contains("json="),
+          "a count reads no payload and is computed in storage: " + count);
+    }
+  }
+
+  @Test
+  void aFieldThatAppearsLaterIsANewLastColumnAndATypeThatStopsFittingWidens() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      append(s, "carts", "ItemAdded", "{\"qty\": 1, \"sku\": \"A\"}");
+      assertEquals(List.of("qty BIGINT", "sku VARCHAR"), columns(s, "carts_item_added"));
+      append(s, "carts", "ItemAdded", "{\"qty\": 2.5, \"sku\": 7, \"gift\": true}");
+      assertEquals(List.of("qty DOUBLE", "sku VARCHAR", "gift BOOLEAN"), columns(s, "carts_item_added"));
+      assertEquals(List.of("1.0 A null", "2.5 7 TRUE"), strings(s, "SELECT CAST(qty AS VARCHAR) || ' ' || sku || ' '"
+          + " || COALESCE(CAST(gift AS VARCHAR), 'null') FROM types.carts_item_added ORDER BY seq"));
+      assertEquals(List.of("qty DOUBLE BIGINT 1 2", "sku VARCHAR VARCHAR null 2", "gift BOOLEAN BOOLEAN null 1"),
+          strings(s, "SELECT column_name || ' ' || sql_type || ' ' || first_type || ' '"
+              + " || COALESCE(CAST(widened_at_global_seq AS VARCHAR), 'null') || ' ' || CAST(events AS VARCHAR)"
+              + " FROM annals_system.typed_columns WHERE table_name = 'carts_item_added' ORDER BY ordinal_position"));
+    }
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      assertEquals(List.of("qty DOUBLE", "sku VARCHAR", "gift BOOLEAN"), columns(s, "carts_item_added"),
+          "the columns are the same after the store is opened again");
+    }
+  }
+
+  @Test
+  void namesAreSnakeCaseAndAFieldNamedLikeAnEnvelopeColumnIsPrefixed() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      append(s, "web-site", "HTTPRequestLogged", "{\"seq\": 5, \"path\": \"/\"}");
+      assertEquals(List.of("payload_seq BIGINT", "path VARCHAR"), columns(s, "web_site_http_request_logged"));
+      assertEquals(List.of("5 0"), strings(s, "SELECT CAST(payload_seq AS VARCHAR) || ' ' || CAST(seq AS VARCHAR)"
+          + " FROM types.web_site_http_request_logged"));
+      SQLException insert = assertThrows(SQLException.class, () -> s.executeUpdate(
+          "INSERT INTO types.web_site_http_request_logged (stream_name, event_type, payload) VALUES ('x', 'y', '{}')"));
+      assertTrue(insert.getMessage().contains("web_site_http_request_logged"), insert.getMessage());
+    }
+  }
+
+  @Test
+  void asOfReadsTheTypedTableAsItStood() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      append(s, "orders", "OrderPlaced", "{\"amount\": 1}");
+      String first = strings(s, "SELECT recorded_at FROM orders").get(0);
+      Thread.sleep(20);
+      append(s, "orders", "OrderPlaced", "{\"amount\": 2}");
+      assertEquals(List.of("3"), strings(s, "SELECT CAST(SUM(amount) AS VARCHAR) FROM types.orders_order_placed"));
+      assertEquals(List.of("1"), strings(s, "SELECT CAST(SUM(amount) AS VARCHAR) FROM types.orders_order_placed"
+          + " FOR SYSTEM_TIME AS OF TIMESTAMP '" + first + "'"));
+    }
+  }
+
+  private static List<String> columns(Statement s, String table) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery("SELECT * FROM types." + table + " WHERE 1 = 0")) {
+      ResultSetMetaData md = rs.getMetaData();
+      for (int i = 11; i <= md.getColumnCount(); i++) {
+        out.add(md.getColumnName(i) + " " + md.getColumnTypeName(i));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> strings(Statement s, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+}
