@@ -1,7 +1,11 @@
 package org.annals.engine.sql;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
 import org.annals.storage.scan.CalendarUnit;
@@ -19,13 +23,16 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Replaces an aggregate over a scan (directly, or through a projection) with a scan that computes
  * the aggregate in storage, when storage can: grouping by stored columns and by
  * {@code FLOOR(recorded_at TO SECOND|MINUTE|HOUR|DAY|WEEK|MONTH|QUARTER|YEAR)}, computing {@code COUNT(*)},
  * {@code COUNT(column)}, and {@code SUM}, {@code MIN}, {@code MAX} of numbers and timestamps;
- * no DISTINCT, FILTER or GROUPING SETS. Anything else is left to Calcite.
+ * no DISTINCT, FILTER or GROUPING SETS. An aggregate that also groups by or measures JSON fields
+ * (a typed table's columns) is computed by the scan as it reads the rows ({@link FieldAggregation}),
+ * grouping by columns and fields as they are. Anything else is left to Calcite.
  */
 final class EventAggregateRule extends RelOptRule {
   static final EventAggregateRule OVER_SCAN = new EventAggregateRule(
@@ -45,15 +52,31 @@ final class EventAggregateRule extends RelOptRule {
     LogicalAggregate aggregate = call.rel(0);
     LogicalProject project = throughProject ? call.rel(1) : null;
     EventTableScan scan = call.rel(throughProject ? 2 : 1);
-    if (scan.query().aggregate() != null || scan.query().top() != null
+    if (scan.query().aggregates() || scan.query().top() != null
         || aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
       return;
     }
+    // Storage does not see the conditions the scan applies to JSON fields.
+    AggregateSpec inStorage = scan.query().fieldFilters().isEmpty() ? storageAggregate(aggregate, project, scan) : null;
+    if (inStorage != null) {
+      // Storage aggregates stored columns only: the JSON fields the aggregate does not use go.
+      EventTableScan stored = scan.with(scan.query().withJsonFields(List.of()));
+      call.transformTo(stored.withAggregate(inStorage, aggregate.getRowType()));
+      return;
+    }
+    EventTableScan inScan = fieldAggregate(aggregate, project, scan);
+    if (inScan != null) {
+      call.transformTo(inScan);
+    }
+  }
+
+  /** The aggregate as storage computes it, or null if it uses more than stored columns. */
+  private static AggregateSpec storageAggregate(LogicalAggregate aggregate, LogicalProject project, EventTableScan scan) {
     List<AggregateSpec.GroupKey> keys = new ArrayList<>();
     for (int field : aggregate.getGroupSet()) {
       AggregateSpec.GroupKey key = key(field, project, scan);
       if (key == null) {
-        return;
+        return null;
       }
       keys.add(key);
     }
@@ -61,13 +84,70 @@ final class EventAggregateRule extends RelOptRule {
     for (AggregateCall c : aggregate.getAggCallList()) {
       AggregateSpec.Measure m = measure(c, project, scan);
       if (m == null) {
-        return;
+        return null;
       }
       measures.add(m);
     }
-    // Storage aggregates stored columns only: the JSON fields the aggregate does not use go.
-    EventTableScan stored = scan.with(scan.query().withJsonFields(List.of()));
-    call.transformTo(stored.withAggregate(new AggregateSpec(keys, measures), aggregate.getRowType()));
+    return new AggregateSpec(keys, measures);
+  }
+
+  /**
+   * The scan computing the aggregate as it reads its rows ({@link FieldAggregation}), narrowed to
+   * what the aggregate uses: for keys and inputs that are JSON fields, or rows the scan's field
+   * filters pass. Null if a key or input is an expression, or a measure is not COUNT, SUM of a
+   * number, or MIN or MAX.
+   */
+  private static EventTableScan fieldAggregate(LogicalAggregate aggregate, LogicalProject project,
+      EventTableScan scan) {
+    List<Integer> keys = new ArrayList<>();
+    for (int field : aggregate.getGroupSet()) {
+      int position = position(field, project);
+      if (position < 0) {
+        return null;
+      }
+      keys.add(position);
+    }
+    List<EventQuery.FieldMeasure> measures = new ArrayList<>();
+    for (AggregateCall c : aggregate.getAggCallList()) {
+      if (c.isDistinct() || c.filterArg >= 0 || c.isApproximate() || !c.collation.getFieldCollations().isEmpty()
+          || c.getArgList().size() > 1) {
+        return null;
+      }
+      SqlKind kind = c.getAggregation().getKind();
+      int position = c.getArgList().isEmpty() ? -1 : position(c.getArgList().get(0), project);
+      SqlTypeName type = position < 0 ? null : scan.getRowType().getFieldList().get(position).getType().getSqlTypeName();
+      boolean fits = switch (kind) {
+        case COUNT -> c.getArgList().isEmpty() || position >= 0;
+        case SUM -> type == SqlTypeName.BIGINT || type == SqlTypeName.DOUBLE;
+        case MIN, MAX -> type != null && type != SqlTypeName.BOOLEAN;
+        default -> false;
+      };
+      if (!fits) {
+        return null;
+      }
+      measures.add(new EventQuery.FieldMeasure(kind, position));
+    }
+    Set<Integer> used = new TreeSet<>(keys);
+    measures.forEach(m -> used.add(m.input()));
+    used.remove(-1);
+    Map<Integer, Integer> positions = new HashMap<>();
+    EventQuery narrowed = scan.query().narrowedTo(List.copyOf(used), positions);
+    if (narrowed.columns().isEmpty() && narrowed.jsonFields().isEmpty()) {
+      narrowed = narrowed.withColumns(List.of(EventColumn.SEQ));
+    }
+    List<EventQuery.FieldMeasure> renumbered = measures.stream().map(m -> new EventQuery.FieldMeasure(m.function(),
+        m.input() < 0 ? -1 : positions.get(m.input()))).toList();
+    EventQuery.FieldAggregate computed = new EventQuery.FieldAggregate(keys.stream().map(positions::get).toList(),
+        renumbered);
+    return scan.withAggregate(narrowed.withFieldAggregate(computed), aggregate.getRowType());
+  }
+
+  /** The scan's row position an aggregate input is, or -1 if it is an expression. */
+  private static int position(int field, LogicalProject project) {
+    if (project == null) {
+      return field;
+    }
+    return input(field, project) instanceof RexInputRef ref ? ref.getIndex() : -1;
   }
 
   private static RexNode input(int field, LogicalProject project) {

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.Snapshot;
 import org.apache.arrow.vector.BigIntVector;
@@ -35,6 +36,7 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   private final Cleaner.Cleanable release;
   private final int columns;
   private final JsonFieldReader json;
+  private final Predicate<Object[]> onFields;
   private VectorSchemaRoot batch;
   private int row = -1;
   private long rowsRead;
@@ -46,12 +48,15 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
    *     between batches)
    * @param columns how many of the scan's leading columns a row returns
    * @param json the JSON fields a row returns after them, or null for none
+   * @param onFields the test a row's JSON fields must pass, read before its columns; null for none
    */
-  EventEnumerator(Snapshot snapshot, EventScanner scanner, StatementCancel cancel, int columns, JsonFieldReader json) {
+  EventEnumerator(Snapshot snapshot, EventScanner scanner, StatementCancel cancel, int columns, JsonFieldReader json,
+      Predicate<Object[]> onFields) {
     this.scanner = scanner;
     this.cancel = cancel;
     this.columns = columns;
     this.json = json;
+    this.onFields = onFields;
     this.release = CLEANER.register(this, new Release(snapshot, scanner));
   }
 
@@ -74,22 +79,25 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
 
   @Override
   public boolean moveNext() {
-    if (!unreadRow()) {
-      return false;
+    while (unreadRow()) {
+      if (++rowsRead % CANCEL_CHECK_ROWS == 0 && cancel.getAsBoolean()) {
+        throw cancel.error();
+      }
+      row++;
+      Object[] values = new Object[columns + (json == null ? 0 : json.size())];
+      if (json != null) {
+        json.read(batch, row, values, columns);
+        if (onFields != null && !onFields.test(values)) {
+          continue;
+        }
+      }
+      for (int i = 0; i < columns; i++) {
+        values[i] = value(batch.getVector(i), row);
+      }
+      current = values;
+      return true;
     }
-    if (++rowsRead % CANCEL_CHECK_ROWS == 0 && cancel.getAsBoolean()) {
-      throw cancel.error();
-    }
-    row++;
-    Object[] values = new Object[columns + (json == null ? 0 : json.size())];
-    for (int i = 0; i < columns; i++) {
-      values[i] = value(batch.getVector(i), row);
-    }
-    if (json != null) {
-      json.read(batch, row, values, columns);
-    }
-    current = values;
-    return true;
+    return false;
   }
 
   /**

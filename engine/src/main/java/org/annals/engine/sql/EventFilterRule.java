@@ -10,7 +10,11 @@ import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexPermuteInputsShuttle;
 import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.util.ImmutableBitSet;
@@ -18,8 +22,9 @@ import org.apache.calcite.util.mapping.Mappings;
 
 /**
  * Pushes the conjuncts of a filter that storage applies exactly ({@link FilterTranslator#isPushable})
- * into the scan below it; the rest stays a filter above. The scan keeps its filters over the
- * table's full row, so a filter over a scan of fewer columns is renumbered first.
+ * into the scan below it, and those on one JSON field that the scan applies as it reads the field
+ * ({@link FieldConditions#isPushable}); the rest stays a filter above. The scan keeps its storage
+ * filters over the table's full row, so a filter over a scan of fewer columns is renumbered first.
  */
 final class EventFilterRule extends RelOptRule {
   EventFilterRule() {
@@ -32,35 +37,55 @@ final class EventFilterRule extends RelOptRule {
     EventTableScan scan = call.rel(1);
     EventQuery query = scan.query();
     // Rows a top-n kept are not the rows a filter would keep first.
-    if (query.aggregate() != null || query.top() != null) {
+    if (query.aggregates() || query.top() != null) {
       return;
     }
+    int fields = query.columns().size();
     Map<Integer, Integer> toTable = new HashMap<>();
-    for (int i = 0; i < query.columns().size(); i++) {
+    for (int i = 0; i < fields; i++) {
       toTable.put(i, query.columns().get(i).ordinal());
     }
     RexPermuteInputsShuttle tableRow = RexPermuteInputsShuttle.of(Mappings.target(toTable,
-        query.columns().size() + query.jsonFields().size(), EventColumn.ALL.size()));
+        fields + query.jsonFields().size(), EventColumn.ALL.size()));
     List<RexNode> pushed = new ArrayList<>(query.filters());
+    List<EventQuery.FieldFilter> onFields = new ArrayList<>(query.fieldFilters());
     List<RexNode> rest = new ArrayList<>();
-    ImmutableBitSet columns = ImmutableBitSet.range(query.columns().size());
     for (RexNode conjunct : RelOptUtil.conjunctions(filter.getCondition())) {
-      // A condition on a JSON field of the scan stays above it.
-      boolean onColumns = columns.contains(RelOptUtil.InputFinder.bits(conjunct));
-      RexNode overTable = onColumns ? conjunct.accept(tableRow) : null;
-      if (overTable != null && FilterTranslator.isPushable(overTable)) {
-        pushed.add(overTable);
-      } else {
-        rest.add(conjunct);
+      ImmutableBitSet inputs = RelOptUtil.InputFinder.bits(conjunct);
+      if (ImmutableBitSet.range(fields).contains(inputs)) {
+        RexNode overTable = conjunct.accept(tableRow);
+        if (FilterTranslator.isPushable(overTable)) {
+          pushed.add(overTable);
+          continue;
+        }
+      } else if (inputs.cardinality() == 1) {
+        EventQuery.FieldFilter onField = onField(conjunct, inputs.nth(0), fields, filter);
+        if (onField != null) {
+          onFields.add(onField);
+          continue;
+        }
       }
+      rest.add(conjunct);
     }
-    if (pushed.size() == query.filters().size()) {
+    if (pushed.size() == query.filters().size() && onFields.size() == query.fieldFilters().size()) {
       return;
     }
-    RelBuilder b = call.builder().push(scan.with(query.withFilters(pushed)));
+    RelBuilder b = call.builder().push(scan.with(query.withFilters(pushed).withFieldFilters(onFields)));
     if (!rest.isEmpty()) {
       b.filter(rest);
     }
     call.transformTo(b.build());
+  }
+
+  /** A condition on JSON field {@code input} alone, over {@code $0}, if the scan can apply it; else null. */
+  private static EventQuery.FieldFilter onField(RexNode conjunct, int input, int fields, LogicalFilter filter) {
+    RexBuilder rex = filter.getCluster().getRexBuilder();
+    RexNode overField = RexUtil.expandSearch(rex, null, conjunct).accept(new RexShuttle() {
+      @Override
+      public RexNode visitInputRef(RexInputRef ref) {
+        return new RexInputRef(0, ref.getType());
+      }
+    });
+    return FieldConditions.isPushable(overField) ? new EventQuery.FieldFilter(input - fields, overField) : null;
   }
 }

@@ -40,11 +40,10 @@ final class EventProjectRule extends RelOptRule {
     LogicalProject project = call.rel(0);
     EventTableScan scan = call.rel(1);
     EventQuery query = scan.query();
-    if (query.aggregate() != null) {
+    if (query.aggregates()) {
       return;
     }
     int fields = query.columns().size();
-    int before = query.jsonFields().size();
     // The scan's JSON fields (a typed table's columns), then those this projection's JSON_VALUEs add.
     List<EventQuery.JsonField> json = new ArrayList<>(query.jsonFields());
     List<RexNode> rewritten = new ArrayList<>();
@@ -56,28 +55,18 @@ final class EventProjectRule extends RelOptRule {
     // and the scan is the result itself (whose frames the server writes from its batches).
     List<Integer> order = json.isEmpty() && isPermutation(rewritten) ? refs(rewritten)
         : used.intersect(ImmutableBitSet.range(fields)).asList();
-    List<EventColumn> columns = new ArrayList<>();
-    for (int i : order) {
-      columns.add(query.columns().get(i));
-    }
     List<Integer> keptJson = used.intersect(ImmutableBitSet.range(fields, fields + json.size())).asList();
-    if (columns.isEmpty() && keptJson.isEmpty()) {
-      columns.add(EventColumn.SEQ);
+    Map<Integer, Integer> positions = new HashMap<>();
+    EventQuery kept = query.withJsonFields(json).narrowed(order, keptJson, positions);
+    if (kept.columns().isEmpty() && kept.jsonFields().isEmpty()) {
+      kept = kept.withColumns(List.of(EventColumn.SEQ));
     }
-    if (columns.equals(query.columns()) && json.size() == before && keptJson.size() == before) {
+    if (kept.equals(query)) {
       return;
     }
-    Map<Integer, Integer> positions = new HashMap<>();
-    for (int i : order) {
-      positions.put(i, positions.size());
-    }
-    List<EventQuery.JsonField> read = new ArrayList<>();
-    for (int j : keptJson) {
-      positions.put(j, columns.size() + read.size());
-      read.add(json.get(j - fields));
-    }
-    Mappings.TargetMapping mapping = Mappings.target(positions, fields + json.size(), columns.size() + read.size());
-    EventTableScan narrowed = scan.with(query.withColumns(columns).withJsonFields(read));
+    EventTableScan narrowed = scan.with(kept);
+    Mappings.TargetMapping mapping = Mappings.target(positions, fields + json.size(),
+        kept.columns().size() + kept.jsonFields().size());
     List<RexNode> projects = new ArrayList<>();
     for (RexNode e : rewritten) {
       projects.add(e.accept(new RexPermuteInputsShuttle(mapping, narrowed)));

@@ -31,7 +31,9 @@ final class EventSortRule extends RelOptRule {
     LogicalSort sort = call.rel(0);
     EventTableScan scan = call.rel(1);
     EventQuery query = scan.query();
-    if (query.aggregate() != null || query.top() != null || sort.getCollation().getFieldCollations().size() != 1) {
+    // Storage keeps the top n of the rows its filters pass, not of those the scan's field filters pass.
+    if (query.aggregates() || query.top() != null || !query.fieldFilters().isEmpty()
+        || sort.getCollation().getFieldCollations().size() != 1) {
       return;
     }
     long fetch = literal(sort.fetch);

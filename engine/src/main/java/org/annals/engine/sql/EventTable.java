@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Predicate;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.EventScanner;
@@ -113,6 +114,8 @@ final class EventTable extends AbstractQueryableTable
     // A spec names at least one column; an aggregate returns its groups, none of the columns.
     List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.readColumns();
     ScanSpec spec = new FilterTranslator(root).translate(query.filters(), columns, streamName);
+    Predicate<Object[]> onFields = query.fieldFilters().isEmpty() ? null
+        : FieldConditions.compile(query.fieldFilters(), query.columns().size(), root);
     StatementCancel cancelled = StatementCancel.of(root, settings.queryTimeoutMillis());
     return new AbstractEnumerable<>() {
       @Override
@@ -132,8 +135,14 @@ final class EventTable extends AbstractQueryableTable
           EventQuery.Top top = query.top();
           EventScanner scan = top == null ? snapshot.scan(bounded, cancelled)
               : snapshot.top(bounded, top.column(), top.descending(), top.n(), cancelled);
-          return new EventEnumerator(snapshot, scan, cancelled, query.columns().size(),
-              query.jsonFields().isEmpty() ? null : new JsonFieldReader(columns, query.jsonFields()));
+          EventEnumerator rows = new EventEnumerator(snapshot, scan, cancelled, query.columns().size(),
+              query.jsonFields().isEmpty() ? null : new JsonFieldReader(columns, query.jsonFields()), onFields);
+          if (query.fieldAggregate() != null) {
+            try (rows) {
+              return Linq4j.enumerator(FieldAggregation.run(rows, query.fieldAggregate()));
+            }
+          }
+          return rows;
         } catch (CancellationException e) {
           throw closing(snapshot, cancelled.error());
         } catch (IOException e) {

@@ -64,8 +64,12 @@ public class EventTableScan extends TableScan {
 
   /** The same scan with an aggregate computed in storage, producing {@code rowType}. */
   EventTableScan withAggregate(AggregateSpec aggregate, RelDataType rowType) {
-    return new EventTableScan(getCluster(), getTraitSet(), getTable(), eventTable,
-        query.withAggregate(aggregate), rowType);
+    return withAggregate(query.withAggregate(aggregate), rowType);
+  }
+
+  /** The scan asking for an aggregate ({@link EventQuery#aggregates}), producing {@code rowType}. */
+  EventTableScan withAggregate(EventQuery aggregating, RelDataType rowType) {
+    return new EventTableScan(getCluster(), getTraitSet(), getTable(), eventTable, aggregating, rowType);
   }
 
   @Override
@@ -95,7 +99,7 @@ public class EventTableScan extends TableScan {
 
   @Override
   public RelDataType deriveRowType() {
-    if (query.aggregate() != null) {
+    if (query.aggregates()) {
       return aggregateRowType;
     }
     RelDataType full = getTable().getRowType();
@@ -121,12 +125,15 @@ public class EventTableScan extends TableScan {
     pw = super.explainTerms(pw)
         .itemIf("columns", names(query.columns()), query.aggregate() == null && !query.columns().isEmpty()
             && !query.columns().equals(EventColumn.ALL))
-        .itemIf("filters", describe(query.filters()), !query.filters().isEmpty())
+        .itemIf("filters", describe(query), !query.filters().isEmpty() || !query.fieldFilters().isEmpty())
         .itemIf("json", query.jsonFields().stream().map(f -> f.source().columnName() + " " + f.text()
             + (f.type() == null ? "" : " " + f.type())).toList(),
             !query.jsonFields().isEmpty())
         .itemIf("top", query.top() == null ? "" : query.top().column().columnName()
             + (query.top().descending() ? " DESC " : " ASC ") + query.top().n(), query.top() != null);
+    if (query.fieldAggregate() != null) {
+      return pw.item("aggregate", describe(query.fieldAggregate()));
+    }
     return query.aggregate() == null ? pw : pw.item("aggregate", describe(query.aggregate()));
   }
 
@@ -139,11 +146,23 @@ public class EventTableScan extends TableScan {
    * as SQL does. The text is part of the scan's digest, by which the planner tells scans apart, so
    * only references outside quoted literals are renamed: a literal {@code '$6'} stays as written.
    */
-  private static List<String> describe(List<RexNode> filters) {
-    return filters.stream().map(f -> withColumnNames(f.toString())).toList();
+  private static List<String> describe(EventQuery query) {
+    List<String> described = new ArrayList<>();
+    query.filters().forEach(f -> described.add(withColumnNames(f.toString(), i -> EventColumn.ALL.get(i).columnName())));
+    query.fieldFilters().forEach(f -> described.add(withColumnNames(f.condition().toString(),
+        i -> query.jsonFields().get(f.field()).label())));
+    return described;
   }
 
-  private static String withColumnNames(String digest) {
+  private String describe(EventQuery.FieldAggregate aggregate) {
+    List<String> keys = aggregate.keys().stream().map(query::label).toList();
+    List<String> measures = aggregate.measures().stream()
+        .map(m -> m.function() + "(" + (m.input() < 0 ? "*" : query.label(m.input())) + ")").toList();
+    return "group " + keys + " " + measures;
+  }
+
+  /** @param names the name of each input {@code $n} */
+  private static String withColumnNames(String digest, java.util.function.IntFunction<String> names) {
     StringBuilder out = new StringBuilder(digest.length());
     boolean quoted = false;
     for (int i = 0; i < digest.length(); i++) {
@@ -153,7 +172,7 @@ public class EventTableScan extends TableScan {
         end++;
       }
       if (end > i + 1) {
-        out.append(EventColumn.ALL.get(Integer.parseInt(digest.substring(i + 1, end))).columnName());
+        out.append(names.apply(Integer.parseInt(digest.substring(i + 1, end))));
         i = end - 1;
         continue;
       }
@@ -187,6 +206,10 @@ public class EventTableScan extends TableScan {
     for (RexNode f : query.filters()) {
       rows *= selectivity(f);
     }
+    rows *= Math.pow(0.5, query.fieldFilters().size());
+    if (query.fieldAggregate() != null) {
+      return query.fieldAggregate().keys().isEmpty() ? 1 : Math.max(1, Math.min(rows / 10, 10_000));
+    }
     if (query.aggregate() != null) {
       return query.aggregate().keys().isEmpty() ? 1 : Math.max(1, Math.min(rows / 10, 10_000));
     }
@@ -218,7 +241,11 @@ public class EventTableScan extends TableScan {
   public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     double rows = eventTable.estimatedRows();
     double work = rows * Math.max(1, query.columns().size()) / EventColumn.ALL.size();
-    work *= Math.pow(0.5, query.filters().size());
+    work *= Math.pow(0.5, query.filters().size() + query.fieldFilters().size());
+    if (query.fieldAggregate() != null) {
+      // Every row is still read, but none is handed to Calcite.
+      work *= 0.5;
+    }
     if (query.aggregate() != null) {
       work = rows * Math.max(1, query.aggregate().columns().size()) / EventColumn.ALL.size() * 0.01
           * Math.pow(0.5, query.filters().size());

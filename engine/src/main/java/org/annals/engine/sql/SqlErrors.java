@@ -30,6 +30,8 @@ public final class SqlErrors {
   public static final String SYNTAX_ERROR = "42000";
   /** Invalid parameter value: a {@code ?} value that cannot be compared with its column. */
   public static final String INVALID_PARAMETER = "22023";
+  /** Numeric value out of range: a BIGINT sum past 2^63. */
+  public static final String OUT_OF_RANGE = "22003";
   /** Query canceled: the statement was cancelled while it ran. */
   public static final String CANCELLED = "57014";
   /** Operator intervention, admin shutdown (PostgreSQL's code): the server is stopping. */
