@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import org.annals.engine.server.AnnalsServer;
@@ -469,6 +470,42 @@ class BiToolsConformanceTest {
     }
 
     @Test
+    void typedColumnsSayWhichFieldTheyReadAndHowOften() throws SQLException {
+      java.util.Map<String, String> described = new java.util.LinkedHashMap<>();
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "types", "payments_refunded", null)) {
+        while (rs.next()) {
+          described.put(rs.getString("COLUMN_NAME"), rs.getString("TYPE_NAME") + " " + rs.getInt("COLUMN_SIZE")
+              + " " + rs.getString("IS_NULLABLE") + " | " + rs.getString("REMARKS"));
+        }
+      }
+      assertEquals(List.of("stream_name", "seq", "global_seq", "entity_id", "version", "event_id", "event_type",
+          "recorded_at", "payload", "metadata", "order_id", "amount", "currency"),
+          List.copyOf(described.keySet()).subList(0, 13));
+      assertEquals("DOUBLE 15 YES | from payload field amount; seen in 100 % of events", described.get("amount"));
+      assertTrue(described.get("stream_name").endsWith("the partition key"), described.get("stream_name"));
+      try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+          "SELECT currency, COUNT(*), SUM(amount) FROM types.payments_refunded GROUP BY currency ORDER BY currency")) {
+        assertEquals(Types.DOUBLE, rs.getMetaData().getColumnType(3));
+        assertTrue(rs.next(), "refunds over the thin driver");
+        assertTrue(rs.getDouble(3) > 0, rs.getString(3));
+      }
+      try (Statement s = connection.createStatement()) {
+        s.executeUpdate("INSERT INTO events (stream_name, event_type, payload) VALUES ('bi_probe', 'Probe', '{\"a\": 1}'),"
+            + " ('bi_probe', 'Probe', '{\"a\": 2.5, \"b\": [true]}')");
+      }
+      List<String> probe = new ArrayList<>();
+      try (ResultSet rs = connection.getMetaData().getColumns(null, "types", "bi_probe_probe", null)) {
+        while (rs.next()) {
+          if (rs.getInt("ORDINAL_POSITION") > 10) {
+            probe.add(rs.getString("COLUMN_NAME") + " " + rs.getString("TYPE_NAME") + " | " + rs.getString("REMARKS"));
+          }
+        }
+      }
+      assertEquals(List.of("a DOUBLE | from payload field a; seen in 100 % of events; widened from BIGINT at global_seq "
+          + (events() - 1), "b VARCHAR | from payload field b; seen in 50 % of events; JSON text"), probe);
+    }
+
+    @Test
     void functionsAreListedWithTheirKindAndArguments() throws SQLException {
       java.util.Map<String, String> functions = new java.util.TreeMap<>();
       try (ResultSet rs = connection.getMetaData().getFunctions(null, "annals", null)) {
@@ -509,7 +546,7 @@ class BiToolsConformanceTest {
           schemas.add(rs.getString("TABLE_SCHEM"));
         }
       }
-      assertEquals(List.of("annals", "annals_system"), schemas.stream().sorted().toList());
+      assertEquals(List.of("annals", "annals_system", "types"), schemas.stream().sorted().toList());
       List<String> tables = new ArrayList<>();
       try (ResultSet rs = connection.getMetaData().getTables(null, null, "%", null)) {
         while (rs.next()) {
@@ -517,9 +554,11 @@ class BiToolsConformanceTest {
         }
       }
       assertTrue(tables.contains("annals.events") && tables.contains("annals.orders")
-          && tables.contains("annals_system.status"), tables.toString());
-      assertTrue(tables.stream().allMatch(t -> t.startsWith("annals.") || t.startsWith("annals_system.")),
+          && tables.contains("annals_system.status") && tables.contains("annals_system.typed_columns")
+          && tables.contains("types.orders_order_placed") && tables.contains("types.payments_captured"),
           tables.toString());
+      assertTrue(tables.stream().allMatch(t -> t.startsWith("annals.") || t.startsWith("annals_system.")
+          || t.startsWith("types.")), tables.toString());
       for (String schema : schemas) {
         connection.setSchema(schema);
       }

@@ -126,14 +126,25 @@ public final class EmbeddedDriver extends org.apache.calcite.jdbc.Driver {
       String asOf = settings.getProperty(ClientProperties.AS_OF_SETTING);
       EventSchema events = new EventSchema(store,
           new ConnectionSettings(pushdown, timeoutMillis, roles, asOf == null ? AsOf.NOW : AsOf.parse(asOf)));
-      root.add(EventSchema.NAME, events).setCacheEnabled(false);
-      root.add(TypesSchema.NAME, new TypesSchema(store, events)).setCacheEnabled(false);
+      uncached(root.add(EventSchema.NAME, events));
+      uncached(root.add(TypesSchema.NAME, new TypesSchema(store, events)));
       root.add(SystemSchema.NAME, new SystemSchema(store, calcite.config().fun(SqlOperatorTable.class,
           SqlStdOperatorTable.instance())));
       calcite.setSchema(EventSchema.NAME);
     } catch (IOException e) {
       throw new SQLException("cannot open the data folder " + folder + ": " + e.getMessage(), "08001", e);
     }
+  }
+
+  /**
+   * Turns Calcite's cache of a schema's table names off, so that a table that appears (a
+   * stream's, a typed one) is listed by DatabaseMetaData at once, as the planner finds it. Calcite
+   * makes the name lookup on first use and caches through it unless caching was off by then, so
+   * it is made first.
+   */
+  private static void uncached(SchemaPlus schema) {
+    schema.tables();
+    schema.setCacheEnabled(false);
   }
 
   private static Path folderOf(AvaticaConnection connection) throws SQLException {

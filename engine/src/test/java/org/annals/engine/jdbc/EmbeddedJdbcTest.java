@@ -72,6 +72,31 @@ class EmbeddedJdbcTest {
     }
   }
 
+  /** A BI tool lists tables on a connection it keeps open; a stream and a type that appear later are listed too. */
+  @Test
+  void tablesThatAppearAfterAListingAreListedByTheNextOne() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO events (stream_name, event_type, payload) VALUES ('first', 'T', '{\"a\": 1}')");
+      assertEquals(List.of("annals.first", "types.first_t"), userTables(c));
+      s.executeUpdate("INSERT INTO events (stream_name, event_type, payload) VALUES ('second', 'T', '{\"a\": 1}')");
+      assertEquals(List.of("annals.first", "annals.second", "types.first_t", "types.second_t"), userTables(c));
+    }
+  }
+
+  private static List<String> userTables(Connection c) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (ResultSet rs = c.getMetaData().getTables(null, null, "%", null)) {
+      while (rs.next()) {
+        String name = rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME");
+        if ((name.startsWith("annals.") && !name.equals("annals.events")) || name.startsWith("types.")) {
+          tables.add(name);
+        }
+      }
+    }
+    tables.sort(null);
+    return tables;
+  }
+
   private static long count(Statement s, String sql) throws SQLException {
     try (ResultSet rs = s.executeQuery(sql)) {
       assertTrue(rs.next());
