@@ -27,6 +27,8 @@ import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -208,6 +210,12 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     // system tables) answers with the same SQLState and message.
     if (kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE) {
       throw SqlErrors.immutable(kind.toString());
+    }
+    if (node instanceof SqlInsert insert && insert.getTargetTable() instanceof SqlIdentifier target
+        && target.names.size() == 2 && TypesSchema.NAME.equals(target.names.get(0))) {
+      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "the tables of schema " + TypesSchema.NAME + " are read-only:"
+          + " each shows one stream's events of one type; append to the stream's table (INSERT INTO stream"
+          + " (entity_id, event_type, payload) VALUES (...)) and the event appears in " + target + " too");
     }
   }
 }
