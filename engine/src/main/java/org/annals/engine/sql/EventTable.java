@@ -35,7 +35,6 @@ import org.apache.calcite.schema.ModifiableTable;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
-import org.apache.calcite.schema.TemporalTable;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTableQueryable;
 import org.apache.calcite.sql2rel.InitializerExpressionFactory;
@@ -48,7 +47,7 @@ import org.apache.calcite.sql2rel.InitializerExpressionFactory;
  * query's first scan ({@link QueryPositions}). Thread-safe.
  */
 final class EventTable extends AbstractQueryableTable
-    implements TranslatableTable, ModifiableTable, TemporalTable {
+    implements TranslatableTable, ModifiableTable, RecordedAtPeriod {
   private final EventStore store;
   private final String streamName;
   private final QueryPositions positions;
@@ -79,21 +78,6 @@ final class EventTable extends AbstractQueryableTable
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
     return EventTableScan.of(context.getCluster(), relOptTable, this);
-  }
-
-  /**
-   * What makes {@code FOR SYSTEM_TIME AS OF} valid on the table ({@link EventSnapshotRule}): an
-   * event is in the table from its recorded_at on and never leaves it (but by retention or
-   * erasure), so the period starts and ends at that column.
-   */
-  @Override
-  public String getSysStartFieldName() {
-    return EventColumn.RECORDED_AT.columnName();
-  }
-
-  @Override
-  public String getSysEndFieldName() {
-    return EventColumn.RECORDED_AT.columnName();
   }
 
   @Override

@@ -49,25 +49,14 @@ final class FieldConditions {
     };
   }
 
-  /** A comparison's field on the left: its kind as written that way, and the other operand; null if it is no such. */
-  private record Comparison(SqlKind kind, RexInputRef field, RexNode operand) {}
-
-  private static Comparison comparison(RexCall call) {
-    RexNode left = call.getOperands().get(0);
-    RexNode right = call.getOperands().get(1);
-    SqlKind kind = call.getKind();
-    if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
-      RexNode swap = left;
-      left = right;
-      right = swap;
-      kind = kind.reverse();
-    }
-    if (!(left instanceof RexInputRef field) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)) {
+  /** The comparison a call is, if its other side is of the field's kind; else null. */
+  private static InputComparison comparison(RexCall call) {
+    InputComparison c = InputComparison.of(call);
+    if (c == null) {
       return null;
     }
-    SqlTypeFamily a = family(field);
-    SqlTypeFamily b = family(right);
-    return a != null && a == b ? new Comparison(kind, field, right) : null;
+    SqlTypeFamily field = family(c.input());
+    return field != null && field == family(c.operand()) ? c : null;
   }
 
   private static SqlTypeFamily family(RexNode node) {
@@ -149,8 +138,8 @@ final class FieldConditions {
     };
   }
 
-  private static Condition compared(Comparison c, DataContext root) {
-    Object operand = operand(c.operand(), family(c.field()), root);
+  private static Condition compared(InputComparison c, DataContext root) {
+    Object operand = operand(c.operand(), family(c.input()), root);
     if (operand == null) {
       return value -> null;
     }

@@ -63,46 +63,25 @@ final class FilterTranslator {
     if (filter instanceof RexCall call && call.getOperator() == SqlStdOperatorTable.LIKE) {
       return likePrefix(call) != null;
     }
-    Comparison c = Comparison.of(filter);
+    InputComparison c = InputComparison.of(filter);
     if (c == null) {
       return false;
     }
     if (c.kind() == SqlKind.SEARCH) {
-      return c.operand() instanceof RexLiteral lit && pushableSarg(c.column(), lit.getValueAs(Sarg.class));
+      return c.operand() instanceof RexLiteral lit && pushableSarg(column(c), lit.getValueAs(Sarg.class));
     }
     RelDataType type = c.operand().getType();
     return switch (c.kind()) {
-      case EQUALS -> isTextColumn(c.column()) ? isText(type) : c.column().isPosition() && isWhole(c.column(), type);
+      case EQUALS -> isTextColumn(column(c)) ? isText(type) : column(c).isPosition() && isWhole(column(c), type);
       case LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
-          c.column().isPosition() && isWhole(c.column(), type);
+          column(c).isPosition() && isWhole(column(c), type);
       default -> false;
     };
   }
 
-  /**
-   * A two-operand condition between a column and a literal or {@code ?}, written column first
-   * ({@code 5 < seq} becomes {@code seq > 5}).
-   */
-  private record Comparison(EventColumn column, SqlKind kind, RexNode operand) {
-    /** The comparison a filter is, or null if it compares anything else. */
-    static Comparison of(RexNode filter) {
-      if (!(filter instanceof RexCall call) || call.getOperands().size() != 2) {
-        return null;
-      }
-      RexNode left = call.getOperands().get(0);
-      RexNode right = call.getOperands().get(1);
-      SqlKind kind = call.getKind();
-      if (!(left instanceof RexInputRef) && right instanceof RexInputRef) {
-        RexNode swap = left;
-        left = right;
-        right = swap;
-        kind = kind.reverse();
-      }
-      if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral || right instanceof RexDynamicParam)) {
-        return null;
-      }
-      return new Comparison(EventColumn.ALL.get(ref.getIndex()), kind, right);
-    }
+  /** The column a comparison's input is, in the full event row. */
+  private static EventColumn column(InputComparison c) {
+    return EventColumn.ALL.get(c.input().getIndex());
   }
 
   /**
@@ -194,8 +173,8 @@ final class FilterTranslator {
       startsWith(EventColumn.ALL.get(((RexInputRef) call.getOperands().get(0)).getIndex()), likePrefix(call));
       return;
     }
-    Comparison c = Comparison.of(call);
-    EventColumn column = c.column();
+    InputComparison c = InputComparison.of(call);
+    EventColumn column = column(c);
     SqlKind kind = c.kind();
     if (kind == SqlKind.SEARCH) {
       applySarg(column, ((RexLiteral) c.operand()).getValueAs(Sarg.class));

@@ -15,7 +15,6 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
-import org.apache.calcite.schema.TemporalTable;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -28,7 +27,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  * rules narrow, filter and aggregate it as they do any events table. Read-only. Immutable: a
  * query plans with the fields the catalog knew when it looked the table up.
  */
-final class TypedEventTable extends AbstractTable implements TranslatableTable, TemporalTable {
+final class TypedEventTable extends AbstractTable implements TranslatableTable, RecordedAtPeriod {
   private final EventTable events;
   private final TypedTable typed;
 
@@ -71,15 +70,5 @@ final class TypedEventTable extends AbstractTable implements TranslatableTable, 
   @Override
   public Statistic getStatistic() {
     return Statistics.of(typed.events(), List.of());
-  }
-
-  @Override
-  public String getSysStartFieldName() {
-    return EventColumn.RECORDED_AT.columnName();
-  }
-
-  @Override
-  public String getSysEndFieldName() {
-    return EventColumn.RECORDED_AT.columnName();
   }
 }
