@@ -61,6 +61,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("  " + sql + " -e \"SELECT JSON_VALUE(payload, '$.currency') AS currency,"
         + " SUM(CAST(JSON_VALUE(payload, '$.amount') AS DECIMAL(12,2))) AS revenue"
         + " FROM payments WHERE event_type = 'Captured' GROUP BY JSON_VALUE(payload, '$.currency')\"");
+    System.out.println("  " + sql + " -e \"SELECT currency, CAST(ROUND(SUM(amount), 2) AS DECIMAL(14, 2)) AS captured,"
+        + " COUNT(*) AS payments FROM types.payments_captured GROUP BY currency ORDER BY currency\"");
   }
 
   /** The driver jar in the checkout the annals script runs from (it sets annals.home). */

@@ -213,8 +213,11 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     }
     if (node instanceof SqlInsert insert && insert.getTargetTable() instanceof SqlIdentifier target
         && target.names.size() == 2 && TypesSchema.NAME.equals(target.names.get(0))) {
+      String stream = ((TypesSchema) context.getRootSchema().getSubSchema(TypesSchema.NAME, true).schema)
+          .streamOf(target.names.get(1));
       throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "the tables of schema " + TypesSchema.NAME + " are read-only:"
-          + " each shows one stream's events of one type; append to the stream's table (INSERT INTO stream"
+          + " each shows one stream's events of one type; append to the stream's table (INSERT INTO "
+          + (stream == null ? "stream" : stream.matches("[a-z_][a-z0-9_]*") ? stream : "\"" + stream + "\"")
           + " (entity_id, event_type, payload) VALUES (...)) and the event appears in " + target + " too");
     }
   }

@@ -13,8 +13,13 @@ import org.apache.calcite.sql.parser.impl.SqlParserImpl;
 final class ParseErrors {
   private static final Pattern ENCOUNTERED = Pattern.compile(
       "^Encountered \"([A-Za-z_]+)\" at line (\\d+), column (\\d+)");
-  /** A name given with AS, where a reserved word is most often meant as a name. */
-  private static final Pattern AFTER_AS = Pattern.compile("(?is).*\\bAS\\s+$");
+  /**
+   * Where a name is expected: after AS, SELECT, a comma, a point, an opening parenthesis, BY,
+   * WHERE, AND, OR, ON or a comparison; a reserved word there is most often meant as a name (a
+   * payload field {@code value} is a typed table's column).
+   */
+  private static final Pattern BEFORE_A_NAME = Pattern.compile(
+      "(?is).*(\\bAS|\\bSELECT|\\bDISTINCT|\\bBY|\\bWHERE|\\bAND|\\bOR|\\bON|[,.(=<>])\\s*$");
   private static final Pattern STATEMENT_START = Pattern.compile(
       "(?is)^\\s*(\\(\\s*)*(SELECT|WITH|VALUES|INSERT|EXPLAIN|UPSERT|DESCRIBE|TABLE)\\b.*");
   private static final Pattern NO_COLUMN = Pattern.compile("Column '([^']+)' not found in any table$");
@@ -30,8 +35,8 @@ final class ParseErrors {
    *   <li>without the list of every token the parser would have taken there, which Calcite
    *       appends (about 150 lines after {@code SELECT FROM events}) and which buries the line
    *       that says where the error is;
-   *   <li>naming a reserved word given as a name after AS ({@code SELECT 1 AS value}), and how to
-   *       use it as a name;
+   *   <li>naming a reserved word given where a name goes ({@code SELECT 1 AS value},
+   *       {@code SELECT value FROM ...}), and how to use it as a name;
    *   <li>saying that double quotes name a column where a text in them was taken for one
    *       ({@code WHERE event_type = "OrderPlaced"});
    *   <li>saying how to give {@code FOR SYSTEM_TIME AS OF} a {@code ?}, which alone has no type;
@@ -59,7 +64,7 @@ final class ParseErrors {
     }
     Matcher word = ENCOUNTERED.matcher(shorter);
     if (word.find() && GRAMMAR.isReservedWord(word.group(1).toUpperCase(Locale.ROOT))
-        && afterAs(sql, Integer.parseInt(word.group(2)), Integer.parseInt(word.group(3)))) {
+        && whereANameGoes(sql, Integer.parseInt(word.group(2)), Integer.parseInt(word.group(3)))) {
       String name = word.group(1);
       return shorter + " \"" + name + "\" is a reserved word in SQL; to use it as a name, write it in double quotes"
           + " (\"" + name.toLowerCase(Locale.ROOT) + "\")";
@@ -67,8 +72,8 @@ final class ParseErrors {
     return shorter;
   }
 
-  /** Whether the word at {@code line}, {@code column} (1-based) of {@code sql} follows AS. */
-  private static boolean afterAs(String sql, int line, int column) {
+  /** Whether the word at {@code line}, {@code column} (1-based) of {@code sql} stands where a name goes. */
+  private static boolean whereANameGoes(String sql, int line, int column) {
     if (sql == null) {
       return false;
     }
@@ -80,6 +85,6 @@ final class ParseErrors {
     if (offset < 0) {
       return false;
     }
-    return AFTER_AS.matcher(sql.substring(0, Math.min(sql.length(), offset + column - 1))).matches();
+    return BEFORE_A_NAME.matcher(sql.substring(0, Math.min(sql.length(), offset + column - 1))).matches();
   }
 }

@@ -99,13 +99,13 @@ final class EventAggregateRule extends RelOptRule {
    */
   private static EventTableScan fieldAggregate(LogicalAggregate aggregate, LogicalProject project,
       EventTableScan scan) {
-    List<Integer> keys = new ArrayList<>();
+    List<EventQuery.FieldKey> keys = new ArrayList<>();
     for (int field : aggregate.getGroupSet()) {
-      int position = position(field, project);
-      if (position < 0) {
+      EventQuery.FieldKey key = fieldKey(field, project, scan);
+      if (key == null) {
         return null;
       }
-      keys.add(position);
+      keys.add(key);
     }
     List<EventQuery.FieldMeasure> measures = new ArrayList<>();
     for (AggregateCall c : aggregate.getAggCallList()) {
@@ -127,7 +127,8 @@ final class EventAggregateRule extends RelOptRule {
       }
       measures.add(new EventQuery.FieldMeasure(kind, position));
     }
-    Set<Integer> used = new TreeSet<>(keys);
+    Set<Integer> used = new TreeSet<>();
+    keys.forEach(k -> used.add(k.position()));
     measures.forEach(m -> used.add(m.input()));
     used.remove(-1);
     Map<Integer, Integer> positions = new HashMap<>();
@@ -137,9 +138,34 @@ final class EventAggregateRule extends RelOptRule {
     }
     List<EventQuery.FieldMeasure> renumbered = measures.stream().map(m -> new EventQuery.FieldMeasure(m.function(),
         m.input() < 0 ? -1 : positions.get(m.input()))).toList();
-    EventQuery.FieldAggregate computed = new EventQuery.FieldAggregate(keys.stream().map(positions::get).toList(),
+    EventQuery.FieldAggregate computed = new EventQuery.FieldAggregate(keys.stream()
+        .map(k -> new EventQuery.FieldKey(positions.get(k.position()), k.bucketMillis(), k.calendar())).toList(),
         renumbered);
     return scan.withAggregate(narrowed.withFieldAggregate(computed), aggregate.getRowType());
+  }
+
+  /**
+   * A position of the scan's row, or {@code FLOOR(timestamp TO unit)} of one (recorded_at or a
+   * typed TIMESTAMP column); null for any other expression.
+   */
+  private static EventQuery.FieldKey fieldKey(int field, LogicalProject project, EventTableScan scan) {
+    int position = position(field, project);
+    if (position >= 0) {
+      return new EventQuery.FieldKey(position, 0, null);
+    }
+    if (input(field, project) instanceof RexCall call && call.getKind() == SqlKind.FLOOR
+        && call.getOperands().size() == 2
+        && call.getOperands().get(0) instanceof RexInputRef ref
+        && ref.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP
+        && call.getOperands().get(1) instanceof RexLiteral unit) {
+      TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
+      long millis = range == null ? 0 : bucketMillis(range);
+      CalendarUnit calendar = range == null ? null : calendarUnit(range);
+      if (millis > 0 || calendar != null) {
+        return new EventQuery.FieldKey(ref.getIndex(), millis, calendar);
+      }
+    }
+    return null;
   }
 
   /** The scan's row position an aggregate input is, or -1 if it is an expression. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.annals.engine.types.FieldType;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
+import org.annals.storage.scan.CalendarUnit;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
 
@@ -71,12 +72,31 @@ record EventQuery(List<EventColumn> columns, List<RexNode> filters, AggregateSpe
   /**
    * An aggregate over the scan's rows, some of whose keys or inputs are JSON fields.
    *
-   * @param keys the scan's row positions grouped by (its columns, then its JSON fields)
+   * @param keys what the rows are grouped by
    */
-  record FieldAggregate(List<Integer> keys, List<FieldMeasure> measures) {
+  record FieldAggregate(List<FieldKey> keys, List<FieldMeasure> measures) {
     FieldAggregate {
       keys = List.copyOf(keys);
       measures = List.copyOf(measures);
+    }
+  }
+
+  /**
+   * A position of the scan's rows (its columns, then its JSON fields), or a timestamp there
+   * floored to a fixed length or a calendar period.
+   *
+   * @param bucketMillis the fixed length, or 0
+   * @param calendar the period, or null
+   */
+  record FieldKey(int position, long bucketMillis, CalendarUnit calendar) {
+    /** The key's value in a row. */
+    Object of(Object[] row) {
+      Object v = row[position];
+      if (v == null || (bucketMillis == 0 && calendar == null)) {
+        return v;
+      }
+      long millis = (Long) v;
+      return calendar != null ? calendar.floor(millis) : Math.floorDiv(millis, bucketMillis) * bucketMillis;
     }
   }
 

@@ -99,7 +99,7 @@ final class EventTable extends AbstractQueryableTable
     List<EventColumn> columns = query.aggregate() != null ? List.of(EventColumn.GLOBAL_SEQ) : query.readColumns();
     ScanSpec spec = new FilterTranslator(root).translate(query.filters(), columns, streamName);
     Predicate<Object[]> onFields = query.fieldFilters().isEmpty() ? null
-        : FieldConditions.compile(query.fieldFilters(), query.columns().size(), root);
+        : FieldConditions.compile(query.fieldFilters(), query.jsonFields(), query.columns().size(), root);
     StatementCancel cancelled = StatementCancel.of(root, settings.queryTimeoutMillis());
     return new AbstractEnumerable<>() {
       @Override

@@ -155,7 +155,10 @@ public class EventTableScan extends TableScan {
   }
 
   private String describe(EventQuery.FieldAggregate aggregate) {
-    List<String> keys = aggregate.keys().stream().map(query::label).toList();
+    List<String> keys = aggregate.keys().stream().map(k -> k.bucketMillis() > 0
+        ? "FLOOR(" + query.label(k.position()) + ", " + k.bucketMillis() + " ms)"
+        : k.calendar() != null ? "FLOOR(" + query.label(k.position()) + ", " + k.calendar() + ")"
+        : query.label(k.position())).toList();
     List<String> measures = aggregate.measures().stream()
         .map(m -> m.function() + "(" + (m.input() < 0 ? "*" : query.label(m.input())) + ")").toList();
     return "group " + keys + " " + measures;

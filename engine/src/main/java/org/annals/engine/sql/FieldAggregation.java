@@ -34,7 +34,7 @@ final class FieldAggregation {
 
   /** The groups of the rows, keys first, then the measures; consumes the rows. */
   static List<Object[]> run(Enumerator<Object[]> rows, EventQuery.FieldAggregate aggregate) {
-    List<Integer> keys = aggregate.keys();
+    List<EventQuery.FieldKey> keys = aggregate.keys();
     List<EventQuery.FieldMeasure> measures = aggregate.measures();
     Map<List<Object>, Group> groups = new HashMap<>();
     // Without keys there is one group, looked up once.
@@ -45,7 +45,7 @@ final class FieldAggregation {
       if (g == null) {
         Object[] key = new Object[keys.size()];
         for (int k = 0; k < key.length; k++) {
-          key[k] = row[keys.get(k)];
+          key[k] = keys.get(k).of(row);
         }
         g = groups.computeIfAbsent(Arrays.asList(key), k -> new Group(measures.size()));
       }

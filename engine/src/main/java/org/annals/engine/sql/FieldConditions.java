@@ -78,11 +78,12 @@ final class FieldConditions {
    * The filters as one test of a scan row (its columns, then its JSON fields from
    * {@code firstField}), with this execution's {@code ?} values.
    */
-  static Predicate<Object[]> compile(List<EventQuery.FieldFilter> filters, int firstField, DataContext root) {
+  static Predicate<Object[]> compile(List<EventQuery.FieldFilter> filters, List<EventQuery.JsonField> fields,
+      int firstField, DataContext root) {
     List<Condition> conditions = new ArrayList<>();
     int[] positions = new int[filters.size()];
     for (int i = 0; i < filters.size(); i++) {
-      conditions.add(condition(filters.get(i).condition(), root));
+      conditions.add(condition(filters.get(i).condition(), fields.get(filters.get(i).field()).label(), root));
       positions[i] = firstField + filters.get(i).field();
     }
     return row -> {
@@ -95,14 +96,14 @@ final class FieldConditions {
     };
   }
 
-  private static Condition condition(RexNode node, DataContext root) {
+  private static Condition condition(RexNode node, String column, DataContext root) {
     if (node instanceof RexInputRef) {
       return value -> (Boolean) value;
     }
     RexCall call = (RexCall) node;
     List<Condition> operands = new ArrayList<>();
     switch (call.getKind()) {
-      case AND, OR, NOT -> call.getOperands().forEach(o -> operands.add(condition(o, root)));
+      case AND, OR, NOT -> call.getOperands().forEach(o -> operands.add(condition(o, column, root)));
       default -> { }
     }
     return switch (call.getKind()) {
@@ -134,12 +135,12 @@ final class FieldConditions {
       };
       case IS_NULL -> value -> value == null;
       case IS_NOT_NULL -> value -> value != null;
-      default -> compared(comparison(call), root);
+      default -> compared(comparison(call), column, root);
     };
   }
 
-  private static Condition compared(InputComparison c, DataContext root) {
-    Object operand = operand(c.operand(), family(c.input()), root);
+  private static Condition compared(InputComparison c, String column, DataContext root) {
+    Object operand = operand(c.operand(), family(c.input()), column, root);
     if (operand == null) {
       return value -> null;
     }
@@ -162,41 +163,72 @@ final class FieldConditions {
 
   /**
    * The other side as the field's values are: Long or Double for numbers, String, Boolean, Long
-   * milliseconds for a timestamp; null for NULL.
+   * milliseconds for a timestamp; null for NULL. A {@code ?} is taken as its type says, as Calcite
+   * takes it without pushdown: 7.5 bound to a BIGINT parameter is 7, a number bound to a VARCHAR
+   * one its text; a value that cannot be read so is refused, naming the column.
    */
-  private static Object operand(RexNode node, SqlTypeFamily family, DataContext root) {
+  private static Object operand(RexNode node, SqlTypeFamily family, String column, DataContext root) {
     Object v = node instanceof RexLiteral literal ? literal.getValue4()
         : root.get(((RexDynamicParam) node).getName());
     if (v == null) {
       return null;
     }
     if (v instanceof NlsString s) {
-      return s.getValue();
+      v = s.getValue();
     }
-    if (family == SqlTypeFamily.NUMERIC && v instanceof Number n) {
-      BigDecimal exact = n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
-      try {
-        return exact.longValueExact();
-      } catch (ArithmeticException notWhole) {
-        return exact.doubleValue();
-      }
+    return switch (family) {
+      case CHARACTER -> v.toString();
+      case NUMERIC -> number(v, SqlTypeName.INT_TYPES.contains(node.getType().getSqlTypeName()), column);
+      case BOOLEAN -> bool(v, column);
+      default -> millis(v, column);
+    };
+  }
+
+  /** A whole number as a Long, any other as a Double (a whole one only if {@code whole}). */
+  private static Object number(Object v, boolean whole, String column) {
+    BigDecimal exact;
+    try {
+      exact = v instanceof BigDecimal d ? d : new BigDecimal(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw refused(v, column, "numbers", "a number");
     }
-    if (family == SqlTypeFamily.TIMESTAMP) {
-      if (v instanceof java.util.Date d) {
-        return d.getTime();
-      }
-      if (v instanceof java.util.Calendar cal) {
-        return cal.getTimeInMillis();
-      }
-      if (v instanceof Number n) {
-        return n.longValue();
-      }
+    if (whole) {
+      return exact.longValue();
     }
-    if (family == SqlTypeFamily.CHARACTER || family == SqlTypeFamily.BOOLEAN) {
-      return family == SqlTypeFamily.BOOLEAN && v instanceof String s ? Boolean.valueOf(s) : v;
+    try {
+      return exact.longValueExact();
+    } catch (ArithmeticException notWhole) {
+      return exact.doubleValue();
     }
-    throw SqlErrors.of(SqlErrors.INVALID_PARAMETER, "a value of type " + v.getClass().getSimpleName()
-        + " cannot be compared with a " + family.name().toLowerCase(java.util.Locale.ROOT) + " column");
+  }
+
+  private static Boolean bool(Object v, String column) {
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    String text = v.toString().trim();
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.valueOf(text);
+    }
+    throw refused(v, column, "booleans", "true or false");
+  }
+
+  private static Long millis(Object v, String column) {
+    if (v instanceof java.util.Date d) {
+      return d.getTime();
+    }
+    if (v instanceof java.util.Calendar cal) {
+      return cal.getTimeInMillis();
+    }
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    throw refused(v, column, "timestamps", "a java.sql.Timestamp");
+  }
+
+  private static RuntimeException refused(Object v, String column, String holds, String bind) {
+    return SqlErrors.of(SqlErrors.INVALID_PARAMETER, "'" + v + "' (" + v.getClass().getSimpleName() + ") cannot be"
+        + " compared with " + column + ", which holds " + holds + "; bind " + bind);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

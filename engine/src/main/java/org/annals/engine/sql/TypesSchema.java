@@ -39,6 +39,12 @@ public final class TypesSchema extends AbstractSchema {
     return tables;
   }
 
+  /** The stream whose events a typed table shows, or null if there is no such table. */
+  public String streamOf(String table) {
+    TypedTable t = PayloadCatalog.of(store).table(table);
+    return t == null ? null : t.stream();
+  }
+
   /** The {@code REMARKS} of a payload column of a typed table, or null if there is none such. */
   public String remarks(String table, String column) {
     TypedTable t = PayloadCatalog.of(store).table(table);

@@ -119,7 +119,10 @@ class TypedTablesTest {
         "SELECT SUM(n) FROM types.things_measured WHERE n > 100",
         "SELECT ok, COUNT(*) FROM types.things_measured WHERE x > 2 GROUP BY ok",
         "SELECT entity_id, SUM(n) FROM types.things_measured GROUP BY entity_id",
-        "SELECT seq, x FROM types.things_measured WHERE x > 3 ORDER BY seq DESC LIMIT 3");
+        "SELECT seq, x FROM types.things_measured WHERE x > 3 ORDER BY seq DESC LIMIT 3",
+        "SELECT FLOOR(recorded_at TO DAY), SUM(x), COUNT(tag) FROM types.things_measured GROUP BY FLOOR(recorded_at TO DAY)",
+        "SELECT FLOOR(seen_at TO MONTH), FLOOR(seen_at TO HOUR), MAX(n) FROM types.things_measured"
+            + " GROUP BY FLOOR(seen_at TO MONTH), FLOOR(seen_at TO HOUR)");
     java.util.Properties off = new java.util.Properties();
     off.setProperty("pushdown", "false");
     try (Connection pushed = connect(); Connection plain = DriverManager.getConnection("jdbc:annals:embedded:" + dir, off);
@@ -131,6 +134,40 @@ class TypedTablesTest {
       }
       String plan = strings(a, "EXPLAIN PLAN FOR " + queries.get(2)).get(0);
       assertTrue(plan.contains("aggregate=[group [] [COUNT(*), SUM(x)]]") && plan.contains(">=(n, 3)"), plan);
+      String daily = strings(a, "EXPLAIN PLAN FOR " + queries.get(11)).get(0);
+      assertTrue(daily.contains("aggregate=[group [FLOOR(seen_at, MONTH), FLOOR(seen_at, 3600000 ms)] [MAX(n)]]"), daily);
+      // A ? is taken as its type says, with or without pushdown; a value that cannot be is refused.
+      // Each with the literal Calcite reads the ? as, without pushdown.
+      List<Object[]> bound = List.of(new Object[] {"tag = ?", 3, "tag = '3'"}, new Object[] {"n = ?", 6.5, "n = 6"},
+          new Object[] {"x > ?", "2.5", "x > 2.5"}, new Object[] {"ok = ?", "TRUE", "ok"},
+          new Object[] {"seen_at < ?", java.sql.Timestamp.valueOf("2026-10-12 00:00:00"),
+              "seen_at < TIMESTAMP '2026-10-12 00:00:00'"});
+      String counted = "SELECT COUNT(*) FROM types.things_measured WHERE ";
+      for (Object[] binding : bound) {
+        assertEquals(Long.parseLong(strings(b, counted + binding[2]).get(0)), count(pushed, counted + binding[0], binding[1]),
+            binding[0] + " with " + binding[1]);
+      }
+      assertEquals(count(plain, counted + "n = ?", 6.5), count(pushed, counted + "n = ?", 6.5),
+          "6.5 bound to a BIGINT ? is 6 with and without pushdown");
+      SQLException notABoolean = assertThrows(SQLException.class,
+          () -> count(pushed, "SELECT COUNT(*) FROM types.things_measured WHERE ok = ?", "x"));
+      assertEquals("22023", notABoolean.getSQLState());
+      assertTrue(notABoolean.getMessage().contains("cannot be compared with ok, which holds booleans"),
+          notABoolean.getMessage());
+      SQLException notANumber = assertThrows(SQLException.class,
+          () -> count(pushed, "SELECT COUNT(*) FROM types.things_measured WHERE x > ?", "abc"));
+      assertTrue(notANumber.getMessage().contains("cannot be compared with x, which holds numbers"),
+          notANumber.getMessage());
+    }
+  }
+
+  private static long count(Connection c, String sql, Object parameter) throws SQLException {
+    try (java.sql.PreparedStatement p = c.prepareStatement(sql)) {
+      p.setObject(1, parameter);
+      try (ResultSet rs = p.executeQuery()) {
+        assertTrue(rs.next());
+        return rs.getLong(1);
+      }
     }
   }
 
@@ -181,8 +218,10 @@ class TypedTablesTest {
       SQLException insert = assertThrows(SQLException.class, () -> s.executeUpdate(
           "INSERT INTO types.web_site_http_request_logged (stream_name, event_type, payload) VALUES ('x', 'y', '{}')"));
       assertEquals("0A000", insert.getSQLState());
-      assertTrue(insert.getMessage().contains("read-only") && insert.getMessage().contains("append to the stream's table"),
+      assertTrue(insert.getMessage().contains("read-only") && insert.getMessage().contains("INSERT INTO \"web-site\" ("),
           insert.getMessage());
+      SQLException reserved = assertThrows(SQLException.class, () -> s.executeQuery("SELECT value FROM types.x"));
+      assertTrue(reserved.getMessage().contains("\"value\" is a reserved word"), reserved.getMessage());
     }
   }
 
