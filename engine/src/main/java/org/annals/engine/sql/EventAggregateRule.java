@@ -101,7 +101,7 @@ final class EventAggregateRule extends RelOptRule {
       EventTableScan scan) {
     List<EventQuery.FieldKey> keys = new ArrayList<>();
     for (int field : aggregate.getGroupSet()) {
-      EventQuery.FieldKey key = fieldKey(field, project, scan);
+      EventQuery.FieldKey key = fieldKey(field, project);
       if (key == null) {
         return null;
       }
@@ -148,24 +148,12 @@ final class EventAggregateRule extends RelOptRule {
    * A position of the scan's row, or {@code FLOOR(timestamp TO unit)} of one (recorded_at or a
    * typed TIMESTAMP column); null for any other expression.
    */
-  private static EventQuery.FieldKey fieldKey(int field, LogicalProject project, EventTableScan scan) {
+  private static EventQuery.FieldKey fieldKey(int field, LogicalProject project) {
     int position = position(field, project);
     if (position >= 0) {
       return new EventQuery.FieldKey(position, 0, null);
     }
-    if (input(field, project) instanceof RexCall call && call.getKind() == SqlKind.FLOOR
-        && call.getOperands().size() == 2
-        && call.getOperands().get(0) instanceof RexInputRef ref
-        && ref.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP
-        && call.getOperands().get(1) instanceof RexLiteral unit) {
-      TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
-      long millis = range == null ? 0 : bucketMillis(range);
-      CalendarUnit calendar = range == null ? null : calendarUnit(range);
-      if (millis > 0 || calendar != null) {
-        return new EventQuery.FieldKey(ref.getIndex(), millis, calendar);
-      }
-    }
-    return null;
+    return project == null ? null : floor(input(field, project));
   }
 
   /** The scan's row position an aggregate input is, or -1 if it is an expression. */
@@ -193,20 +181,30 @@ final class EventAggregateRule extends RelOptRule {
     if (column != null) {
       return AggregateSpec.GroupKey.of(column);
     }
-    if (input(field, project) instanceof RexCall call && call.getKind() == SqlKind.FLOOR
+    EventQuery.FieldKey floor = floor(input(field, project));
+    if (floor != null && floor.position() < scan.query().columns().size()
+        && scan.query().columns().get(floor.position()) == EventColumn.RECORDED_AT) {
+      return floor.calendar() != null ? AggregateSpec.GroupKey.of(floor.calendar())
+          : new AggregateSpec.GroupKey(EventColumn.RECORDED_AT, floor.bucketMillis());
+    }
+    return null;
+  }
+
+  /**
+   * {@code FLOOR(timestamp TO unit)} of a position of the scan's row, for a unit of fixed length
+   * or a calendar period; null for any other expression.
+   */
+  private static EventQuery.FieldKey floor(RexNode expression) {
+    if (expression instanceof RexCall call && call.getKind() == SqlKind.FLOOR
         && call.getOperands().size() == 2
         && call.getOperands().get(0) instanceof RexInputRef ref
-        && call.getOperands().get(1) instanceof RexLiteral unit
-        && ref.getIndex() < scan.query().columns().size()
-        && scan.query().columns().get(ref.getIndex()) == EventColumn.RECORDED_AT) {
+        && ref.getType().getSqlTypeName() == SqlTypeName.TIMESTAMP
+        && call.getOperands().get(1) instanceof RexLiteral unit) {
       TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
       long millis = range == null ? 0 : bucketMillis(range);
-      if (millis > 0) {
-        return new AggregateSpec.GroupKey(EventColumn.RECORDED_AT, millis);
-      }
-      CalendarUnit calendar = range == null ? null : calendarUnit(range);
-      if (calendar != null) {
-        return AggregateSpec.GroupKey.of(calendar);
+      CalendarUnit calendar = range == null || millis > 0 ? null : calendarUnit(range);
+      if (millis > 0 || calendar != null) {
+        return new EventQuery.FieldKey(ref.getIndex(), millis, calendar);
       }
     }
     return null;
