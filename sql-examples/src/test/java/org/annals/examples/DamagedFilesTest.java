@@ -121,6 +121,17 @@ class DamagedFilesTest {
       assertTrue(count(c, "SELECT COUNT(*) FROM orders WHERE JSON_VALUE(payload, '$.total') IS NOT NULL") > 0,
           "another stream's files are read as before");
       assertTrue(count(c, "SELECT COUNT(*) FROM payments") > 0, "the file's other columns are read as before");
+      assertEquals(count(c, "SELECT COUNT(*) FROM orders WHERE event_type = 'OrderPlaced'"),
+          count(c, "SELECT COUNT(total) FROM types.orders_order_placed"),
+          "another stream's typed tables are profiled and read as before");
+      java.util.Set<String> listed = new java.util.HashSet<>();
+      try (ResultSet rs = c.getMetaData().getTables(null, null, "%", null)) {
+        while (rs.next()) {
+          listed.add(rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME"));
+        }
+      }
+      assertTrue(listed.contains("annals.payments") && listed.contains("types.orders_order_placed"),
+          "a BI tool's listing of every table still works: " + listed);
       String reason = damage(c, damaged.path());
       assertNotNull(reason);
       assertTrue(reason.contains("checksum"), reason);

@@ -2,6 +2,7 @@ package org.annals.engine.jdbc;
 
 import java.lang.reflect.Type;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,6 +36,7 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserImplFactory;
 import org.apache.calcite.sql.parser.impl.SqlParserImpl;
+import org.apache.calcite.util.Util;
 
 /**
  * Calcite's statement preparation, refusing up front what an event store cannot do: UPDATE,
@@ -212,9 +214,10 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
       throw SqlErrors.immutable(kind.toString());
     }
     if (node instanceof SqlInsert insert && insert.getTargetTable() instanceof SqlIdentifier target
-        && target.names.size() == 2 && TypesSchema.NAME.equals(target.names.get(0))) {
+        && (target.names.size() == 2 && TypesSchema.NAME.equals(target.names.get(0))
+            || target.names.size() == 1 && context.getDefaultSchemaPath().equals(List.of(TypesSchema.NAME)))) {
       String stream = ((TypesSchema) context.getRootSchema().getSubSchema(TypesSchema.NAME, true).schema)
-          .streamOf(target.names.get(1));
+          .streamOf(Util.last(target.names));
       throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "the tables of schema " + TypesSchema.NAME + " are read-only:"
           + " each shows one stream's events of one type; append to the stream's table (INSERT INTO "
           + (stream == null ? "stream" : stream.matches("[a-z_][a-z0-9_]*") ? stream : "\"" + stream + "\"")

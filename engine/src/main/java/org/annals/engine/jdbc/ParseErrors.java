@@ -2,6 +2,7 @@ package org.annals.engine.jdbc;
 
 import java.io.StringReader;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
@@ -13,6 +14,16 @@ import org.apache.calcite.sql.parser.impl.SqlParserImpl;
 final class ParseErrors {
   private static final Pattern ENCOUNTERED = Pattern.compile(
       "^Encountered \"([A-Za-z_]+)\" at line (\\d+), column (\\d+)");
+  /** A name given with AS, where any reserved word is meant as a name. */
+  private static final Pattern AFTER_AS = Pattern.compile("(?is).*\\bAS\\s+$");
+  /**
+   * Words that shape a statement, which a reserved word found where a name goes is more likely a
+   * slip before ({@code SELECT a, FROM t}) than a name.
+   */
+  private static final Set<String> STRUCTURE = Set.of("FROM", "WHERE", "GROUP", "ORDER", "HAVING", "LIMIT",
+      "OFFSET", "FETCH", "UNION", "INTERSECT", "EXCEPT", "SELECT", "JOIN", "INNER", "LEFT", "RIGHT", "FULL",
+      "CROSS", "ON", "AND", "OR", "NOT", "BY", "AS", "WITH", "INSERT", "INTO", "VALUES", "CASE", "WHEN", "THEN",
+      "ELSE", "END", "DISTINCT", "ALL", "WINDOW", "OVER", "PARTITION", "IS", "NULL", "IN", "BETWEEN", "LIKE");
   /**
    * Where a name is expected: after AS, SELECT, a comma, a point, an opening parenthesis, BY,
    * WHERE, AND, OR, ON or a comparison; a reserved word there is most often meant as a name (a
@@ -64,7 +75,9 @@ final class ParseErrors {
     }
     Matcher word = ENCOUNTERED.matcher(shorter);
     if (word.find() && GRAMMAR.isReservedWord(word.group(1).toUpperCase(Locale.ROOT))
-        && whereANameGoes(sql, Integer.parseInt(word.group(2)), Integer.parseInt(word.group(3)))) {
+        && (afterAs(sql, Integer.parseInt(word.group(2)), Integer.parseInt(word.group(3)))
+            || !STRUCTURE.contains(word.group(1).toUpperCase(Locale.ROOT))
+            && whereANameGoes(sql, Integer.parseInt(word.group(2)), Integer.parseInt(word.group(3))))) {
       String name = word.group(1);
       return shorter + " \"" + name + "\" is a reserved word in SQL; to use it as a name, write it in double quotes"
           + " (\"" + name.toLowerCase(Locale.ROOT) + "\")";
@@ -72,8 +85,17 @@ final class ParseErrors {
     return shorter;
   }
 
+  /** Whether the word at {@code line}, {@code column} (1-based) of {@code sql} follows AS. */
+  private static boolean afterAs(String sql, int line, int column) {
+    return precededBy(AFTER_AS, sql, line, column);
+  }
+
   /** Whether the word at {@code line}, {@code column} (1-based) of {@code sql} stands where a name goes. */
   private static boolean whereANameGoes(String sql, int line, int column) {
+    return precededBy(BEFORE_A_NAME, sql, line, column);
+  }
+
+  private static boolean precededBy(Pattern before, String sql, int line, int column) {
     if (sql == null) {
       return false;
     }
@@ -85,6 +107,6 @@ final class ParseErrors {
     if (offset < 0) {
       return false;
     }
-    return BEFORE_A_NAME.matcher(sql.substring(0, Math.min(sql.length(), offset + column - 1))).matches();
+    return before.matcher(sql.substring(0, Math.min(sql.length(), offset + column - 1))).matches();
   }
 }

@@ -109,8 +109,7 @@ final class EventAggregateRule extends RelOptRule {
     }
     List<EventQuery.FieldMeasure> measures = new ArrayList<>();
     for (AggregateCall c : aggregate.getAggCallList()) {
-      if (c.isDistinct() || c.filterArg >= 0 || c.isApproximate() || !c.collation.getFieldCollations().isEmpty()
-          || c.getArgList().size() > 1) {
+      if (!plain(c)) {
         return null;
       }
       SqlKind kind = c.getAggregation().getKind();
@@ -224,9 +223,14 @@ final class EventAggregateRule extends RelOptRule {
     };
   }
 
+  /** An aggregate call of at most one argument, without DISTINCT, FILTER, WITHIN GROUP or approximation. */
+  private static boolean plain(AggregateCall c) {
+    return !c.isDistinct() && c.filterArg < 0 && !c.isApproximate() && c.collation.getFieldCollations().isEmpty()
+        && c.getArgList().size() <= 1;
+  }
+
   private static AggregateSpec.Measure measure(AggregateCall c, LogicalProject project, EventTableScan scan) {
-    if (c.isDistinct() || c.filterArg >= 0 || c.isApproximate() || !c.collation.getFieldCollations().isEmpty()
-        || c.getArgList().size() > 1) {
+    if (!plain(c)) {
       return null;
     }
     SqlKind kind = c.getAggregation().getKind();

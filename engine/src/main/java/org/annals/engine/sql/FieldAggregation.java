@@ -22,12 +22,15 @@ final class FieldAggregation {
     final long[] counts;
     final long[] longs;
     final double[] doubles;
+    /** Per SUM, whether it sums doubles (its column's values are Double) rather than longs. */
+    final boolean[] fractional;
     final Object[] values;
 
     Group(int measures) {
       counts = new long[measures];
       longs = new long[measures];
       doubles = new double[measures];
+      fractional = new boolean[measures];
       values = new Object[measures];
     }
   }
@@ -85,7 +88,7 @@ final class FieldAggregation {
           }
         } else {
           g.doubles[m] += ((Number) v).doubleValue();
-          g.values[m] = Double.class;
+          g.fractional[m] = true;
         }
       }
       case MIN -> g.values[m] = g.values[m] == null || ((Comparable) v).compareTo(g.values[m]) < 0 ? v : g.values[m];
@@ -97,7 +100,7 @@ final class FieldAggregation {
   private static Object result(Group g, int m, EventQuery.FieldMeasure measure) {
     return switch (measure.function()) {
       case COUNT -> g.counts[m];
-      case SUM -> g.counts[m] == 0 ? null : g.values[m] == Double.class ? (Object) g.doubles[m] : (Object) g.longs[m];
+      case SUM -> g.counts[m] == 0 ? null : g.fractional[m] ? (Object) g.doubles[m] : (Object) g.longs[m];
       default -> g.values[m];
     };
   }

@@ -214,16 +214,11 @@ final class FieldConditions {
   }
 
   private static Long millis(Object v, String column) {
-    if (v instanceof java.util.Date d) {
-      return d.getTime();
+    Long millis = TimestampParameters.millis(v);
+    if (millis == null) {
+      throw refused(v, column, "timestamps", "a java.sql.Timestamp");
     }
-    if (v instanceof java.util.Calendar cal) {
-      return cal.getTimeInMillis();
-    }
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
-    throw refused(v, column, "timestamps", "a java.sql.Timestamp");
+    return millis;
   }
 
   private static RuntimeException refused(Object v, String column, String holds, String bind) {

@@ -204,19 +204,14 @@ final class FilterTranslator {
       return v.toString();
     }
     if (column == EventColumn.RECORDED_AT) {
-      // A timestamp parameter arrives as its milliseconds; a DATE arrives as an Integer count of
-      // days, which must not be taken for milliseconds.
-      if (v instanceof Long millis) {
+      Long millis = TimestampParameters.millis(v);
+      if (millis != null) {
         return millis;
       }
     } else if (v instanceof Number n) {
       return n.longValue();
-    }
-    if (v instanceof java.util.Date d) {
-      return d.getTime();
-    }
-    if (v instanceof java.util.Calendar c) {
-      return c.getTimeInMillis();
+    } else if (v instanceof java.util.Date || v instanceof java.util.Calendar) {
+      return TimestampParameters.millis(v);
     }
     if (v instanceof String s && column != EventColumn.RECORDED_AT) {
       try {

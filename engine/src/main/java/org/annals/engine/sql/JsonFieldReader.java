@@ -15,7 +15,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 final class JsonFieldReader {
   /** One pass over a JSON column: where it is in the batch, its fields' paths, types and outputs. */
-  private record Pass(int vector, JsonScalars scalars, int[] outputs, FieldType[] types, String[] values) {}
+  private record Pass(int vector, JsonScalars scalars, int[] outputs, EventQuery.JsonField[] fields, FieldType[] types,
+      String[] values) {}
 
   private final List<Pass> passes = new ArrayList<>();
   private final int size;
@@ -41,9 +42,11 @@ final class JsonFieldReader {
   private static Pass pass(int vector, List<EventQuery.JsonField> fields, List<Integer> outputs) {
     List<List<String>> paths = new ArrayList<>();
     FieldType[] types = new FieldType[outputs.size()];
+    EventQuery.JsonField[] read = new EventQuery.JsonField[outputs.size()];
     long asText = 0;
     for (int i = 0; i < outputs.size(); i++) {
       EventQuery.JsonField f = fields.get(outputs.get(i));
+      read[i] = f;
       paths.add(f.path());
       types[i] = f.type();
       if (f.type() != null) {
@@ -51,7 +54,19 @@ final class JsonFieldReader {
       }
     }
     return new Pass(vector, new JsonScalars(paths, asText), outputs.stream().mapToInt(Integer::intValue).toArray(),
-        types, new String[outputs.size()]);
+        read, types, new String[outputs.size()]);
+  }
+
+  /** A typed column's value; one that no longer fits its type ends the statement rather than read as null. */
+  private static Object typed(Pass p, int i, String text) {
+    try {
+      return p.types()[i].value(text);
+    } catch (IllegalArgumentException misfit) {
+      throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "payload field " + p.fields()[i].label() + " holds " + text
+          + ", which is not " + p.types()[i].label() + " as this statement was planned: the column has widened"
+          + " since (annals_system.typed_columns says so); run the statement again, and prepare it again if it"
+          + " is a prepared statement");
+    }
   }
 
   int size() {
@@ -77,7 +92,7 @@ final class JsonFieldReader {
       p.scalars().read(buffer, 0, length, p.values());
       for (int i = 0; i < p.outputs().length; i++) {
         String text = p.values()[i];
-        values[offset + p.outputs()[i]] = p.types()[i] == null ? text : p.types()[i].value(text);
+        values[offset + p.outputs()[i]] = p.types()[i] == null ? text : typed(p, i, text);
       }
     }
   }

@@ -137,7 +137,7 @@ public final class SystemSchema extends AbstractSchema {
         long position = EventColumn.ALL.size();
         for (TypedField f : t.fields()) {
           rows.add(new Object[] {t.name(), t.stream(), t.eventType(), f.column(), ++position, f.field(), f.type().sqlName(),
-              f.events(), t.events(), f.firstGlobalSeq(), f.firstType().sqlName(),
+              f.events(), t.events(), f.firstGlobalSeq(), f.firstType().label(),
               f.widened() ? f.widenedAt() : null});
         }
       }

@@ -1,6 +1,7 @@
 package org.annals.engine.sql;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.annals.engine.types.PayloadCatalog;
 import org.annals.engine.types.TypedField;
@@ -8,6 +9,8 @@ import org.annals.engine.types.TypedTable;
 import org.annals.storage.EventStore;
 import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Schema {@code types}: a table per stream and event type with the payload's top-level fields
@@ -18,6 +21,7 @@ import org.apache.calcite.schema.impl.AbstractSchema;
 public final class TypesSchema extends AbstractSchema {
   public static final String NAME = "types";
 
+  private static final Logger LOG = LoggerFactory.getLogger(TypesSchema.class);
   private static final ThreadLocal<Boolean> LOOKED_UP = ThreadLocal.withInitial(() -> false);
 
   private final EventStore store;
@@ -33,10 +37,24 @@ public final class TypesSchema extends AbstractSchema {
   protected Map<String, Table> getTableMap() {
     LOOKED_UP.set(true);
     Map<String, Table> tables = new LinkedHashMap<>();
-    for (TypedTable t : PayloadCatalog.of(store).tables()) {
+    for (TypedTable t : current()) {
       tables.put(t.name(), new TypedEventTable(events.streamTable(t.stream()), t));
     }
     return tables;
+  }
+
+  /**
+   * The tables with every event appended until now; if reading the new payloads fails, those of
+   * the last read, so that a listing of every schema's tables (a BI tool's first call) still works.
+   */
+  private List<TypedTable> current() {
+    PayloadCatalog catalog = PayloadCatalog.of(store);
+    try {
+      return catalog.tables();
+    } catch (RuntimeException e) {
+      LOG.warn("reading new payloads for the typed tables failed; they stay as they were: {}", e.getMessage());
+      return catalog.knownTables();
+    }
   }
 
   /** The stream whose events a typed table shows, or null if there is no such table. */

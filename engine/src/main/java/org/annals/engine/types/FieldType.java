@@ -1,6 +1,5 @@
 package org.annals.engine.types;
 
-import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -36,9 +35,14 @@ public enum FieldType {
     this.sqlName = sqlName;
   }
 
-  /** The type as SQL names it, as {@code annals_system.typed_columns} shows it. */
+  /** The type as SQL names it, as {@code annals_system.typed_columns} shows it: JSON is VARCHAR. */
   public String sqlName() {
     return sqlName;
+  }
+
+  /** The type as a field's history tells it, JSON apart from other text: BIGINT, ..., VARCHAR, JSON. */
+  public String label() {
+    return this == TIMESTAMP ? sqlName : name();
   }
 
   /** The type of a column that has held values of both types. */
@@ -71,24 +75,31 @@ public enum FieldType {
 
   /**
    * A value as the column holds it (Calcite's internal form: Long, Double, Boolean, epoch
-   * milliseconds for a timestamp, String), from the text the scan read at the field: a scalar's
-   * JSON_VALUE text or a container's JSON. A value that does not fit the column (one appended
-   * after the query was planned, of a kind the column had not seen) reads as null.
+   * milliseconds for a timestamp, String), from the text the scan read at the field: a string's
+   * text, a number as written, a container's JSON; null for none.
+   *
+   * @throws IllegalArgumentException for a value that does not fit the column: one appended after
+   *     the statement was planned, of a kind the column had not seen then (it has widened since).
+   *     Text that reads as the column's kind (the string "10" in a BIGINT column) reads as it.
    */
   public Object value(String text) {
     if (text == null) {
       return null;
     }
     try {
-      return switch (this) {
+      Object value = switch (this) {
         case BIGINT -> Long.parseLong(text);
         case DOUBLE -> Double.parseDouble(text);
         case BOOLEAN -> "true".equals(text) ? Boolean.TRUE : "false".equals(text) ? Boolean.FALSE : null;
         case TIMESTAMP -> timestampMillis(text);
         case VARCHAR, JSON -> text;
       };
+      if (value == null) {
+        throw new IllegalArgumentException(text);
+      }
+      return value;
     } catch (NumberFormatException e) {
-      return null;
+      throw new IllegalArgumentException(text, e);
     }
   }
 
@@ -105,7 +116,8 @@ public enum FieldType {
       char last = iso.charAt(iso.length() - 1);
       int sign = Math.max(iso.lastIndexOf('+'), iso.lastIndexOf('-'));
       if (last == 'Z') {
-        return Instant.parse(iso).toEpochMilli();
+        // OffsetDateTime, unlike Instant, takes a time without seconds (12:00Z).
+        return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
       }
       if (sign > 10) {
         String offset = iso.substring(sign);

@@ -2,6 +2,7 @@ package org.annals.engine.types;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import org.annals.storage.EventStore;
 import org.annals.storage.event.EventColumn;
+import org.annals.storage.scan.DamagedFileException;
 import org.annals.storage.scan.EventScanner;
 import org.annals.storage.scan.ScanSpec;
 import org.annals.storage.scan.Snapshot;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * type widens with the first value that does not fit. Events are immutable, so nothing profiled
  * is read again; events that retention or erasure later removed stay counted, and their fields
  * stay columns. Held in memory, one per store, and rebuilt by reading every payload once after a
- * restart. Thread-safe.
+ * restart (from the events then stored). A damaged data file leaves out of the profile the
+ * events of its stream in the range being read, nothing else. Thread-safe.
  */
 public final class PayloadCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(PayloadCatalog.class);
@@ -41,10 +44,11 @@ public final class PayloadCatalog {
   private static final long SLOW_MILLIS = 200;
   private static final Map<EventStore, PayloadCatalog> BY_STORE = Collections.synchronizedMap(new WeakHashMap<>());
 
-  private final EventStore store;
+  /** Weakly: the catalog is its store's value in {@link #BY_STORE}, which must not keep the store. */
+  private final WeakReference<EventStore> store;
   private final Map<TypeKey, TypeStats> types = new HashMap<>();
   private long profiledTo;
-  private long version;
+  private volatile long version;
   private List<TypedTable> tables = List.of();
 
   private record TypeKey(String stream, String eventType) {}
@@ -72,7 +76,7 @@ public final class PayloadCatalog {
   }
 
   private PayloadCatalog(EventStore store) {
-    this.store = store;
+    this.store = new WeakReference<>(store);
   }
 
   /** The catalog of a store, made on first use. */
@@ -82,11 +86,20 @@ public final class PayloadCatalog {
 
   /** Every typed table, including the events appended until now, ordered by name. */
   public synchronized List<TypedTable> tables() {
+    EventStore store = this.store.get();
+    if (store == null) {
+      throw new IllegalStateException("the store of this catalog is gone");
+    }
     try (Snapshot snapshot = store.snapshot()) {
       long end = snapshot.endGlobalSeq();
       if (end > profiledTo) {
         long started = System.nanoTime();
-        Map<TypeKey, TypeStats> read = profile(snapshot, profiledTo, end);
+        Map<TypeKey, TypeStats> read;
+        try {
+          read = profile(snapshot, profiledTo, end, null);
+        } catch (DamagedFileException damaged) {
+          read = streamByStream(snapshot, store.streams(), profiledTo, end);
+        }
         long millis = (System.nanoTime() - started) / 1_000_000;
         if (millis >= SLOW_MILLIS) {
           LOG.info("profiled the payloads of global_seq {} to {} for the typed tables in {} ms", profiledTo, end - 1, millis);
@@ -115,9 +128,14 @@ public final class PayloadCatalog {
     return version;
   }
 
-  /** {@link #version} as of the last read, reading no new event. */
-  public synchronized long knownVersion() {
+  /** {@link #version} as of the last read, reading no new event, and not waiting for a read under way. */
+  public long knownVersion() {
     return version;
+  }
+
+  /** The tables as of the last read, reading no new event. */
+  public synchronized List<TypedTable> knownTables() {
+    return tables;
   }
 
   /** What plans depend on: each table's name, stream, type and columns with their types. */
@@ -141,13 +159,36 @@ public final class PayloadCatalog {
     return null;
   }
 
-  /** The fields of the events in [from, to), by stream and type; nothing is kept if reading fails. */
-  private static Map<TypeKey, TypeStats> profile(Snapshot snapshot, long from, long to) throws IOException {
+  /**
+   * The fields of the events in [from, to), read one stream at a time: a damaged file leaves out
+   * the events of its stream in that range, and every other stream's tables are as they would be
+   * (queries reading the damaged file fail on their own, naming it).
+   */
+  private static Map<TypeKey, TypeStats> streamByStream(Snapshot snapshot, List<String> streams, long from, long to)
+      throws IOException {
     Map<TypeKey, TypeStats> read = new HashMap<>();
-    ScanSpec spec = ScanSpec.builder()
+    for (String stream : streams) {
+      try {
+        read.putAll(profile(snapshot, from, to, stream));
+      } catch (DamagedFileException damaged) {
+        LOG.warn("the typed tables of stream {} leave out its events from global_seq {} to {}: {}", stream, from,
+            to - 1, damaged.getMessage());
+      }
+    }
+    return read;
+  }
+
+  /**
+   * The fields of the events in [from, to) of one stream (or all, for null), by stream and type;
+   * nothing is kept if reading fails.
+   */
+  private static Map<TypeKey, TypeStats> profile(Snapshot snapshot, long from, long to, String stream)
+      throws IOException {
+    Map<TypeKey, TypeStats> read = new HashMap<>();
+    ScanSpec.Builder wanted = ScanSpec.builder()
         .columns(EventColumn.STREAM_NAME, EventColumn.EVENT_TYPE, EventColumn.GLOBAL_SEQ, EventColumn.PAYLOAD)
-        .globalSeqBetween(from, to - 1)
-        .build();
+        .globalSeqBetween(from, to - 1);
+    ScanSpec spec = (stream == null ? wanted : wanted.stream(stream)).build();
     PayloadFields parser = new PayloadFields();
     byte[] buffer = new byte[4096];
     try (EventScanner scan = snapshot.scan(spec)) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Lists the top-level fields of a JSON object payload with the type of each value, streaming
@@ -17,6 +19,8 @@ final class PayloadFields {
   }
 
   private final JsonFactory json = new JsonFactory();
+  /** One payload's fields with a value, in order of first appearance, each with its last value's type. */
+  private final Map<String, FieldType> fields = new LinkedHashMap<>();
 
   /** Reads the payload in {@code bytes[offset, offset+length)}; a payload that is not an object yields nothing. */
   void read(byte[] bytes, int offset, int length, Sink sink) throws IOException {
@@ -24,6 +28,8 @@ final class PayloadFields {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return;
       }
+      // A key given twice counts once, as its last value (what JSON_VALUE and the scan read).
+      fields.clear();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         FieldType type = switch (p.nextToken()) {
@@ -39,9 +45,12 @@ final class PayloadFields {
           default -> null;
         };
         if (type != null) {
-          sink.field(name, type);
+          fields.put(name, type);
+        } else {
+          fields.remove(name);
         }
       }
     }
+    fields.forEach(sink::field);
   }
 }

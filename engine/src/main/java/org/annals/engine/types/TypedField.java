@@ -28,7 +28,7 @@ public record TypedField(String field, String column, FieldType type, long event
     if (type == FieldType.JSON) {
       remark += "; JSON text";
     }
-    return widened() ? remark + "; widened from " + firstType.sqlName() + " at global_seq " + widenedAt : remark;
+    return widened() ? remark + "; widened from " + firstType.label() + " at global_seq " + widenedAt : remark;
   }
 
   /** A share with one decimal, but never 100 or 0 for a share that is neither. */

@@ -208,6 +208,37 @@ class TypedTablesTest {
     }
   }
 
+  /** A statement prepared before a column widened does not read the new values as NULL: it says to prepare again. */
+  @Test
+  void aPreparedStatementThatAColumnOutgrewSaysSo() throws Exception {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      append(s, "meters", "Read", "{\"kwh\": 3, \"at\": \"2026-10-10T12:00Z\", \"dup\": 1, \"dup\": \"x\"}");
+      assertEquals(List.of("kwh BIGINT", "at TIMESTAMP", "dup VARCHAR"), columns(s, "meters_read"));
+      assertEquals(List.of("1"), strings(s, "SELECT CAST(events AS VARCHAR) FROM annals_system.typed_columns"
+          + " WHERE table_name = 'meters_read' AND column_name = 'dup'"), "a key given twice counts once");
+      try (java.sql.PreparedStatement sum = c.prepareStatement("SELECT SUM(kwh) FROM types.meters_read")) {
+        try (ResultSet rs = sum.executeQuery()) {
+          assertTrue(rs.next());
+          assertEquals(3, rs.getLong(1));
+        }
+        append(s, "meters", "Read", "{\"kwh\": 2.5}");
+        SQLException outgrown = assertThrows(SQLException.class, () -> sum.executeQuery().next());
+        assertTrue(outgrown.getMessage().contains("payload field kwh holds 2.5, which is not BIGINT")
+            && outgrown.getMessage().contains("prepare it again"), outgrown.getMessage());
+      }
+      assertEquals(List.of("5.5"), strings(s, "SELECT CAST(SUM(kwh) AS VARCHAR) FROM types.meters_read"));
+      try (java.sql.PreparedStatement day = c.prepareStatement("SELECT COUNT(*) FROM types.meters_read WHERE \"at\" < ?")) {
+        day.setDate(1, java.sql.Date.valueOf("2026-10-11"));
+        SQLException date = assertThrows(SQLException.class, () -> day.executeQuery().next());
+        assertEquals("22023", date.getSQLState(), date.getMessage());
+      }
+      c.setSchema("types");
+      SQLException insert = assertThrows(SQLException.class, () -> s.executeUpdate(
+          "INSERT INTO meters_read (stream_name, event_type, payload) VALUES ('meters', 'Read', '{}')"));
+      assertTrue(insert.getMessage().contains("INSERT INTO meters ("), insert.getMessage());
+    }
+  }
+
   @Test
   void namesAreSnakeCaseAndAFieldNamedLikeAnEnvelopeColumnIsPrefixed() throws Exception {
     try (Connection c = connect(); Statement s = c.createStatement()) {
