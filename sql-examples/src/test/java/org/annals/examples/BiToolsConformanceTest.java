@@ -452,14 +452,7 @@ class BiToolsConformanceTest {
 
     @Test
     void columnTypesSizesAndRemarksAsDbeaverShowsThem() throws SQLException {
-      java.util.Map<String, String> described = new java.util.HashMap<>();
-      try (ResultSet rs = connection.getMetaData().getColumns(null, "annals", "orders", null)) {
-        while (rs.next()) {
-          described.put(rs.getString("COLUMN_NAME"), rs.getString("TYPE_NAME") + " " + rs.getInt("COLUMN_SIZE")
-              + " " + rs.getObject("DECIMAL_DIGITS") + " " + rs.getString("IS_NULLABLE") + " "
-              + rs.getString("IS_GENERATEDCOLUMN") + " | " + rs.getString("REMARKS"));
-        }
-      }
+      java.util.Map<String, String> described = described("annals", "orders");
       assertEquals("VARCHAR " + Integer.MAX_VALUE + " null NO NO | the stream the event was appended to; the"
           + " partition key", described.get("stream_name"));
       assertEquals("BIGINT 19 0 YES NO | 0-based position of the event among its entity's events in the stream;"
@@ -469,19 +462,26 @@ class BiToolsConformanceTest {
       assertTrue(described.get("payload").contains("JSON_VALUE"), described.get("payload"));
     }
 
-    @Test
-    void typedColumnsSayWhichFieldTheyReadAndHowOften() throws SQLException {
+    /** Each column of a table, in order, as DBeaver describes it: type, size, digits, nullable, generated | remarks. */
+    private java.util.Map<String, String> described(String schema, String table) throws SQLException {
       java.util.Map<String, String> described = new java.util.LinkedHashMap<>();
-      try (ResultSet rs = connection.getMetaData().getColumns(null, "types", "payments_refunded", null)) {
+      try (ResultSet rs = connection.getMetaData().getColumns(null, schema, table, null)) {
         while (rs.next()) {
           described.put(rs.getString("COLUMN_NAME"), rs.getString("TYPE_NAME") + " " + rs.getInt("COLUMN_SIZE")
-              + " " + rs.getString("IS_NULLABLE") + " | " + rs.getString("REMARKS"));
+              + " " + rs.getObject("DECIMAL_DIGITS") + " " + rs.getString("IS_NULLABLE") + " "
+              + rs.getString("IS_GENERATEDCOLUMN") + " | " + rs.getString("REMARKS"));
         }
       }
+      return described;
+    }
+
+    @Test
+    void typedColumnsSayWhichFieldTheyReadAndHowOften() throws SQLException {
+      java.util.Map<String, String> described = described("types", "payments_refunded");
       assertEquals(List.of("stream_name", "seq", "global_seq", "entity_id", "version", "event_id", "event_type",
           "recorded_at", "payload", "metadata", "order_id", "amount", "currency"),
           List.copyOf(described.keySet()).subList(0, 13));
-      assertEquals("DOUBLE 15 YES | from payload field amount; seen in 100 % of events", described.get("amount"));
+      assertEquals("DOUBLE 15 null YES NO | from payload field amount; seen in 100 % of events", described.get("amount"));
       assertTrue(described.get("stream_name").endsWith("the partition key"), described.get("stream_name"));
       try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
           "SELECT currency, COUNT(*), SUM(amount) FROM types.payments_refunded GROUP BY currency ORDER BY currency")) {

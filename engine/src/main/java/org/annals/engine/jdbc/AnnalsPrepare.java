@@ -59,7 +59,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     }
     PlanCache cache = PlanCache.of(context.getMutableRootSchema());
     PlanCache.Key key = new PlanCache.Key(query.sql, context.getDefaultSchemaPath(), elementType, maxRowCount);
-    TypesSchema types = (TypesSchema) context.getRootSchema().getSubSchema(TypesSchema.NAME, true).schema;
+    TypesSchema types = types(context);
     // A plan in the cache passed the connection's roles when it was made, and they do not change.
     PlanCache.Entry cached = cache.get(key);
     if (cached != null && (cached.typesVersion() < 0 || cached.typesVersion() == types.version())) {
@@ -187,6 +187,11 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
         + " as IN lists, or split the statement");
   }
 
+  /** The connection's schema of typed tables. */
+  private static TypesSchema types(Context context) {
+    return (TypesSchema) context.getRootSchema().getSubSchema(TypesSchema.NAME, true).schema;
+  }
+
   /** Refuses what Annals cannot do. */
   private static void refuseUnsupported(String sql, Context context) {
     Matcher ddl = DDL.matcher(sql);
@@ -216,8 +221,7 @@ final class AnnalsPrepare extends CalcitePrepareImpl {
     if (node instanceof SqlInsert insert && insert.getTargetTable() instanceof SqlIdentifier target
         && (target.names.size() == 2 && TypesSchema.NAME.equals(target.names.get(0))
             || target.names.size() == 1 && context.getDefaultSchemaPath().equals(List.of(TypesSchema.NAME)))) {
-      String stream = ((TypesSchema) context.getRootSchema().getSubSchema(TypesSchema.NAME, true).schema)
-          .streamOf(Util.last(target.names));
+      String stream = types(context).streamOf(Util.last(target.names));
       throw SqlErrors.of(SqlErrors.NOT_SUPPORTED, "the tables of schema " + TypesSchema.NAME + " are read-only:"
           + " each shows one stream's events of one type; append to the stream's table (INSERT INTO "
           + (stream == null ? "stream" : stream.matches("[a-z_][a-z0-9_]*") ? stream : "\"" + stream + "\"")

@@ -503,10 +503,10 @@ final class AnnalsMeta extends JdbcMeta {
       types = getConnection(ch.id).unwrap(CalciteConnection.class).getRootSchema()
           .getSubSchema(TypesSchema.NAME).unwrap(TypesSchema.class);
     } catch (SQLException e) {
-      throw new RuntimeException(e);
+      throw ClientErrors.toClient(e);
     }
     return changingRows(super.getColumns(ch, catalog, schemaPattern, tableNamePattern, columnNamePattern),
-        frame -> ColumnsMetadata.rewrite(frame, types::remarks));
+        frame -> ColumnsMetadata.rewrite(frame, types.remarks()));
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.annals.storage.event.EventColumn;
 import org.annals.storage.scan.AggregateSpec;
+import org.annals.storage.scan.CalendarUnit;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.Convention;
@@ -155,12 +156,10 @@ public class EventTableScan extends TableScan {
   }
 
   private String describe(EventQuery.FieldAggregate aggregate) {
-    List<String> keys = aggregate.keys().stream().map(k -> k.bucketMillis() > 0
-        ? "FLOOR(" + query.label(k.position()) + ", " + k.bucketMillis() + " ms)"
-        : k.calendar() != null ? "FLOOR(" + query.label(k.position()) + ", " + k.calendar() + ")"
-        : query.label(k.position())).toList();
+    List<String> keys = aggregate.keys().stream()
+        .map(k -> key(query.label(k.position()), k.bucketMillis(), k.calendar())).toList();
     List<String> measures = aggregate.measures().stream()
-        .map(m -> m.function() + "(" + (m.input() < 0 ? "*" : query.label(m.input())) + ")").toList();
+        .map(m -> measure(m.function(), m.input() < 0 ? null : query.label(m.input()))).toList();
     return "group " + keys + " " + measures;
   }
 
@@ -187,20 +186,22 @@ public class EventTableScan extends TableScan {
   }
 
   private static String describe(AggregateSpec aggregate) {
-    List<String> parts = new ArrayList<>();
-    for (AggregateSpec.GroupKey k : aggregate.keys()) {
-      if (k.calendar() != null) {
-        parts.add("FLOOR(" + k.column().columnName() + ", " + k.calendar() + ")");
-      } else {
-        parts.add(k.bucketMillis() == 0 ? k.column().columnName()
-            : "FLOOR(" + k.column().columnName() + ", " + k.bucketMillis() + " ms)");
-      }
-    }
-    List<String> measures = new ArrayList<>();
-    for (AggregateSpec.Measure m : aggregate.measures()) {
-      measures.add(m.function() + "(" + (m.column() == null ? "*" : m.column().columnName()) + ")");
-    }
-    return "group " + parts + " " + measures;
+    List<String> keys = aggregate.keys().stream()
+        .map(k -> key(k.column().columnName(), k.bucketMillis(), k.calendar())).toList();
+    List<String> measures = aggregate.measures().stream()
+        .map(m -> measure(m.function(), m.column() == null ? null : m.column().columnName())).toList();
+    return "group " + keys + " " + measures;
+  }
+
+  /** A grouping key as EXPLAIN prints it: a fixed {@code FLOOR} in milliseconds, a calendar one by its name. */
+  private static String key(String column, long bucketMillis, CalendarUnit calendar) {
+    return calendar != null ? "FLOOR(" + column + ", " + calendar + ")"
+        : bucketMillis > 0 ? "FLOOR(" + column + ", " + bucketMillis + " ms)" : column;
+  }
+
+  /** @param input the measured column, or null for {@code COUNT(*)} */
+  private static String measure(Object function, String input) {
+    return function + "(" + (input == null ? "*" : input) + ")";
   }
 
   @Override

@@ -1,10 +1,11 @@
 package org.annals.engine.sql;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 import org.annals.engine.types.PayloadCatalog;
-import org.annals.engine.types.TypedField;
 import org.annals.engine.types.TypedTable;
 import org.annals.storage.EventStore;
 import org.apache.calcite.schema.Table;
@@ -63,17 +64,17 @@ public final class TypesSchema extends AbstractSchema {
     return t == null ? null : t.stream();
   }
 
-  /** The {@code REMARKS} of a payload column of a typed table, or null if there is none such. */
-  public String remarks(String table, String column) {
-    TypedTable t = PayloadCatalog.of(store).table(table);
-    if (t != null) {
-      for (TypedField f : t.fields()) {
-        if (f.column().equals(column)) {
-          return f.remarks(t.events());
-        }
-      }
+  /**
+   * The {@code REMARKS} of typed tables' payload columns, by table and column name (null for any
+   * other column), from one read of the catalog: a listing of every table's columns reads it once.
+   */
+  public BinaryOperator<String> remarks() {
+    Map<String, Map<String, String>> byTable = new HashMap<>();
+    for (TypedTable t : current()) {
+      Map<String, String> columns = byTable.computeIfAbsent(t.name(), n -> new HashMap<>());
+      t.fields().forEach(f -> columns.put(f.column(), f.remarks(t.events())));
     }
-    return null;
+    return (table, column) -> byTable.getOrDefault(table, Map.of()).get(column);
   }
 
   /** The version of the tables' columns, with every event appended until now ({@link PayloadCatalog#version}). */

@@ -1,6 +1,5 @@
 package org.annals.engine.types;
 
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.annals.storage.event.EventColumn;
@@ -42,6 +41,6 @@ public final class TableNames {
       char lower = Character.toLowerCase(c);
       out.append((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') ? lower : '_');
     }
-    return out.toString().toLowerCase(Locale.ROOT);
+    return out.toString();
   }
 }
