@@ -57,8 +57,13 @@ public enum FieldType {
   }
 
   /** The type of a JSON string: TIMESTAMP when it is an ISO date-time, else VARCHAR. */
-  public static FieldType ofString(String text) {
-    return timestampMillis(text) != null ? TIMESTAMP : VARCHAR;
+  public static FieldType ofString(char[] chars, int offset, int length) {
+    // Most strings fail these before any is made a String: profiling reads every payload.
+    if (length < 16 || length > 40 || chars[offset + 4] != '-' || chars[offset + 7] != '-'
+        || !Character.isDigit(chars[offset])) {
+      return VARCHAR;
+    }
+    return timestampMillis(new String(chars, offset, length)) != null ? TIMESTAMP : VARCHAR;
   }
 
   /** The column's nullable SQL type. */
