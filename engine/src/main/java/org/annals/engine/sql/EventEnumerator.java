@@ -41,6 +41,8 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
   private int row = -1;
   private long rowsRead;
   private Object[] current;
+  /** The last row the field filters turned away, whose array the next row takes. */
+  private Object[] rejected;
   private volatile boolean closed;
 
   /**
@@ -84,10 +86,13 @@ final class EventEnumerator implements Enumerator<Object[]>, ScanRows {
         throw cancel.error();
       }
       row++;
-      Object[] values = new Object[columns + (json == null ? 0 : json.size())];
+      Object[] values = rejected != null ? rejected : new Object[columns + (json == null ? 0 : json.size())];
+      rejected = null;
       if (json != null) {
         json.read(batch, row, values, columns);
         if (onFields != null && !onFields.test(values)) {
+          // No one holds a row the field filters turned away: the next row reuses it.
+          rejected = values;
           continue;
         }
       }

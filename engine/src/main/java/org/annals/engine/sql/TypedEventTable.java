@@ -37,10 +37,6 @@ final class TypedEventTable extends AbstractTable implements TranslatableTable, 
     this.typed = typed;
   }
 
-  TypedTable typed() {
-    return typed;
-  }
-
   @Override
   public RelDataType getRowType(RelDataTypeFactory typeFactory) {
     RelDataTypeFactory.Builder b = typeFactory.builder().addAll(EventRowType.of(typeFactory).getFieldList());
